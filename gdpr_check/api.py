@@ -1,0 +1,56 @@
+"""The library's entry points: files -> model -> findings -> report, in one direction."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import __version__
+from .engine import run_rules
+from .findings import Report
+from .load import Project, load_project
+from .load.rules import builtin_rules_dir, load_rule_dirs
+from .refdata import reference
+
+
+def validate(path=".") -> Project:
+    return load_project(Path(path))
+
+
+def rule_dirs(root: Path, extra=()) -> list[Path]:
+    """Built-in pack, then the project's own `rules/` (when it is not the built-in one),
+    then `--rules` packs: later packs replace earlier rules with the same id."""
+    dirs = [builtin_rules_dir()]
+    own = root / "rules"
+    if own.is_dir() and not _same(own, dirs[0]):
+        dirs.append(own)
+    dirs.extend(Path(d) for d in extra)
+    return dirs
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def select_rules(rules, select=(), ignore=()) -> list:
+    """Keep rules matching any `select` (id, area or tag), then drop any matching `ignore`."""
+    def matches(rule, keys):
+        return any(k == rule.id or k == rule.area or k in rule.tags for k in keys)
+    chosen = [r for r in rules if not select or matches(r, select)]
+    return [r for r in chosen if not matches(r, ignore)]
+
+
+def load_rules(root: Path, extra=()):
+    return load_rule_dirs(rule_dirs(root, extra), root)
+
+
+def check(path=".", rules=(), select=(), ignore=()) -> Report:
+    """Load the project at `path`, run every enabled rule, and return the report."""
+    root = Path(path)
+    project = load_project(root)
+    all_rules = select_rules(load_rules(root, rules), select, ignore)
+    enabled = [r for r in all_rules if r.enabled]
+    findings = run_rules(project, enabled, reference())
+    return Report(findings=findings, rules=enabled, files=project.files,
+                  tool_version=__version__)

@@ -1,0 +1,174 @@
+"""Command line: parse flags, call the library, map outcomes to exit codes (SPEC §8).
+
+0: nothing at or above --fail-on; 1: findings at or above it; 2: invalid input, rule or
+command line (one line each, naming file:line); 3: an internal error (a bug).
+Heavy modules are imported inside the commands that need them, to keep start-up short.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+FORMAT_NAMES = ("text", "json", "sarif", "junit", "markdown", "html")
+SEVERITIES = ("info", "low", "medium", "high", "critical", "never")
+SUFFIX_FORMATS = {".json": "json", ".sarif": "sarif", ".xml": "junit", ".md": "markdown",
+                  ".html": "html", ".htm": "html", ".txt": "text"}
+ISSUES_URL = "https://github.com/gdpr-check/gdpr-check/issues"
+
+
+class Failure(Exception):
+    def __init__(self, code: int):
+        self.code = code
+
+
+def run_guarded(debug: bool, body):
+    """Run `body`; turn input errors into exit 2 and bugs into exit 3 (no traceback)."""
+    from .errors import InputError
+    try:
+        return body()
+    except InputError as exc:
+        for line in str(exc).splitlines():
+            click.echo(f"gdpr-check: error: {line}", err=True)
+        raise Failure(EXIT_INPUT) from None
+    except (Failure, click.exceptions.Exit, click.ClickException):
+        raise
+    except KeyboardInterrupt:
+        raise Failure(130) from None
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        if debug:
+            raise
+        where = _last_frame(exc)
+        click.echo(f"gdpr-check: internal error: {type(exc).__name__}: {exc} ({where})\n"
+                   f"This is a bug; please report it at {ISSUES_URL} "
+                   "(run again with --debug for the traceback).", err=True)
+        raise Failure(EXIT_INTERNAL) from None
+
+
+def _last_frame(exc) -> str:
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return "unknown place"
+    return f"{os.path.basename(tb.tb_frame.f_code.co_filename)}:{tb.tb_lineno}"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="gdpr-check")
+def cli():
+    """Policy-as-code checks for the GDPR: your privacy notice (policy/) against what you
+    run (inventory/), with Ansible-style rules."""
+
+
+def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
+    """Pair --format and --output in order; an unpaired --output takes its format from its
+    suffix; an unpaired --format (or `-`) goes to standard output, at most one of them."""
+    plan = []
+    for i, output in enumerate(outputs):
+        if i < len(formats):
+            fmt = formats[i]
+        else:
+            fmt = SUFFIX_FORMATS.get(os.path.splitext(output)[1].lower())
+            if fmt is None:
+                raise click.UsageError(f"cannot tell the format of --output {output}; add "
+                                       f"--format ({', '.join(FORMAT_NAMES)})")
+        plan.append((fmt, None if output == "-" else output))
+    plan.extend((fmt, None) for fmt in formats[len(outputs):])
+    if not formats and outputs and all(path is not None for _, path in plan):
+        plan.insert(0, ("text", None))  # files written, and the usual text on the terminal
+    if not plan:
+        plan = [("text", None)]
+    if sum(1 for _, path in plan if path is None) > 1:
+        raise click.UsageError("only one format can go to standard output; give the others "
+                               "an --output FILE")
+    return plan
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
+              help="Report format; repeat it, each with an --output, for several.")
+@click.option("--output", "outputs", multiple=True, metavar="FILE",
+              help="Write the report to FILE (atomically); `-` is standard output.")
+@click.option("--fail-on", default="low", show_default=True, type=click.Choice(SEVERITIES),
+              help="Exit 1 when a finding is at or above this severity.")
+@click.option("--select", multiple=True, metavar="ID|AREA|TAG", help="Run only these rules.")
+@click.option("--ignore", multiple=True, metavar="ID|AREA|TAG", help="Skip these rules.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
+              help="An extra rule pack (folder or file); same ids replace built-in rules.")
+@click.option("--quiet", "-q", is_flag=True, help="Only findings, no articles or fixes.")
+@click.option("--color/--no-color", default=None, help="Colour the text report.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, quiet, color, debug):
+    """Run every rule on the project at PATH (default: .) and report the findings."""
+    plan = plan_outputs(list(formats), list(outputs))
+
+    def body():
+        from .api import check as run_check
+        from .report import render, write_atomic
+        report = run_check(path, rules=rule_dirs, select=select, ignore=ignore)
+        github = os.environ.get("GITHUB_ACTIONS") == "true"
+        rendered = []
+        for fmt, output in plan:  # render all first: nothing is written if one fails
+            colour = color if color is not None else (output is None and sys.stdout.isatty()
+                                                      and "NO_COLOR" not in os.environ)
+            rendered.append((render(report, fmt, colour=colour, quiet=quiet, fail_on=fail_on,
+                                    github=github and output is None), output))
+        for text, output in rendered:
+            if output is None:
+                click.echo(text, nl=False)
+            else:
+                write_atomic(output, text)
+        return EXIT_FINDINGS if report.failing(fail_on) else EXIT_OK
+
+    raise Failure(run_guarded(debug, body))
+
+
+@cli.command()
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True))
+@click.option("--debug", is_flag=True)
+def validate(path, rule_dirs, debug):
+    """Load and schema-check PATH and the rules, without running them (fast)."""
+    def body():
+        from pathlib import Path
+
+        from .api import load_rules, validate as load
+        from .engine import compile_rule
+        project = load(path)
+        rules = load_rules(Path(path), rule_dirs)
+        for rule in rules:
+            compile_rule(rule)
+        click.echo(f"{len(project.files)} files and {len(rules)} rules are valid")
+        return EXIT_OK
+
+    raise Failure(run_guarded(debug, body))
+
+
+def main(argv=None) -> int:
+    try:
+        cli.main(args=argv, prog_name="gdpr-check", standalone_mode=False)
+    except Failure as exc:
+        return exc.code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return EXIT_INPUT
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_INPUT
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    return EXIT_OK
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,158 @@
+"""The engine: for each rule, for each item of its loop for which `when` holds, evaluate
+`vars`, `that` and `schema`; a failing item yields one finding (SPEC §7).
+"""
+from __future__ import annotations
+
+from ..errors import InputError
+from ..expr import Helpers, Index, scope_for
+from ..findings import Finding
+from .compile import CompiledRule, compile_rule
+
+__all__ = ["RuleError", "compile_rule", "run_rules"]
+
+
+class RuleError(InputError):
+    """A rule failed to evaluate: an error in the rule, reported with its file:line."""
+
+
+def run_rules(project, rules, reference) -> list[Finding]:
+    compiled = [compile_rule(rule) for rule in rules if rule.enabled]
+    index = Index(project.policy, project.inventory)
+    base = scope_for(Helpers(index, reference), project.policy, project.inventory, reference)
+    root_loc = project.policy.location or project.inventory.location
+    findings: list[Finding] = []
+    for rule in compiled:
+        findings.extend(run_rule(rule, base, project.policy, root_loc))
+    return findings
+
+
+def run_rule(compiled: CompiledRule, base: dict, policy, root_loc) -> list[Finding]:
+    rule = compiled.rule
+    items = [policy] if compiled.loop is None else _evaluate(compiled, compiled.loop, base, None)
+    if items is None:
+        items = []
+    if not isinstance(items, (list, tuple)):
+        raise _error(compiled, compiled.loop, None,
+                     f"loop gave {type(items).__name__}, expected a list")
+    findings = []
+    for item in items:
+        scope = dict(base, item=item)
+        if not all(_evaluate(compiled, expr, scope, item) for expr in compiled.when):
+            continue
+        for name, expr in compiled.vars:
+            scope[name] = _evaluate(compiled, expr, scope, item)
+        failed = next((e for e in compiled.that if not _evaluate(compiled, e, scope, item)), None)
+        if failed is not None:
+            findings.append(_finding(compiled, scope, item, failed, root_loc))
+        if rule.schema_ is not None:
+            findings.extend(_schema_findings(compiled, scope, item, root_loc))
+    return findings
+
+
+def _evaluate(compiled, expr, scope, item):
+    try:
+        return expr(scope)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure of a rule is the rule's error
+        raise _error(compiled, expr, item, _reason(exc)) from None
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0]
+
+
+def _error(compiled, expr, item, reason) -> RuleError:
+    loc = expr.loc if expr is not None else compiled.rule.location
+    about = f" for {_describe(item)}" if item is not None else ""
+    source = f" `{expr.source}`" if expr is not None else ""
+    return RuleError.at(loc, f"rule {compiled.rule.id}: cannot evaluate{source}{about}: {reason}")
+
+
+def _describe(item) -> str:
+    kind = getattr(item, "KIND", type(item).__name__)
+    ident = getattr(item, "id", None)
+    where = getattr(item, "location", None)
+    text = f"{kind} '{ident}'" if ident else kind
+    return f"{text} ({where[0]}:{where[1]})" if where else text
+
+
+def _subject(compiled, scope, item) -> tuple[str, str]:
+    kind = getattr(item, "KIND", None) or compiled.rule.kind_of_subject
+    if compiled.subject is not None:
+        return kind, str(_evaluate(compiled, compiled.subject, scope, item))
+    ident = getattr(item, "id", None)
+    if ident is None and isinstance(item, dict):
+        ident = item.get("id")
+    return kind, str(ident if ident is not None else kind)
+
+
+def _location(compiled, scope, item, root_loc):
+    rule = compiled.rule
+    loc = None
+    if compiled.at is not None:
+        target = _evaluate(compiled, compiled.at, scope, item)
+        loc = getattr(target, "location", None)
+    elif rule.at and hasattr(item, "field_location"):
+        loc = item.field_location(rule.at)
+    return loc or getattr(item, "location", None) or root_loc
+
+
+def _finding(compiled, scope, item, failed, root_loc, message=None, key="", loc=None):
+    rule = compiled.rule
+    kind, ident = _subject(compiled, scope, item)
+    if message is None:
+        if compiled.message is not None:
+            try:
+                message = compiled.message(scope).strip()
+            except Exception as exc:  # noqa: BLE001
+                raise RuleError.at(rule.expr_loc("fail_msg"),
+                                   f"rule {rule.id}: cannot render fail_msg for "
+                                   f"{_describe(item)}: {_reason(exc)}") from None
+        else:
+            message = f"{rule.name} ({kind} '{ident}': `{failed.source}` is false)"
+    loc = loc or _location(compiled, scope, item, root_loc)
+    path, line, column = loc if loc else (None, None, None)
+    return Finding(rule=rule.id, name=rule.name, area=rule.area, severity=rule.severity,
+                   articles=list(rule.articles), subject_kind=kind, subject_id=ident,
+                   message=message, remediation=rule.remediation, path=path, line=line,
+                   column=column, key=key, tags=list(rule.tags))
+
+
+def _schema_findings(compiled, scope, item, root_loc) -> list[Finding]:
+    """One finding per JSON Schema error, located at the offending field when known."""
+    if compiled.schema_check is None:
+        import jsonschema  # costly to import; only rules with `schema:` pay for it
+        validator_cls = jsonschema.validators.validator_for(compiled.rule.schema_)
+        compiled.schema_check = validator_cls(compiled.rule.schema_)
+    data = item.model_dump(mode="json", by_alias=True) if hasattr(item, "model_dump") else item
+    findings = []
+    errors = sorted(compiled.schema_check.iter_errors(data),
+                    key=lambda e: [str(p) for p in e.absolute_path])
+    for error in errors:
+        field_path = [str(p) for p in error.absolute_path]
+        where = ".".join(field_path) or "(item)"
+        loc = _field_loc(item, list(error.absolute_path))
+        findings.append(_finding(compiled, scope, item, None, root_loc,
+                                 message=f"{compiled.rule.name}: {where}: {error.message}",
+                                 key="/".join(field_path) + "#" + error.validator,
+                                 loc=loc))
+    return findings
+
+
+def _field_loc(item, path):
+    """The position of the field at `path` inside a model (as deep as positions exist)."""
+    node, best = item, getattr(item, "location", None)
+    for step in path:
+        if isinstance(step, str) and hasattr(node, "field_location"):
+            best = node.field_location(step) or best
+            field = next((n for n, i in type(node).model_fields.items()
+                          if (i.alias or n) == step), step)
+            node = getattr(node, field, None)
+        elif isinstance(step, int) and isinstance(node, (list, tuple)) and step < len(node):
+            node = node[step]
+            best = getattr(node, "location", None) or best
+        else:
+            break
+    return best

@@ -1,0 +1,60 @@
+"""Errors the tool reports to users.
+
+`InputError` is anything the user can fix in their files, rules or flags: it always names
+file:line:column and what was expected, and maps to exit code 2 (SPEC §8, §10).
+"""
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """A problem in user input, located at path:line:column (1-based)."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None,
+                 column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+
+    @classmethod
+    def at(cls, loc, message: str) -> "InputError":
+        """Build from a `Loc` tuple (path, line, column), or None when unknown."""
+        if loc is None:
+            return cls(message)
+        return cls(message, *loc)
+
+    def where(self) -> str:
+        if self.path is None:
+            return ""
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message
+
+
+class InputErrors(InputError):
+    """Several independent input errors found in one pass (all are reported)."""
+
+    def __init__(self, errors: list[InputError]):
+        errors = sorted(errors, key=lambda e: (e.path or "", e.line or 0, e.column or 0,
+                                               e.message))
+        super().__init__(errors[0].message, errors[0].path, errors[0].line, errors[0].column)
+        self.errors = errors
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+def raise_all(errors: list[InputError]) -> None:
+    """Raise the collected errors, if any, as one exception."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InputErrors(errors)

@@ -1,0 +1,84 @@
+"""Indexes over one loaded project, built once, so helpers answer in O(1) or O(log n).
+
+SPEC §11: no rule may cost more than O(items x log n). Every helper that needs to find
+something (an object by id, the flows leaving a system, what lies downstream) reads one
+of these maps instead of scanning the inventory for each item.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cached_property
+
+
+class Index:
+    def __init__(self, policy, inventory):
+        self.policy = policy
+        self.inventory = inventory
+        inv, pol = inventory, policy
+        self.by_kind: dict[str, dict] = {
+            "system": {o.id: o for o in inv.systems},
+            "processor": {o.id: o for o in inv.processors},
+            "principal": {o.id: o for o in inv.principals},
+            "flow": {o.id: o for o in inv.flows},
+            "purpose": {o.id: o for o in pol.purposes},
+            "data_category": {o.id: o for o in pol.data_categories},
+            "data_subject": {o.id: o for o in pol.data_subjects},
+            "register": {o.id: o for o in pol.registers},
+            "recipient": {o.id: o for o in pol.recipients},
+            "source": {o.id: o for o in pol.sources},
+        }
+        self.flows_from: dict[str, list] = defaultdict(list)
+        self.flows_to: dict[str, list] = defaultdict(list)
+        for flow in inv.flows:
+            self.flows_from[flow.from_].append(flow)
+            self.flows_to[flow.to].append(flow)
+        self.transfers_to: dict[str, list] = defaultdict(list)
+        for transfer in pol.transfers:
+            self.transfers_to[transfer.recipient].append(transfer)
+        self._downstream: dict[str, tuple] = {}
+
+    @cached_property
+    def systems_by_subject(self) -> dict[str, list]:
+        found = defaultdict(list)
+        for system in self.inventory.systems:
+            for subject in system.data_subjects:
+                found[subject].append(system)
+        return found
+
+    @cached_property
+    def grants_by_principal(self) -> dict[str, list]:
+        found = defaultdict(list)
+        for system in self.inventory.systems:
+            for grant in system.access.grants:
+                found[grant.principal].append((system, grant))
+        return found
+
+    @cached_property
+    def parents_of_processor(self) -> dict[str, list]:
+        """Processors that engage a given sub-processor."""
+        found = defaultdict(list)
+        for processor in self.inventory.processors:
+            for sub in processor.sub_processors:
+                found[sub].append(processor)
+        return found
+
+    def downstream(self, start: str) -> tuple[str, ...]:
+        """Ids reachable from `start` along flows and sub-processor links (not `start`)."""
+        cached = self._downstream.get(start)
+        if cached is not None:
+            return cached
+        seen, stack = {start}, [start]
+        processors = self.by_kind["processor"]
+        while stack:
+            node = stack.pop()
+            nexts = [f.to for f in self.flows_from.get(node, ())]
+            if node in processors:
+                nexts.extend(processors[node].sub_processors)
+            for nxt in nexts:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+        seen.discard(start)
+        result = tuple(sorted(seen))
+        self._downstream[start] = result
+        return result

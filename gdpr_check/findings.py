@@ -1,0 +1,114 @@
+"""What a run produces: findings and the report that carries them (SPEC §7).
+
+Plain data with no behaviour beyond serialisation: the engine fills it, `report/` renders
+it, and nothing here imports either.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+SEVERITY_ORDER = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+
+
+@dataclass
+class Finding:
+    rule: str
+    name: str
+    area: str
+    severity: str
+    articles: list[str]
+    subject_kind: str
+    subject_id: str
+    message: str
+    remediation: str | None
+    path: str | None
+    line: int | None
+    column: int | None
+    key: str = ""               # tells apart several findings of one rule on one subject
+    tags: list[str] = field(default_factory=list)
+    waived: dict | None = None  # {reason, approved_by, expires} when a waiver applies
+    new: bool = True            # False when a --baseline already holds it
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs and line moves: rule + subject + key, never the message."""
+        text = "\0".join((self.rule, self.subject_kind, self.subject_id, self.key))
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+    @property
+    def location(self) -> str:
+        """`path:line` for humans (`path` alone when the line is unknown)."""
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def sort_key(self):
+        return (self.rule, self.subject_kind, self.subject_id, self.key)
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule, "name": self.name, "area": self.area,
+            "severity": self.severity, "articles": list(self.articles),
+            "subject": {"kind": self.subject_kind, "id": self.subject_id},
+            "message": self.message, "remediation": self.remediation,
+            "location": {"path": self.path, "line": self.line, "column": self.column},
+            "fingerprint": self.fingerprint, "waived": self.waived,
+        }
+
+
+@dataclass
+class Notice:
+    """Something about the run itself worth telling (an expired or stale waiver, ...)."""
+    kind: str
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "message": self.message,
+                "location": {"path": self.path, "line": self.line}}
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    rules: list = field(default_factory=list)     # the model.Rule objects that ran
+    files: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    fixed: list[dict] = field(default_factory=list)  # baseline findings no longer present
+    tool_version: str = ""
+
+    def __post_init__(self):
+        self.findings.sort(key=Finding.sort_key)
+
+    def failing(self, fail_on: str) -> list[Finding]:
+        """Findings that fail the run: at or above `fail_on`, not waived, and new."""
+        if fail_on == "never":
+            return []
+        threshold = SEVERITY_ORDER[fail_on]
+        return [f for f in self.findings if SEVERITY_ORDER[f.severity] >= threshold
+                and f.waived is None and f.new]
+
+    def summary(self) -> dict:
+        by_severity = {s: 0 for s in SEVERITY_ORDER}
+        by_area: dict[str, int] = {}
+        waived = 0
+        for finding in self.findings:
+            if finding.waived is not None:
+                waived += 1
+                continue
+            by_severity[finding.severity] += 1
+            by_area[finding.area] = by_area.get(finding.area, 0) + 1
+        return {"findings": len(self.findings) - waived, "waived": waived,
+                "rules": len(self.rules), "files": len(self.files),
+                "by_severity": by_severity, "by_area": dict(sorted(by_area.items()))}
+
+    def to_dict(self) -> dict:
+        return {
+            "tool": {"name": "gdpr-check", "version": self.tool_version},
+            "summary": self.summary(),
+            "findings": [f.to_dict() for f in self.findings],
+            "notices": [n.to_dict() for n in self.notices],
+            "fixed": list(self.fixed),
+        }

@@ -1,0 +1,75 @@
+"""Find, read and merge the YAML files of one side (policy/ or inventory/)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from .parser import parse_bytes
+from .tree import LocDict, LocList
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """Every YAML file below `folder`, in a stable order (hidden files and folders skipped)."""
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()
+             and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+    return sorted(found)
+
+
+def display_path(path: Path, root: Path) -> str:
+    """Paths in messages and reports: relative to the project root, with forward slashes."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_tree(path: Path, root: Path):
+    shown = display_path(path, root)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", shown) from None
+    return parse_bytes(data, shown), shown
+
+
+def read_mapping_file(path: Path, root: Path, expected: str) -> LocDict:
+    """A file whose top level must be a mapping (policy and inventory files)."""
+    tree, shown = read_tree(path, root)
+    if tree is None:
+        raise InputError(f"empty file, expected a mapping of {expected}", shown, 1, 1)
+    if not isinstance(tree, LocDict):
+        found = "a list" if isinstance(tree, LocList) else f"a single value ({tree!r})"
+        raise InputError(f"expected a mapping of {expected} at the top level, found {found}",
+                         *tree_loc(tree, shown))
+    return tree
+
+
+def tree_loc(tree, shown):
+    return getattr(tree, "loc", None) or (shown, 1, 1)
+
+
+def merge_side(trees: list[LocDict], side: str) -> LocDict:
+    """Merge the files of one side: lists are concatenated, a mapping may appear once."""
+    merged = LocDict(loc=trees[0].loc if trees else (side + "/", 1, 1))
+    for tree in trees:
+        for key, value in tree.items():
+            if key not in merged:
+                merged[key] = _copy_list(value) if isinstance(value, LocList) else value
+                merged.key_locs[key] = tree.key_locs[key]
+            elif isinstance(value, LocList) and isinstance(merged[key], LocList):
+                merged[key].extend(value)
+                merged[key].item_locs.extend(value.item_locs)
+            else:
+                first = merged.key_locs[key]
+                raise InputError(f"'{key}' is already defined in {first[0]}:{first[1]}; "
+                                 "only lists may be split across files",
+                                 *tree.key_locs[key])
+    return merged
+
+
+def _copy_list(value: LocList) -> LocList:
+    return LocList(value, loc=value.loc, item_locs=list(value.item_locs))

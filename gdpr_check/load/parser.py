@@ -1,0 +1,194 @@
+"""YAML text -> `LocDict`/`LocList` tree. The one place that knows which YAML library is used.
+
+SPEC §11 wants the parser swappable: anything that implements `parse_text(text, path)` and
+returns the tree of `tree.py` can replace `PyYamlParser` without touching the loader,
+models or engine. PyYAML composes the node graph in C (libyaml) when available; we build
+the tree from nodes ourselves, which is where we:
+
+- keep line/column for every mapping, key and list item;
+- refuse duplicate keys (PyYAML silently keeps the last one);
+- resolve plain scalars by YAML 1.2 core rules, so `NO` (Norway) stays a string and only
+  true/false are booleans;
+- bound alias expansion ("billion laughs") and nesting depth.
+"""
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from ..errors import InputError
+from .tree import LocDict, LocList
+
+try:  # libyaml's C composer when installed; the pure-Python one otherwise.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_DEPTH = 64
+# Aliases may repeat a node; beyond this many repeated nodes we call it an alias bomb.
+MAX_ALIAS_EXPANSION = 10_000
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)$")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_STD_TAG = "tag:yaml.org,2002:"
+
+_FRIENDLY = {
+    "found character that cannot start any token":
+        "found a character that cannot start a YAML token (a tab used for indentation?)",
+    "found character '\\t' that cannot start any token":
+        "found a tab where YAML expects spaces for indentation",
+}
+
+
+def decode(data: bytes, path: str) -> str:
+    """Bytes -> text, refusing binary and non-UTF-8 files with their position."""
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"file is {len(data) // (1024 * 1024)} MiB, more than the "
+                         f"{MAX_FILE_BYTES // (1024 * 1024)} MiB limit for one YAML file",
+                         path, 1, 1)
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line, col = _line_col(data, nul)
+        raise InputError("binary file (NUL byte), expected UTF-8 YAML text", path, line, col)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data, exc.start)
+        raise InputError(f"not UTF-8 (byte 0x{data[exc.start]:02x}), expected UTF-8 YAML text",
+                         path, line, col) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+class PyYamlParser:
+    """The default parser: PyYAML (libyaml when present) composing nodes, our constructor."""
+
+    name = "pyyaml-c" if _Loader.__name__.startswith("C") else "pyyaml"
+
+    def parse_text(self, text: str, path: str):
+        try:
+            loader = _Loader(text)
+            try:
+                node = loader.get_single_node()
+            finally:
+                loader.dispose()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = _FRIENDLY.get(exc.problem or "", exc.problem or "invalid YAML")
+            if exc.context and "expected a single document" in exc.context:
+                problem = "expected a single YAML document, found several (---)"
+            raise InputError(f"malformed YAML: {problem}", path,
+                             mark.line + 1 if mark else None,
+                             mark.column + 1 if mark else None) from None
+        except yaml.YAMLError as exc:
+            raise InputError(f"malformed YAML: {exc}", path) from None
+        if node is None:
+            return None
+        return _Builder(path).build(node)
+
+
+class _Builder:
+    def __init__(self, path: str):
+        self.path = path
+        self.seen: set[int] = set()
+        self.repeats = 0
+
+    def loc(self, node):
+        mark = node.start_mark
+        return (self.path, mark.line + 1, mark.column + 1)
+
+    def build(self, node, depth: int = 0):
+        if depth > MAX_DEPTH:
+            raise InputError(f"nesting deeper than {MAX_DEPTH} levels", *self.loc(node))
+        if id(node) in self.seen:  # reached again through an alias
+            self.repeats += 1
+            if self.repeats > MAX_ALIAS_EXPANSION:
+                raise InputError("too many alias expansions (a YAML alias bomb?)",
+                                 *self.loc(node))
+        else:
+            self.seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            self.check_tag(node, "seq")
+            items = LocList(loc=self.loc(node))
+            for child in node.value:
+                items.item_locs.append(self.loc(child))
+                items.append(self.build(child, depth + 1))
+            return items
+        self.check_tag(node, "map")
+        return self.mapping(node, depth)
+
+    def mapping(self, node, depth):
+        result = LocDict(loc=self.loc(node))
+        merged = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _STD_TAG + "merge":
+                merged.append(value_node)
+                continue
+            key = self.build(key_node, depth + 1)
+            if not isinstance(key, str):
+                raise InputError(f"mapping keys must be strings, found {key!r}",
+                                 *self.loc(key_node))
+            if key in result:
+                first = result.key_locs[key]
+                raise InputError(f"duplicate key '{key}' (first defined at line {first[1]})",
+                                 *self.loc(key_node))
+            result.key_locs[key] = self.loc(key_node)
+            result[key] = self.build(value_node, depth + 1)
+        for value_node in merged:  # `<<: *defaults`: explicit keys win
+            sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+            for source in sources:
+                base = self.build(source, depth + 1)
+                if not isinstance(base, LocDict):
+                    raise InputError("'<<' merges a mapping or a list of mappings",
+                                     *self.loc(source))
+                for key, value in base.items():
+                    if key not in result:
+                        result[key] = value
+                        result.key_locs[key] = base.key_locs[key]
+        return result
+
+    def check_tag(self, node, kind):
+        if not node.tag.startswith(_STD_TAG):
+            raise InputError(f"unsupported YAML tag {node.tag}", *self.loc(node))
+
+    def scalar(self, node):
+        value = node.value
+        tag = node.tag
+        if not tag.startswith(_STD_TAG):
+            raise InputError(f"unsupported YAML tag {tag}", *self.loc(node))
+        # Quoted and block scalars are strings. A plain scalar the 1.1 resolver left as a
+        # string is one too (1.1 finds more non-strings than 1.2 does, and `!!str` lands here).
+        if node.style or tag == _STD_TAG + "str":  # plain style is None or ""
+            return value
+        # Other plain scalars: YAML 1.2 core schema, so yes/no/on/off stay strings.
+        if value in _NULLS:
+            return None
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        if _INT.match(value):
+            return int(value.replace("_", ""))
+        if _FLOAT.match(value) and any(c.isdigit() for c in value):
+            return float(value.replace("_", ""))
+        return value
+
+
+DEFAULT_PARSER = PyYamlParser()
+
+
+def parse_bytes(data: bytes, path: str, parser=DEFAULT_PARSER):
+    """Decode and parse one file's bytes into the located tree."""
+    return parser.parse_text(decode(data, path), path)

@@ -1,0 +1,87 @@
+"""Ids must be unique per kind; structural references must resolve (SPEC §3).
+
+Only references *inside* one side are structural. A reference from the inventory to the
+notice's vocabulary (purposes, categories, ...) that the notice lacks is a finding, which
+the rules report, so it is not checked here.
+"""
+from __future__ import annotations
+
+import difflib
+
+from ..errors import InputError, raise_all
+from ..model import Inventory, Policy
+
+FLOW_ENDS = ("data_subject",)
+
+
+def check_unique_ids(objects, kind: str, errors: list) -> dict:
+    by_id = {}
+    for obj in objects:
+        first = by_id.get(obj.id)
+        if first is not None:
+            where = first.location
+            errors.append(InputError.at(obj.field_location("id"),
+                                        f"duplicate {kind} id '{obj.id}' (first at "
+                                        f"{where[0]}:{where[1]})"))
+        else:
+            by_id[obj.id] = obj
+    return by_id
+
+
+def _check(errors, obj, field, value, known, what):
+    if value not in known:
+        close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        owner = f"{obj.KIND} '{obj.id}'" if hasattr(obj, "id") else obj.KIND
+        errors.append(InputError.at(obj.field_location(field),
+                                    f"{owner}: {field} '{value}' is not a known {what}{hint}"))
+
+
+def check_policy(policy: Policy) -> None:
+    errors: list[InputError] = []
+    ids = {kind: check_unique_ids(getattr(policy, kind), kind.rstrip("s"), errors)
+           for kind in ("data_subjects", "data_categories", "purposes", "registers", "sources",
+                        "recipients")}
+    if policy.security:
+        check_unique_ids(policy.security.allowed_principals, "allowed principal", errors)
+    for register in policy.registers:
+        for field in ("data_subjects", "data_categories", "purposes", "sources"):
+            for value in getattr(register, field):
+                _check(errors, register, field, value, ids[field],
+                       field.rstrip("s").replace("_", " ") + " of the notice")
+    for recipient in policy.recipients:
+        for field in ("purposes", "data_categories"):
+            for value in getattr(recipient, field):
+                _check(errors, recipient, field, value, ids[field],
+                       field.rstrip("s").replace("_", " ") + " of the notice")
+    for transfer in policy.transfers:
+        _check(errors, transfer, "recipient", transfer.recipient, ids["recipients"],
+               "recipient of the notice")
+    raise_all(errors)
+
+
+def check_inventory(inventory: Inventory, policy: Policy) -> None:
+    errors: list[InputError] = []
+    principals = check_unique_ids(inventory.principals, "principal", errors)
+    systems = check_unique_ids(inventory.systems, "system", errors)
+    processors = check_unique_ids(inventory.processors, "processor", errors)
+    check_unique_ids(inventory.flows, "flow", errors)
+    for principal in inventory.principals:
+        if principal.processor is not None:
+            _check(errors, principal, "processor", principal.processor, processors, "processor")
+    for system in inventory.systems:
+        if system.hosting is not None and system.hosting.provider != "self":
+            _check(errors, system.hosting, "provider", system.hosting.provider, processors,
+                   "processor (or 'self')")
+        for grant in system.access.grants:
+            _check(errors, grant, "principal", grant.principal, principals, "principal")
+    for processor in inventory.processors:
+        for sub in processor.sub_processors:
+            _check(errors, processor, "sub_processors", sub, processors, "processor")
+    ends = set(systems) | set(processors) | set(FLOW_ENDS) | {s.id for s in policy.sources}
+    for flow in inventory.flows:
+        _check(errors, flow, "from", flow.from_, ends, "system, processor, source or "
+                                                       "'data_subject'")
+        _check(errors, flow, "to", flow.to, ends, "system, processor, source or "
+                                                  "'data_subject'")
+    raise_all(errors)

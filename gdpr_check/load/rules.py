@@ -1,0 +1,106 @@
+"""Rule packs and waivers: YAML lists of rules / waivers, validated with positions."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError, raise_all
+from ..model import Rule, Waiver
+from .files import read_tree, yaml_files
+from .tree import LocDict, LocList
+from .validate import validate
+
+
+def builtin_rules_dir() -> Path:
+    """The rule pack shipped in the wheel, or `rules/` beside the package in a checkout."""
+    packaged = Path(__file__).resolve().parent.parent / "rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "rules"
+
+
+def read_list_file(path: Path, root: Path, what: str) -> LocList:
+    tree, shown = read_tree(path, root)
+    if tree is None:
+        raise InputError(f"empty file, expected a list of {what}", shown, 1, 1)
+    if not isinstance(tree, LocList):
+        found = "a mapping" if isinstance(tree, LocDict) else f"a single value ({tree!r})"
+        raise InputError.at(getattr(tree, "loc", None) or (shown, 1, 1),
+                            f"expected a list of {what} at the top level, found {found}")
+    return tree
+
+
+def load_rule_file(path: Path, root: Path) -> list[Rule]:
+    tree = read_list_file(path, root, "rules")
+    rules, errors = [], []
+    for index, raw in enumerate(tree):
+        label = f"rule {raw.get('id')}" if isinstance(raw, dict) and raw.get("id") else \
+            f"rule #{index + 1}"
+        if not isinstance(raw, LocDict):
+            errors.append(InputError.at(tree.item_locs[index],
+                                        f"{label}: expected a mapping (id, name, that, ...)"))
+            continue
+        try:
+            rule = validate(Rule, raw, label)
+        except InputError as exc:
+            errors.extend(getattr(exc, "errors", [exc]))
+            continue
+        rule._expr_locs.update(_expression_locs(raw))
+        rule._pack = tree.loc[0] if tree.loc else None
+        rules.append(rule)
+    raise_all(errors)
+    seen = {}
+    for rule in rules:
+        if rule.id in seen:
+            raise InputError.at(rule.field_location("id"),
+                                f"duplicate rule id '{rule.id}' in one pack (first at line "
+                                f"{seen[rule.id].location[1]})")
+        seen[rule.id] = rule
+    return rules
+
+
+def _expression_locs(raw: LocDict) -> dict:
+    """Where each expression of a rule is written, for errors that point at it exactly."""
+    locs = {}
+    for key in ("loop", "subject", "at", "fail_msg"):
+        if key in raw:
+            locs[key] = raw.key_locs[key]
+    for key in ("when", "that"):
+        value = raw.get(key)
+        if isinstance(value, LocList):
+            locs.update({(key, i): loc for i, loc in enumerate(value.item_locs)})
+        elif key in raw:
+            locs[(key, 0)] = raw.key_locs[key]
+    variables = raw.get("vars")
+    if isinstance(variables, LocDict):
+        locs.update({("vars", name): loc for name, loc in variables.key_locs.items()})
+    return locs
+
+
+def load_rule_dirs(dirs: list[Path], root: Path) -> list[Rule]:
+    """All rules of the packs, later packs replacing earlier rules with the same id."""
+    by_id: dict[str, Rule] = {}
+    for folder in dirs:
+        if not folder.exists():
+            raise InputError(f"rule pack folder not found: {folder}")
+        files = [folder] if folder.is_file() else yaml_files(folder)
+        for path in files:
+            for rule in load_rule_file(path, root):
+                by_id[rule.id] = rule
+    return sorted(by_id.values(), key=lambda r: r.id)
+
+
+def load_waivers(path: Path, root: Path) -> list[Waiver]:
+    tree = read_list_file(path, root, "waivers")
+    waivers, errors = [], []
+    for index, raw in enumerate(tree):
+        label = f"waiver #{index + 1}"
+        if not isinstance(raw, LocDict):
+            errors.append(InputError.at(tree.item_locs[index],
+                                        f"{label}: expected a mapping (rule, reason, expires)"))
+            continue
+        try:
+            waivers.append(validate(Waiver, raw, label))
+        except InputError as exc:
+            errors.extend(getattr(exc, "errors", [exc]))
+    raise_all(errors)
+    return waivers

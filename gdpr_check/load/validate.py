@@ -1,0 +1,153 @@
+"""Validate a located tree against a model; turn pydantic's errors into file:line lines."""
+from __future__ import annotations
+
+import difflib
+import typing
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import InputError, raise_all
+from .tree import key_loc, locate
+
+_TYPE_NAMES = {
+    "string_type": "a string", "bool_type": "true or false", "bool_parsing": "true or false",
+    "int_type": "a whole number", "int_parsing": "a whole number",
+    "float_type": "a number", "float_parsing": "a number",
+    "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping",
+    "model_attributes_type": "a mapping", "date_type": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)", "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "a date (YYYY-MM-DD)",
+}
+
+
+def validate(model: type[BaseModel], tree, what: str):
+    """`model.model_validate(tree)`, raising `InputError`s that point into the YAML."""
+    try:
+        return model.model_validate(tree)
+    except ValidationError as exc:
+        raise_all(_convert(model, tree, exc.errors(include_url=False), what))
+
+
+def _convert(model, tree, errors, what) -> list[InputError]:
+    seen, result = set(), []
+    for error in errors:
+        path = _real_path(tree, error["loc"], error["type"])
+        if path in seen:  # one line per place: unions report once per member
+            continue
+        seen.add(path)
+        result.append(_one(model, tree, path, error, what))
+    return result
+
+
+def _real_path(tree, loc, kind) -> tuple:
+    """Drop pydantic's union-member steps, keeping only keys/indexes of the YAML."""
+    path, node = [], tree
+    for step in loc:
+        if isinstance(node, dict) and isinstance(step, str) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+        elif kind in ("missing", "extra_forbidden") and isinstance(node, dict) and step == loc[-1]:
+            pass  # the key that is missing (or unexpected) is not a real node
+        else:
+            continue
+        path.append(step)
+    return tuple(path)
+
+
+def _one(model, tree, path, error, what) -> InputError:
+    kind, field = error["type"], _field_name(path, what)
+    if kind == "extra_forbidden":
+        parent_model = _model_at(model, path[:-1])
+        known = sorted(_yaml_names(parent_model)) if parent_model else []
+        key = path[-1]
+        hint = _did_you_mean(str(key), known)
+        expected = f"; expected one of: {', '.join(known)}" if known and not hint else ""
+        return InputError.at(key_loc(_node_at(tree, path[:-1]), key),
+                             f"unknown key '{key}'{hint}{expected}")
+    if kind == "missing":
+        return InputError.at(locate(tree, path[:-1]),
+                             f"missing required key '{path[-1]}' in {_field_name(path[:-1], what)}")
+    loc = locate(tree, path)
+    found = _describe(error.get("input"))
+    if kind == "literal_error":
+        allowed = error.get("ctx", {}).get("expected", "")
+        options = [o.strip(" '") for o in allowed.replace(" or ", ", ").split(",")]
+        hint = _did_you_mean(str(error.get("input")), options)
+        return InputError.at(loc, f"{field}: expected one of {', '.join(options)}, "
+                                  f"found {found}{hint}")
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        if "a-z0-9" in pattern:
+            return InputError.at(loc, f"{field}: {found} is not a valid id (lower-case letters,"
+                                      " digits, '_', '.', '-', starting with a letter or digit)")
+        return InputError.at(loc, f"{field}: {found} does not match {pattern}")
+    if kind == "value_error":
+        return InputError.at(loc, f"{field}: {error['msg'].removeprefix('Value error, ')}")
+    if kind in _TYPE_NAMES:
+        return InputError.at(loc, f"{field}: expected {_TYPE_NAMES[kind]}, found {found}")
+    if kind == "too_short":
+        return InputError.at(loc, f"{field}: must not be empty")
+    return InputError.at(loc, f"{field}: {error['msg']}")
+
+
+def _describe(value) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _field_name(path, what) -> str:
+    name = what
+    for step in path:
+        name += f"[{step}]" if isinstance(step, int) else f".{step}"
+    return name
+
+
+def _did_you_mean(word: str, options) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _node_at(tree, path):
+    for step in path:
+        tree = tree[step]
+    return tree
+
+
+def _yaml_names(model) -> list[str]:
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _model_at(model, path):
+    """The model class describing the mapping at `path` (for did-you-mean on its keys)."""
+    for step in path:
+        if isinstance(step, int):
+            continue
+        field = next((info for name, info in model.model_fields.items()
+                      if (info.alias or name) == step), None)
+        if field is None:
+            return None
+        model = _find_model(field.annotation)
+        if model is None:
+            return None
+    return model
+
+
+def _find_model(annotation):
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _find_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+__all__ = ["validate"]

@@ -1,0 +1,61 @@
+"""The base of every model: strict (unknown keys are errors), immutable, and located.
+
+Each model instance remembers the file:line:column it was loaded from, so findings can
+point at it (SPEC §7). The position travels from the parsed tree (`load.tree.LocDict`)
+into the model through a wrap validator, without being a field users could set.
+"""
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
+
+
+class Located(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              validate_default=False)
+
+    KIND: ClassVar[str] = "object"
+    _loc: tuple | None = PrivateAttr(default=None)
+    _key_locs: dict | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_position(cls, data, handler):
+        obj = handler(data)
+        loc = getattr(data, "loc", None)
+        if loc is not None:
+            private = obj.__pydantic_private__
+            private["_loc"] = loc
+            private["_key_locs"] = data.key_locs
+        return obj
+
+    def __getitem__(self, name: str):
+        """Let expressions read fields by their YAML name too (`item['from']`, `item.from`)."""
+        field = _ALIASES.get((type(self), name), name)
+        if field in type(self).model_fields:
+            return getattr(self, field)
+        raise KeyError(name)
+
+    @property
+    def location(self) -> tuple | None:
+        return self._loc
+
+    def field_location(self, name: str) -> tuple | None:
+        """Where field `name` is written, or the object's own position if not written."""
+        info = type(self).model_fields.get(name)
+        key = info.alias if info is not None and info.alias else name
+        if self._key_locs and key in self._key_locs:
+            return self._key_locs[key]
+        return self._loc
+
+
+_ALIASES: dict = {}
+
+
+def register_aliases(*models: type[Located]) -> None:
+    """Record YAML names that differ from Python field names (e.g. `from` -> `from_`)."""
+    for model in models:
+        for field, info in model.model_fields.items():
+            if info.alias:
+                _ALIASES[(model, info.alias)] = field

@@ -1,0 +1,193 @@
+"""What the company actually runs (SPEC §5): principals, systems, processors and flows.
+
+References to the notice's vocabulary (purposes, data categories, ...) are plain ids here:
+the notice not declaring one is a finding, not a load error. Structural references inside
+the inventory (flow ends, grants, hosting providers, sub-processors) are checked on load.
+"""
+from __future__ import annotations
+
+import warnings
+from datetime import date
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from .base import Located, register_aliases
+from .types import (RIGHTS, AuthMethod, Country, Duration, Id, LawfulBasis, Mechanism,
+                    PrincipalKind, Scope)
+
+Text = str | None
+
+
+class Principal(Located):
+    KIND: ClassVar[str] = "principal"
+    id: Id
+    name: Text = None
+    kind: PrincipalKind
+    organisation: Text = None
+    processor: Id | None = None
+    description: Text = None
+
+
+class Grant(Located):
+    KIND: ClassVar[str] = "grant"
+    principal: Id
+    scope: Scope = "full"
+    privileged: bool = False
+
+
+class Access(Located):
+    KIND: ClassVar[str] = "access"
+    authentication: list[AuthMethod] = Field(default_factory=list)
+    public: bool = False
+    grants: list[Grant] = Field(default_factory=list)
+
+
+class Hosting(Located):
+    KIND: ClassVar[str] = "hosting"
+    provider: Id = "self"
+    countries: list[Country] = Field(default_factory=list)
+
+
+class SystemRight(Located):
+    KIND: ClassVar[str] = "system_right"
+    supported: bool | Literal["not_applicable"] = False
+    method: Text = None
+    reason: Text = None
+
+
+class SystemRights(Located):
+    KIND: ClassVar[str] = "system_rights"
+    access: SystemRight | None = None
+    rectification: SystemRight | None = None
+    erasure: SystemRight | None = None
+    restriction: SystemRight | None = None
+    portability: SystemRight | None = None
+    objection: SystemRight | None = None
+    withdraw_consent: SystemRight | None = None
+    complaint: SystemRight | None = None
+    no_automated_decision: SystemRight | None = None
+
+    @property
+    def supported(self) -> list[str]:
+        """Rights this system can fulfil, or that do not apply to it (with a reason)."""
+        return [r for r in RIGHTS if (s := getattr(self, r)) is not None
+                and (s.supported is True or (s.supported == "not_applicable" and s.reason))]
+
+
+class SystemRetention(Located):
+    KIND: ClassVar[str] = "retention"
+    period: Duration | None = None
+    trigger: Text = None
+    enforced: Literal["automatic", "manual", "none"] | None = None
+
+
+class Backups(Located):
+    KIND: ClassVar[str] = "backups"
+    countries: list[Country] = Field(default_factory=list)
+    retention: Duration | None = None
+
+
+class SystemSecurity(Located):
+    KIND: ClassVar[str] = "security"
+    encryption_at_rest: bool | None = None
+    encryption_in_transit: bool | None = None
+    audit_log: bool | None = None
+    backups: Backups | None = None
+
+
+class Consent(Located):
+    KIND: ClassVar[str] = "consent"
+    recorded: bool = False
+    withdrawable: bool = False
+
+
+# `register` is also ABCMeta.register on the class; the field wins on instances, which is
+# all that rules and the loader use, so pydantic's shadowing warning is silenced here.
+warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
+
+
+class System(Located):
+    KIND: ClassVar[str] = "system"
+    id: Id
+    name: Text = None
+    description: Text = None
+    owner: Text = None
+    register: Id | None = None
+    purposes: list[Id] = Field(default_factory=list)
+    data_subjects: list[Id] = Field(default_factory=list)
+    data_categories: list[Id] = Field(default_factory=list)
+    hosting: Hosting | None = None
+    access: Access = Field(default_factory=Access)
+    rights: SystemRights = Field(default_factory=SystemRights)
+    retention: SystemRetention | None = None
+    security: SystemSecurity = Field(default_factory=SystemSecurity)
+    consent: Consent | None = None
+
+
+class Dpa(Located):
+    KIND: ClassVar[str] = "dpa"
+    signed: date | None = None
+    reference: Text = None
+
+
+class ProcessorTransfer(Located):
+    KIND: ClassVar[str] = "transfer"
+    mechanism: Mechanism | None = None
+    reference: Text = None
+    tia: bool = False
+    dpf_certified: bool = False
+
+
+class Processor(Located):
+    KIND: ClassVar[str] = "processor"
+    id: Id
+    name: Text = None
+    description: Text = None
+    role: Literal["processor", "sub_processor", "third_party", "joint_controller"] = "processor"
+    countries: list[Country] = Field(default_factory=list)
+    recipient: Id | None = None
+    dpa: Dpa | None = None
+    transfer: ProcessorTransfer | None = None
+    sub_processors: list[Id] = Field(default_factory=list)
+    purposes: list[Id] = Field(default_factory=list)
+    data_categories: list[Id] = Field(default_factory=list)
+
+
+Propagated = Literal["erasure", "objection", "rectification", "restriction"]
+
+
+class Flow(Located):
+    KIND: ClassVar[str] = "flow"
+    id: Id
+    from_: Id = Field(alias="from")
+    to: Id
+    description: Text = None
+    data_subjects: list[Id] = Field(default_factory=list)
+    data_categories: list[Id] = Field(default_factory=list)
+    purpose: Id | None = None
+    lawful_basis: LawfulBasis | None = None
+    encrypted: bool | None = None
+    occasional: bool = False
+    propagates: list[Propagated] = Field(default_factory=list)
+
+
+class Defaults(Located):
+    """Values merged under every item of a kind, like Ansible's group_vars/all."""
+    KIND: ClassVar[str] = "defaults"
+    principals: dict[str, Any] = Field(default_factory=dict)
+    systems: dict[str, Any] = Field(default_factory=dict)
+    processors: dict[str, Any] = Field(default_factory=dict)
+    flows: dict[str, Any] = Field(default_factory=dict)
+
+
+class Inventory(Located):
+    KIND: ClassVar[str] = "inventory"
+    defaults: Defaults | None = None
+    principals: list[Principal] = Field(default_factory=list)
+    systems: list[System] = Field(default_factory=list)
+    processors: list[Processor] = Field(default_factory=list)
+    flows: list[Flow] = Field(default_factory=list)
+
+
+register_aliases(Flow)

@@ -1,0 +1,213 @@
+"""The privacy notice as structured data (SPEC §4).
+
+Only what the notice *states* goes here. Fields the GDPR requires but the notice omits are
+left empty, and rules report them; nothing here has a GDPR-friendly default.
+`section` records where in the original notice a statement comes from.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from .base import Located
+from .types import (RIGHTS, AuthMethod, Country, Duration, Id, LawfulBases, Mechanism,
+                    PrincipalKind, Scope, SpecialCondition)
+
+Text = str | None
+
+
+class Notice(Located):
+    KIND: ClassVar[str] = "notice"
+    title: Text = None
+    language: Text = None
+    published: date | None = None
+    updated: date | None = None
+    url: Text = None
+    section: Text = None
+
+
+class Contact(Located):
+    KIND: ClassVar[str] = "contact"
+    name: Text = None
+    role: Text = None
+    phone: Text = None
+    email: Text = None
+    address: Text = None
+    url: Text = None
+    section: Text = None
+
+
+class Controller(Located):
+    KIND: ClassVar[str] = "controller"
+    name: str
+    business_id: Text = None
+    address: Text = None
+    country: Country
+    contact: Contact | None = None
+    representative: Contact | None = None
+    dpo: Contact | None = None
+    section: Text = None
+
+
+class SupervisoryAuthority(Located):
+    KIND: ClassVar[str] = "supervisory_authority"
+    name: Text = None
+    country: Country | None = None
+    url: Text = None
+    section: Text = None
+
+
+class DataSubject(Located):
+    KIND: ClassVar[str] = "data_subject"
+    id: Id
+    name: Text = None
+    description: Text = None
+    section: Text = None
+
+
+class DataCategory(Located):
+    KIND: ClassVar[str] = "data_category"
+    id: Id
+    name: Text = None
+    description: Text = None
+    special: bool = False
+    criminal: bool = False
+    section: Text = None
+
+
+class Purpose(Located):
+    KIND: ClassVar[str] = "purpose"
+    id: Id
+    name: Text = None
+    description: Text = None
+    lawful_basis: LawfulBases = Field(default_factory=list)
+    legitimate_interest: Text = None
+    special_condition: SpecialCondition | None = None
+    profiling: bool = False
+    automated_decision: bool = False
+    direct_marketing: bool = False
+    provision: Literal["contractual", "statutory", "voluntary"] | None = None
+    section: Text = None
+
+
+class Retention(Located):
+    KIND: ClassVar[str] = "retention"
+    period: Duration | None = None
+    trigger: Text = None
+    description: Text = None
+    section: Text = None
+
+
+class Register(Located):
+    KIND: ClassVar[str] = "register"
+    id: Id
+    name: Text = None
+    description: Text = None
+    data_subjects: list[Id] = Field(default_factory=list)
+    data_categories: list[Id] = Field(default_factory=list)
+    purposes: list[Id] = Field(default_factory=list)
+    sources: list[Id] = Field(default_factory=list)
+    retention: Retention | None = None
+    section: Text = None
+
+
+class Source(Located):
+    KIND: ClassVar[str] = "source"
+    id: Id
+    name: Text = None
+    kind: Literal["data_subject", "public", "third_party", "internal"] | None = None
+    description: Text = None
+    section: Text = None
+
+
+class Recipient(Located):
+    KIND: ClassVar[str] = "recipient"
+    id: Id
+    name: Text = None
+    role: Literal["processor", "third_party", "joint_controller", "authority"] | None = None
+    purposes: list[Id] = Field(default_factory=list)
+    data_categories: list[Id] = Field(default_factory=list)
+    description: Text = None
+    section: Text = None
+
+
+class Transfer(Located):
+    KIND: ClassVar[str] = "transfer"
+    recipient: Id
+    countries: list[Country] = Field(default_factory=list)
+    safeguard: Mechanism | None = None
+    description: Text = None
+    section: Text = None
+
+
+class AllowedPrincipal(Located):
+    """Who the notice says may access the registers (e.g. 'named employees', 'accountants')."""
+    KIND: ClassVar[str] = "allowed_principal"
+    id: Id
+    name: Text = None
+    kind: PrincipalKind
+    scope: Scope = "full"
+    description: Text = None
+
+
+class Security(Located):
+    KIND: ClassVar[str] = "security"
+    measures: list[str] = Field(default_factory=list)
+    allowed_principals: list[AllowedPrincipal] = Field(default_factory=list)
+    authentication: list[AuthMethod] = Field(default_factory=list)
+    description: Text = None
+    section: Text = None
+
+
+class RightStatement(Located):
+    KIND: ClassVar[str] = "right_statement"
+    stated: bool = True
+    how: Text = None
+    description: Text = None
+    section: Text = None
+
+
+class Rights(Located):
+    KIND: ClassVar[str] = "rights"
+    access: RightStatement | None = None
+    rectification: RightStatement | None = None
+    erasure: RightStatement | None = None
+    restriction: RightStatement | None = None
+    portability: RightStatement | None = None
+    objection: RightStatement | None = None
+    withdraw_consent: RightStatement | None = None
+    complaint: RightStatement | None = None
+    no_automated_decision: RightStatement | None = None
+    request_channel: Text = None
+    identity_verification: bool | str | None = None
+    response_time: Duration | None = None
+    description: Text = None
+    section: Text = None
+
+    @property
+    def stated(self) -> list[str]:
+        """The rights the notice states, in SPEC order."""
+        return [r for r in RIGHTS if (s := getattr(self, r)) is not None and s.stated]
+
+
+class Policy(Located):
+    KIND: ClassVar[str] = "policy"
+    notice: Notice | None = None
+    controller: Controller | None = None
+    supervisory_authority: SupervisoryAuthority | None = None
+    data_subjects: list[DataSubject] = Field(default_factory=list)
+    data_categories: list[DataCategory] = Field(default_factory=list)
+    purposes: list[Purpose] = Field(default_factory=list)
+    registers: list[Register] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    recipients: list[Recipient] = Field(default_factory=list)
+    transfers: list[Transfer] = Field(default_factory=list)
+    security: Security | None = None
+    rights: Rights | None = None
+
+    @property
+    def lawful_bases(self) -> list[str]:
+        """Every basis any purpose states, sorted (for 'rights that follow from bases')."""
+        return sorted({b for p in self.purposes for b in p.lawful_basis})

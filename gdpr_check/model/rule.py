@@ -1,0 +1,90 @@
+"""A rule: one Ansible-style `assert` task over the policy or the inventory (SPEC §6)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BeforeValidator, Field, PrivateAttr
+
+from .base import Located
+
+AREAS = ("lawful_basis", "transfers", "access_control", "rights", "notice", "processors",
+         "retention", "security", "records", "dpia", "breach")
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+Area = Literal[AREAS]
+Severity = Literal[SEVERITIES]
+ARTICLE_PATTERN = r"^Art\. [1-9][0-9]*(\([1-9][0-9]*\)(\([a-z]\))?)?$"
+RULE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*$"
+
+
+def _as_list(value):
+    return [value] if isinstance(value, str) else value
+
+
+Expressions = Annotated[list[str], BeforeValidator(_as_list)]
+
+
+class Rule(Located):
+    KIND: ClassVar[str] = "rule"
+    id: str = Field(pattern=RULE_ID_PATTERN)
+    name: str
+    area: Area
+    severity: Severity
+    articles: list[Annotated[str, Field(pattern=ARTICLE_PATTERN)]] = Field(min_length=1)
+    description: str | None = Field(
+        default=None, description="What the rule checks and why (the article, summarised).")
+    loop: str | None = Field(
+        default=None, description="Expression giving the items to check; none: the policy.")
+    when: Expressions = Field(default_factory=list,
+                              description="Items for which any of these is false are skipped.")
+    vars: dict[str, str] = Field(
+        default_factory=dict,
+        description="Named expressions evaluated per item, in order, before `that`.")
+    that: Expressions = Field(default_factory=list,
+                              description="Every expression must be true, or the item fails.")
+    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+    subject: str | None = Field(
+        default=None, description="Expression naming the subject id (default: item.id).")
+    at: str | None = Field(
+        default=None,
+        description="Where a finding points: an expression giving an object of the policy or "
+                    "inventory, or a field name of the item (default: the item itself).")
+    fail_msg: str | None = None
+    remediation: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    enabled: bool = True
+    # Positions of each expression ("that", 0) / ("vars", name) / "loop", set by the loader.
+    _expr_locs: dict = PrivateAttr(default_factory=dict)
+    # The file a rule came from (for docs and SARIF), set by the loader.
+    _pack: str | None = PrivateAttr(default=None)
+
+    def expr_loc(self, *key):
+        key = key[0] if len(key) == 1 else key
+        return self._expr_locs.get(key) or self.field_location(key[0] if isinstance(key, tuple)
+                                                               else key)
+
+    @property
+    def kind_of_subject(self) -> str:
+        """`inventory.systems` -> `system`; rules without a loop are about the notice."""
+        if not self.loop:
+            return "notice"
+        return _LOOP_KINDS.get(self.loop.strip(), "item")
+
+
+_LOOP_KINDS = {
+    "inventory.systems": "system", "inventory.processors": "processor",
+    "inventory.flows": "flow", "inventory.principals": "principal",
+    "policy.purposes": "purpose", "policy.registers": "register",
+    "policy.recipients": "recipient", "policy.transfers": "transfer",
+    "policy.data_categories": "data_category", "policy.data_subjects": "data_subject",
+    "policy.sources": "source",
+}
+
+
+class Waiver(Located):
+    KIND: ClassVar[str] = "waiver"
+    rule: str
+    subject: str | None = None
+    reason: str = Field(min_length=1)
+    approved_by: str = Field(min_length=1)
+    expires: date

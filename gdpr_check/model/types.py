@@ -1,0 +1,72 @@
+"""Value types shared by the policy, the inventory and the rules (SPEC §3)."""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+
+DURATION_PATTERN = (r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?"
+                    r"(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
+_DURATION = re.compile(DURATION_PATTERN)
+
+
+def _check_duration(value: str) -> str:
+    if not _DURATION.match(value):
+        raise ValueError(f"'{value}' is not an ISO 8601 duration such as P1M, P30D or P3Y")
+    return value
+
+
+Duration = Annotated[str, AfterValidator(_check_duration),
+                     Field(json_schema_extra={"pattern": DURATION_PATTERN})]
+
+_COUNTRIES: frozenset[str] | None = None
+
+
+def iso_countries() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes, from pycountry (loaded on first use: it costs ~15 ms)."""
+    global _COUNTRIES
+    if _COUNTRIES is None:
+        import pycountry
+        _COUNTRIES = frozenset(c.alpha_2 for c in pycountry.countries)
+    return _COUNTRIES
+
+
+def _check_country(value: str) -> str:
+    if value not in iso_countries():
+        hint = " (codes are upper case)" if value.upper() in iso_countries() else ""
+        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code{hint}")
+    return value
+
+
+Country = Annotated[str, AfterValidator(_check_country),
+                    Field(json_schema_extra={"pattern": "^[A-Z]{2}$"})]
+
+
+def _as_list(value):
+    """Accept a single value where a list is expected (`lawful_basis: consent`)."""
+    return [value] if isinstance(value, str) else value
+
+
+LawfulBasis = Literal["consent", "contract", "legal_obligation", "vital_interests",
+                      "public_task", "legitimate_interests"]
+LawfulBases = Annotated[list[LawfulBasis], BeforeValidator(_as_list)]
+
+SpecialCondition = Literal["explicit_consent", "employment_social_security", "vital_interests",
+                           "nonprofit_body", "made_public", "legal_claims",
+                           "substantial_public_interest", "health_care", "public_health",
+                           "archiving_research"]
+
+Mechanism = Literal["adequacy", "dpf", "scc", "bcr", "code_of_conduct", "certification",
+                    "derogation", "none"]
+
+Right = Literal["access", "rectification", "erasure", "restriction", "portability",
+                "objection", "withdraw_consent", "complaint", "no_automated_decision"]
+RIGHTS: tuple[str, ...] = Right.__args__
+
+AuthMethod = Literal["password", "mfa", "sso", "api_key", "none"]
+Scope = Literal["full", "partial", "read"]
+PrincipalKind = Literal["employee_group", "external", "service"]

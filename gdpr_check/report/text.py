@@ -1,0 +1,78 @@
+"""Terminal report: findings grouped by area, most severe first, each with path:line."""
+from __future__ import annotations
+
+from ..findings import SEVERITY_ORDER
+
+AREA_TITLES = {
+    "lawful_basis": "Lawful basis", "transfers": "Transfer safeguards",
+    "access_control": "Access control", "rights": "Rights handling",
+    "notice": "Notice completeness", "processors": "Processors", "retention": "Retention",
+    "security": "Security", "records": "Records of processing", "dpia": "DPIA",
+    "breach": "Breach readiness",
+}
+COLOURS = {"critical": "35;1", "high": "31;1", "medium": "33", "low": "36", "info": "37"}
+
+
+def _paint(text: str, code: str, colour: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if colour else text
+
+
+def render(report, colour: bool = False, quiet: bool = False, fail_on: str = "low",
+           github: bool = False, **_options) -> str:
+    lines: list[str] = []
+    by_area: dict[str, list] = {}
+    for finding in report.findings:
+        by_area.setdefault(finding.area, []).append(finding)
+    order = list(AREA_TITLES) + sorted(set(by_area) - set(AREA_TITLES))
+    for area in order:
+        findings = by_area.get(area)
+        if not findings:
+            continue
+        findings = sorted(findings, key=lambda f: (-SEVERITY_ORDER[f.severity], f.path or "",
+                                                   f.line or 0, f.rule, f.subject_id))
+        lines.append(_paint(f"{AREA_TITLES.get(area, area)} ({len(findings)})", "1", colour))
+        for f in findings:
+            severity = _paint(f"{f.severity:<8}", COLOURS[f.severity], colour)
+            status = " [waived]" if f.waived else ("" if f.new else " [baseline]")
+            lines.append(f"  {f.location}: {severity} {f.rule}  {f.message}{status}")
+            if not quiet:
+                lines.append(_paint(f"      {', '.join(f.articles)}"
+                                    + (f" | fix: {f.remediation}" if f.remediation else ""),
+                                    "2", colour))
+        lines.append("")
+    for notice in report.notices:
+        where = f"{notice.path}:{notice.line}: " if notice.path else ""
+        lines.append(_paint(f"{where}{notice.kind}: {notice.message}", "33", colour))
+    if github:
+        lines.extend(_github_annotations(report, fail_on))
+    lines.append(_summary(report, fail_on, colour))
+    return "\n".join(lines) + "\n"
+
+
+def _summary(report, fail_on, colour) -> str:
+    summary = report.summary()
+    counts = ", ".join(f"{n} {s}" for s, n in reversed(summary["by_severity"].items()) if n)
+    failing = len(report.failing(fail_on))
+    text = (f"{summary['findings']} finding{'s' if summary['findings'] != 1 else ''}"
+            + (f" ({counts})" if counts else "")
+            + (f", {summary['waived']} waived" if summary["waived"] else "")
+            + f" from {summary['rules']} rules on {summary['files']} files")
+    if fail_on != "never":
+        text += f"; {failing} at or above '{fail_on}'"
+    return _paint(text, "31;1" if failing else "32;1", colour)
+
+
+def _github_annotations(report, fail_on) -> list[str]:
+    """`::error file=…,line=…::` workflow commands, so GitHub marks the lines in a PR."""
+    failing = {id(f) for f in report.failing(fail_on)}
+    out = []
+    for f in report.findings:
+        if f.path is None or f.waived:
+            continue
+        level = "error" if id(f) in failing else "warning"
+        message = f"{f.rule} {f.message}".replace("%", "%25").replace("\r", "%0D") \
+            .replace("\n", "%0A")
+        title = f"{f.rule}: {f.name}".replace(",", "%2C").replace("::", "%3A%3A")
+        out.append(f"::{level} file={f.path},line={f.line or 1},col={f.column or 1},"
+                   f"title={title}::{message}")
+    return out
