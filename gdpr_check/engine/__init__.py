@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..errors import InputError
 from ..expr import Helpers, Index, scope_for
+from ..expr.sandbox import save_cache
 from ..findings import Finding
 from .compile import CompiledRule, compile_rule
 
@@ -17,6 +18,7 @@ class RuleError(InputError):
 
 def run_rules(project, rules, reference) -> list[Finding]:
     compiled = [compile_rule(rule) for rule in rules if rule.enabled]
+    save_cache()
     index = Index(project.policy, project.inventory)
     base = scope_for(Helpers(index, reference), project.policy, project.inventory, reference)
     root_loc = project.policy.location or project.inventory.location

@@ -8,12 +8,17 @@
 """
 from __future__ import annotations
 
+import jinja2
 from jinja2 import StrictUndefined, nodes, pass_context
+from jinja2.environment import TemplateExpression
 from jinja2.exceptions import TemplateSyntaxError
+from jinja2.parser import Parser
 from jinja2.meta import find_undeclared_variables
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .. import __version__
 from ..errors import InputError
+from .cache import open_cache
 from .helpers import CONSTANTS, FILTERS, FUNCTIONS
 
 ROOT_NAMES = frozenset({"item", "policy", "inventory", "ref"})
@@ -36,6 +41,7 @@ def _make_environment() -> ImmutableSandboxedEnvironment:
 
 
 ENV = _make_environment()
+CACHE = open_cache(__version__, jinja2.__version__, (*FUNCTIONS, *FILTERS, *CONSTANTS))
 
 
 class Expression:
@@ -56,41 +62,77 @@ class Expression:
 
 
 def compile_checked(source: str, loc, extra_names=()):
-    """Compile `source`, refusing syntax errors, unknown names and private attributes."""
+    """Compile `source`, refusing syntax errors, unknown names and private attributes.
+
+    The checks run when an expression is first compiled; afterwards its code comes from
+    the cache (`cache.py`), keyed by the source and the names it may use.
+    """
     source = source.strip() if isinstance(source, str) else source
     if not isinstance(source, str) or not source:
         raise InputError.at(loc, "expected a Jinja2 expression, found an empty value")
+    key = CACHE.key("expr", source, *sorted(extra_names))
+    code = CACHE.get(key)
+    if code is None:
+        code = _compile_expression(source, loc, extra_names)
+        CACHE.put(key, code)
+    template = ENV.template_class.from_code(ENV, code, ENV.make_globals(None))
+    return TemplateExpression(template, undefined_to_none=False)
+
+
+def _compile_expression(source: str, loc, extra_names):
     try:
-        tree = ENV.parse("{{ " + source + " }}")
+        parser = Parser(ENV, source, state="variable")
+        expr = parser.parse_expression()
+        if not parser.stream.eos:
+            token = parser.stream.current
+            raise TemplateSyntaxError(f"unexpected '{token.value}' after the expression",
+                                      token.lineno)
     except TemplateSyntaxError as exc:
         raise InputError.at(loc, f"expression `{source}` does not parse: {exc.message}") from None
-    _refuse_private(tree, source, loc)
+    _refuse_private(expr, source, loc)
     allowed = ROOT_NAMES | _JINJA_GLOBALS | set(FUNCTIONS) | set(CONSTANTS) | set(extra_names)
-    unknown = sorted(find_undeclared_variables(tree) - allowed)
+    # An expression binds no names, so every loaded Name is free.
+    used = {n.name for n in expr.find_all(nodes.Name) if n.ctx == "load"}
+    unknown = sorted(used - allowed)
     if unknown:
         raise InputError.at(loc, f"expression `{source}` uses unknown name '{unknown[0]}'; "
                                  f"names in scope: {', '.join(sorted(allowed - _JINJA_GLOBALS))}")
+    expr.set_environment(ENV)
+    body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
     try:
-        return ENV.compile_expression(source, undefined_to_none=False)
+        return ENV.compile(nodes.Template(body, lineno=1))
     except TemplateSyntaxError as exc:
-        raise InputError.at(loc, f"expression `{source}` does not parse: {exc.message}") from None
+        raise InputError.at(loc, f"expression `{source}`: {exc.message}") from None
     except Exception as exc:  # e.g. an unknown filter or test
         raise InputError.at(loc, f"expression `{source}`: {exc}") from None
 
 
 def compile_template(source: str, loc, extra_names=()):
     """A message template (`fail_msg`): text with `{{ ... }}`, checked like expressions."""
-    try:
-        tree = ENV.parse(source)
-    except TemplateSyntaxError as exc:
-        raise InputError.at(loc, f"template does not parse: {exc.message}") from None
-    _refuse_private(tree, source, loc)
-    allowed = ROOT_NAMES | _JINJA_GLOBALS | set(FUNCTIONS) | set(CONSTANTS) | set(extra_names)
-    unknown = sorted(find_undeclared_variables(tree) - allowed)
-    if unknown:
-        raise InputError.at(loc, f"template uses unknown name '{unknown[0]}'")
-    template = ENV.from_string(tree)
-    return lambda scope: template.render(scope)
+    key = CACHE.key("template", source, *sorted(extra_names))
+    code = CACHE.get(key)
+    if code is None:
+        try:
+            tree = ENV.parse(source)
+        except TemplateSyntaxError as exc:
+            raise InputError.at(loc, f"template does not parse: {exc.message}") from None
+        _refuse_private(tree, source, loc)
+        allowed = ROOT_NAMES | _JINJA_GLOBALS | set(FUNCTIONS) | set(CONSTANTS) | set(extra_names)
+        unknown = sorted(find_undeclared_variables(tree) - allowed)
+        if unknown:
+            raise InputError.at(loc, f"template uses unknown name '{unknown[0]}'")
+        try:
+            code = ENV.compile(source)
+        except Exception as exc:  # e.g. an unknown filter
+            raise InputError.at(loc, f"template: {exc}") from None
+        CACHE.put(key, code)
+    template = ENV.template_class.from_code(ENV, code, ENV.make_globals(None))
+    return template.render
+
+
+def save_cache() -> None:
+    """Persist newly compiled expressions (called once per run, after compiling rules)."""
+    CACHE.save()
 
 
 def _refuse_private(tree, source, loc):
