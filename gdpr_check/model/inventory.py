@@ -102,6 +102,14 @@ class Consent(Located):
     withdrawable: bool = False
 
 
+class Dpia(Located):
+    """The data protection impact assessment of a system's processing (Art. 35)."""
+    KIND: ClassVar[str] = "dpia"
+    done: date | None = None  # when the DPIA was completed; null: not (yet) done
+    reference: Text = None  # where the DPIA document is kept
+    not_required: Text = None  # a screening's reason why no DPIA is needed (not for Art. 35(3) cases)
+
+
 # `register` is also ABCMeta.register on the class; the field wins on instances, which is
 # all that rules and the loader use, so pydantic's shadowing warning is silenced here.
 warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
@@ -123,12 +131,16 @@ class System(Located):
     retention: SystemRetention | None = None
     security: SystemSecurity = Field(default_factory=SystemSecurity)
     consent: Consent | None = None
+    dpia: Dpia | None = None  # the DPIA of this processing, if one was done or screened (Art. 35)
+    large_scale: bool | None = None  # the processing is large-scale (Art. 35(3)(b), recital 91)
+    monitors_public_area: bool | None = None  # systematic monitoring of a public area, e.g. CCTV (Art. 35(3)(c))
 
 
 class Dpa(Located):
     KIND: ClassVar[str] = "dpa"
     signed: date | None = None
     reference: Text = None
+    breach_notification_hours: int | None = Field(default=None, ge=0)  # hours the DPA gives the processor to report a breach to us (Art. 33(2), 28(3)(f))
 
 
 class ProcessorTransfer(Located):
@@ -181,6 +193,14 @@ class Defaults(Located):
     flows: dict[str, Any] = Field(default_factory=dict)
 
 
+class BreachProcedure(Located):
+    """How the company detects, documents and notifies personal data breaches (Art. 33-34)."""
+    KIND: ClassVar[str] = "breach"
+    procedure: Text = None  # where the breach response procedure is written down
+    contact: Text = None  # who is responsible for assessing and notifying breaches
+    log: Text = None  # where breaches are documented, the breach register (Art. 33(5))
+
+
 class Inventory(Located):
     KIND: ClassVar[str] = "inventory"
     defaults: Defaults | None = None
@@ -188,6 +208,7 @@ class Inventory(Located):
     systems: list[System] = Field(default_factory=list)
     processors: list[Processor] = Field(default_factory=list)
     flows: list[Flow] = Field(default_factory=list)
+    breach: BreachProcedure | None = None  # the breach response procedure (Art. 33-34)
 
 
 register_aliases(Flow)
