@@ -24,12 +24,54 @@ def duration_days(duration: str | None) -> float | None:
     return TypeAdapter(timedelta).validate_python(duration).total_seconds() / 86400
 
 
+def _calendar_parts(duration: str):
+    """ISO 8601 duration -> (months, timedelta of the rest): years and months are calendar
+    units whose length depends on the start date; weeks, days and times are fixed."""
+    import re
+    from datetime import timedelta
+
+    from ..model.types import DURATION_PATTERN
+    match = re.match(DURATION_PATTERN, duration)
+    if match is None:
+        raise ValueError(f"'{duration}' is not an ISO 8601 duration")
+    y, mo, w, d, _t, h, mi, s, _f = (match.group(i) for i in range(1, 10))
+
+    def num(part):
+        return float(part[:-1]) if part else 0.0
+    months = int(num(y)) * 12 + int(num(mo))
+    rest = timedelta(weeks=num(w), days=num(d), hours=num(h), minutes=num(mi), seconds=num(s))
+    return months, rest
+
+
+def _add(start, months: int, rest):
+    from calendar import monthrange
+    year, month = divmod(start.month - 1 + months, 12)
+    year, month = start.year + year, month + 1
+    day = min(start.day, monthrange(year, month)[1])  # 31 Jan + P1M = 28/29 Feb
+    return start.replace(year=year, month=month, day=day) + rest
+
+
+@lru_cache(maxsize=1024)
+def duration_exceeds(duration: str, limit: str) -> bool:
+    """Whether `duration` is longer than `limit` from every start date (over a four-year
+    leap cycle), so that P12M does not exceed P1Y, nor P1M exceed P30D, but P13M does."""
+    from datetime import datetime, timedelta
+    a, b = _calendar_parts(duration), _calendar_parts(limit)
+    start = datetime(2024, 1, 1)
+    for offset in range(4 * 365 + 1):
+        day = start + timedelta(days=offset)
+        if _add(day, *a) <= _add(day, *b):
+            return False
+    return True
+
+
 class Helpers:
     """The helpers of one run, bound to that run's index and the reference data."""
 
     def __init__(self, index: Index, reference):
         self.index = index
         self.ref = reference
+        self._today = None  # computed on first use of today()
 
     # -- functions (called as `name(...)` in expressions) -------------------------------
     def lookup(self, kind: str, id: str):
@@ -111,6 +153,32 @@ class Helpers:
         """An ISO 8601 duration in days (P1M = 30); none stays none."""
         return duration_days(duration)
 
+    def exceeds(self, duration, limit) -> bool:
+        """Whether ISO 8601 `duration` is longer than `limit` whatever the start date
+        (calendar-aware: P12M does not exceed P1Y, P31D does not exceed P1M, P13M does);
+        false when either is none."""
+        if duration is None or limit is None:
+            return False
+        return duration_exceeds(duration, limit)
+
+    def lookup_all(self, kind: str, ids) -> list:
+        """The objects of `kind` with the given ids, in order; ids not declared are skipped."""
+        table = self.index.by_kind.get(kind)
+        if table is None:
+            raise ValueError(f"lookup_all(): unknown kind '{kind}'; expected one of "
+                             f"{', '.join(sorted(self.index.by_kind))}")
+        return [table[i] for i in ids or () if i in table]
+
+    def today(self):
+        """Today's date, or the date of SOURCE_DATE_EPOCH when set (reproducible runs)."""
+        if self._today is None:
+            import os
+            from datetime import date, datetime, timezone
+            epoch = os.environ.get("SOURCE_DATE_EPOCH")
+            self._today = (datetime.fromtimestamp(int(epoch), timezone.utc).date()
+                           if epoch and epoch.isdigit() else date.today())
+        return self._today
+
     # -- filters (`value | name`) -----------------------------------------------------
     def outside_eea(self, countries) -> list:
         """The countries of a list (or one country) that are outside the EEA."""
@@ -121,6 +189,13 @@ class Helpers:
     def ids(self, objects) -> list:
         """The `id` of each object in a list."""
         return [o.id for o in objects or ()]
+
+    def sensitive(self, categories) -> list:
+        """The data category ids of a list that the notice marks special (Art. 9) or
+        criminal (Art. 10); undeclared ids are not counted."""
+        table = self.index.by_kind["data_category"]
+        return [c for c in categories or () if c in table
+                and (table[c].special or table[c].criminal)]
 
     def functions(self) -> dict:
         return {name: getattr(self, name) for name in FUNCTIONS}
@@ -133,6 +208,7 @@ def _dpf_certified(recipient) -> bool:
 
 FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to", "downstream",
              "holders", "grants_of", "engaged_by", "transfers_to", "adequacy", "adequate",
-             "valid_mechanisms", "days", "outside_eea", "ids")
-FILTERS = ("outside_eea", "ids", "days")
+             "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
+             "sensitive")
+FILTERS = ("outside_eea", "ids", "days", "sensitive")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}
