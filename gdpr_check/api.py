@@ -6,6 +6,7 @@ from pathlib import Path
 from . import __version__
 from .engine import run_rules
 from .findings import Report
+from .graph import build_graph
 from .load import Project, load_project
 from .load.rules import builtin_rules_dir, load_rule_dirs
 from .refdata import reference
@@ -53,4 +54,4 @@ def check(path=".", rules=(), select=(), ignore=()) -> Report:
     enabled = [r for r in all_rules if r.enabled]
     findings = run_rules(project, enabled, reference())
     return Report(findings=findings, rules=enabled, files=project.files,
-                  tool_version=__version__)
+                  tool_version=__version__, graph=build_graph(project, reference()))

@@ -78,6 +78,7 @@ class Report:
     notices: list[Notice] = field(default_factory=list)
     fixed: list[dict] = field(default_factory=list)  # baseline findings no longer present
     tool_version: str = ""
+    graph: dict | None = None   # the data-flow map (`graph.build_graph`), for reports that draw it
 
     def __post_init__(self):
         self.findings.sort(key=Finding.sort_key)
