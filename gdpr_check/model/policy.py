@@ -18,6 +18,16 @@ from .types import (RIGHTS, AuthMethod, Country, Duration, Id, LawfulBases, Mech
 Text = str | None
 
 
+class IndirectNotification(Located):
+    """When people whose data comes from other sources are told (Art. 14(3), 14(5))."""
+    KIND: ClassVar[str] = "indirect_notification"
+    within: Duration | None = None  # at the latest this long after obtaining the data (<= P1M)
+    description: Text = None  # e.g. "at the first contact, at the latest within one month"
+    exemption: Literal["already_informed", "impossible", "disproportionate_effort",
+                       "required_by_law", "professional_secrecy"] | None = None  # Art. 14(5)
+    section: Text = None
+
+
 class Notice(Located):
     KIND: ClassVar[str] = "notice"
     title: Text = None
@@ -26,6 +36,8 @@ class Notice(Located):
     updated: date | None = None
     url: Text = None
     section: Text = None
+    # Art. 14(3): when data subjects whose data comes from other sources are informed
+    indirect_notification: IndirectNotification | None = None
 
 
 class Contact(Located):
@@ -89,6 +101,8 @@ class Purpose(Located):
     automated_decision: bool = False
     direct_marketing: bool = False
     provision: Literal["contractual", "statutory", "voluntary"] | None = None
+    consequences: Text = None  # Art. 13(2)(e): what follows if the data is not provided
+    logic: Text = None  # Art. 13(2)(f): logic, significance, consequences of ADM/profiling
     section: Text = None
 
 
@@ -138,6 +152,7 @@ class Transfer(Located):
     recipient: Id
     countries: list[Country] = Field(default_factory=list)
     safeguard: Mechanism | None = None
+    copy_available: Text = None  # Art. 13(1)(f): how to get a copy of Art. 46/47 safeguards
     description: Text = None
     section: Text = None
 
