@@ -11,6 +11,7 @@ from ..model.types import RIGHTS
 from .index import Index
 
 ALWAYS_VALID = ("scc", "bcr", "code_of_conduct", "certification")
+INDIRECT_SOURCES = ("public", "third_party")  # source kinds where Art. 14, not 13, applies
 
 
 @lru_cache(maxsize=256)
@@ -197,6 +198,27 @@ class Helpers:
         return [c for c in categories or () if c in table
                 and (table[c].special or table[c].criminal)]
 
+    def registers_for(self, purpose: str) -> list:
+        """The notice's registers that list the purpose `purpose`."""
+        return self.index.registers_by_purpose.get(purpose, [])
+
+    def indirect_sources(self, register) -> list:
+        """The sources of a register (object or id) from which data is obtained other than
+        from the data subject (`kind` public or third_party: Art. 14 applies)."""
+        if isinstance(register, str):
+            register = self.index.by_kind["register"].get(register)
+        sources = self.index.by_kind["source"]
+        return [sources[s] for s in getattr(register, "sources", None) or ()
+                if s in sources and sources[s].kind in INDIRECT_SOURCES]
+
+    def collects_directly(self, register) -> bool:
+        """Whether a register (object or id) may hold data collected from the data subject
+        (Art. 13): it names no source, or a source that is not public or third_party."""
+        if isinstance(register, str):
+            register = self.index.by_kind["register"].get(register)
+        listed = getattr(register, "sources", None) or ()
+        return not listed or len(self.indirect_sources(register)) < len(listed)
+
     def functions(self) -> dict:
         return {name: getattr(self, name) for name in FUNCTIONS}
 
@@ -209,6 +231,6 @@ def _dpf_certified(recipient) -> bool:
 FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to", "downstream",
              "holders", "grants_of", "engaged_by", "transfers_to", "adequacy", "adequate",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
-             "sensitive")
-FILTERS = ("outside_eea", "ids", "days", "sensitive")
+             "sensitive", "registers_for", "indirect_sources", "collects_directly")
+FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}

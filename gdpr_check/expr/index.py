@@ -54,6 +54,15 @@ class Index:
         return found
 
     @cached_property
+    def registers_by_purpose(self) -> dict[str, list]:
+        """The notice's registers that list a given purpose."""
+        found = defaultdict(list)
+        for register in self.policy.registers:
+            for purpose in register.purposes:
+                found[purpose].append(register)
+        return found
+
+    @cached_property
     def parents_of_processor(self) -> dict[str, list]:
         """Processors that engage a given sub-processor."""
         found = defaultdict(list)
