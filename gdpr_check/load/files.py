@@ -63,12 +63,26 @@ def merge_side(trees: list[LocDict], side: str) -> LocDict:
             elif isinstance(value, LocList) and isinstance(merged[key], LocList):
                 merged[key].extend(value)
                 merged[key].item_locs.extend(value.item_locs)
+            elif isinstance(merged[key], LocList):
+                first = merged.key_locs[key]
+                raise InputError(f"'{key}': expected a list (as in {first[0]}:{first[1]}), "
+                                 f"found {_describe(value)}", *tree.key_locs[key])
             else:
                 first = merged.key_locs[key]
                 raise InputError(f"'{key}' is already defined in {first[0]}:{first[1]}; "
                                  "only lists may be split across files",
                                  *tree.key_locs[key])
     return merged
+
+
+def _describe(value) -> str:
+    if isinstance(value, LocList):
+        return "a list"
+    if isinstance(value, LocDict):
+        return "a mapping"
+    if value is None:
+        return "nothing (null)"
+    return f"a single value ({value!r})"
 
 
 def _copy_list(value: LocList) -> LocList:

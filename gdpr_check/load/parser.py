@@ -36,6 +36,11 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _STD_TAG = "tag:yaml.org,2002:"
+# The only tags a file may carry (explicitly or resolved): plain data. Anything else under
+# `tag:yaml.org,2002:` (`!!python/object`, `!!binary`, `!!set`, ...) is refused.
+_SCALAR_TAGS = frozenset(_STD_TAG + t for t in ("str", "int", "float", "bool", "null",
+                                                "timestamp", "merge", "value"))
+_COLLECTION_TAGS = {"seq": _STD_TAG + "seq", "map": _STD_TAG + "map"}
 
 _FRIENDLY = {
     "found character that cannot start any token":
@@ -102,6 +107,7 @@ class _Builder:
         self.path = path
         self.seen: set[int] = set()
         self.repeats = 0
+        self.open: set[int] = set()  # collections being built: reaching one again is a cycle
 
     def loc(self, node):
         mark = node.start_mark
@@ -119,15 +125,22 @@ class _Builder:
             self.seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            self.check_tag(node, "seq")
-            items = LocList(loc=self.loc(node))
-            for child in node.value:
-                items.item_locs.append(self.loc(child))
-                items.append(self.build(child, depth + 1))
-            return items
-        self.check_tag(node, "map")
-        return self.mapping(node, depth)
+        if id(node) in self.open:
+            raise InputError("recursive alias: a node contains an alias to itself",
+                             *self.loc(node))
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                self.check_tag(node, "seq")
+                items = LocList(loc=self.loc(node))
+                for child in node.value:
+                    items.item_locs.append(self.loc(child))
+                    items.append(self.build(child, depth + 1))
+                return items
+            self.check_tag(node, "map")
+            return self.mapping(node, depth)
+        finally:
+            self.open.discard(id(node))
 
     def mapping(self, node, depth):
         result = LocDict(loc=self.loc(node))
@@ -138,8 +151,10 @@ class _Builder:
                 continue
             key = self.build(key_node, depth + 1)
             if not isinstance(key, str):
-                raise InputError(f"mapping keys must be strings, found {key!r}",
-                                 *self.loc(key_node))
+                hint = f" (quote it: '{key_node.value}')" \
+                    if isinstance(key, (int, float, bool)) else ""
+                raise InputError(f"expected a string as mapping key, found {_describe(key)}"
+                                 f"{hint}", *self.loc(key_node))
             if key in result:
                 first = result.key_locs[key]
                 raise InputError(f"duplicate key '{key}' (first defined at line {first[1]})",
@@ -160,14 +175,17 @@ class _Builder:
         return result
 
     def check_tag(self, node, kind):
-        if not node.tag.startswith(_STD_TAG):
-            raise InputError(f"unsupported YAML tag {node.tag}", *self.loc(node))
+        if node.tag != _COLLECTION_TAGS[kind]:
+            raise InputError(f"unsupported YAML tag {_short_tag(node.tag)}; expected plain "
+                             "data (mappings, lists, strings, numbers, true/false, dates)",
+                             *self.loc(node))
 
     def scalar(self, node):
         value = node.value
         tag = node.tag
-        if not tag.startswith(_STD_TAG):
-            raise InputError(f"unsupported YAML tag {tag}", *self.loc(node))
+        if tag not in _SCALAR_TAGS:
+            raise InputError(f"unsupported YAML tag {_short_tag(tag)}; expected plain data "
+                             "(strings, numbers, true/false, dates)", *self.loc(node))
         # Quoted and block scalars are strings. A plain scalar the 1.1 resolver left as a
         # string is one too (1.1 finds more non-strings than 1.2 does, and `!!str` lands here).
         if node.style or tag == _STD_TAG + "str":  # plain style is None or ""
@@ -184,6 +202,22 @@ class _Builder:
         if _FLOAT.match(value) and any(c.isdigit() for c in value):
             return float(value.replace("_", ""))
         return value
+
+
+def _describe(value) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_STD_TAG):] if tag.startswith(_STD_TAG) else tag
 
 
 DEFAULT_PARSER = PyYamlParser()
