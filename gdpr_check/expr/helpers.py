@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..model.types import RIGHTS
+from typing import Any, NamedTuple
+
+from ..model.types import RIGHTS, SCOPES
 from .index import Index
 
 ALWAYS_VALID = ("scc", "bcr", "code_of_conduct", "certification")
@@ -111,6 +113,36 @@ class Helpers:
     def grants_of(self, principal: str) -> list:
         """(system, grant) pairs giving `principal` access."""
         return self.index.grants_by_principal.get(principal, [])
+
+    def grantees(self, system) -> list:
+        """Who may access `system` (an object or an id): one `(principal, grant, allowed)`
+        per grant, in order. `principal` is the granted principal, `grant` the grant,
+        `allowed` the widest scope the notice's `security.allowed_principals` allow for the
+        principal's kind (none: the notice does not allow that kind); `.permitted` is true
+        when the grant's scope is within it (scopes, widest first: full, partial, read)."""
+        if isinstance(system, str):
+            system = self.index.by_kind["system"].get(system)
+        if system is None:
+            return []
+        principals = self.index.by_kind["principal"]
+        allowed = self.index.allowed_scopes
+        result = []
+        for grant in system.access.grants:
+            principal = principals.get(grant.principal)
+            result.append(Grantee(principal, grant,
+                                  allowed.get(principal.kind) if principal else None))
+        return result
+
+    def allowed_scope(self, kind: str):
+        """The widest scope the notice allows principals of `kind` (employee_group,
+        external, service), or none when its `security.allowed_principals` do not name it."""
+        return self.index.allowed_scopes.get(kind)
+
+    def outbound(self, id: str) -> list:
+        """Flows from `id` that leave the company: whose `to` is not one of its own systems
+        (a processor or third party, the data subject, another outside party)."""
+        systems = self.index.by_kind["system"]
+        return [f for f in self.index.flows_from.get(id, ()) if f.to not in systems]
 
     def engaged_by(self, processor: str) -> list:
         """Processors that engage `processor` as a sub-processor."""
@@ -219,8 +251,30 @@ class Helpers:
         listed = getattr(register, "sources", None) or ()
         return not listed or len(self.indirect_sources(register)) < len(listed)
 
+    def personal(self, systems) -> list:
+        """The systems of a list (or one system) that hold personal data: that list any
+        data subjects or data categories. `item | personal` is truthy for such a system."""
+        if systems is None:
+            return []
+        if hasattr(systems, "data_categories"):
+            systems = [systems]
+        return [s for s in systems if s.data_subjects or s.data_categories]
+
     def functions(self) -> dict:
         return {name: getattr(self, name) for name in FUNCTIONS}
+
+
+class Grantee(NamedTuple):
+    """One grant on a system, with its principal and what the notice allows (`grantees`)."""
+    principal: Any
+    grant: Any
+    allowed: str | None
+
+    @property
+    def permitted(self) -> bool:
+        """Whether the notice allows this principal's kind at least the grant's scope."""
+        return self.allowed is not None and \
+            SCOPES.index(self.grant.scope) >= SCOPES.index(self.allowed)
 
 
 def _dpf_certified(recipient) -> bool:
@@ -231,6 +285,8 @@ def _dpf_certified(recipient) -> bool:
 FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to", "downstream",
              "holders", "grants_of", "engaged_by", "transfers_to", "adequacy", "adequate",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
-             "sensitive", "registers_for", "indirect_sources", "collects_directly")
-FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly")
+             "sensitive", "registers_for", "indirect_sources", "collects_directly",
+             "grantees", "allowed_scope", "outbound", "personal")
+FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",
+           "personal")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}

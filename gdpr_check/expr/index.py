@@ -63,6 +63,19 @@ class Index:
         return found
 
     @cached_property
+    def allowed_scopes(self) -> dict[str, str]:
+        """Principal kind -> the widest scope the notice's `security.allowed_principals`
+        allow for it; a kind the notice does not name is absent."""
+        from ..model.types import SCOPES
+        found: dict[str, str] = {}
+        security = self.policy.security
+        for allowed in security.allowed_principals if security else ():
+            known = found.get(allowed.kind)
+            if known is None or SCOPES.index(allowed.scope) < SCOPES.index(known):
+                found[allowed.kind] = allowed.scope
+        return found
+
+    @cached_property
     def parents_of_processor(self) -> dict[str, list]:
         """Processors that engage a given sub-processor."""
         found = defaultdict(list)

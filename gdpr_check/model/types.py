@@ -69,4 +69,7 @@ RIGHTS: tuple[str, ...] = Right.__args__
 
 AuthMethod = Literal["password", "mfa", "sso", "api_key", "none"]
 Scope = Literal["full", "partial", "read"]
+# Widest first: `full` (all of a system's data), `partial` (part of it), `read` (read-only,
+# the narrowest). Access-control rules compare a grant's scope with what the notice allows.
+SCOPES: tuple[str, ...] = Scope.__args__
 PrincipalKind = Literal["employee_group", "external", "service"]
