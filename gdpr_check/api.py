@@ -46,12 +46,34 @@ def load_rules(root: Path, extra=()):
     return load_rule_dirs(rule_dirs(root, extra), root)
 
 
-def check(path=".", rules=(), select=(), ignore=()) -> Report:
-    """Load the project at `path`, run every enabled rule, and return the report."""
+def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
+          config=None, today=None) -> Report:
+    """Load the project at `path`, run every enabled rule, and return the report.
+
+    `rules`, `select`, `ignore`, `waivers` and `baseline` win over the project's config
+    (`.gdpr-check.yaml` or `[tool.gdpr-check]`), which applies where they are empty.
+    `waivers`: a waivers file (default: the config's, else `waivers.yaml` at the root when
+    present; False: none). `baseline`: a previous JSON report (False: none). `config`:
+    None reads the project's, False ignores it, or a `config.ProjectConfig` already loaded.
+    `today`: the date waivers expire against (default: today).
+    """
+    from . import baseline as baselines, waivers as waiver_files
+    from .config import load_config
     root = Path(path)
+    settings = load_config(root) if config is None else (config or None)
+    if settings is not None:
+        rules = rules or settings.rule_paths()
+        select = select or settings.select
+        ignore = ignore or settings.ignore
+    waivers_file = waiver_files.find(root, settings, waivers)
+    baseline_file = baselines.find(settings, baseline)
     project = load_project(root)
-    all_rules = select_rules(load_rules(root, rules), select, ignore)
+    loaded = load_rules(root, rules)
+    all_rules = select_rules(loaded, select, ignore)
     enabled = [r for r in all_rules if r.enabled]
     findings = run_rules(project, enabled, reference())
-    return Report(findings=findings, rules=enabled, files=project.files,
-                  tool_version=__version__, graph=build_graph(project, reference()))
+    report = Report(findings=findings, rules=enabled, files=project.files,
+                    tool_version=__version__, graph=build_graph(project, reference()))
+    waiver_files.apply_to_report(report, root, waivers_file, {r.id for r in loaded}, today)
+    baselines.apply_to_report(report, root, baseline_file)
+    return report

@@ -95,23 +95,42 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
               help="Report format; repeat it, each with an --output, for several.")
 @click.option("--output", "outputs", multiple=True, metavar="FILE",
               help="Write the report to FILE (atomically); `-` is standard output.")
-@click.option("--fail-on", default="low", show_default=True, type=click.Choice(SEVERITIES),
-              help="Exit 1 when a finding is at or above this severity.")
+@click.option("--fail-on", default=None, type=click.Choice(SEVERITIES),
+              help="Exit 1 when a finding is at or above this severity.  [default: the "
+                   "config's fail_on, else low]")
 @click.option("--select", multiple=True, metavar="ID|AREA|TAG", help="Run only these rules.")
 @click.option("--ignore", multiple=True, metavar="ID|AREA|TAG", help="Skip these rules.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
               help="An extra rule pack (folder or file); same ids replace built-in rules.")
+@click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Accepted risks (default: the config's, else waivers.yaml in PATH).")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="A previous JSON report: fail only on findings it does not hold.")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings, no articles or fixes.")
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, quiet, color, debug):
-    """Run every rule on the project at PATH (default: .) and report the findings."""
-    plan = plan_outputs(list(formats), list(outputs))
+def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_file,
+          baseline_file, quiet, color, debug):
+    """Run every rule on the project at PATH (default: .) and report the findings.
+
+    Settings not given as flags come from PATH/.gdpr-check.yaml or [tool.gdpr-check] in
+    PATH/pyproject.toml."""
+    plan = plan_outputs(list(formats), list(outputs)) if formats or outputs else None
 
     def body():
+        nonlocal plan, fail_on
         from .api import check as run_check
+        from .config import load_config
         from .report import render, write_atomic
-        report = run_check(path, rules=rule_dirs, select=select, ignore=ignore)
+        config = load_config(path)
+        fail_on = fail_on or (config and config.fail_on) or "low"
+        if plan is None:
+            configured = config.outputs() if config else []
+            plan = plan_outputs([f for f, _ in configured], [o or "-" for _, o in configured])
+            if configured and all(o is not None for _, o in configured):
+                plan.insert(0, ("text", None))  # as with --output: files, and the terminal
+        report = run_check(path, rules=rule_dirs, select=select, ignore=ignore,
+                           waivers=waivers_file, baseline=baseline_file, config=config or False)
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         rendered = []
         for fmt, output in plan:  # render all first: nothing is written if one fails
@@ -140,10 +159,16 @@ def validate(path, rule_dirs, debug):
 
         from .api import load_rules, validate as load
         from .engine import compile_rule
+        from . import waivers
+        from .config import load_config
+        config = load_config(path)  # the config and the waivers file are inputs too
         project = load(path)
-        rules = load_rules(Path(path), rule_dirs)
+        rules = load_rules(Path(path), rule_dirs or (config.rule_paths() if config else ()))
         for rule in rules:
             compile_rule(rule)
+        waivers_file = waivers.find(Path(path), config)
+        if waivers_file is not None:
+            waivers.load(waivers_file, Path(path))
         click.echo(f"{len(project.files)} files and {len(rules)} rules are valid")
         return EXIT_OK
 

@@ -79,6 +79,7 @@ class Report:
     fixed: list[dict] = field(default_factory=list)  # baseline findings no longer present
     tool_version: str = ""
     graph: dict | None = None   # the data-flow map (`graph.build_graph`), for reports that draw it
+    baseline: str | None = None  # the --baseline report compared against, if any
 
     def __post_init__(self):
         self.findings.sort(key=Finding.sort_key)
@@ -101,15 +102,20 @@ class Report:
                 continue
             by_severity[finding.severity] += 1
             by_area[finding.area] = by_area.get(finding.area, 0) + 1
-        return {"findings": len(self.findings) - waived, "waived": waived,
-                "rules": len(self.rules), "files": len(self.files),
-                "by_severity": by_severity, "by_area": dict(sorted(by_area.items()))}
+        result = {"findings": len(self.findings) - waived, "waived": waived,
+                  "rules": len(self.rules), "files": len(self.files),
+                  "by_severity": by_severity, "by_area": dict(sorted(by_area.items()))}
+        if self.baseline is not None:  # only with --baseline: plain reports stay unchanged
+            result["new"] = sum(1 for f in self.findings if f.new and f.waived is None)
+            result["fixed"] = len(self.fixed)
+        return result
 
     def to_dict(self) -> dict:
         return {
             "tool": {"name": "gdpr-check", "version": self.tool_version},
             "summary": self.summary(),
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": [f.to_dict() | ({"new": f.new} if self.baseline is not None else {})
+                         for f in self.findings],
             "notices": [n.to_dict() for n in self.notices],
             "fixed": list(self.fixed),
         }

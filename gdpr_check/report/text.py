@@ -43,6 +43,10 @@ def render(report, colour: bool = False, quiet: bool = False, fail_on: str = "lo
     for notice in report.notices:
         where = f"{notice.path}:{notice.line}: " if notice.path else ""
         lines.append(_paint(f"{where}{notice.kind}: {notice.message}", "33", colour))
+    if report.fixed and not quiet:
+        lines.append(_paint(f"Fixed since the baseline ({len(report.fixed)})", "1", colour))
+        lines.extend(f"  {e['rule']}  {e['subject']['kind']} {e['subject']['id']}"
+                     for e in report.fixed)
     if github:
         lines.extend(_github_annotations(report, fail_on))
     lines.append(_summary(report, fail_on, colour))
@@ -57,6 +61,8 @@ def _summary(report, fail_on, colour) -> str:
             + (f" ({counts})" if counts else "")
             + (f", {summary['waived']} waived" if summary["waived"] else "")
             + f" from {summary['rules']} rules on {summary['files']} files")
+    if getattr(report, "baseline", None) is not None:
+        text += f"; {summary['new']} new, {summary['fixed']} fixed since {report.baseline}"
     if fail_on != "never":
         text += f"; {failing} at or above '{fail_on}'"
     return _paint(text, "31;1" if failing else "32;1", colour)

@@ -1,0 +1,240 @@
+"""Find and read the project configuration (SPEC §8).
+
+`.gdpr-check.yaml` at the project root, or else a `[tool.gdpr-check]` table in its
+`pyproject.toml`. Both are read into the located tree of `load.tree`, so one pydantic model
+(`model.config.Config`) validates them and every mistake is reported at file:line with a
+did-you-mean, exactly like the policy and inventory files. Flags and keyword arguments of
+`api.check` win over what the file says; paths in it are relative to the file's folder.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .load.files import display_path, read_tree
+from .load.tree import LocDict, LocList, locate
+from .load.validate import validate
+from .model.config import Config
+
+CONFIG_NAMES = (".gdpr-check.yaml", ".gdpr-check.yml")
+PYPROJECT = "pyproject.toml"
+TOOL_TABLE = ("tool", "gdpr-check")
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """A validated configuration and where it was read from."""
+    model: Config
+    file: Path           # the configuration file
+    shown: str           # how messages name it (relative to the project root)
+    tree: LocDict        # the located tree, to point errors at a key or list item
+
+    @property
+    def folder(self) -> Path:
+        return self.file.parent
+
+    @property
+    def fail_on(self) -> str | None:
+        return self.model.fail_on
+
+    @property
+    def select(self) -> list[str]:
+        return list(self.model.select)
+
+    @property
+    def ignore(self) -> list[str]:
+        return list(self.model.ignore)
+
+    def loc(self, key: str, index: int | None = None):
+        return locate(self.tree, (key,) if index is None else (key, index)) \
+            or (self.shown, 1, 1)
+
+    def existing_path(self, key: str, index: int | None = None) -> Path:
+        """The path the config gives under `key` (resolved), which must exist."""
+        value = getattr(self.model, key)
+        if index is not None:
+            value = value[index]
+        path = self.folder / value
+        if not path.exists():
+            raise InputError.at(self.loc(key, index),
+                                f"{key}: '{value}' not found (paths are relative to the folder "
+                                f"of {self.shown})")
+        return path
+
+    def rule_paths(self) -> list[Path]:
+        return [self.existing_path("rules", i) for i in range(len(self.model.rules))]
+
+    def waivers_path(self) -> Path | None:
+        return self.existing_path("waivers") if self.model.waivers else None
+
+    def baseline_path(self) -> Path | None:
+        return self.existing_path("baseline") if self.model.baseline else None
+
+    def outputs(self) -> list[tuple[str, str | None]]:
+        """(format, file or None for standard output), file paths resolved."""
+        return [(o.format, None if o.to_stdout else str(self.folder / o.path))
+                for o in self.model.outputs]
+
+
+def find_config(root: Path) -> Path | None:
+    """The configuration file of the project at `root`, if it has one."""
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            return root / name
+    pyproject = root / PYPROJECT
+    if pyproject.is_file() and _mentions_tool_table(pyproject):
+        return pyproject
+    return None
+
+
+def load_config(root: Path | str, file: Path | str | None = None) -> ProjectConfig | None:
+    """Read and validate the configuration of the project at `root` (or `file`).
+
+    Returns None when the project has none. Raises `InputError` (file:line) when it is
+    malformed, has unknown keys or values of the wrong type.
+    """
+    root = Path(root)
+    path = Path(file) if file is not None else find_config(root)
+    if path is None:
+        return None
+    if not path.is_file():
+        raise InputError(f"configuration file not found: {path}")
+    if path.suffix == ".toml":
+        tree, shown = _read_pyproject(path, root)
+        if tree is None:
+            return None
+    else:
+        tree, shown = read_tree(path, root)
+        if tree is None:  # a file holding only comments: no settings
+            tree = LocDict(loc=(shown, 1, 1))
+        if not isinstance(tree, LocDict):
+            found = "a list" if isinstance(tree, LocList) else f"a single value ({tree!r})"
+            raise InputError.at(getattr(tree, "loc", None) or (shown, 1, 1),
+                                "expected a mapping of settings (fail_on, select, ignore, "
+                                f"rules, waivers, baseline, outputs), found {found}")
+    model = validate(Config, tree, "config")
+    config = ProjectConfig(model=model, file=path, shown=shown, tree=tree)
+    stdout = [i for i, o in enumerate(model.outputs) if o.to_stdout]
+    if len(stdout) > 1:
+        raise InputError.at(config.loc("outputs", stdout[1]),
+                            "config.outputs: only one output can go to standard output; "
+                            "give the others a `path`")
+    return config
+
+
+# --- pyproject.toml ------------------------------------------------------------------------
+
+def _mentions_tool_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return re.search(r"^\s*\[\[?\s*tool\s*\.\s*[\"']?gdpr-check\b", text, re.M) is not None \
+        or re.search(r"^\s*[\"']?gdpr-check[\"']?\s*\.", text, re.M) is not None
+
+
+def _read_pyproject(path: Path, root: Path):
+    """The `[tool.gdpr-check]` table as a located tree (None when the table is absent)."""
+    from .load.parser import decode
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        try:
+            import tomli as tomllib
+        except ImportError:
+            raise InputError("reading [tool.gdpr-check] from pyproject.toml needs Python "
+                             "3.11 or the `tomli` package; or use .gdpr-check.yaml",
+                             display_path(path, root)) from None
+    shown = display_path(path, root)
+    try:
+        text = decode(path.read_bytes(), shown)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", shown) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        where = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        problem = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+        raise InputError(f"malformed TOML: {problem}", shown,
+                         *((int(where[1]), int(where[2])) if where else ())) from None
+    table = data.get("tool", {}).get("gdpr-check") if isinstance(data.get("tool"), dict) \
+        else None
+    if table is None:
+        return None, shown
+    positions = _toml_positions(text)
+    own = positions.get(TOOL_TABLE, (1, 1))
+    if not isinstance(table, dict):
+        raise InputError("tool.gdpr-check: expected a table of settings", shown, *own)
+    return _located(table, TOOL_TABLE, positions, shown, own), shown
+
+
+_BARE = r"[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'"
+_DOTTED = rf"(?:{_BARE})(?:\s*\.\s*(?:{_BARE}))*"
+_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_DOTTED})\s*\]\]?")
+_KEY = re.compile(rf"^(\s*)({_DOTTED})\s*=")
+
+
+def _parts(dotted: str) -> tuple:
+    return tuple(p.strip().strip("\"'") for p in re.findall(rf"{_BARE}", dotted))
+
+
+def _toml_positions(text: str) -> dict[tuple, tuple[int, int]]:
+    """(line, column) of every table header and key, by its path (array tables indexed).
+
+    tomllib gives values only; this scan recovers where each key is written so errors can
+    name file:line. Values spanning lines point at their key, which is precise enough.
+    """
+    positions: dict[tuple, tuple[int, int]] = {}
+    arrays: dict[tuple, int] = {}
+    table: tuple = ()
+    in_string = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_string:
+            if line.count(in_string) % 2 == 1:
+                in_string = None
+            continue
+        header = _HEADER.match(line)
+        if header:
+            parts = _parts(header[2])
+            path: list = []
+            for depth, part in enumerate(parts):
+                path.append(part)
+                prefix = tuple(parts[:depth + 1])
+                if prefix in arrays and depth < len(parts) - 1:
+                    path.append(arrays[prefix] - 1)
+            if header[1] == "[[":
+                arrays[parts] = arrays.get(parts, 0) + 1
+                positions.setdefault(tuple(path), (number, line.index("[") + 1))
+                path.append(arrays[parts] - 1)
+            table = tuple(path)
+            positions[table] = (number, line.index("[") + 1)
+            continue
+        key = _KEY.match(line)
+        if key:
+            positions.setdefault(table + _parts(key[2]), (number, len(key[1]) + 1))
+            for quote in ('"""', "'''"):
+                if line.count(quote) % 2 == 1:
+                    in_string = quote
+    return positions
+
+
+def _located(value, path: tuple, positions: dict, shown: str, fallback: tuple):
+    loc = (shown, *positions.get(path, fallback))
+    if isinstance(value, dict):
+        node = LocDict(loc=loc)
+        for key, item in value.items():
+            key_loc = (shown, *positions.get(path + (key,), loc[1:]))
+            node.key_locs[key] = key_loc
+            node[key] = _located(item, path + (key,), positions, shown, key_loc[1:])
+        return node
+    if isinstance(value, list):
+        node = LocList(loc=loc)
+        for index, item in enumerate(value):
+            item_loc = (shown, *positions.get(path + (index,), loc[1:]))
+            node.item_locs.append(item_loc)
+            node.append(_located(item, path + (index,), positions, shown, item_loc[1:]))
+        return node
+    return value
