@@ -21,7 +21,7 @@ from pathlib import Path
 
 from jinja2 import StrictUndefined, Undefined, nodes, pass_context
 from jinja2.environment import TemplateExpression
-from jinja2.exceptions import SecurityError, TemplateSyntaxError
+from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from jinja2.parser import Parser
 from jinja2.meta import find_undeclared_variables
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -100,13 +100,16 @@ class Expression:
         self._call = compile_checked(source, loc, extra_names)
 
     def __call__(self, scope: dict):
-        value = self._call(scope)
-        if isinstance(value, Undefined):
-            value._fail_with_undefined_error()  # raises: a name or field that does not exist
-        if isinstance(value, (list, tuple)):
-            for element in value:
-                if isinstance(element, Undefined):
-                    element._fail_with_undefined_error()
+        try:
+            value = self._call(scope)
+            if isinstance(value, Undefined):
+                value._fail_with_undefined_error()  # raises: a field that does not exist
+            if isinstance(value, (list, tuple)):
+                for element in value:
+                    if isinstance(element, Undefined):
+                        element._fail_with_undefined_error()
+        except UndefinedError as exc:
+            raise UndefinedError(_explain_undefined(str(exc))) from None
         return value
 
     def __repr__(self) -> str:
@@ -182,7 +185,44 @@ def compile_template(source: str, loc, extra_names=()):
             raise InputError.at(loc, f"template: {exc}") from None
         CACHE.put(key, code)
     template = ENV.template_class.from_code(ENV, code, ENV.make_globals(None))
-    return template.render
+
+    def render(scope: dict) -> str:
+        try:
+            return template.render(scope)
+        except UndefinedError as exc:
+            raise UndefinedError(_explain_undefined(str(exc))) from None
+    return render
+
+
+_NO_ATTRIBUTE = re.compile(r"^'(?:[\w.]+\.)?(\w+) object' has no attribute '([^']*)'$")
+
+
+def _explain_undefined(message: str) -> str:
+    """Jinja's "'gdpr_check.model.inventory.System object' has no attribute 'x'" ->
+    "System has no field 'x' (did you mean 'y'?)", naming the fields a model does have."""
+    import difflib
+    match = _NO_ATTRIBUTE.match(message)
+    if not match:
+        return message
+    owner, name = match.groups()
+    model = _model_classes().get(owner)
+    if model is None:
+        return f"{owner} has no attribute '{name}'" if owner != "dict" else \
+            f"the mapping has no key '{name}'"
+    fields = sorted(info.alias or field for field, info in model.model_fields.items())
+    close = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else f"; its fields: {', '.join(fields)}"
+    return f"{owner} has no field '{name}'{hint}"
+
+
+def _model_classes() -> dict:
+    from ..model.base import Located
+    found, todo = {}, [Located]
+    while todo:
+        cls = todo.pop()
+        found.setdefault(cls.__name__, cls)
+        todo.extend(cls.__subclasses__())
+    return found
 
 
 def _unknown_name(name: str, allowed) -> str:

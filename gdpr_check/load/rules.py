@@ -44,6 +44,10 @@ def load_rule_file(path: Path, root: Path) -> list[Rule]:
         except InputError as exc:
             errors.extend(getattr(exc, "errors", [exc]))
             continue
+        problem = _check_body(rule, raw, label)
+        if problem is not None:
+            errors.append(problem)
+            continue
         rule._expr_locs.update(_expression_locs(raw))
         rule._pack = tree.loc[0] if tree.loc else None
         rules.append(rule)
@@ -56,6 +60,23 @@ def load_rule_file(path: Path, root: Path) -> list[Rule]:
                                 f"{seen[rule.id].location[1]})")
         seen[rule.id] = rule
     return rules
+
+
+def _check_body(rule: Rule, raw: LocDict, label: str) -> InputError | None:
+    """A rule must check something, and its `schema:` must itself be a valid JSON Schema."""
+    if not rule.that and rule.schema_ is None:
+        return InputError.at(raw.loc, f"{label}: missing required key 'that' (or 'schema'): "
+                                      "expected the expressions every item must satisfy")
+    if rule.schema_ is not None:
+        import jsonschema  # costly to import; only packs with `schema:` rules pay for it
+        try:
+            jsonschema.validators.validator_for(rule.schema_).check_schema(rule.schema_)
+        except jsonschema.SchemaError as exc:
+            where = "/".join(str(p) for p in exc.absolute_path) or "(top)"
+            return InputError.at(raw.key_locs.get("schema", raw.loc),
+                                 f"{label}.schema is not a valid JSON Schema at {where}: "
+                                 f"{exc.message}")
+    return None
 
 
 def _expression_locs(raw: LocDict) -> dict:

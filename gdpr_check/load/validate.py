@@ -78,9 +78,16 @@ def _one(model, tree, path, error, what) -> InputError:
                                   f"found {found}{hint}")
     if kind == "string_pattern_mismatch":
         pattern = error.get("ctx", {}).get("pattern", "")
+        if pattern.startswith("^[A-Za-z]"):
+            return InputError.at(loc, f"{field}: {found} is not a valid rule id (a letter, then "
+                                      "letters, digits, '_', '.' or '-', e.g. TR001)")
         if "a-z0-9" in pattern:
             return InputError.at(loc, f"{field}: {found} is not a valid id (lower-case letters,"
                                       " digits, '_', '.', '-', starting with a letter or digit)")
+        if pattern.startswith("^Art"):
+            return InputError.at(loc, f"{field}: {found} is not an article reference; expected "
+                                      "'Art. N', 'Art. N(p)' or 'Art. N(p)(x)', e.g. "
+                                      "'Art. 6(1)(f)'")
         return InputError.at(loc, f"{field}: {found} does not match {pattern}")
     if kind == "value_error":
         return InputError.at(loc, f"{field}: {error['msg'].removeprefix('Value error, ')}")
