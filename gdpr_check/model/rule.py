@@ -18,7 +18,15 @@ RULE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*$"
 
 
 def _as_list(value):
-    return [value] if isinstance(value, str) else value
+    if isinstance(value, bool):  # `that: false` in YAML is a boolean, and a Jinja literal
+        value = "true" if value else "false"
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        shown = "a mapping" if isinstance(value, dict) else "nothing (null)" \
+            if value is None else repr(value)
+        raise ValueError(f"expected an expression (a string) or a list of them, found {shown}")
+    return value
 
 
 Expressions = Annotated[list[str], BeforeValidator(_as_list)]
