@@ -152,21 +152,32 @@ class Helpers:
         """The notice's `transfers` entries for the recipient id `recipient`."""
         return self.index.transfers_to.get(recipient, [])
 
-    def adequacy(self, country: str):
-        """The adequacy decision in force for `country`, or none."""
-        return self.ref.decision_for(country)
+    def adequacy(self, country: str, recipient=None):
+        """The adequacy decision in force today for `country`, or none. Given `recipient`
+        (a processor or a notice recipient) that names an international organisation with
+        a decision of its own (e.g. the European Patent Organisation), that decision."""
+        if recipient is not None:
+            decision = self.ref.organisation_decision(*_names(self, recipient), on=self.today())
+            if decision is not None:
+                return decision
+        return self.ref.decision_for(country, self.today())
 
     def adequate(self, country: str, recipient=None) -> bool:
-        """Whether an adequacy decision covers transfers to `country` (for `recipient`,
-        when the decision covers only some recipients, e.g. DPF-certified ones)."""
+        """Whether transfers to `country` need no further safeguard: the EEA, or an adequacy
+        decision in force today whose scope covers `recipient` (a processor or a notice
+        recipient): the DPF only DPF-certified organisations, decisions for commercial
+        organisations or the private sector not public authorities (notice role
+        `authority`). An international organisation with its own decision is adequate
+        wherever its offices are; it is matched by its name, never by a country."""
         if self.ref.in_eea(country):
             return True
-        decision = self.ref.decision_for(country)
+        decision = self.adequacy(country, recipient)
         if decision is None:
             return False
-        if decision.scope == "certified":
-            return bool(recipient is not None and _dpf_certified(recipient))
-        return True
+        if decision.kind == "organisation":
+            return True
+        return decision.covers(certified=_dpf_certified(recipient),
+                               public_authority=_public_authority(self, recipient))
 
     def valid_mechanisms(self, countries, recipient=None, occasional: bool = False) -> list:
         """Transfer mechanisms valid for every country in `countries` (Art. 45-49)."""
@@ -212,7 +223,108 @@ class Helpers:
                            if epoch and epoch.isdigit() else date.today())
         return self._today
 
+    def effective_mechanism(self, processor) -> str:
+        """The transfer mechanism a processor really relies on for its countries outside
+        the EEA: its recorded `transfer.mechanism`; when none is recorded, `adequacy` if
+        adequacy covers every such country for it (no safeguard is needed then), else
+        `none`. For a processor only in the EEA: `none`."""
+        transfer = getattr(processor, "transfer", None)
+        recorded = transfer.mechanism if transfer is not None else None
+        if recorded and recorded != "none":
+            return recorded
+        outside = self.outside_eea(processor.countries)
+        if outside and all(self.adequate(c, processor) for c in outside):
+            return "adequacy"
+        return "none"
+
+    def declared_transfers(self, processor) -> list:
+        """The notice's `transfers` entries that disclose transfers to `processor` (an
+        object or id): those for its `recipient`, and for a sub-processor also those for
+        the recipients of the processors that engage it (Art. 13(1)(f))."""
+        if isinstance(processor, str):
+            processor = self.index.by_kind["processor"].get(processor)
+        if processor is None:
+            return []
+        recipients = [processor.recipient] + [p.recipient for p in
+                                              self.engaged_by(processor.id)]
+        seen, found = set(), []
+        for recipient in recipients:
+            for transfer in self.index.transfers_to.get(recipient, ()) if recipient else ():
+                if id(transfer) not in seen:
+                    seen.add(id(transfer))
+                    found.append(transfer)
+        return found
+
+    def receiver(self, id: str):
+        """The processor that receives data sent to `id`: the processor `id` itself, or the
+        hosting provider of the system `id`; none for a self-hosted system, the data
+        subject or a source."""
+        processors = self.index.by_kind["processor"]
+        if id in processors:
+            return processors[id]
+        system = self.index.by_kind["system"].get(id)
+        if system is not None and system.hosting is not None:
+            return processors.get(system.hosting.provider)
+        return None
+
+    def located(self, id: str) -> list:
+        """The countries where data sent to `id` is held: a processor's `countries`, a
+        system's `hosting.countries`; [] for the data subject, a source or unknown ids."""
+        processor = self.index.by_kind["processor"].get(id)
+        if processor is not None:
+            return list(processor.countries)
+        system = self.index.by_kind["system"].get(id)
+        if system is not None and system.hosting is not None:
+            return list(system.hosting.countries)
+        return []
+
+    def uses(self, obj, kind: str) -> list:
+        """The ids of `kind` (purpose, data_category, data_subject, register) that an
+        inventory object (system, processor, flow) uses, as written in the inventory."""
+        if kind == "purpose":
+            if hasattr(obj, "purposes"):
+                return list(obj.purposes)
+            purpose = getattr(obj, "purpose", None)
+            return [purpose] if purpose else []
+        if kind == "register":
+            register = getattr(obj, "register", None)
+            return [register] if isinstance(register, str) and register else []
+        if kind in ("data_category", "data_subject"):
+            return list(getattr(obj, kind + "s", None) or ())
+        raise ValueError(f"uses(): unknown kind '{kind}'; expected purpose, data_category, "
+                         "data_subject or register")
+
+    def undeclared(self, kind: str, ids) -> list:
+        """The ids of a list that the notice does not declare as `kind` (purpose,
+        data_category, data_subject, register, recipient, source), without repeats."""
+        table = self.index.by_kind.get(kind)
+        if table is None:
+            raise ValueError(f"undeclared(): unknown kind '{kind}'; expected one of "
+                             f"{', '.join(sorted(self.index.by_kind))}")
+        return list(dict.fromkeys(i for i in ids or () if i not in table))
+
+    def with_basis(self, purposes, basis: str) -> list:
+        """The purpose ids of a list whose declared `lawful_basis` includes `basis`."""
+        table = self.index.by_kind["purpose"]
+        return [p for p in purposes or () if p in table and basis in table[p].lawful_basis]
+
+    def categories_for(self, purpose: str) -> list:
+        """The data category ids processed for `purpose`, sorted: by the systems and
+        processors that list it (each is taken to process all its categories for each of
+        its purposes), the flows made for it, and the notice's registers that list it."""
+        return self.index.categories_by_purpose.get(purpose, [])
+
     # -- filters (`value | name`) -----------------------------------------------------
+    def special(self, categories) -> list:
+        """The data category ids of a list that the notice marks special (Art. 9(1))."""
+        table = self.index.by_kind["data_category"]
+        return [c for c in categories or () if c in table and table[c].special]
+
+    def criminal(self, categories) -> list:
+        """The data category ids of a list that the notice marks criminal (Art. 10)."""
+        table = self.index.by_kind["data_category"]
+        return [c for c in categories or () if c in table and table[c].criminal]
+
     def outside_eea(self, countries) -> list:
         """The countries of a list (or one country) that are outside the EEA."""
         if isinstance(countries, str):
@@ -282,11 +394,34 @@ def _dpf_certified(recipient) -> bool:
     return bool(transfer is not None and transfer.dpf_certified)
 
 
+def _notice_recipient(helpers, recipient):
+    """The notice's recipient for a processor (via `recipient`), or `recipient` itself."""
+    ref = getattr(recipient, "recipient", None)
+    if isinstance(ref, str):
+        return helpers.index.by_kind["recipient"].get(ref)
+    return recipient
+
+
+def _public_authority(helpers, recipient) -> bool:
+    """Whether the recipient is a public authority (notice recipient role `authority`)."""
+    notice = _notice_recipient(helpers, recipient) if recipient is not None else None
+    return getattr(notice, "role", None) == "authority"
+
+
+def _names(helpers, recipient) -> list:
+    """Ids and names by which a recipient may name an international organisation."""
+    notice = _notice_recipient(helpers, recipient)
+    objs = [recipient] if notice is None or notice is recipient else [recipient, notice]
+    return [v for o in objs for v in (getattr(o, "id", None), getattr(o, "name", None)) if v]
+
+
 FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to", "downstream",
              "holders", "grants_of", "engaged_by", "transfers_to", "adequacy", "adequate",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
              "sensitive", "registers_for", "indirect_sources", "collects_directly",
-             "grantees", "allowed_scope", "outbound", "personal")
+             "grantees", "allowed_scope", "outbound", "personal",
+             "effective_mechanism", "declared_transfers", "receiver", "located", "uses",
+             "undeclared", "with_basis", "categories_for", "special", "criminal")
 FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",
-           "personal")
+           "personal", "special", "criminal")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}

@@ -76,6 +76,21 @@ class Index:
         return found
 
     @cached_property
+    def categories_by_purpose(self) -> dict[str, list]:
+        """Purpose id -> the data category ids processed for it, sorted: every category of
+        a system or processor counts for each of its purposes (the inventory records no
+        finer pairing), a flow's categories for its purpose, a register's for its purposes."""
+        found = defaultdict(set)
+        for holder in (*self.inventory.systems, *self.inventory.processors,
+                       *self.policy.registers):
+            for purpose in holder.purposes:
+                found[purpose].update(holder.data_categories)
+        for flow in self.inventory.flows:
+            if flow.purpose:
+                found[flow.purpose].update(flow.data_categories)
+        return {p: sorted(c) for p, c in found.items()}
+
+    @cached_property
     def parents_of_processor(self) -> dict[str, list]:
         """Processors that engage a given sub-processor."""
         found = defaultdict(list)
