@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from .parser import parse_bytes
+from .parser import check_size, parse_bytes
 from .tree import LocDict, LocList
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -30,6 +30,7 @@ def display_path(path: Path, root: Path) -> str:
 def read_tree(path: Path, root: Path):
     shown = display_path(path, root)
     try:
+        check_size(path.stat().st_size, shown)  # before reading a huge file into memory
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", shown) from None

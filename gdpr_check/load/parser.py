@@ -52,10 +52,7 @@ _FRIENDLY = {
 
 def decode(data: bytes, path: str) -> str:
     """Bytes -> text, refusing binary and non-UTF-8 files with their position."""
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"file is {len(data) // (1024 * 1024)} MiB, more than the "
-                         f"{MAX_FILE_BYTES // (1024 * 1024)} MiB limit for one YAML file",
-                         path, 1, 1)
+    check_size(len(data), path)
     nul = data.find(b"\0")
     if nul >= 0:
         line, col = _line_col(data, nul)
@@ -67,6 +64,20 @@ def decode(data: bytes, path: str) -> str:
         raise InputError(f"not UTF-8 (byte 0x{data[exc.start]:02x}), expected UTF-8 YAML text",
                          path, line, col) from None
     return text[1:] if text.startswith("\ufeff") else text
+
+
+def check_size(size: int, path: str) -> None:
+    """Refuse a file over `MAX_FILE_BYTES` (callers check before reading it whole, too)."""
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"file is {_size(size)}, more than the {_size(MAX_FILE_BYTES)} "
+                         "limit for one YAML file; expected a smaller file (split the list "
+                         "across several files)", path, 1, 1)
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / (1024 * 1024):.1f} MiB"
+    return f"{count} bytes"
 
 
 def _line_col(data: bytes, offset: int) -> tuple[int, int]:
