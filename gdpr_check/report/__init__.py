@@ -13,6 +13,10 @@ from pathlib import Path
 FORMATS = {
     "text": "text",
     "json": "json",
+    "sarif": "sarif",
+    "junit": "junit",
+    "markdown": "markdown",
+    "html": "html",
 }
 
 

@@ -1,0 +1,504 @@
+"""A self-contained HTML compliance report for a DPO or an auditor.
+
+One file with no external resources (inline CSS, inline JS, an inline SVG, system fonts):
+it can be mailed, archived next to the audit trail and opened offline. It shows the
+summary by area and severity, every finding with its articles, subject, location and fix,
+the data-flow map with failing flows marked (drawn here from `report.graph`, see
+`gdpr_check/graph.py`), and filters by area and severity. All text from the inputs goes
+through Jinja2's autoescaping. No timestamps: the same input gives the same bytes.
+"""
+from __future__ import annotations
+
+from ..findings import SEVERITY_ORDER
+from .text import AREA_TITLES
+
+SEVERITIES = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get, reverse=True)  # critical first
+MAP_LIMIT = 200          # nodes; beyond this an SVG is unreadable: use `gdpr-check graph`
+KIND_TITLES = {"data_subject": "data subjects", "source": "source", "system": "system",
+               "processor": "processor"}
+
+# Geometry of the map (px).
+COL_W, NODE_W, NODE_H, ROW_H, MARGIN = 300, 178, 46, 66, 24
+
+
+def render(report, fail_on: str = "low", **_options) -> str:
+    import jinja2
+    from markupsafe import Markup
+
+    env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    template = env.from_string(TEMPLATE)
+    summary = report.summary()
+    return template.render(
+        report=report, summary=summary, fail_on=fail_on,
+        failing=len(report.failing(fail_on)), severities=SEVERITIES,
+        matrix=_matrix(report), areas=_areas(report), rows=_rows(report),
+        checks=_checks(report), map=_map(report), area_titles=AREA_TITLES,
+        css=Markup(CSS), js=Markup(JS),   # our own constants: not user text
+    ).rstrip() + "\n"
+
+
+def _areas(report) -> list[str]:
+    present = {f.area for f in report.findings}
+    return [a for a in AREA_TITLES if a in present] + sorted(present - set(AREA_TITLES))
+
+
+def _matrix(report) -> list[dict]:
+    rows: dict[str, dict] = {}
+    for f in report.findings:
+        row = rows.setdefault(f.area, {"area": f.area, "waived": 0,
+                                       "counts": dict.fromkeys(SEVERITIES, 0)})
+        if f.waived is not None:
+            row["waived"] += 1
+        else:
+            row["counts"][f.severity] += 1
+    ordered = [rows[a] for a in _areas(report)]
+    for row in ordered:
+        row["total"] = sum(row["counts"].values())
+    return ordered
+
+
+def _rows(report) -> list[dict]:
+    findings = sorted(report.findings, key=lambda f: (
+        -SEVERITY_ORDER[f.severity], list(AREA_TITLES).index(f.area)
+        if f.area in AREA_TITLES else len(AREA_TITLES), f.area, f.rule, f.subject_kind,
+        f.subject_id, f.key))
+    rows = []
+    for f in findings:
+        waiver = None
+        if f.waived is not None:
+            w = f.waived or {}
+            waiver = {"reason": w.get("reason") or "", "approved_by": w.get("approved_by"),
+                      "expires": w.get("expires")}
+        rows.append({"f": f, "waiver": waiver, "anchor": f"f-{f.fingerprint[:16]}",
+                     "where": f.location + (f":{f.column}" if f.line and f.column else "")})
+    return rows
+
+
+def _checks(report) -> list[dict]:
+    """Every rule that ran, with how many findings it had: what was checked, for auditors."""
+    counts: dict[str, int] = {}
+    for f in report.findings:
+        if f.waived is None:
+            counts[f.rule] = counts.get(f.rule, 0) + 1
+    return [{"rule": r, "findings": counts.get(r.id, 0)}
+            for r in sorted(report.rules, key=lambda r: r.id)]
+
+
+# --- the data-flow map ------------------------------------------------------------------
+
+def _map(report) -> dict | None:
+    graph = getattr(report, "graph", None)
+    if not graph or not graph.get("nodes"):
+        return None
+    if len(graph["nodes"]) > MAP_LIMIT:
+        return {"omitted": len(graph["nodes"])}
+    from ..graph import failing
+
+    flows_failing, nodes_failing = failing(graph, report.findings)
+    layers = _layers(graph)
+    columns: dict[int, list[str]] = {}
+    for node in graph["nodes"]:
+        columns.setdefault(layers[node["key"]], []).append(node["key"])
+    order = _order_columns(graph, columns)
+    tallest = max(len(keys) for keys in order.values())
+    height = MARGIN * 2 + tallest * ROW_H - (ROW_H - NODE_H)
+    pos = {}
+    for col, keys in order.items():
+        top = MARGIN + (tallest - len(keys)) * ROW_H / 2    # centre short columns
+        for i, key in enumerate(keys):
+            pos[key] = (MARGIN + col * COL_W, top + i * ROW_H)
+    nodes = []
+    for node in graph["nodes"]:
+        x, y = pos[node["key"]]
+        rules = nodes_failing.get(node["key"], [])
+        nodes.append({"n": node, "x": x, "y": y, "w": NODE_W, "h": NODE_H,
+                      "title": _short(node["name"], 24), "rules": rules,
+                      "sub": _node_sub(node)})
+    edges = []
+    for edge, offset in zip(graph["edges"], _offsets(graph["edges"])):
+        (x1, y1), (x2, y2) = pos[edge["source"]], pos[edge["target"]]
+        y1, y2 = y1 + offset, y2 + offset
+        rules = flows_failing.get(edge["key"], [])
+        edges.append({"e": edge, "rules": rules, "path": _curve(x1, y1, x2, y2),
+                      "lx": (x1 + NODE_W + x2) / 2, "ly": (y1 + y2) / 2 + NODE_H / 2 - 4})
+    width = MARGIN * 2 + (max(order) + 1) * COL_W - (COL_W - NODE_W)
+    return {"nodes": nodes, "edges": edges, "width": int(width), "height": int(height),
+            "failing": len(flows_failing)}
+
+
+def _offsets(edges) -> list[float]:
+    """Vertical offsets that keep edges between the same two boxes apart (a flow and a
+    hosting link, or flows both ways)."""
+    groups: dict[frozenset, list[int]] = {}
+    for i, e in enumerate(edges):
+        groups.setdefault(frozenset((e["source"], e["target"])), []).append(i)
+    offsets = [0.0] * len(edges)
+    for members in groups.values():
+        spread = min(12.0, (NODE_H - 10) / max(1, len(members) - 1))
+        for rank, i in enumerate(members):
+            offsets[i] = (rank - (len(members) - 1) / 2) * spread
+    return offsets
+
+
+def _node_sub(node) -> str:
+    text = KIND_TITLES[node["kind"]]
+    if node["kind"] in ("system", "processor"):
+        text += f" · {node['id']}"
+    if node["countries"]:
+        text += " · " + ", ".join(node["countries"])
+    return _short(text, 32)
+
+
+def _short(text: str, size: int) -> str:
+    return text if len(text) <= size else text[:size - 1] + "…"
+
+
+def _curve(x1, y1, x2, y2) -> str:
+    """A cubic Bézier from the right side of one box to the left side of the other; when
+    the target is not to the right, the curve loops out and back in."""
+    sx, sy = x1 + NODE_W, y1 + NODE_H / 2
+    tx, ty = x2, y2 + NODE_H / 2
+    bend = max(60.0, (tx - sx) / 2) if tx > sx else 90.0
+    return (f"M{sx:.1f},{sy:.1f} C{sx + bend:.1f},{sy:.1f} {tx - bend:.1f},{ty:.1f} "
+            f"{tx:.1f},{ty:.1f}")
+
+
+def _layers(graph) -> dict[str, int]:
+    """Column of each node: data subjects and sources first, then the longest path along
+    flows and links, with cycles broken by a depth-first search (back edges ignored)."""
+    keys = [n["key"] for n in graph["nodes"]]
+    kinds = {n["key"]: n["kind"] for n in graph["nodes"]}
+    succ: dict[str, list[str]] = {k: [] for k in keys}
+    for e in graph["edges"]:
+        if e["source"] != e["target"]:
+            succ[e["source"]].append(e["target"])
+    roots = [k for k in keys if kinds[k] in ("data_subject", "source")]
+    state: dict[str, int] = {}      # 1 on the stack, 2 done
+    dag: dict[str, list[str]] = {k: [] for k in keys}
+    for start in roots + keys:
+        if start in state:
+            continue
+        stack = [(start, iter(succ[start]))]
+        state[start] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                stack.pop()
+            elif state.get(child) == 1:
+                continue                       # back edge: leave it out of the layering
+            else:
+                dag[node].append(child)
+                if child not in state:
+                    state[child] = 1
+                    stack.append((child, iter(succ[child])))
+    indegree = {k: 0 for k in keys}
+    for node in keys:
+        for child in dag[node]:
+            indegree[child] += 1
+    layer = {k: 0 if kinds[k] in ("data_subject", "source") else 1 for k in keys}
+    ready = [k for k in keys if indegree[k] == 0]
+    while ready:
+        node = ready.pop()
+        for child in dag[node]:
+            layer[child] = max(layer[child], layer[node] + 1)
+            indegree[child] -= 1
+            if indegree[child] == 0:
+                ready.append(child)
+    if not roots:       # no subjects or sources drawn: start at the first column
+        shift = min(layer.values())
+        layer = {k: v - shift for k, v in layer.items()}
+    used = sorted(set(layer.values()))   # close gaps left by empty columns
+    return {k: used.index(v) for k, v in layer.items()}
+
+
+def _order_columns(graph, columns) -> dict[int, list[str]]:
+    """Order each column by the mean position of its neighbours in earlier columns (the
+    barycentre heuristic), which removes most crossings in small maps."""
+    kinds_order = {"data_subject": 0, "source": 1, "system": 2, "processor": 3}
+    kind = {n["key"]: n["kind"] for n in graph["nodes"]}
+    preds: dict[str, list[str]] = {}
+    for e in graph["edges"]:
+        preds.setdefault(e["target"], []).append(e["source"])
+    index: dict[str, float] = {}
+    order = {}
+    for col in sorted(columns):
+        def weight(key):
+            known = [index[p] for p in preds.get(key, ()) if p in index]
+            return (sum(known) / len(known) if known else float("inf"),
+                    kinds_order[kind[key]], key)
+        keys = sorted(columns[col], key=weight if col else
+                      (lambda k: (kinds_order[kind[k]], k)))
+        for i, key in enumerate(keys):
+            index[key] = i
+        order[col] = keys
+    return order
+
+
+CSS = """
+:root { --critical:#6a1b9a; --high:#c62828; --medium:#e65100; --low:#1565c0; --info:#546e7a;
+  --ink:#1f2933; --muted:#616e7c; --line:#d9e2ec; --bg:#f5f7fa; --card:#fff; --ok:#2e7d32; }
+* { box-sizing: border-box; }
+body { margin:0; font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
+  color:var(--ink); background:var(--bg); }
+header { background:#102a43; color:#fff; padding:24px 32px 20px; }
+header h1 { margin:0 0 4px; font-size:24px; font-weight:600; }
+header .meta { margin:0; color:#bcccdc; font-size:13px; }
+.verdict { display:inline-block; margin-top:12px; padding:4px 12px; border-radius:14px; font-weight:600;
+  font-size:14px; }
+.verdict.fail { background:#ffebee; color:#b71c1c; } .verdict.pass { background:#e8f5e9; color:#1b5e20; }
+main { max-width:1280px; margin:0 auto; padding:8px 32px 40px; }
+section { background:var(--card); border:1px solid var(--line); border-radius:8px; padding:18px 22px;
+  margin:20px 0; }
+h2 { font-size:18px; margin:0 0 12px; }
+.cards { display:flex; flex-wrap:wrap; gap:12px; margin-bottom:16px; }
+.card { flex:1 1 110px; border:1px solid var(--line); border-radius:8px; padding:10px 14px;
+  border-top:4px solid var(--muted); }
+.card .n { font-size:26px; font-weight:700; display:block; }
+.card .l { font-size:12px; color:var(--muted); text-transform:uppercase; letter-spacing:.04em; }
+.card.critical { border-top-color:var(--critical); } .card.high { border-top-color:var(--high); }
+.card.medium { border-top-color:var(--medium); } .card.low { border-top-color:var(--low); }
+.card.info { border-top-color:var(--info); } .card.total { border-top-color:#102a43; }
+table { border-collapse:collapse; width:100%; font-size:14px; }
+th, td { text-align:left; padding:7px 10px; border-bottom:1px solid var(--line); vertical-align:top; }
+th { background:#f0f4f8; font-weight:600; font-size:13px; }
+table.matrix td.num, table.matrix th.num { text-align:right; width:80px; }
+table.matrix td.zero { color:#bcccdc; }
+table.matrix tr.total td { font-weight:700; border-top:2px solid var(--line); }
+.sev { display:inline-block; min-width:68px; text-align:center; padding:1px 8px; border-radius:10px;
+  color:#fff; font-size:12px; font-weight:600; text-transform:uppercase; }
+.sev.critical { background:var(--critical); } .sev.high { background:var(--high); }
+.sev.medium { background:var(--medium); } .sev.low { background:var(--low); } .sev.info { background:var(--info); }
+.rule { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-weight:600; }
+.rulename { color:var(--muted); font-size:13px; }
+code, .loc { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:13px; }
+.fix { margin:6px 0 0; color:#334e68; font-size:13px; } .fix b { color:var(--ink); }
+.tag { display:inline-block; font-size:11px; padding:0 6px; border-radius:8px; margin-left:6px;
+  background:#e3f2fd; color:#0d47a1; font-weight:600; vertical-align:middle; }
+.tag.waived { background:#eceff1; color:#37474f; } .tag.baseline { background:#fff8e1; color:#795548; }
+tr.finding.waived td { color:#829ab1; }
+.articles { white-space:nowrap; }
+#filters { display:flex; flex-wrap:wrap; gap:10px 28px; align-items:flex-start; margin-bottom:12px;
+  padding:10px 14px; background:#f0f4f8; border-radius:8px; }
+#filters fieldset { border:0; margin:0; padding:0; }
+#filters legend { font-weight:600; font-size:12px; text-transform:uppercase; color:var(--muted); padding:0; }
+#filters label { margin-right:12px; font-size:14px; white-space:nowrap; cursor:pointer; }
+#shown { margin-left:auto; color:var(--muted); font-size:13px; align-self:center; }
+.empty { color:var(--ok); font-weight:600; }
+.map-wrap { overflow-x:auto; border:1px solid var(--line); border-radius:6px; background:#fbfcfd; }
+svg.flowmap { display:block; font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif; }
+.node rect { fill:#fff; stroke:#9fb3c8; stroke-width:1.2; }
+.node.processor rect { fill:#fffaf0; stroke:#d9a441; }
+.node.data_subject rect, .node.source rect { fill:#e8f1fb; stroke:#5c8dd6; }
+.node.failing rect { stroke:var(--high); stroke-width:2.5; }
+.node .name { font-size:13px; font-weight:600; fill:var(--ink); }
+.node .sub { font-size:11px; fill:var(--muted); }
+.node .sub.abroad { fill:#b35c00; font-weight:600; }
+.edge path { fill:none; stroke:#8aa0b8; stroke-width:1.6; }
+.edge.hosting path, .edge.sub_processor path { stroke:#c5d2df; stroke-dasharray:4 4; }
+.edge.unencrypted path { stroke-dasharray:7 4; }
+.edge.failing path { stroke:var(--high); stroke-width:3; }
+.edge text { font-size:11px; fill:#486581; paint-order:stroke; stroke:#fbfcfd; stroke-width:4px; }
+.edge.failing text { fill:var(--high); font-weight:600; }
+.legend { display:flex; flex-wrap:wrap; gap:18px; font-size:13px; color:var(--muted); margin-top:10px; }
+.legend svg { vertical-align:middle; margin-right:4px; }
+details.checks summary { cursor:pointer; font-weight:600; }
+.ok { color:var(--ok); font-weight:600; } .bad { color:var(--high); font-weight:600; }
+footer { color:var(--muted); font-size:12px; text-align:center; padding:0 0 30px; }
+@media print { #filters { display:none; } section { break-inside:avoid; border:0; } body { background:#fff; } }
+"""
+
+JS = """
+(function () {
+  var form = document.getElementById('filters');
+  if (!form) { return; }
+  var rows = Array.prototype.slice.call(document.querySelectorAll('tr.finding'));
+  function checked(name) {
+    var out = {};
+    form.querySelectorAll('input[name="' + name + '"]:checked').forEach(function (i) {
+      out[i.value] = true;
+    });
+    return out;
+  }
+  function apply() {
+    var severity = checked('severity'), area = checked('area');
+    var waived = form.querySelector('input[name="waived"]').checked;
+    var shown = 0;
+    rows.forEach(function (row) {
+      var show = severity[row.dataset.severity] && area[row.dataset.area] &&
+        (waived || row.dataset.waived !== 'true');
+      row.hidden = !show;
+      if (show) { shown += 1; }
+    });
+    document.getElementById('shown').textContent =
+      shown + ' of ' + rows.length + ' findings shown';
+  }
+  form.addEventListener('change', apply);
+  apply();
+})();
+"""
+
+TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="gdpr-check {{ report.tool_version }}">
+<title>GDPR compliance report: {{ summary.findings }} finding{{ '' if summary.findings == 1 else 's' }}</title>
+<style>{{ css }}</style>
+</head>
+<body>
+<header>
+<h1>GDPR compliance report</h1>
+<p class="meta">gdpr-check {{ report.tool_version }} · {{ summary.rules }} rules checked on {{ summary.files }} files{% if report.files %}: {{ report.files | join(', ') }}{% endif %}</p>
+{% if fail_on == 'never' %}
+<p class="verdict {{ 'fail' if summary.findings else 'pass' }}" id="verdict">{{ summary.findings }} open finding{{ '' if summary.findings == 1 else 's' }}</p>
+{% elif failing %}
+<p class="verdict fail" id="verdict">Fails: {{ failing }} finding{{ '' if failing == 1 else 's' }} at or above {{ fail_on }}</p>
+{% else %}
+<p class="verdict pass" id="verdict">Passes: no open findings at or above {{ fail_on }}</p>
+{% endif %}
+</header>
+<main>
+<section id="summary">
+<h2>Summary</h2>
+<div class="cards">
+<div class="card total"><span class="n" id="count-total">{{ summary.findings }}</span><span class="l">open findings</span></div>
+{% for s in severities %}
+<div class="card {{ s }}"><span class="n" id="count-{{ s }}">{{ summary.by_severity[s] }}</span><span class="l">{{ s }}</span></div>
+{% endfor %}
+<div class="card"><span class="n" id="count-waived">{{ summary.waived }}</span><span class="l">waived</span></div>
+</div>
+{% if matrix %}
+<table class="matrix" id="matrix">
+<thead><tr><th>Area</th>{% for s in severities %}<th class="num">{{ s | capitalize }}</th>{% endfor %}<th class="num">Total</th><th class="num">Waived</th></tr></thead>
+<tbody>
+{% for row in matrix %}
+<tr data-area="{{ row.area }}"><td>{{ area_titles.get(row.area, row.area) }}</td>{% for s in severities %}<td class="num{{ ' zero' if not row.counts[s] }}">{{ row.counts[s] }}</td>{% endfor %}<td class="num">{{ row.total }}</td><td class="num{{ ' zero' if not row.waived }}">{{ row.waived }}</td></tr>
+{% endfor %}
+<tr class="total"><td>Total</td>{% for s in severities %}<td class="num">{{ summary.by_severity[s] }}</td>{% endfor %}<td class="num">{{ summary.findings }}</td><td class="num">{{ summary.waived }}</td></tr>
+</tbody>
+</table>
+{% else %}
+<p class="empty">No findings: every check passed.</p>
+{% endif %}
+</section>
+
+<section id="flow-map">
+<h2>Data-flow map</h2>
+{% if map is none %}
+<p>The inventory describes no systems, processors or flows.</p>
+{% elif map.omitted is defined %}
+<p>The map is left out: the inventory has {{ map.omitted }} nodes, too many to draw here. Run <code>gdpr-check graph --format dot</code> and render it with Graphviz.</p>
+{% else %}
+<p>Where personal data comes from and goes to. {% if map.failing %}<b class="bad">{{ map.failing }} flow{{ '' if map.failing == 1 else 's' }}</b> (red) {{ 'has' if map.failing == 1 else 'have' }} findings on the flow or its ends.{% else %}<span class="ok">No flow has findings.</span>{% endif %} Hover a box or arrow for details.</p>
+<div class="map-wrap">
+<svg class="flowmap" xmlns="http://www.w3.org/2000/svg" width="{{ map.width }}" height="{{ map.height }}" viewBox="0 0 {{ map.width }} {{ map.height }}" role="img" aria-label="Data-flow map">
+<defs>
+<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#8aa0b8"/></marker>
+<marker id="arrow-failing" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#c62828"/></marker>
+<marker id="arrow-link" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#c5d2df"/></marker>
+</defs>
+{% for item in map.edges %}
+{% set e = item.e %}
+<g class="edge {{ e.kind }}{{ ' failing' if item.rules }}{{ ' unencrypted' if e.encrypted is false }}" data-edge="{{ e.key }}"{% if item.rules %} data-rules="{{ item.rules | join(' ') }}"{% endif %}>
+<title>{{ e.name if e.kind != 'flow' else 'Flow ' ~ e.id }}: {{ e.from }} → {{ e.to }}{% if e.purpose %}; purpose {{ e.purpose }}{% endif %}{% if e.data_categories %}; data: {{ e.data_categories | join(', ') }}{% endif %}{% if e.encrypted is false %}; not encrypted{% endif %}{% if e.outside_eea %}; outside the EEA: {{ e.outside_eea | join(', ') }}{% endif %}{% if item.rules %}; findings: {{ item.rules | join(', ') }}{% endif %}</title>
+<path d="{{ item.path }}" marker-end="url(#{{ 'arrow-failing' if item.rules else ('arrow' if e.kind == 'flow' else 'arrow-link') }})"/>
+{% if e.kind == 'flow' %}
+<text x="{{ '%.1f' | format(item.lx) }}" y="{{ '%.1f' | format(item.ly) }}" text-anchor="middle">{{ e.id }}{{ ' ✗' if item.rules }}</text>
+{% endif %}
+</g>
+{% endfor %}
+{% for item in map.nodes %}
+{% set n = item.n %}
+<g class="node {{ n.kind }}{{ ' failing' if item.rules }}" data-node="{{ n.key }}" transform="translate({{ '%.1f' | format(item.x) }},{{ '%.1f' | format(item.y) }})">
+<title>{{ n.name }} ({{ n.kind | replace('_', ' ') }} {{ n.id }}){% if n.countries %}; data in {{ n.countries | join(', ') }}{% endif %}{% if n.outside_eea %}; outside the EEA: {{ n.outside_eea | join(', ') }}{% endif %}{% if item.rules %}; findings: {{ item.rules | join(', ') }}{% endif %}</title>
+<rect width="{{ item.w }}" height="{{ item.h }}" rx="{{ 20 if n.kind in ('data_subject', 'source') else 6 }}"/>
+<text class="name" x="10" y="19">{{ item.title }}</text>
+<text class="sub{{ ' abroad' if n.outside_eea }}" x="10" y="36">{{ item.sub }}{{ ' ⚠' if n.outside_eea }}</text>
+</g>
+{% endfor %}
+</svg>
+</div>
+<div class="legend">
+<span><svg width="36" height="10"><line x1="0" y1="5" x2="36" y2="5" stroke="#8aa0b8" stroke-width="2"/></svg>flow</span>
+<span><svg width="36" height="10"><line x1="0" y1="5" x2="36" y2="5" stroke="#c62828" stroke-width="3"/></svg>flow with findings</span>
+<span><svg width="36" height="10"><line x1="0" y1="5" x2="36" y2="5" stroke="#8aa0b8" stroke-width="2" stroke-dasharray="7 4"/></svg>not encrypted</span>
+<span><svg width="36" height="10"><line x1="0" y1="5" x2="36" y2="5" stroke="#c5d2df" stroke-width="2" stroke-dasharray="4 4"/></svg>hosted by / sub-processor</span>
+<span><svg width="16" height="12"><rect x="1" y="1" width="14" height="10" rx="2" fill="#fff" stroke="#c62828" stroke-width="2"/></svg>system or processor with findings</span>
+<span>⚠ data outside the EEA</span>
+</div>
+{% endif %}
+</section>
+
+<section id="findings">
+<h2>Findings</h2>
+{% if rows %}
+<form id="filters" onsubmit="return false">
+<fieldset><legend>Severity</legend>
+{% for s in severities %}<label><input type="checkbox" name="severity" value="{{ s }}" checked> {{ s }}</label>{% endfor %}
+</fieldset>
+<fieldset><legend>Area</legend>
+{% for a in areas %}<label><input type="checkbox" name="area" value="{{ a }}" checked> {{ area_titles.get(a, a) }}</label>{% endfor %}
+</fieldset>
+<fieldset><legend>Status</legend>
+<label><input type="checkbox" name="waived" value="waived" checked> show waived</label>
+</fieldset>
+<span id="shown" aria-live="polite">{{ rows | length }} findings</span>
+</form>
+<table id="findings-table">
+<thead><tr><th>Severity</th><th>Rule</th><th>Subject</th><th>Finding</th><th>GDPR</th><th>Location</th></tr></thead>
+<tbody>
+{% for row in rows %}
+{% set f = row.f %}
+<tr class="finding{{ ' waived' if row.waiver }}" id="{{ row.anchor }}" data-rule="{{ f.rule }}" data-area="{{ f.area }}" data-severity="{{ f.severity }}" data-waived="{{ 'true' if row.waiver else 'false' }}" data-subject="{{ f.subject_kind }}:{{ f.subject_id }}">
+<td><span class="sev {{ f.severity }}">{{ f.severity }}</span></td>
+<td><span class="rule">{{ f.rule }}</span><br><span class="rulename">{{ f.name }}</span></td>
+<td>{{ f.subject_kind | replace('_', ' ') }}<br><code>{{ f.subject_id }}</code></td>
+<td><span class="message">{{ f.message }}</span>{% if row.waiver %}<span class="tag waived">waived</span>{% elif not f.new %}<span class="tag baseline">baseline</span>{% endif %}
+{% if row.waiver %}<p class="fix"><b>Waived:</b> {{ row.waiver.reason }}{% if row.waiver.approved_by %}; approved by {{ row.waiver.approved_by }}{% endif %}{% if row.waiver.expires %}; expires {{ row.waiver.expires }}{% endif %}</p>{% endif %}
+{% if f.remediation %}<p class="fix"><b>Fix:</b> {{ f.remediation }}</p>{% endif %}
+</td>
+<td class="articles">{{ f.articles | join(', ') }}</td>
+<td class="loc">{{ row.where }}</td>
+</tr>
+{% endfor %}
+</tbody>
+</table>
+{% else %}
+<p class="empty">No findings.</p>
+{% endif %}
+</section>
+
+{% if report.notices %}
+<section id="notices">
+<h2>Notices</h2>
+<ul>
+{% for n in report.notices %}
+<li>{% if n.path %}<span class="loc">{{ n.path }}{% if n.line %}:{{ n.line }}{% endif %}</span>: {% endif %}<b>{{ n.kind }}</b>: {{ n.message }}</li>
+{% endfor %}
+</ul>
+</section>
+{% endif %}
+
+<section id="checks">
+<details class="checks">
+<summary>Checks performed ({{ checks | length }} rules)</summary>
+<table>
+<thead><tr><th>Rule</th><th>Area</th><th>Severity</th><th>GDPR</th><th>Result</th></tr></thead>
+<tbody>
+{% for c in checks %}
+<tr><td><span class="rule">{{ c.rule.id }}</span> {{ c.rule.name }}</td><td>{{ area_titles.get(c.rule.area, c.rule.area) }}</td><td>{{ c.rule.severity }}</td><td class="articles">{{ c.rule.articles | join(', ') }}</td><td>{% if c.findings %}<span class="bad">{{ c.findings }} finding{{ '' if c.findings == 1 else 's' }}</span>{% else %}<span class="ok">passed</span>{% endif %}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+</details>
+</section>
+</main>
+<footer>Generated by gdpr-check {{ report.tool_version }}. This report lists what the rules could check from policy/ and inventory/; it is not legal advice.</footer>
+<script>{{ js }}</script>
+</body>
+</html>
+"""

@@ -1,0 +1,221 @@
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+What GitHub reads (docs.github.com, "SARIF support for code scanning"):
+- `tool.driver.rules[]`: `id`, a PascalCase `name`, `shortDescription`, `fullDescription`
+  (at most 1024 characters each), `help` (text and markdown), `defaultConfiguration.level`,
+  `properties.tags` (the `security` tag makes alerts security alerts) and
+  `properties.security-severity`, a score GitHub buckets as critical (> 9.0), high
+  (7.0-8.9), medium (4.0-6.9) and low (<= 3.9);
+- `results[]`: `ruleId`/`ruleIndex`, `level`, `message.text`, the first location's
+  `artifactLocation.uri` (relative to the repository, here `%SRCROOT%`, the project root)
+  and `region.startLine`, and `partialFingerprints`, which GitHub uses to match an alert
+  across runs: ours is the finding's fingerprint (rule + subject + key), so it does not
+  change when lines move or a message is reworded.
+Waived findings carry an external suppression with the waiver's reason; with a baseline,
+results say whether they are `new` or `unchanged`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://github.com/gdpr-check/gdpr-check"
+RULES_DOC_URI = INFORMATION_URI + "/blob/main/docs/rules.md"
+FINGERPRINT_KEY = "gdprCheck/v1"
+LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note",
+          "info": "note"}
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0",
+                     "info": "1.0"}
+MAX_DESCRIPTION = 1024   # GitHub's limit for shortDescription and fullDescription
+
+
+def render(report, **_options) -> str:
+    descriptors, index = _rules(report)
+    run = {
+        "tool": {"driver": _driver(report, descriptors)},
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(f, index[f.rule], _has_baseline(report)) for f in report.findings],
+    }
+    notifications = [_notification(n) for n in report.notices]
+    if notifications:
+        run["invocations"] = [{"executionSuccessful": True,
+                               "toolExecutionNotifications": notifications}]
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _driver(report, descriptors) -> dict:
+    driver = {"name": "gdpr-check", "informationUri": INFORMATION_URI}
+    if report.tool_version:
+        driver["version"] = report.tool_version
+        driver["semanticVersion"] = report.tool_version
+    driver["rules"] = descriptors
+    return driver
+
+
+def _rules(report) -> tuple[list[dict], dict[str, int]]:
+    """Descriptors of every rule that ran, sorted by id, and their indexes by id. A finding
+    whose rule is not among `report.rules` (a hand-made report) gets one from the finding."""
+    rules = {r.id: _RuleInfo.of_rule(r) for r in report.rules}
+    for finding in report.findings:
+        rules.setdefault(finding.rule, _RuleInfo.of_finding(finding))
+    ordered = [rules[k] for k in sorted(rules)]
+    return [r.descriptor() for r in ordered], {r.id: i for i, r in enumerate(ordered)}
+
+
+class _RuleInfo:
+    """What a descriptor needs from a rule, whether it comes from a Rule or a Finding."""
+
+    def __init__(self, id, name, area, severity, articles, description, remediation, tags,
+                 builtin):
+        self.id, self.name, self.area, self.severity = id, name, area, severity
+        self.articles, self.description, self.remediation = articles, description, remediation
+        self.tags, self.builtin = tags, builtin
+
+    @classmethod
+    def of_rule(cls, rule):
+        return cls(rule.id, rule.name, rule.area, rule.severity, list(rule.articles),
+                   rule.description, rule.remediation, list(rule.tags), _is_builtin(rule))
+
+    @classmethod
+    def of_finding(cls, f):
+        return cls(f.rule, f.name, f.area, f.severity, list(f.articles), None,
+                   f.remediation, list(f.tags), False)
+
+    def descriptor(self) -> dict:
+        name = _clean(self.name)
+        description = _clean(self.description) or name
+        tags = list(dict.fromkeys(["security", "privacy", "gdpr", self.area, *self.tags]))
+        descriptor = {
+            "id": self.id,
+            "name": _pascal(self.name) or self.id,
+            "shortDescription": {"text": _limit(name)},
+            "fullDescription": {"text": _limit(description)},
+            "defaultConfiguration": {"level": LEVELS[self.severity]},
+            "help": {"text": self._help_text(description),
+                     "markdown": self._help_markdown(description)},
+        }
+        if self.builtin:
+            descriptor["helpUri"] = f"{RULES_DOC_URI}#{self.id.lower()}"
+        descriptor["properties"] = {
+            "tags": tags, "security-severity": SECURITY_SEVERITY[self.severity],
+            "severity": self.severity, "area": self.area, "articles": list(self.articles),
+        }
+        return descriptor
+
+    def _help_text(self, description) -> str:
+        lines = [f"{self.id}: {_clean(self.name)}", "", description, "",
+                 f"GDPR: {', '.join(self.articles)}", f"Severity: {self.severity}"]
+        if self.remediation:
+            lines += ["", f"How to fix: {_clean(self.remediation)}"]
+        return "\n".join(lines)
+
+    def _help_markdown(self, description) -> str:
+        from .markdown import escape
+        lines = [f"**{escape(self.id)}: {escape(_clean(self.name))}**", "",
+                 escape(description, line_start=True), "",
+                 f"**GDPR:** {escape(', '.join(self.articles))}  ",
+                 f"**Severity:** {self.severity} ({escape(self.area)})"]
+        if self.remediation:
+            lines += ["", f"**How to fix:** {escape(_clean(self.remediation))}"]
+        return "\n".join(lines)
+
+
+def _is_builtin(rule) -> bool:
+    """A rule from the pack shipped with the tool (documented in docs/rules.md). Mirrors
+    `load.rules.builtin_rules_dir` without importing the loader (report/ imports findings
+    only)."""
+    pack = getattr(rule, "_pack", None)
+    if not pack:
+        return False
+    package = Path(__file__).resolve().parent.parent
+    builtin = package / "rules" if (package / "rules").is_dir() else package.parent / "rules"
+    try:
+        return Path(pack).resolve().parent == builtin.resolve()
+    except OSError:
+        return False
+
+
+def _result(f, rule_index: int, with_baseline: bool) -> dict:
+    result = {
+        "ruleId": f.rule,
+        "ruleIndex": rule_index,
+        "level": LEVELS[f.severity],
+        "message": {"text": _clean(f.message) or _clean(f.name)},
+    }
+    if f.path is not None:
+        region = {"startLine": f.line or 1}
+        if f.column:
+            region["startColumn"] = f.column
+        result["locations"] = [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": _uri(f.path), "uriBaseId": "%SRCROOT%"},
+                "region": region,
+            },
+            "logicalLocations": [_logical(f)],
+        }]
+    else:
+        result["locations"] = [{"logicalLocations": [_logical(f)]}]
+    result["partialFingerprints"] = {FINGERPRINT_KEY: f.fingerprint}
+    if f.waived is not None:
+        waiver = f.waived or {}
+        suppression = {"kind": "external", "status": "accepted",
+                       "justification": _clean(str(waiver.get("reason") or "waived"))}
+        extra = {k: str(waiver[k]) for k in ("approved_by", "expires") if waiver.get(k)}
+        if extra:
+            suppression["properties"] = extra
+        result["suppressions"] = [suppression]
+    if with_baseline:
+        result["baselineState"] = "new" if f.new else "unchanged"
+    result["properties"] = {"severity": f.severity, "area": f.area,
+                            "articles": list(f.articles),
+                            "subject": {"kind": f.subject_kind, "id": f.subject_id}}
+    if f.remediation:
+        result["properties"]["remediation"] = _clean(f.remediation)
+    return result
+
+
+def _logical(f) -> dict:
+    return {"name": f.subject_id, "fullyQualifiedName": f"{f.subject_kind}/{f.subject_id}",
+            "kind": f.subject_kind}
+
+
+def _notification(notice) -> dict:
+    out = {"level": "warning", "message": {"text": _clean(notice.message)},
+           "descriptor": {"id": notice.kind}}
+    if notice.path:
+        region = {"startLine": notice.line} if notice.line else None
+        physical = {"artifactLocation": {"uri": _uri(notice.path), "uriBaseId": "%SRCROOT%"}}
+        if region:
+            physical["region"] = region
+        out["locations"] = [{"physicalLocation": physical}]
+    return out
+
+
+def _has_baseline(report) -> bool:
+    """Baseline states only mean something when a baseline was given."""
+    return bool(getattr(report, "baseline", None) or report.fixed
+                or any(not f.new for f in report.findings))
+
+
+def _uri(path: str) -> str:
+    """A relative URI reference: forward slashes, percent-encoded where URIs need it."""
+    return quote(path.replace("\\", "/"), safe="/-._~!$&'()*+,;=:@")
+
+
+def _clean(text) -> str:
+    """Fold the whitespace of YAML block scalars into single spaces."""
+    return " ".join(str(text).split()) if text else ""
+
+
+def _limit(text: str) -> str:
+    return text if len(text) <= MAX_DESCRIPTION else text[:MAX_DESCRIPTION - 1] + "…"
+
+
+def _pascal(text: str) -> str:
+    """`Processors outside the EEA have a safeguard` -> `ProcessorsOutsideTheEEAHaveASafeguard`
+    (SARIF recommends a PascalCase friendly name beside the opaque id)."""
+    return "".join(w[:1].upper() + w[1:] for w in re.findall(r"[A-Za-z0-9]+", text or ""))
