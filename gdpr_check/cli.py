@@ -175,6 +175,35 @@ def validate(path, rule_dirs, debug):
     raise Failure(run_guarded(debug, body))
 
 
+@cli.command()
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--format", "fmt", default="mermaid", show_default=True,
+              type=click.Choice(("mermaid", "dot")),
+              help="Mermaid (renders in GitHub Markdown) or Graphviz DOT.")
+@click.option("--output", metavar="FILE", help="Write the map to FILE (atomically).")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
+              help="An extra rule pack (folder or file); same ids replace built-in rules.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def graph(path, fmt, output, rule_dirs, debug):
+    """Draw the data-flow map of PATH: systems, processors and flows, failing flows marked.
+
+    A flow fails when a finding (not waived) is about the flow or one of its ends."""
+    def body():
+        from .api import check as run_check
+        from .graph import to_dot, to_mermaid
+        from .report import write_atomic
+        report = run_check(path, rules=rule_dirs)
+        draw = to_mermaid if fmt == "mermaid" else to_dot
+        text = draw(report.graph or {"nodes": [], "edges": []}, report.findings)
+        if output:
+            write_atomic(output, text)
+        else:
+            click.echo(text, nl=False)
+        return EXIT_OK
+
+    raise Failure(run_guarded(debug, body))
+
+
 def main(argv=None) -> int:
     try:
         cli.main(args=argv, prog_name="gdpr-check", standalone_mode=False)
