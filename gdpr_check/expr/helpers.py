@@ -237,23 +237,39 @@ class Helpers:
             return "adequacy"
         return "none"
 
-    def declared_transfers(self, processor) -> list:
+    def declared_transfers(self, processor, countries=None) -> list:
         """The notice's `transfers` entries that disclose transfers to `processor` (an
         object or id): those for its `recipient`, and for a sub-processor also those for
-        the recipients of the processors that engage it (Art. 13(1)(f))."""
+        the recipients of the processors that engage it (Art. 13(1)(f)). Given
+        `countries`, only entries naming one of them or naming no country at all."""
         if isinstance(processor, str):
             processor = self.index.by_kind["processor"].get(processor)
         if processor is None:
             return []
         recipients = [processor.recipient] + [p.recipient for p in
                                               self.engaged_by(processor.id)]
+        wanted = set(countries) if countries is not None else None
         seen, found = set(), []
         for recipient in recipients:
             for transfer in self.index.transfers_to.get(recipient, ()) if recipient else ():
-                if id(transfer) not in seen:
-                    seen.add(id(transfer))
+                if id(transfer) in seen:
+                    continue
+                seen.add(id(transfer))
+                if wanted is None or not transfer.countries or wanted & set(transfer.countries):
                     found.append(transfer)
         return found
+
+    def uncovered(self, countries, recipient=None) -> list:
+        """The countries of a list outside the EEA that no adequacy decision in force
+        covers for `recipient` (see `adequate`): where a transfer needs a safeguard."""
+        return [c for c in self.outside_eea(countries) if not self.adequate(c, recipient)]
+
+    def international_organisation(self, recipient):
+        """The adequacy decision in force for the international organisation that
+        `recipient` (a processor or notice recipient) names, or none."""
+        if recipient is None:
+            return None
+        return self.ref.organisation_decision(*_names(self, recipient), on=self.today())
 
     def receiver(self, id: str):
         """The processor that receives data sent to `id`: the processor `id` itself, or the
@@ -421,7 +437,8 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "sensitive", "registers_for", "indirect_sources", "collects_directly",
              "grantees", "allowed_scope", "outbound", "personal",
              "effective_mechanism", "declared_transfers", "receiver", "located", "uses",
-             "undeclared", "with_basis", "categories_for", "special", "criminal")
+             "undeclared", "with_basis", "categories_for", "special", "criminal",
+             "uncovered", "international_organisation")
 FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",
            "personal", "special", "criminal")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}
