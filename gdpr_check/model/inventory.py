@@ -141,6 +141,7 @@ class Dpa(Located):
     signed: date | None = None
     reference: Text = None
     breach_notification_hours: int | None = Field(default=None, ge=0)  # hours the DPA gives the processor to report a breach to us (Art. 33(2), 28(3)(f))
+    breach_notification: bool | None = None  # the DPA obliges the processor to report breaches to us without undue delay (Art. 33(2)); false: no such clause
 
 
 class ProcessorTransfer(Located):
