@@ -102,6 +102,11 @@ class Helpers:
         """Flows whose `to` is `id`."""
         return self.index.flows_to.get(id, [])
 
+    def flows_from_any(self, ids) -> list:
+        """Flows whose `from` is any of `ids`, in the order of `ids` (an index lookup
+        per id, so a rule can loop over the few flows leaving some sources)."""
+        return [flow for id in ids or () for flow in self.index.flows_from.get(id, ())]
+
     def downstream(self, id: str) -> list:
         """Ids reachable from `id` along flows and sub-processor links, transitively."""
         return list(self.index.downstream(id))
@@ -431,7 +436,8 @@ def _names(helpers, recipient) -> list:
     return [v for o in objs for v in (getattr(o, "id", None), getattr(o, "name", None)) if v]
 
 
-FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to", "downstream",
+FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to", "flows_from_any",
+             "downstream",
              "holders", "grants_of", "engaged_by", "transfers_to", "adequacy", "adequate",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
              "sensitive", "registers_for", "indirect_sources", "collects_directly",
