@@ -149,6 +149,14 @@ class Helpers:
         systems = self.index.by_kind["system"]
         return [f for f in self.index.flows_from.get(id, ()) if f.to not in systems]
 
+    def flow_bases(self, flow) -> list:
+        """The lawful bases a flow relies on: its own `lawful_basis`, else those the notice
+        declares for its purpose; [] when neither is known."""
+        if flow.lawful_basis:
+            return [flow.lawful_basis]
+        purpose = self.index.by_kind["purpose"].get(flow.purpose) if flow.purpose else None
+        return list(purpose.lawful_basis) if purpose is not None else []
+
     def engaged_by(self, processor: str) -> list:
         """Processors that engage `processor` as a sub-processor."""
         return self.index.parents_of_processor.get(processor, [])
@@ -441,7 +449,7 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "holders", "grants_of", "engaged_by", "transfers_to", "adequacy", "adequate",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
              "sensitive", "registers_for", "indirect_sources", "collects_directly",
-             "grantees", "allowed_scope", "outbound", "personal",
+             "grantees", "allowed_scope", "outbound", "personal", "flow_bases",
              "effective_mechanism", "declared_transfers", "receiver", "located", "uses",
              "undeclared", "with_basis", "categories_for", "special", "criminal",
              "uncovered", "international_organisation")
