@@ -318,8 +318,10 @@ class Helpers:
         if kind == "register":
             register = getattr(obj, "register", None)
             return [register] if isinstance(register, str) and register else []
-        if kind in ("data_category", "data_subject"):
-            return list(getattr(obj, kind + "s", None) or ())
+        if kind == "data_category":
+            return list(getattr(obj, "data_categories", None) or ())
+        if kind == "data_subject":
+            return list(getattr(obj, "data_subjects", None) or ())
         raise ValueError(f"uses(): unknown kind '{kind}'; expected purpose, data_category, "
                          "data_subject or register")
 
