@@ -1,0 +1,59 @@
+"""The helpers the retention, processor and DPIA rules rely on: calendar-aware duration
+comparison (`exceeds`), `today()` with SOURCE_DATE_EPOCH, `sensitive`, `lookup_all`."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from gdpr_check.expr import Helpers, Index
+from gdpr_check.model import Inventory, Policy
+
+
+@pytest.mark.parametrize("duration,limit,expected", [
+    ("P12M", "P1Y", False), ("P1Y", "P12M", False), ("P72M", "P6Y", False),
+    ("P13M", "P1Y", True), ("P7Y", "P6Y", True), ("P25M", "P2Y", True),
+    ("P1M", "P30D", False),   # 31-day months only: not longer whatever the start date
+    ("P31D", "P1M", False), ("P32D", "P1M", True),
+    ("P366D", "P1Y", False), ("P367D", "P1Y", True),
+    ("P2W", "P14D", False), ("P15D", "P2W", True),
+    ("P1DT1H", "P1D", True), ("PT24H", "P1D", False),
+    ("P30D", "P6Y", False),
+])
+def test_exceeds_is_calendar_aware(duration, limit, expected):
+    helpers = _helpers()
+    assert helpers.exceeds(duration, limit) is expected
+
+
+def test_exceeds_with_a_missing_side_is_false():
+    helpers = _helpers()
+    assert helpers.exceeds("P1Y", None) is False
+    assert helpers.exceeds(None, "P1Y") is False
+
+
+def test_today_honours_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14 UTC
+    assert _helpers().today() == date(2023, 11, 14)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert _helpers().today() == date.today()
+
+
+def test_sensitive_and_lookup_all_skip_undeclared_ids():
+    policy = Policy.model_validate({
+        "controller": {"name": "X", "country": "FI"},
+        "data_categories": [{"id": "contact"}, {"id": "health", "special": True},
+                            {"id": "convictions", "criminal": True}],
+        "purposes": [{"id": "p1"}, {"id": "p2", "profiling": True}],
+    })
+    helpers = Helpers(Index(policy, Inventory()), reference=None)
+    assert helpers.sensitive(["contact", "health", "unknown", "convictions"]) == \
+        ["health", "convictions"]
+    assert helpers.sensitive(None) == []
+    assert [p.id for p in helpers.lookup_all("purpose", ["p2", "nope", "p1"])] == ["p2", "p1"]
+    with pytest.raises(ValueError):
+        helpers.lookup_all("nothing", ["x"])
+
+
+def _helpers():
+    policy = Policy.model_validate({"controller": {"name": "X", "country": "FI"}})
+    return Helpers(Index(policy, Inventory()), reference=None)
