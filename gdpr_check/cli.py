@@ -137,7 +137,7 @@ def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_fi
             colour = color if color is not None else (output is None and sys.stdout.isatty()
                                                       and "NO_COLOR" not in os.environ)
             rendered.append((render(report, fmt, colour=colour, quiet=quiet, fail_on=fail_on,
-                                    github=github and output is None), output))
+                                    github=github and output is None, root=path), output))
         for text, output in rendered:
             if output is None:
                 click.echo(text, nl=False)

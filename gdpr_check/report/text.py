@@ -48,7 +48,7 @@ def render(report, colour: bool = False, quiet: bool = False, fail_on: str = "lo
         lines.extend(f"  {e['rule']}  {e['subject']['kind']} {e['subject']['id']}"
                      for e in report.fixed)
     if github:
-        lines.extend(_github_annotations(report, fail_on))
+        lines.extend(_github_annotations(report, fail_on, _options.get("root")))
     lines.append(_summary(report, fail_on, colour))
     return "\n".join(lines) + "\n"
 
@@ -68,17 +68,57 @@ def _summary(report, fail_on, colour) -> str:
     return _paint(text, "31;1" if failing else "32;1", colour)
 
 
-def _github_annotations(report, fail_on) -> list[str]:
-    """`::error file=…,line=…::` workflow commands, so GitHub marks the lines in a PR."""
+def _github_annotations(report, fail_on, root=None) -> list[str]:
+    """`::error file=…,line=…::` workflow commands, so GitHub marks the lines in a PR.
+
+    Failing findings are errors, other open ones warnings, baseline ones notices; waived
+    ones are left out. Most severe first: GitHub shows only the first few of each level
+    per step. Paths are made relative to the workspace (the repository root), since the
+    project checked may sit in a sub-folder.
+    """
     failing = {id(f) for f in report.failing(fail_on)}
-    out = []
+    levels = {"error": 0, "warning": 1, "notice": 2}
+    annotated = []
     for f in report.findings:
-        if f.path is None or f.waived:
+        if f.path is None or f.waived is not None:
             continue
-        level = "error" if id(f) in failing else "warning"
-        message = f"{f.rule} {f.message}".replace("%", "%25").replace("\r", "%0D") \
-            .replace("\n", "%0A")
-        title = f"{f.rule}: {f.name}".replace(",", "%2C").replace("::", "%3A%3A")
-        out.append(f"::{level} file={f.path},line={f.line or 1},col={f.column or 1},"
-                   f"title={title}::{message}")
+        level = "error" if id(f) in failing else ("warning" if f.new else "notice")
+        text = f"{f.rule} {f.message} ({', '.join(f.articles)})"
+        if f.remediation:
+            text += f"\nFix: {f.remediation}"
+        annotated.append(((levels[level], -SEVERITY_ORDER[f.severity], f.path, f.line or 0,
+                           f.rule, f.subject_id), level, f.path, f.line, f.column,
+                          f"{f.rule}: {f.name}", text))
+    for n in report.notices:
+        if n.path:
+            annotated.append(((1, 0, n.path, n.line or 0, n.kind, ""), "warning", n.path,
+                              n.line, None, f"gdpr-check: {n.kind}", n.message))
+    out = []
+    for _, level, path, line, column, title, text in sorted(annotated, key=lambda a: a[0]):
+        props = f"file={_escape_property(_workspace_path(path, root))},line={line or 1}"
+        if column:
+            props += f",col={column}"
+        out.append(f"::{level} {props},title={_escape_property(title)}::{_escape_data(text)}")
     return out
+
+
+def _workspace_path(path: str, root) -> str:
+    """`path` (relative to the project root) relative to the GitHub workspace."""
+    if not root:
+        return path
+    import os
+    base = os.environ.get("GITHUB_WORKSPACE") or os.getcwd()
+    full = os.path.abspath(os.path.join(root, path))
+    relative = os.path.relpath(full, os.path.abspath(base))
+    shown = full if relative.startswith("..") else relative
+    return shown.replace(os.sep, "/")
+
+
+def _escape_data(text: str) -> str:
+    """As @actions/core escapes a command's message."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """As @actions/core escapes a command's properties (`,` and `:` end them)."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
