@@ -144,10 +144,12 @@ class Helpers:
         return self.index.allowed_scopes.get(kind)
 
     def outbound(self, id: str) -> list:
-        """Flows from `id` that leave the company: whose `to` is not one of its own systems
-        (a processor or third party, the data subject, another outside party)."""
+        """Flows from `id` that leave the company's own premises: whose `to` is not one of
+        its self-hosted systems (a processor or third party, a system hosted by a provider,
+        the data subject, another outside party)."""
         systems = self.index.by_kind["system"]
-        return [f for f in self.index.flows_from.get(id, ()) if f.to not in systems]
+        return [f for f in self.index.flows_from.get(id, ())
+                if f.to not in systems or self.receiver(f.to) is not None]
 
     def flow_bases(self, flow) -> list:
         """The lawful bases a flow relies on: its own `lawful_basis`, else those the notice
