@@ -204,6 +204,32 @@ def graph(path, fmt, output, rule_dirs, debug):
     raise Failure(run_guarded(debug, body))
 
 
+@cli.command()
+@click.argument("directory", default=".", type=click.Path())
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def init(directory, debug):
+    """Start a project in DIRECTORY (default: .): a commented policy/ and inventory/, a
+    .gdpr-check.yaml, a waivers.yaml and a .pre-commit-config.yaml. Never overwrites."""
+    def body():
+        from .scaffold import init as scaffold
+        outcome = scaffold(directory)
+        def shown(name):
+            return name if directory == "." else os.path.join(directory, name)
+        for name in outcome.created:
+            click.echo(f"created {shown(name)}")
+        for name, why in outcome.skipped:
+            click.echo(f"skipped {shown(name)} ({why})")
+        if outcome.pre_commit_hint:
+            click.echo("to run gdpr-check before each commit, add to the `repos:` of "
+                       f"{shown('.pre-commit-config.yaml')}:\n"
+                       + outcome.pre_commit_hint.rstrip())
+        click.echo(f"next: describe your notice in policy/ and your systems in inventory/, "
+                   f"then run `gdpr-check check {directory}`")
+        return EXIT_OK
+
+    raise Failure(run_guarded(debug, body))
+
+
 def main(argv=None) -> int:
     try:
         cli.main(args=argv, prog_name="gdpr-check", standalone_mode=False)
