@@ -4,7 +4,8 @@ A waiver matches the findings of its rule, on one subject (`subject: crm`) or on
 them. A matched finding stays in the report, marked `waived`, and does not fail the run.
 Waivers go bad in two ways, and both are reported as notices so they are cleaned up:
 
-- *expired* (`expires` is before today): it no longer applies, its findings fail again;
+- *expired* (`expires` is before today, or before the date of SOURCE_DATE_EPOCH when it
+  is set): it no longer applies, its findings fail again;
 - *stale*: it matches no finding any more (the problem was fixed, the subject renamed, or
   the rule id is misspelt).
 
@@ -14,7 +15,8 @@ is neither: nothing can be said about it in this run.
 from __future__ import annotations
 
 import difflib
-from datetime import date
+import os
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .errors import InputError
@@ -37,7 +39,7 @@ def apply(findings: list[Finding], waivers: list, ran: set[str], known: set[str]
     `ran` holds the ids of the rules that ran, `known` those of every rule loaded (ran or
     not), to tell a stale waiver from one whose rule was simply not selected.
     """
-    today = today or date.today()
+    today = today or current_date()
     by_rule: dict[str, list[Finding]] = {}
     for finding in findings:
         by_rule.setdefault(finding.rule, []).append(finding)
@@ -64,6 +66,15 @@ def apply(findings: list[Finding], waivers: list, ran: set[str], known: set[str]
             notices.append(_notice(waiver, "stale-waiver",
                                    f"{_name(waiver)} matches no finding; remove it"))
     return notices
+
+
+def current_date() -> date:
+    """Today, or the date of SOURCE_DATE_EPOCH when set: the same clock the rules use, so a
+    reproducible run gives the same report on any day."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), timezone.utc).date()
+    return date.today()
 
 
 def _name(waiver) -> str:

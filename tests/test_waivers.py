@@ -184,3 +184,12 @@ def test_validate_checks_the_waivers_file_too(project, capsys):
     (project / "waivers.yaml").write_text(waiver("XT001", expires=None))
     code, _, err = run(capsys, "validate", str(project))
     assert code == 2 and "waivers.yaml:1:3: missing required key 'expires'" in err
+
+
+def test_the_cli_judges_expiry_by_source_date_epoch_when_set(project, capsys, monkeypatch):
+    (project / "waivers.yaml").write_text(waiver("XT001", expires="2030-01-01"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1893456000")  # 2030-01-01T00:00:00Z
+    assert run(capsys, "check", str(project), "--select", "XT001")[0] == 0
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1893456000 + 86400))  # 2030-01-02
+    code, out, _ = run(capsys, "check", str(project), "--select", "XT001")
+    assert code == 1 and "expired-waiver" in out
