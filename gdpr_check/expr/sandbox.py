@@ -246,7 +246,7 @@ _ATTRIBUTE_FILTERS = frozenset({"attr", "map", "selectattr", "rejectattr", "grou
 
 
 def _private_names(tree):
-    """Every `_`-prefixed name an expression (or template) spells out, in source order."""
+    """Every name an expression (or template) spells out as an attribute, key or name."""
     for node in [tree, *tree.find_all(nodes.Node)]:
         if isinstance(node, nodes.Getattr):
             yield node.attr
@@ -270,10 +270,11 @@ def _private_names(tree):
 
 
 def _refuse_private(tree, source, loc):
-    for name in _private_names(tree):
-        if isinstance(name, str) and name.startswith("_"):
-            raise InputError.at(loc, f"expression `{source}` reaches for '{name}': names "
-                                     "starting with '_' are not allowed in the sandbox")
+    private = [n for n in _private_names(tree) if isinstance(n, str) and n.startswith("_")]
+    if private:
+        name = min(private, key=lambda n: (source.find(n) % (len(source) + 1), n))  # leftmost
+        raise InputError.at(loc, f"expression `{source}` reaches for '{name}': names "
+                                 "starting with '_' are not allowed in the sandbox")
 
 
 def scope_for(helpers, policy, inventory, reference) -> dict:
