@@ -159,6 +159,15 @@ class Helpers:
         purpose = self.index.by_kind["purpose"].get(flow.purpose) if flow.purpose else None
         return list(purpose.lawful_basis) if purpose is not None else []
 
+    def not_applicable(self, id: str, right: str) -> bool:
+        """Whether the system `id` records `right` as `not_applicable` with a reason (the
+        right cannot concern its data, e.g. erasure of accounting records the law requires
+        keeping, Art. 17(3)(b)); false for a processor, an unknown id or another record."""
+        system = self.index.by_kind["system"].get(id)
+        record = getattr(system.rights, right, None) if system is not None else None
+        return bool(record is not None and record.supported == "not_applicable"
+                    and record.reason)
+
     def engaged_by(self, processor: str) -> list:
         """Processors that engage `processor` as a sub-processor."""
         return self.index.parents_of_processor.get(processor, [])
@@ -341,6 +350,24 @@ class Helpers:
         table = self.index.by_kind["purpose"]
         return [p for p in purposes or () if p in table and basis in table[p].lawful_basis]
 
+    def consent_based(self, system) -> list:
+        """The purposes for which `system` (an object or id) processes data on consent,
+        sorted: its purposes whose only declared basis is consent, and the purposes of the
+        flows into or out of it that state `lawful_basis: consent`. A purpose listing
+        consent among several bases does not count: which basis applies is undetermined."""
+        if isinstance(system, str):
+            system = self.index.by_kind["system"].get(system)
+        if system is None:
+            return []
+        table = self.index.by_kind["purpose"]
+        found = {p for p in system.purposes
+                 if p in table and list(table[p].lawful_basis) == ["consent"]}
+        for flow in (*self.index.flows_to.get(system.id, ()),
+                     *self.index.flows_from.get(system.id, ())):
+            if flow.lawful_basis == "consent" and flow.purpose:
+                found.add(flow.purpose)
+        return sorted(found)
+
     def categories_for(self, purpose: str) -> list:
         """The data category ids processed for `purpose`, sorted: by the systems and
         processors that list it (each is taken to process all its categories for each of
@@ -454,9 +481,10 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
              "sensitive", "registers_for", "indirect_sources", "collects_directly",
              "grantees", "allowed_scope", "outbound", "personal", "flow_bases",
+             "not_applicable",
              "effective_mechanism", "declared_transfers", "receiver", "located", "uses",
              "undeclared", "with_basis", "categories_for", "special", "criminal",
-             "uncovered", "international_organisation")
+             "uncovered", "international_organisation", "consent_based")
 FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",
            "personal", "special", "criminal")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}
