@@ -18,7 +18,10 @@ KIND_TITLES = {"data_subject": "data subjects", "source": "source", "system": "s
                "processor": "processor"}
 
 # Geometry of the map (px).
-COL_W, NODE_W, NODE_H, ROW_H, MARGIN = 300, 178, 46, 66, 24
+NODE_W, NODE_H, ROW_H, MARGIN = 178, 46, 66, 24
+FIT_WIDTH = 1180         # the page's content width: columns close up to fit it
+COL_MIN, COL_MAX = NODE_W + 48, 300
+LABEL_LIMIT = 14         # edges; more and their labels collide: hover titles and the table
 
 
 def render(report, fail_on: str = "low", **_options) -> str:
@@ -101,19 +104,21 @@ def _map(report) -> dict | None:
     for node in graph["nodes"]:
         columns.setdefault(layers[node["key"]], []).append(node["key"])
     order = _order_columns(graph, columns)
+    col_w = COL_MAX if len(order) < 2 else \
+        max(COL_MIN, min(COL_MAX, (FIT_WIDTH - 2 * MARGIN - NODE_W) / (len(order) - 1)))
     tallest = max(len(keys) for keys in order.values())
     height = MARGIN * 2 + tallest * ROW_H - (ROW_H - NODE_H)
     pos = {}
     for col, keys in order.items():
         top = MARGIN + (tallest - len(keys)) * ROW_H / 2    # centre short columns
         for i, key in enumerate(keys):
-            pos[key] = (MARGIN + col * COL_W, top + i * ROW_H)
+            pos[key] = (MARGIN + col * col_w, top + i * ROW_H)
     nodes = []
     for node in graph["nodes"]:
         x, y = pos[node["key"]]
         rules = nodes_failing.get(node["key"], [])
         nodes.append({"n": node, "x": x, "y": y, "w": NODE_W, "h": NODE_H,
-                      "title": _short(node["name"], 24), "rules": rules,
+                      "title": _short(node["name"], 21), "rules": rules,
                       "sub": _node_sub(node)})
     edges = []
     for edge, offset in zip(graph["edges"], _offsets(graph["edges"])):
@@ -122,9 +127,15 @@ def _map(report) -> dict | None:
         rules = flows_failing.get(edge["key"], [])
         edges.append({"e": edge, "rules": rules, "path": _curve(x1, y1, x2, y2),
                       "lx": (x1 + NODE_W + x2) / 2, "ly": (y1 + y2) / 2 + NODE_H / 2 - 4})
-    width = MARGIN * 2 + (max(order) + 1) * COL_W - (COL_W - NODE_W)
+    width = MARGIN * 2 + max(order) * col_w + NODE_W
+    names = {n["key"]: n["name"] for n in graph["nodes"]}
+    table = [{"e": item["e"], "rules": item["rules"], "from": names[item["e"]["source"]],
+              "to": names[item["e"]["target"]]}
+             for item in edges if item["e"]["kind"] == "flow"]
+    table.sort(key=lambda row: (not row["rules"], row["e"]["id"]))
     return {"nodes": nodes, "edges": edges, "width": int(width), "height": int(height),
-            "failing": len(flows_failing)}
+            "failing": len(flows_failing), "labels": len(edges) <= LABEL_LIMIT,
+            "flows": table}
 
 
 def _offsets(edges) -> list[float]:
@@ -142,12 +153,21 @@ def _offsets(edges) -> list[float]:
 
 
 def _node_sub(node) -> str:
-    text = KIND_TITLES[node["kind"]]
+    """`system · crm · FI`; when that is too long for the box, the id goes first, so the
+    countries (what an auditor looks for) stay readable."""
+    kind = KIND_TITLES[node["kind"]]
+    countries = ", ".join(node["countries"])
+    size = 25 if node["outside_eea"] else 28
+    parts = [kind]
     if node["kind"] in ("system", "processor"):
-        text += f" · {node['id']}"
-    if node["countries"]:
-        text += " · " + ", ".join(node["countries"])
-    return _short(text, 32)
+        parts.append(node["id"])
+    if countries:
+        parts.append(countries)
+    text = " · ".join(parts)
+    if len(text) > size and len(parts) == 3:
+        text = " · ".join((kind, countries))
+    text = _short(text, size)
+    return text + " ⚠" if node["outside_eea"] else text
 
 
 def _short(text: str, size: int) -> str:
@@ -279,7 +299,14 @@ code, .loc { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; f
   background:#e3f2fd; color:#0d47a1; font-weight:600; vertical-align:middle; }
 .tag.waived { background:#eceff1; color:#37474f; } .tag.baseline { background:#fff8e1; color:#795548; }
 tr.finding.waived td { color:#829ab1; }
-.articles { white-space:nowrap; }
+.articles span { white-space:nowrap; }
+#findings-table { table-layout:fixed; }
+#findings-table col.c-sev { width:96px; } #findings-table col.c-rule { width:190px; }
+#findings-table col.c-gdpr { width:130px; } #findings-table col.c-where { width:250px; }
+#findings-table code, #findings-table .loc { overflow-wrap:anywhere; }
+.loc { color:var(--muted); font-size:12px; }
+details.flows { margin-top:14px; } details.flows summary { cursor:pointer; font-weight:600; }
+#flows-table { margin-top:8px; } #flows-table tr.failing td:first-child { border-left:3px solid var(--high); }
 #filters { display:flex; flex-wrap:wrap; gap:10px 28px; align-items:flex-start; margin-bottom:12px;
   padding:10px 14px; background:#f0f4f8; border-radius:8px; }
 #filters fieldset { border:0; margin:0; padding:0; }
@@ -288,7 +315,7 @@ tr.finding.waived td { color:#829ab1; }
 #shown { margin-left:auto; color:var(--muted); font-size:13px; align-self:center; }
 .empty { color:var(--ok); font-weight:600; }
 .map-wrap { overflow-x:auto; border:1px solid var(--line); border-radius:6px; background:#fbfcfd; }
-svg.flowmap { display:block; font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif; }
+svg.flowmap { display:block; max-width:100%; height:auto; font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif; }
 .node rect { fill:#fff; stroke:#9fb3c8; stroke-width:1.2; }
 .node.processor rect { fill:#fffaf0; stroke:#d9a441; }
 .node.data_subject rect, .node.source rect { fill:#e8f1fb; stroke:#5c8dd6; }
@@ -406,7 +433,7 @@ TEMPLATE = """<!DOCTYPE html>
 <g class="edge {{ e.kind }}{{ ' failing' if item.rules }}{{ ' unencrypted' if e.encrypted is false }}" data-edge="{{ e.key }}"{% if item.rules %} data-rules="{{ item.rules | join(' ') }}"{% endif %}>
 <title>{{ e.name if e.kind != 'flow' else 'Flow ' ~ e.id }}: {{ e.from }} → {{ e.to }}{% if e.purpose %}; purpose {{ e.purpose }}{% endif %}{% if e.data_categories %}; data: {{ e.data_categories | join(', ') }}{% endif %}{% if e.encrypted is false %}; not encrypted{% endif %}{% if e.outside_eea %}; outside the EEA: {{ e.outside_eea | join(', ') }}{% endif %}{% if item.rules %}; findings: {{ item.rules | join(', ') }}{% endif %}</title>
 <path d="{{ item.path }}" marker-end="url(#{{ 'arrow-failing' if item.rules else ('arrow' if e.kind == 'flow' else 'arrow-link') }})"/>
-{% if e.kind == 'flow' %}
+{% if e.kind == 'flow' and map.labels %}
 <text x="{{ '%.1f' | format(item.lx) }}" y="{{ '%.1f' | format(item.ly) }}" text-anchor="middle">{{ e.id }}{{ ' ✗' if item.rules }}</text>
 {% endif %}
 </g>
@@ -417,7 +444,7 @@ TEMPLATE = """<!DOCTYPE html>
 <title>{{ n.name }} ({{ n.kind | replace('_', ' ') }} {{ n.id }}){% if n.countries %}; data in {{ n.countries | join(', ') }}{% endif %}{% if n.outside_eea %}; outside the EEA: {{ n.outside_eea | join(', ') }}{% endif %}{% if item.rules %}; findings: {{ item.rules | join(', ') }}{% endif %}</title>
 <rect width="{{ item.w }}" height="{{ item.h }}" rx="{{ 20 if n.kind in ('data_subject', 'source') else 6 }}"/>
 <text class="name" x="10" y="19">{{ item.title }}</text>
-<text class="sub{{ ' abroad' if n.outside_eea }}" x="10" y="36">{{ item.sub }}{{ ' ⚠' if n.outside_eea }}</text>
+<text class="sub{{ ' abroad' if n.outside_eea }}" x="10" y="36">{{ item.sub }}</text>
 </g>
 {% endfor %}
 </svg>
@@ -430,6 +457,19 @@ TEMPLATE = """<!DOCTYPE html>
 <span><svg width="16" height="12"><rect x="1" y="1" width="14" height="10" rx="2" fill="#fff" stroke="#c62828" stroke-width="2"/></svg>system or processor with findings</span>
 <span>⚠ data outside the EEA</span>
 </div>
+{% if map.flows %}
+<details class="flows"{{ ' open' if map.failing }}>
+<summary>Flows ({{ map.flows | length }}, {{ map.failing }} with findings)</summary>
+<table id="flows-table">
+<thead><tr><th>Flow</th><th>From → to</th><th>Purpose</th><th>Encrypted</th><th>Outside the EEA</th><th>Findings</th></tr></thead>
+<tbody>
+{% for row in map.flows %}
+<tr data-flow="{{ row.e.id }}"{% if row.rules %} class="failing"{% endif %}><td><code>{{ row.e.id }}</code></td><td>{{ row.from }} → {{ row.to }}</td><td>{{ row.e.purpose or '' }}</td><td>{{ 'no' if row.e.encrypted is false else ('yes' if row.e.encrypted else 'not stated') }}</td><td>{{ row.e.outside_eea | join(', ') }}</td><td>{% if row.rules %}<span class="bad">{{ row.rules | join(', ') }}</span>{% else %}<span class="ok">none</span>{% endif %}</td></tr>
+{% endfor %}
+</tbody>
+</table>
+</details>
+{% endif %}
 {% endif %}
 </section>
 
@@ -449,20 +489,20 @@ TEMPLATE = """<!DOCTYPE html>
 <span id="shown" aria-live="polite">{{ rows | length }} findings</span>
 </form>
 <table id="findings-table">
-<thead><tr><th>Severity</th><th>Rule</th><th>Subject</th><th>Finding</th><th>GDPR</th><th>Location</th></tr></thead>
+<colgroup><col class="c-sev"><col class="c-rule"><col><col class="c-gdpr"><col class="c-where"></colgroup>
+<thead><tr><th>Severity</th><th>Rule</th><th>Finding</th><th>GDPR</th><th>Subject and location</th></tr></thead>
 <tbody>
 {% for row in rows %}
 {% set f = row.f %}
 <tr class="finding{{ ' waived' if row.waiver }}" id="{{ row.anchor }}" data-rule="{{ f.rule }}" data-area="{{ f.area }}" data-severity="{{ f.severity }}" data-waived="{{ 'true' if row.waiver else 'false' }}" data-subject="{{ f.subject_kind }}:{{ f.subject_id }}">
 <td><span class="sev {{ f.severity }}">{{ f.severity }}</span></td>
 <td><span class="rule">{{ f.rule }}</span><br><span class="rulename">{{ f.name }}</span></td>
-<td>{{ f.subject_kind | replace('_', ' ') }}<br><code>{{ f.subject_id }}</code></td>
 <td><span class="message">{{ f.message }}</span>{% if row.waiver %}<span class="tag waived">waived</span>{% elif not f.new %}<span class="tag baseline">baseline</span>{% endif %}
 {% if row.waiver %}<p class="fix"><b>Waived:</b> {{ row.waiver.reason }}{% if row.waiver.approved_by %}; approved by {{ row.waiver.approved_by }}{% endif %}{% if row.waiver.expires %}; expires {{ row.waiver.expires }}{% endif %}</p>{% endif %}
 {% if f.remediation %}<p class="fix"><b>Fix:</b> {{ f.remediation }}</p>{% endif %}
 </td>
-<td class="articles">{{ f.articles | join(', ') }}</td>
-<td class="loc">{{ row.where }}</td>
+<td class="articles">{% for a in f.articles %}<span>{{ a }}</span>{{ ', ' if not loop.last }}{% endfor %}</td>
+<td>{{ f.subject_kind | replace('_', ' ') }} <code>{{ f.subject_id }}</code>{% if row.where %}<br><span class="loc">{{ row.where }}</span>{% endif %}</td>
 </tr>
 {% endfor %}
 </tbody>
