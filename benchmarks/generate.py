@@ -44,7 +44,7 @@ def principals(rng) -> list[dict]:
     return out
 
 
-def system(i, rng, vocab) -> dict:
+def system(i, rng, vocab, n_processors) -> dict:
     outside = rng.random() < 0.1
     return {
         "id": f"sys-{i}",
@@ -55,7 +55,7 @@ def system(i, rng, vocab) -> dict:
         "data_subjects": [rng.choice(vocab["data_subjects"])],
         "data_categories": rng.sample(vocab["data_categories"],
                                       k=min(2, len(vocab["data_categories"]))),
-        "hosting": {"provider": f"proc-{i % 2000}",
+        "hosting": {"provider": f"proc-{i % n_processors}",
                     "countries": [rng.choice(COUNTRIES_OTHER if outside else COUNTRIES_EEA)]},
         "access": {"authentication": ["password", "mfa"] if rng.random() < 0.8 else ["password"],
                    "public": rng.random() < 0.01,
@@ -131,7 +131,7 @@ def generate(out: Path, scale: float = 1.0, seed: int = 20261125, policy: Path =
                                                   for i in range(n_processors)]})
     for part in range(4):
         chunk = range(part * n_systems // 4, (part + 1) * n_systems // 4)
-        dump(inv / f"systems-{part}.yaml", {"systems": [system(i, rng, vocab) for i in chunk]})
+        dump(inv / f"systems-{part}.yaml", {"systems": [system(i, rng, vocab, n_processors) for i in chunk]})
     for part in range(10):
         chunk = range(part * n_flows // 10, (part + 1) * n_flows // 10)
         dump(inv / f"flows-{part}.yaml", {"flows": [flow(i, rng, vocab, n_systems, n_processors)
