@@ -29,7 +29,9 @@ def _as_list(value):
     return value
 
 
-Expressions = Annotated[list[str], BeforeValidator(_as_list)]
+# A single expression or a list of them; the JSON Schema (`gdpr-check schema rules`) says so.
+Expressions = Annotated[list[str], BeforeValidator(_as_list,
+                                                   json_schema_input_type=str | bool | list[str])]
 
 
 class Rule(Located):

@@ -53,7 +53,9 @@ def _as_list(value):
 
 LawfulBasis = Literal["consent", "contract", "legal_obligation", "vital_interests",
                       "public_task", "legitimate_interests"]
-LawfulBases = Annotated[list[LawfulBasis], BeforeValidator(_as_list)]
+LawfulBases = Annotated[list[LawfulBasis],
+                        BeforeValidator(_as_list,
+                                        json_schema_input_type=LawfulBasis | list[LawfulBasis])]
 
 SpecialCondition = Literal["explicit_consent", "employment_social_security", "vital_interests",
                            "nonprofit_body", "made_public", "legal_claims",
