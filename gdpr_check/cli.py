@@ -194,7 +194,7 @@ def graph(path, fmt, output, rule_dirs, debug):
         from .report import write_atomic
         report = run_check(path, rules=rule_dirs)
         draw = to_mermaid if fmt == "mermaid" else to_dot
-        text = draw(report.graph or {"nodes": [], "edges": []}, report.findings)
+        text = draw(report.data_flow_graph() or {"nodes": [], "edges": []}, report.findings)
         if output:
             write_atomic(output, text)
         else:
@@ -225,6 +225,63 @@ def init(directory, debug):
                        + outcome.pre_commit_hint.rstrip())
         click.echo(f"next: describe your notice in policy/ and your systems in inventory/, "
                    f"then run `gdpr-check check {directory}`")
+        return EXIT_OK
+
+    raise Failure(run_guarded(debug, body))
+
+
+@cli.command("rules")
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(("text", "markdown", "json")),
+              help="A list (text), the rule reference (markdown, as docs/rules.md) or data.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
+              help="An extra rule pack (folder or file); same ids replace built-in rules.")
+@click.option("--select", multiple=True, metavar="ID|AREA|TAG", help="Only these rules.")
+@click.option("--ignore", multiple=True, metavar="ID|AREA|TAG", help="Leave these out.")
+@click.option("--output", metavar="FILE", help="Write to FILE (atomically).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def rules_command(path, fmt, rule_dirs, select, ignore, output, debug):
+    """List or document every rule: the built-in pack, PATH/rules/ and --rules packs, with
+    id, name, area, severity, articles, tags, description, remediation and file:line."""
+    def body():
+        from pathlib import Path
+
+        from .api import load_rules, select_rules
+        from .config import load_config
+        from .docs import render_rules
+        from .errors import InputError
+        from .report import write_atomic
+        if not Path(path).is_dir():
+            raise InputError(f"project folder not found: {path}")
+        config = load_config(path)
+        packs = rule_dirs or (config.rule_paths() if config else ())
+        rules = select_rules(load_rules(Path(path), packs), select, ignore)
+        text = render_rules(rules, fmt)
+        if output:
+            write_atomic(output, text)
+        else:
+            click.echo(text, nl=False)
+        return EXIT_OK
+
+    raise Failure(run_guarded(debug, body))
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(("policy", "inventory", "rules", "waivers")))
+@click.option("--output", metavar="FILE", help="Write to FILE (atomically).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def schema(kind, output, debug):
+    """Print the JSON Schema of KIND's files, for editors: yaml-language-server reads it
+    from a `# yaml-language-server: $schema=FILE` comment."""
+    def body():
+        from .report import write_atomic
+        from .schemas import render
+        text = render(kind)
+        if output:
+            write_atomic(output, text)
+        else:
+            click.echo(text, nl=False)
         return EXIT_OK
 
     raise Failure(run_guarded(debug, body))
