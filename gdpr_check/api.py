@@ -73,7 +73,8 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     enabled = [r for r in all_rules if r.enabled]
     findings = run_rules(project, enabled, reference())
     report = Report(findings=findings, rules=enabled, files=project.files,
-                    tool_version=__version__, graph=build_graph(project, reference()))
+                    tool_version=__version__,
+                    graph_builder=lambda: build_graph(project, reference()))
     waiver_files.apply_to_report(report, root, waivers_file, {r.id for r in loaded}, today)
     baselines.apply_to_report(report, root, baseline_file)
     return report

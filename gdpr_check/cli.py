@@ -194,7 +194,7 @@ def graph(path, fmt, output, rule_dirs, debug):
         from .report import write_atomic
         report = run_check(path, rules=rule_dirs)
         draw = to_mermaid if fmt == "mermaid" else to_dot
-        text = draw(report.graph or {"nodes": [], "edges": []}, report.findings)
+        text = draw(report.data_flow_graph() or {"nodes": [], "edges": []}, report.findings)
         if output:
             write_atomic(output, text)
         else:

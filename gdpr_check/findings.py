@@ -78,11 +78,20 @@ class Report:
     notices: list[Notice] = field(default_factory=list)
     fixed: list[dict] = field(default_factory=list)  # baseline findings no longer present
     tool_version: str = ""
-    graph: dict | None = None   # the data-flow map (`graph.build_graph`), for reports that draw it
+    graph: dict | None = None   # the data-flow map (`graph.build_graph`); see data_flow_graph
+    # Builds `graph` on first use: costly on large inventories, and only the HTML report and
+    # `gdpr-check graph` draw it. Set by `api.check`.
+    graph_builder: object = field(default=None, repr=False, compare=False)
     baseline: str | None = None  # the --baseline report compared against, if any
 
     def __post_init__(self):
         self.findings.sort(key=Finding.sort_key)
+
+    def data_flow_graph(self) -> dict | None:
+        """The data-flow map (nodes and flows), built on first use."""
+        if self.graph is None and self.graph_builder is not None:
+            self.graph = self.graph_builder()
+        return self.graph
 
     def failing(self, fail_on: str) -> list[Finding]:
         """Findings that fail the run: at or above `fail_on`, not waived, and new."""

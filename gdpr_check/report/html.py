@@ -91,7 +91,8 @@ def _checks(report) -> list[dict]:
 # --- the data-flow map ------------------------------------------------------------------
 
 def _map(report) -> dict | None:
-    graph = getattr(report, "graph", None)
+    graph = report.data_flow_graph() if hasattr(report, "data_flow_graph") else \
+        getattr(report, "graph", None)
     if not graph or not graph.get("nodes"):
         return None
     if len(graph["nodes"]) > MAP_LIMIT:

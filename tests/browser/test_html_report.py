@@ -140,7 +140,7 @@ def test_flow_map_is_drawn_with_failing_flows_marked(opened):
     assert passing.evaluate("e => getComputedStyle(e).stroke") != colour
     # every node drawn, none overlapping another
     boxes = [p.locator(f'g.node[data-node="{n["key"]}"]').bounding_box()
-             for n in report.graph["nodes"]]
+             for n in report.data_flow_graph()["nodes"]]
     assert all(b and b["width"] > 100 for b in boxes)
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
@@ -163,8 +163,8 @@ def test_the_3dtech_report(browser, tmp_path):
     try:
         assert len(page.visible_rules()) == len(report.findings)
         assert page.page.inner_text("#count-total") == str(report.summary()["findings"])
-        if report.graph and report.graph["nodes"]:
-            assert page.page.locator("svg.flowmap g.node").count() == len(report.graph["nodes"])
+        if report.data_flow_graph() and report.data_flow_graph()["nodes"]:
+            assert page.page.locator("svg.flowmap g.node").count() == len(report.data_flow_graph()["nodes"])
         shot = tmp_path / "3dtech.png"
         page.page.screenshot(path=str(shot), full_page=True)
         print(f"\nscreenshot: {shot}")

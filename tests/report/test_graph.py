@@ -54,14 +54,14 @@ def test_data_subject_and_sub_processors(tmp_path):
 
 
 def test_failing_flows(report):
-    flows, nodes = failing(report.graph, report.findings)
+    flows, nodes = failing(report.data_flow_graph(), report.findings)
     assert flows == {"flow:crm_backup": ["XR100"], "flow:list_to_mailer": ["XR200", "XR600"],
                      "flow:signup": ["XR200"]}
     assert nodes == {"system:newsletter_list": ["XR200"], "processor:mailer": ["XR600"]}
 
 
 def test_mermaid_marks_failing_flows(report):
-    text = to_mermaid(report.graph, report.findings)
+    text = to_mermaid(report.data_flow_graph(), report.findings)
     assert text.startswith("flowchart LR\n")
     thick = re.findall(r"^  (n\d+) ==>\|\"([^\"]+)\"\| (n\d+)$", text, re.M)
     assert sorted(label.split(" ✗")[0] for _, label, _ in thick) == \
@@ -80,7 +80,7 @@ def test_mermaid_labels_are_escaped():
 
 
 def test_dot(report):
-    text = to_dot(report.graph, report.findings)
+    text = to_dot(report.data_flow_graph(), report.findings)
     assert text.startswith("digraph gdpr_data_flows {") and text.rstrip().endswith("}")
     line = next(x for x in text.splitlines() if "crm_backup" in x)
     assert '"system:crm" -> "processor:cloudhost"' in line and 'color="#c62828"' in line
@@ -102,3 +102,16 @@ def test_cli_graph(project, tmp_path, capsys):
 def test_cli_graph_on_bad_input_exits_2(tmp_path, capsys):
     assert main(["graph", str(tmp_path)]) == 2
     assert "no policy/ or inventory/" in capsys.readouterr().err
+
+
+def test_the_graph_is_built_only_when_drawn(project):
+    """Building it costs about a second on 100,000 flows: text, JSON and SARIF skip it."""
+    from gdpr_check.report import render
+
+    from .conftest import run
+    report = run(project)
+    for fmt in ("text", "json", "sarif", "junit", "markdown"):
+        render(report, fmt)
+    assert report.graph is None
+    render(report, "html")
+    assert report.graph is not None and report.data_flow_graph() is report.graph
