@@ -40,12 +40,16 @@ def run_guarded(debug: bool, body):
     except KeyboardInterrupt:
         raise Failure(130) from None
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
-        if debug:
-            raise
+        if debug:  # the traceback, then the same short message and exit code
+            import traceback
+            traceback.print_exc()
         where = _last_frame(exc)
-        click.echo(f"gdpr-check: internal error: {type(exc).__name__}: {exc} ({where})\n"
-                   f"This is a bug; please report it at {ISSUES_URL} "
-                   "(run again with --debug for the traceback).", err=True)
+        text = (str(exc).splitlines() or [""])[0]  # some exceptions carry pages of detail
+        text = text if len(text) <= 200 else text[:199] + "…"
+        click.echo(f"gdpr-check: internal error: {type(exc).__name__}: {text} ({where})\n"
+                   f"This is a bug; please report it at {ISSUES_URL}"
+                   + ("." if debug else " (run again with --debug for the traceback)."),
+                   err=True)
         raise Failure(EXIT_INTERNAL) from None
 
 
