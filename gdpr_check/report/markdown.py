@@ -3,9 +3,10 @@
 A headline with the verdict, a table of findings by area x severity, then the findings of
 each area, most severe first, each with its location as a link (`path#Lline`, relative to
 the project root, or below `link_base` when given, e.g. a blob URL of the commit), the
-articles and the fix. Waived and baseline findings are marked. Everything that comes from
-the inputs is escaped, so a `|` in a message cannot break the table and a `<script>`
-cannot become HTML.
+articles and the fix. Waived and baseline findings are marked. When everything would not
+fit in a GitHub comment (`max_chars`), the least severe findings are left out, and the
+text says how many. Everything that comes from the inputs is escaped, so a `|` in a
+message cannot break the table and a `<script>` cannot become HTML.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ..findings import SEVERITY_ORDER
 from .text import AREA_TITLES
 
 SEVERITIES = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get, reverse=True)  # critical first
+MAX_CHARS = 60_000   # GitHub refuses comments over 65,536 characters
 ICONS = {"critical": "🟣", "high": "🔴", "medium": "🟠", "low": "🔵", "info": "⚪"}
 
 _SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
@@ -36,32 +38,60 @@ def escape(text, line_start: bool = False) -> str:
 
 
 def render(report, fail_on: str = "low", link_base: str | None = None, quiet: bool = False,
-           **_options) -> str:
+           max_chars: int | None = MAX_CHARS, **_options) -> str:
     summary = report.summary()
     failing = len(report.failing(fail_on))
-    lines = [_headline(summary, failing, fail_on), ""]
+    head = [_headline(summary, failing, fail_on), ""]
     if report.findings:
-        lines += _table(report) + [""]
-    lines.append(f"{summary['rules']} rules ran on {summary['files']} files"
-                 + (f"; {summary['waived']} findings waived" if summary["waived"] else "")
-                 + (f"; tool version {escape(report.tool_version)}" if report.tool_version
-                    else "") + ".")
+        head += _table(report) + [""]
+    head.append(f"{summary['rules']} rules ran on {summary['files']} files"
+                + (f"; {summary['waived']} findings waived" if summary["waived"] else "")
+                + (f"; tool version {escape(report.tool_version)}" if report.tool_version
+                   else "") + ".")
+    tail = []
+    if report.notices:
+        tail += ["", "### Notices", ""]
+        for notice in report.notices:
+            where = f"{_link(notice.path, notice.line, link_base)}: " if notice.path else ""
+            tail.append(f"- {where}**{escape(notice.kind)}**: {escape(notice.message)}")
+    blocks = {id(f): "\n".join(_finding(f, link_base, quiet)) for f in report.findings}
+    shown = _within_budget(report.findings, blocks, max_chars,
+                           used=sum(len(x) + 1 for x in head + tail) + 400)
     by_area: dict[str, list] = {}
     for finding in report.findings:
         by_area.setdefault(finding.area, []).append(finding)
+    lines = list(head)
     for area in _area_order(by_area):
-        findings = sorted(by_area[area], key=lambda f: (-SEVERITY_ORDER[f.severity],
-                                                        f.rule, f.path or "", f.line or 0,
-                                                        f.subject_kind, f.subject_id, f.key))
-        lines += ["", f"### {escape(AREA_TITLES.get(area, area))} ({len(findings)})", ""]
-        for finding in findings:
-            lines += _finding(finding, link_base, quiet)
-    if report.notices:
-        lines += ["", "### Notices", ""]
-        for notice in report.notices:
-            where = f"{_link(notice.path, notice.line, link_base)}: " if notice.path else ""
-            lines.append(f"- {where}**{escape(notice.kind)}**: {escape(notice.message)}")
-    return "\n".join(lines) + "\n"
+        findings = [f for f in sorted(by_area[area], key=_order) if id(f) in shown]
+        count = f"{len(findings)} of {len(by_area[area])}" \
+            if len(findings) < len(by_area[area]) else str(len(findings))
+        lines += ["", f"### {escape(AREA_TITLES.get(area, area))} ({count})", ""]
+        lines += [blocks[id(f)] for f in findings]
+    left_out = len(report.findings) - len(shown)
+    if left_out:
+        lines += ["", f"*{left_out} less severe finding{'s are' if left_out != 1 else ' is'} "
+                      "left out to keep this comment within GitHub's size limit; the JSON, "
+                      "SARIF or HTML report lists all.*"]
+    return "\n".join(lines + tail) + "\n"
+
+
+def _order(f):
+    return (-SEVERITY_ORDER[f.severity], f.rule, f.path or "", f.line or 0, f.subject_kind,
+            f.subject_id, f.key)
+
+
+def _within_budget(findings, blocks, max_chars, used) -> set[int]:
+    """The findings to show: all, or the most severe ones that fit in `max_chars`."""
+    if max_chars is None or used + sum(len(b) + 1 for b in blocks.values()) <= max_chars:
+        return set(blocks)
+    shown = set()
+    for f in sorted(findings, key=lambda f: (f.waived is not None, not f.new, _order(f))):
+        size = len(blocks[id(f)]) + 1
+        if used + size > max_chars:
+            break
+        used += size
+        shown.add(id(f))
+    return shown
 
 
 def _headline(summary, failing, fail_on) -> str:

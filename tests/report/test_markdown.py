@@ -93,3 +93,34 @@ def test_paths_are_url_encoded():
 
 def test_deterministic(project, report):
     assert render(report, "markdown") == render(run(project), "markdown")
+
+
+def many_findings(count: int) -> Report:
+    severities = ["critical", "high", "medium", "low", "info"]
+    return Report(findings=[
+        Finding(rule=f"X{i % 7}", name="A rule with a long enough name to take some room",
+                area=["notice", "rights", "security"][i % 3], severity=severities[i % 5],
+                articles=["Art. 13(1)(c)", "Art. 14(1)(c)"], subject_kind="system",
+                subject_id=f"system_{i}", message=f"System {i} does something it should not "
+                "do, described at some length " * 2, remediation="Fix it properly " * 5,
+                path="inventory/systems.yaml", line=i + 1, column=3)
+        for i in range(count)])
+
+
+def test_long_reports_fit_a_github_comment():
+    report = many_findings(400)
+    text = render(report, "markdown")
+    assert len(text) <= 60_000 < len(render(report, "markdown", max_chars=None))
+    shown = text.count("\n- ")
+    note = re.search(r"\*(\d+) less severe findings are left out", text)
+    assert note and shown + int(note.group(1)) == 400
+    # the most severe are kept: every critical finding, then high ones while room is left
+    assert text.count("**critical**") == 80 and 0 < text.count("**high**") <= 80
+    assert shown == 80 + text.count("**high**")
+    assert "**medium**" not in text and "**info**" not in text
+    # headings say how many of each area are shown
+    assert re.search(r"^### Security \(\d+ of 133\)$", text, re.M)
+
+
+def test_short_reports_are_not_cut(report):
+    assert "left out" not in render(report, "markdown", max_chars=60_000)
