@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..errors import InputError
 from ..expr import Helpers, Index, scope_for
-from ..expr.sandbox import save_cache
+from ..expr.sandbox import new_context, save_cache
 from ..findings import Finding
 from .compile import CompiledRule, compile_rule
 
@@ -30,7 +30,8 @@ def run_rules(project, rules, reference) -> list[Finding]:
 
 def run_rule(compiled: CompiledRule, base: dict, policy, root_loc) -> list[Finding]:
     rule = compiled.rule
-    items = [policy] if compiled.loop is None else _evaluate(compiled, compiled.loop, base, None)
+    items = [policy] if compiled.loop is None else \
+        _evaluate(compiled, compiled.loop, new_context(dict(base)), None)
     if items is None:
         items = []
     if not isinstance(items, (list, tuple)):
@@ -39,11 +40,13 @@ def run_rule(compiled: CompiledRule, base: dict, policy, root_loc) -> list[Findi
     findings = []
     for item in items:
         scope = dict(base, item=item)
-        if not all(_evaluate(compiled, expr, scope, item) for expr in compiled.when):
+        context = new_context(scope)  # one per item, shared by all of the rule's expressions
+        if not all(_evaluate(compiled, expr, context, item) for expr in compiled.when):
             continue
         for name, expr in compiled.vars:
-            scope[name] = _evaluate(compiled, expr, scope, item)
-        failed = next((e for e in compiled.that if not _evaluate(compiled, e, scope, item)), None)
+            scope[name] = _evaluate(compiled, expr, context, item)
+        failed = next((e for e in compiled.that if not _evaluate(compiled, e, context, item)),
+                      None)
         if failed is not None:
             findings.append(_finding(compiled, scope, item, failed, root_loc))
         if rule.schema_ is not None:
@@ -51,9 +54,9 @@ def run_rule(compiled: CompiledRule, base: dict, policy, root_loc) -> list[Findi
     return findings
 
 
-def _evaluate(compiled, expr, scope, item):
+def _evaluate(compiled, expr, context, item):
     try:
-        return expr(scope)
+        return expr.evaluate(context)
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure of a rule is the rule's error
@@ -83,7 +86,7 @@ def _describe(item) -> str:
 def _subject(compiled, scope, item) -> tuple[str, str]:
     kind = getattr(item, "KIND", None) or compiled.rule.kind_of_subject
     if compiled.subject is not None:
-        return kind, str(_evaluate(compiled, compiled.subject, scope, item))
+        return kind, str(_evaluate(compiled, compiled.subject, new_context(scope), item))
     ident = getattr(item, "id", None)
     if ident is None and isinstance(item, dict):
         ident = item.get("id")
@@ -94,7 +97,7 @@ def _location(compiled, scope, item, root_loc):
     rule = compiled.rule
     loc = None
     if compiled.at is not None:
-        target = _evaluate(compiled, compiled.at, scope, item)
+        target = _evaluate(compiled, compiled.at, new_context(scope), item)
         loc = getattr(target, "location", None)
     elif rule.at and hasattr(item, "field_location"):
         loc = item.field_location(rule.at)
