@@ -380,7 +380,7 @@ TEMPLATE = """<!DOCTYPE html>
 <body>
 <header>
 <h1>GDPR compliance report</h1>
-<p class="meta">gdpr-check {{ report.tool_version }} · {{ summary.rules }} rules checked on {{ summary.files }} files{% if report.files %}: {{ report.files | join(', ') }}{% endif %}</p>
+<p class="meta">gdpr-check {{ report.tool_version }} · {{ summary.rules }} rules checked on {{ summary.files }} files{% if report.files and report.files | length <= 12 %}: {{ report.files | join(', ') }}{% endif %}</p>
 {% if fail_on == 'never' %}
 <p class="verdict {{ 'fail' if summary.findings else 'pass' }}" id="verdict">{{ summary.findings }} open finding{{ '' if summary.findings == 1 else 's' }}</p>
 {% elif failing %}

@@ -21,7 +21,8 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
+              "sarif-schema-2.1.0.json")
 INFORMATION_URI = "https://github.com/gdpr-check/gdpr-check"
 RULES_DOC_URI = INFORMATION_URI + "/blob/main/docs/rules.md"
 FINGERPRINT_KEY = "gdprCheck/v1"
