@@ -130,7 +130,8 @@ def _edge_label(edge: dict, rules) -> str:
     if edge["kind"] == "flow" and edge["encrypted"] is False:
         label += ", unencrypted"
     if rules:
-        label += f" ✗ {' '.join(rules)}"
+        shown = " ".join(rules[:3]) + (f" +{len(rules) - 3}" if len(rules) > 3 else "")
+        label += f" ✗ {shown}"
     return label
 
 

@@ -115,3 +115,10 @@ def test_the_graph_is_built_only_when_drawn(project):
     assert report.graph is None
     render(report, "html")
     assert report.graph is not None and report.data_flow_graph() is report.graph
+
+
+def test_long_rule_lists_are_shortened_in_labels():
+    from gdpr_check.graph import _edge_label
+    edge = {"kind": "flow", "id": "f", "encrypted": True}
+    assert _edge_label(edge, ["A1", "B2", "C3", "D4", "E5"]) == "f ✗ A1 B2 C3 +2"
+    assert _edge_label(edge, ["A1"]) == "f ✗ A1"
