@@ -368,6 +368,29 @@ class Helpers:
                 found.add(flow.purpose)
         return sorted(found)
 
+    def using_undeclared(self, kind: str) -> list:
+        """The inventory objects (systems, processors, then flows) that use an id of `kind`
+        (purpose, data_category, data_subject) the notice does not declare; from an index
+        built once, so a rule can loop over the offenders only."""
+        found = self.index.undeclared_uses.get(kind)
+        if found is None:
+            raise ValueError(f"using_undeclared(): unknown kind '{kind}'; expected purpose, "
+                             "data_category or data_subject")
+        return found
+
+    def flows_via(self, mechanism: str) -> list:
+        """The flows whose destination is a processor recording `transfer.mechanism` ==
+        `mechanism`, or a system hosted by such a processor."""
+        found = []
+        for processor in self.index.by_kind["processor"].values():
+            transfer = processor.transfer
+            if transfer is None or transfer.mechanism != mechanism:
+                continue
+            found.extend(self.index.flows_to.get(processor.id, ()))
+            for system in self.index.systems_by_provider.get(processor.id, ()):
+                found.extend(self.index.flows_to.get(system.id, ()))
+        return found
+
     def categories_for(self, purpose: str) -> list:
         """The data category ids processed for `purpose`, sorted: by the systems and
         processors that list it (each is taken to process all its categories for each of
@@ -484,7 +507,8 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "not_applicable",
              "effective_mechanism", "declared_transfers", "receiver", "located", "uses",
              "undeclared", "with_basis", "categories_for", "special", "criminal",
-             "uncovered", "international_organisation", "consent_based")
+             "uncovered", "international_organisation", "consent_based",
+             "using_undeclared", "flows_via")
 FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",
            "personal", "special", "criminal")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}

@@ -76,6 +76,40 @@ class Index:
         return found
 
     @cached_property
+    def undeclared_uses(self) -> dict[str, list]:
+        """Vocabulary kind (purpose, data_category, data_subject) -> the inventory objects
+        (systems, processors, then flows, in file order) that use an id of that kind the
+        notice does not declare. One pass, so rules loop over the few offenders only."""
+        purposes, categories, subjects = (self.by_kind[k] for k in
+                                          ("purpose", "data_category", "data_subject"))
+        found: dict[str, list] = {"purpose": [], "data_category": [], "data_subject": []}
+
+        def check(obj, used_purposes, used_subjects):
+            if any(p not in purposes for p in used_purposes):
+                found["purpose"].append(obj)
+            if any(c not in categories for c in obj.data_categories):
+                found["data_category"].append(obj)
+            if any(s not in subjects for s in used_subjects):
+                found["data_subject"].append(obj)
+
+        for system in self.inventory.systems:
+            check(system, system.purposes, system.data_subjects)
+        for processor in self.inventory.processors:  # processors name no data subjects
+            check(processor, processor.purposes, ())
+        for flow in self.inventory.flows:
+            check(flow, (flow.purpose,) if flow.purpose else (), flow.data_subjects)
+        return found
+
+    @cached_property
+    def systems_by_provider(self) -> dict[str, list]:
+        """Hosting provider id -> the systems it hosts (`self` included)."""
+        found = defaultdict(list)
+        for system in self.inventory.systems:
+            if system.hosting is not None:
+                found[system.hosting.provider].append(system)
+        return found
+
+    @cached_property
     def categories_by_purpose(self) -> dict[str, list]:
         """Purpose id -> the data category ids processed for it, sorted: every category of
         a system or processor counts for each of its purposes (the inventory records no
