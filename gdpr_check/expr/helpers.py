@@ -159,6 +159,15 @@ class Helpers:
         purpose = self.index.by_kind["purpose"].get(flow.purpose) if flow.purpose else None
         return list(purpose.lawful_basis) if purpose is not None else []
 
+    def objectable(self, flow) -> bool:
+        """Whether data subjects may object to the processing a flow serves (Art. 21):
+        its purpose is direct marketing (Art. 21(2), whatever the basis), or its bases
+        (`flow_bases`) include legitimate interests or a public task (Art. 21(1))."""
+        purpose = self.index.by_kind["purpose"].get(flow.purpose) if flow.purpose else None
+        if purpose is not None and purpose.direct_marketing:
+            return True
+        return any(b in ("legitimate_interests", "public_task") for b in self.flow_bases(flow))
+
     def not_applicable(self, id: str, right: str) -> bool:
         """Whether the system `id` records `right` as `not_applicable` with a reason (the
         right cannot concern its data, e.g. erasure of accounting records the law requires
@@ -294,6 +303,13 @@ class Helpers:
         if recipient is None:
             return None
         return self.ref.organisation_decision(*_names(self, recipient), on=self.today())
+
+    def disclosures(self) -> list:
+        """Flows that pass personal data on from one of the company's systems or a
+        processor to a processor, or to a system a processor hosts (`receiver(flow.to)`):
+        what rights must follow (Art. 19). Collection from the data subject or a source,
+        and flows between self-hosted systems, are not disclosures. Built once per run."""
+        return self.index.disclosure_flows
 
     def receiver(self, id: str):
         """The processor that receives data sent to `id`: the processor `id` itself, or the
@@ -504,7 +520,7 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
              "sensitive", "registers_for", "indirect_sources", "collects_directly",
              "grantees", "allowed_scope", "outbound", "personal", "flow_bases",
-             "not_applicable",
+             "not_applicable", "disclosures", "objectable",
              "effective_mechanism", "declared_transfers", "receiver", "located", "uses",
              "undeclared", "with_basis", "categories_for", "special", "criminal",
              "uncovered", "international_organisation", "consent_based",

@@ -76,6 +76,25 @@ class Index:
         return found
 
     @cached_property
+    def disclosure_flows(self) -> list:
+        """Flows that pass personal data on from one of the company's systems or a
+        processor to a processor or a system hosted by one (not collection from the data
+        subject or a source, not between self-hosted systems), in inventory order."""
+        systems, processors = self.by_kind["system"], self.by_kind["processor"]
+        found = []
+        for flow in self.inventory.flows:
+            if not (flow.data_subjects or flow.data_categories):
+                continue
+            if flow.from_ not in systems and flow.from_ not in processors:
+                continue
+            target = systems.get(flow.to)
+            hosted = target is not None and target.hosting is not None \
+                and target.hosting.provider in processors
+            if flow.to in processors or hosted:
+                found.append(flow)
+        return found
+
+    @cached_property
     def undeclared_uses(self) -> dict[str, list]:
         """Vocabulary kind (purpose, data_category, data_subject) -> the inventory objects
         (systems, processors, then flows, in file order) that use an id of that kind the
