@@ -29,7 +29,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from .. import __version__
 from ..errors import InputError
 from .cache import open_cache
-from .helpers import CONSTANTS, FILTERS, FUNCTIONS
+from .helpers import CONSTANTS, FILTERS, FUNCTIONS, Helpers
 
 ROOT_NAMES = frozenset({"item", "policy", "inventory", "ref"})
 _JINJA_GLOBALS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace"})
@@ -60,6 +60,16 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             return obj.__dict__[attribute]
         return super().getattr(obj, attribute)
 
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        """Fast path for the engine's own helpers (bound methods of `Helpers`): trusted,
+        and called for nearly every item; anything else takes the sandbox's checks."""
+        if getattr(__obj, "__func__", None) in _TRUSTED_HELPERS:
+            if kwargs:  # template code passes these for Context.call's sake
+                kwargs.pop("_loop_vars", None)
+                kwargs.pop("_block_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
     def call_binop(self, context, op, left, right):
         if op == "**" and _is_int(left) and _is_int(right) and right > 0 and abs(left) > 1 \
                 and abs(left).bit_length() * right > MAX_POWER_BITS:
@@ -74,6 +84,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
 
 _FIELDS: dict = {}
+_TRUSTED_HELPERS = frozenset(getattr(Helpers, name) for name in FUNCTIONS)
 
 
 def _model_fields(cls):
