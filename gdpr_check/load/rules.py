@@ -67,6 +67,14 @@ def _check_body(rule: Rule, raw: LocDict, label: str) -> InputError | None:
     if not rule.that and rule.schema_ is None:
         return InputError.at(raw.loc, f"{label}: missing required key 'that' (or 'schema'): "
                                       "expected the expressions every item must satisfy")
+    if "loop" in raw and not (isinstance(rule.loop, str) and rule.loop.strip()):
+        return InputError.at(raw.key_locs["loop"], f"{label}.loop: expected an expression "
+                                                   "giving a list; leave `loop` out for a rule "
+                                                   "about the notice as a whole")
+    if rule.at and rule.at.isidentifier():
+        problem = _check_at_field(rule, label, raw)
+        if problem is not None:
+            return problem
     if rule.schema_ is not None:
         import jsonschema  # costly to import; only packs with `schema:` rules pay for it
         try:
@@ -76,7 +84,55 @@ def _check_body(rule: Rule, raw: LocDict, label: str) -> InputError | None:
             return InputError.at(raw.key_locs.get("schema", raw.loc),
                                  f"{label}.schema is not a valid JSON Schema at {where}: "
                                  f"{exc.message}")
+        remote = _remote_ref(rule.schema_)
+        if remote is not None:
+            return InputError.at(raw.key_locs.get("schema", raw.loc),
+                                 f"{label}.schema: $ref '{remote}' is not local; expected a "
+                                 "reference inside the schema ('#/$defs/...'): rules never "
+                                 "fetch anything")
     return None
+
+
+def _remote_ref(schema) -> str | None:
+    """The first `$ref` (or `$dynamicRef`) that leaves the schema, if any."""
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key in ("$ref", "$dynamicRef") and isinstance(value, str) \
+                    and not value.startswith("#"):
+                return value
+            found = _remote_ref(value)
+            if found is not None:
+                return found
+    elif isinstance(schema, list):
+        for value in schema:
+            found = _remote_ref(value)
+            if found is not None:
+                return found
+    return None
+
+
+def _check_at_field(rule: Rule, label: str, raw: LocDict) -> InputError | None:
+    """`at: <field>` must name a field of what the rule loops over, when that is known."""
+    from .validate import _did_you_mean, _find_model, _yaml_names
+    from ..model import Inventory, Policy
+    if rule.loop:
+        root, _, field = rule.loop.strip().partition(".")
+        model = {"inventory": Inventory, "policy": Policy}.get(root)
+        info = model.model_fields.get(field) if model is not None and field.isidentifier() \
+            else None
+        if info is None:
+            return None  # a computed loop: the item's type is only known when it runs
+        model = _find_model(info.annotation)
+    else:
+        model = Policy
+    if model is None:
+        return None
+    names = _yaml_names(model)
+    if rule.at in names or rule.at in model.model_fields:
+        return None
+    hint = _did_you_mean(rule.at, names) or f"; expected one of: {', '.join(sorted(names))}"
+    return InputError.at(raw.key_locs.get("at", raw.loc),
+                         f"{label}.at: '{rule.at}' is not a field of {model.KIND}{hint}")
 
 
 def _expression_locs(raw: LocDict) -> dict:

@@ -29,13 +29,18 @@ def validate(model: type[BaseModel], tree, what: str):
 
 
 def _convert(model, tree, errors, what) -> list[InputError]:
-    seen, result = set(), []
+    seen, places, result = set(), set(), []
     for error in errors:
         path = _real_path(tree, error["loc"], error["type"])
         if path in seen:  # one line per place: unions report once per member
             continue
         seen.add(path)
-        result.append(_one(model, tree, path, error, what))
+        converted = _one(model, tree, path, error, what)
+        place = (converted.path, converted.line, converted.column)
+        if converted.line is not None and place in places:
+            continue  # a `defaults` value merged into many items: report it once
+        places.add(place)
+        result.append(converted)
     return result
 
 
