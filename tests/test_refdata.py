@@ -67,7 +67,8 @@ def test_united_kingdom_decision_renewed_until_2031(ref):
     assert uk.decision == "(EU) 2021/1772" and uk.adopted == date(2021, 6, 28)
     assert uk.scope == "all" and uk.covers()
     assert uk.expires == date(2031, 12, 27)
-    assert [a.adopted for a in uk.amended_by] == [date(2025, 12, 19)]
+    assert [a.adopted for a in uk.amended_by] == [date(2025, 6, 24), date(2025, 12, 19)]
+    assert uk.amended_by[-1].reference == "(EU) 2025/2574"
     assert uk.in_force(date(2026, 1, 1))
     assert not uk.in_force(date(2031, 12, 28))
     assert ref.decision_for("GB", on=date(2032, 1, 1)) is None
