@@ -119,7 +119,7 @@ def _line_col(data: bytes, offset: int) -> tuple[int, int]:
 class PyYamlParser:
     """The default parser: PyYAML (libyaml when present) composing nodes, our constructor."""
 
-    name = "pyyaml-c" if _Loader.__name__.startswith("C") else "pyyaml"
+    name = "pyyaml-c" if _BaseLoader.__name__.startswith("C") else "pyyaml"
 
     def parse_text(self, text: str, path: str):
         try:
@@ -133,11 +133,24 @@ class PyYamlParser:
             problem = _FRIENDLY.get(exc.problem or "", exc.problem or "invalid YAML")
             if exc.context and "expected a single document" in exc.context:
                 problem = "expected a single YAML document, found several (---)"
+            elif exc.context and exc.context_mark and exc.problem_mark \
+                    and exc.context_mark.line != exc.problem_mark.line:
+                # where the unfinished thing began, e.g. the quote of an unterminated string
+                problem += (f" ({exc.context} started at line {exc.context_mark.line + 1}, "
+                            f"column {exc.context_mark.column + 1})")
             raise InputError(f"malformed YAML: {problem}", path,
                              mark.line + 1 if mark else None,
                              mark.column + 1 if mark else None) from None
+        except yaml.reader.ReaderError as exc:
+            line = text.count("\n", 0, exc.position) + 1
+            column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+            code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            raise InputError(f"malformed YAML: control character U+{code:04X} is not allowed; "
+                             "expected printable text (quote it as an escape, e.g. \"\\t\")",
+                             path, line, column) from None
         except yaml.YAMLError as exc:
-            raise InputError(f"malformed YAML: {exc}", path) from None
+            first = (str(exc).splitlines() or ["invalid YAML"])[0]
+            raise InputError(f"malformed YAML: {first}", path) from None
         if node is None:
             return None
         return _Builder(path).build(node)
