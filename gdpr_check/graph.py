@@ -14,7 +14,8 @@ when a system and a processor share an id; edges refer to nodes by key (`source`
 `target`) and keep the ids written in the YAML (`from`, `to`).
 
 `failing(graph, findings)` says which flows and nodes have findings: a flow is failing when
-a finding's subject is the flow itself or one of its ends. `to_mermaid` and `to_dot` draw
+a finding's subject is the flow itself; a system or processor with findings is marked as a
+node (counting its findings on its flows too would paint nearly every flow red). `to_mermaid` and `to_dot` draw
 the map for `gdpr-check graph`. Nothing here imports the loader or the models.
 """
 from __future__ import annotations
@@ -91,8 +92,8 @@ def _link(kind, source, target, from_id, to_id, countries) -> dict:
 def failing(graph: dict, findings) -> tuple[dict, dict]:
     """(flows, nodes) with findings: edge key -> sorted rule ids, node key -> rule ids.
 
-    Waived findings do not count. A flow fails on its own findings and on those of its
-    ends; hosting and sub-processor links are never marked (they are not flows).
+    Waived findings do not count. A flow fails on its own findings only; hosting and
+    sub-processor links are never marked (they are not flows).
     """
     node_rules: dict[str, set] = {}
     flow_rules: dict[str, set] = {}
@@ -110,9 +111,7 @@ def failing(graph: dict, findings) -> tuple[dict, dict]:
     for edge in graph["edges"]:
         if edge["kind"] != "flow":
             continue
-        rules = set(flow_rules.get(edge["key"], ()))
-        rules.update(nodes.get(edge["source"], ()))
-        rules.update(nodes.get(edge["target"], ()))
+        rules = flow_rules.get(edge["key"])
         if rules:
             flows[edge["key"]] = sorted(rules)
     return flows, nodes

@@ -131,10 +131,10 @@ def test_flow_map_marks_failing_flows_and_nodes(report):
     flows = {e["key"] for e in report.data_flow_graph()["edges"] if e["kind"] == "flow"}
     assert flows <= set(edges)
     assert set(nodes) == {n["key"] for n in report.data_flow_graph()["nodes"]}
-    # crm_backup: its own finding (XR100); list_to_mailer and signup: an end has findings
-    # (newsletter_list XR200, mailer XR600); orders: crm's finding is waived, so it passes.
+    # crm_backup: its own finding (XR100). list_to_mailer and signup only touch nodes with
+    # findings (newsletter_list XR200, mailer XR600): the nodes are marked, not the flows.
     failing = {k for k, a in edges.items() if "failing" in a["class"].split()}
-    assert failing == {"flow:crm_backup", "flow:list_to_mailer", "flow:signup"}
+    assert failing == {"flow:crm_backup"}
     assert edges["flow:crm_backup"]["data-rules"] == "XR100"
     assert "unencrypted" in edges["flow:crm_backup"]["class"].split()
     assert {k for k, a in nodes.items() if "failing" in a["class"].split()} == \
