@@ -113,6 +113,8 @@ CASES = [
          f"{INV}:3:5", "purposes: expected a list", "found 'newsletter'"),
     Case("wrong-type-bool", {INV: "systems:\n  - id: a\n    access: {public: maybe}\n"},
          f"{INV}:3:14", "public: expected true or false", "found 'maybe'"),
+    Case("wrong-type-union", {INV: "systems:\n  - id: a\n    rights: {erasure: {supported: maybe}}\n"},
+         f"{INV}:3:24", "supported: expected true or false or not_applicable", "'maybe'"),
     Case("wrong-type-string", {INV: "systems:\n  - id: a\n    name: 1.5\n"}, f"{INV}:3:5",
          "name: expected a string", "found 1.5"),
     Case("item-not-a-mapping", {INV: "systems:\n  - crm2\n"}, f"{INV}:2:5",

@@ -29,13 +29,22 @@ def validate(model: type[BaseModel], tree, what: str):
 
 
 def _convert(model, tree, errors, what) -> list[InputError]:
-    seen, places, result = set(), set(), []
-    for error in errors:
-        path = _real_path(tree, error["loc"], error["type"])
-        if path in seen:  # one line per place: unions report once per member
-            continue
-        seen.add(path)
-        converted = _one(model, tree, path, error, what)
+    by_path: dict[tuple, list] = {}
+    for error in errors:  # one line per place: a union reports once per member
+        by_path.setdefault(_real_path(tree, error["loc"], error["type"]), []).append(error)
+    places, result = set(), []
+    for path, group in by_path.items():
+        converted = _one(model, tree, path, group[0], what)
+        expected = list(dict.fromkeys(_TYPE_NAMES[e["type"]] for e in group
+                                      if e["type"] in _TYPE_NAMES))
+        literals = [e for e in group if e["type"] == "literal_error"]
+        if len(group) > 1 and len(expected) + len(literals) == len(group) and expected:
+            for error in literals:  # `true, false or not_applicable`
+                expected.append(error.get("ctx", {}).get("expected", "").replace("'", ""))
+            converted = InputError.at(locate(tree, path),
+                                      f"{_field_name(path, what)}: expected "
+                                      f"{' or '.join(expected)}, found "
+                                      f"{_describe(group[0].get('input'))}")
         place = (converted.path, converted.line, converted.column)
         if converted.line is not None and place in places:
             continue  # a `defaults` value merged into many items: report it once
