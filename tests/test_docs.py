@@ -35,7 +35,12 @@ def test_committed_docs_are_not_stale(relative):
     path = ROOT / relative
     assert path.exists(), f"{relative} is missing: generate it with `{docs.REGENERATE}`"
     expected = docs.generated()[relative]
-    assert path.read_text(encoding="utf-8") == expected, f"{relative} {STALE}"
+    current = path.read_text(encoding="utf-8")
+    if current != expected:
+        import difflib
+        diff = list(difflib.unified_diff(current.splitlines(), expected.splitlines(),
+                                         relative, "generated", n=0, lineterm=""))
+        pytest.fail(f"{relative} {STALE}\n" + "\n".join(diff[:20]), pytrace=False)
 
 
 def test_rules_command_gives_the_committed_reference(capsys, monkeypatch):
