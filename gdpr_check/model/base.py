@@ -4,7 +4,6 @@ Each model instance remembers the file:line:column it was loaded from, so findin
 point at it (SPEC §7). The position travels from the parsed tree (`load.tree.LocDict`)
 into the model through a wrap validator, without being a field users could set.
 """
-from __future__ import annotations
 
 from typing import ClassVar
 

@@ -3,7 +3,6 @@
 Every key is optional; command-line flags (and keyword arguments of `api.check`) win over
 it. Paths are relative to the folder holding the configuration file.
 """
-from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 

@@ -4,7 +4,6 @@ References to the notice's vocabulary (purposes, data categories, ...) are plain
 the notice not declaring one is a finding, not a load error. Structural references inside
 the inventory (flow ends, grants, hosting providers, sub-processors) are checked on load.
 """
-from __future__ import annotations
 
 import warnings
 from datetime import date

@@ -4,7 +4,6 @@ Only what the notice *states* goes here. Fields the GDPR requires but the notice
 left empty, and rules report them; nothing here has a GDPR-friendly default.
 `section` records where in the original notice a statement comes from.
 """
-from __future__ import annotations
 
 from datetime import date
 from typing import ClassVar, Literal

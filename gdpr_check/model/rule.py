@@ -1,5 +1,4 @@
 """A rule: one Ansible-style `assert` task over the policy or the inventory (SPEC §6)."""
-from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any, ClassVar, Literal

@@ -1,5 +1,4 @@
 """Value types shared by the policy, the inventory and the rules (SPEC §3)."""
-from __future__ import annotations
 
 import re
 from typing import Annotated, Literal
