@@ -345,7 +345,7 @@ def test_register_references_inside_the_policy_must_resolve(tmp_path):
     policy = POLICY + "registers:\n  - id: customers\n    purposes: [biling]\n"
     with pytest.raises(InputError) as error:
         project(tmp_path, policy=policy)
-    assert "purposes 'biling' is not a known purpose of the notice (did you mean 'billing'?)" \
+    assert "register 'customers': purposes[0] 'biling' is not a known purpose of the notice (did you mean 'billing'?)" \
         in error.value.message
     assert error.value.path == "policy/notice.yaml" and error.value.line == 11
 

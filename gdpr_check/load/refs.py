@@ -28,13 +28,22 @@ def check_unique_ids(objects, kind: str, errors: list) -> dict:
     return by_id
 
 
-def _check(errors, obj, field, value, known, what):
+def _check(errors, obj, field, value, known, what, owner=None, label=None):
+    """`value` (written in `obj.field`) must be one of `known`. `owner` is the object with
+    an id that holds `obj` (a grant's system), `label` how the field is shown."""
     if value not in known:
         close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        owner = f"{obj.KIND} '{obj.id}'" if hasattr(obj, "id") else obj.KIND
+        holder = owner if owner is not None else obj
+        named = f"{holder.KIND} '{holder.id}'" if hasattr(holder, "id") else holder.KIND
         errors.append(InputError.at(obj.field_location(field),
-                                    f"{owner}: {field} '{value}' is not a known {what}{hint}"))
+                                    f"{named}: {label or field} '{value}' is not a known "
+                                    f"{what}{hint}"))
+
+
+def _check_list(errors, obj, field, known, what):
+    for index, value in enumerate(getattr(obj, field)):
+        _check(errors, obj, field, value, known, what, label=f"{field}[{index}]")
 
 
 def check_policy(policy: Policy) -> None:
@@ -46,14 +55,12 @@ def check_policy(policy: Policy) -> None:
         check_unique_ids(policy.security.allowed_principals, "allowed principal", errors)
     for register in policy.registers:
         for field in ("data_subjects", "data_categories", "purposes", "sources"):
-            for value in getattr(register, field):
-                _check(errors, register, field, value, ids[field],
-                       field.rstrip("s").replace("_", " ") + " of the notice")
+            _check_list(errors, register, field, ids[field],
+                        field.rstrip("s").replace("_", " ") + " of the notice")
     for recipient in policy.recipients:
         for field in ("purposes", "data_categories"):
-            for value in getattr(recipient, field):
-                _check(errors, recipient, field, value, ids[field],
-                       field.rstrip("s").replace("_", " ") + " of the notice")
+            _check_list(errors, recipient, field, ids[field],
+                        field.rstrip("s").replace("_", " ") + " of the notice")
     for transfer in policy.transfers:
         _check(errors, transfer, "recipient", transfer.recipient, ids["recipients"],
                "recipient of the notice")
@@ -72,12 +79,12 @@ def check_inventory(inventory: Inventory, policy: Policy) -> None:
     for system in inventory.systems:
         if system.hosting is not None and system.hosting.provider != "self":
             _check(errors, system.hosting, "provider", system.hosting.provider, processors,
-                   "processor (or 'self')")
-        for grant in system.access.grants:
-            _check(errors, grant, "principal", grant.principal, principals, "principal")
+                   "processor (or 'self')", owner=system, label="hosting.provider")
+        for index, grant in enumerate(system.access.grants):
+            _check(errors, grant, "principal", grant.principal, principals, "principal",
+                   owner=system, label=f"access.grants[{index}].principal")
     for processor in inventory.processors:
-        for sub in processor.sub_processors:
-            _check(errors, processor, "sub_processors", sub, processors, "processor")
+        _check_list(errors, processor, "sub_processors", processors, "processor")
     ends = set(systems) | set(processors) | set(FLOW_ENDS) | {s.id for s in policy.sources}
     for flow in inventory.flows:
         _check(errors, flow, "from", flow.from_, ends, "system, processor, source or "
