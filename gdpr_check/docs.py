@@ -454,9 +454,27 @@ def render_expressions_markdown() -> str:
     ]
     for name, info in Rule.model_fields.items():
         shown = info.alias or name
-        text = info.description or ""
-        out.append(f"| `{shown}` | {_cell(text) if text else _type_name(info.rebuild_annotation())} |")
+        text = info.description or _RULE_FIELD_HELP.get(shown, "")
+        kind = _type_name(info.rebuild_annotation())
+        out.append(f"| `{shown}` | {_cell(text) if text else kind} |")
     return "\n".join(out).rstrip() + "\n"
+
+
+# For rule fields whose model carries no description (the model's own text wins).
+_RULE_FIELD_HELP = {
+    "id": "Unique id, prefixed by area (TR001); a pack rule with a built-in id replaces it.",
+    "name": "What must hold, as a statement.",
+    "area": "The area the rule belongs to (see rules.md).",
+    "severity": "How bad a finding is; `--fail-on` compares against it.",
+    "articles": "The most specific articles, written `Art. N`, `Art. N(p)` or `Art. N(p)(x)`.",
+    "schema": "A JSON Schema each item must satisfy; each error becomes a finding at the "
+              "offending field. Only local `$ref`s.",
+    "fail_msg": "The finding's message: a template (`{{ item.name }} ...`) with the item, "
+                "the vars and every name above.",
+    "remediation": "How to fix a finding.",
+    "tags": "Free labels for `--select` / `--ignore`.",
+    "enabled": "`false` turns the rule off (e.g. in a pack overriding a built-in one).",
+}
 
 
 def _max_range() -> int:
