@@ -439,7 +439,9 @@ def render_expressions_markdown() -> str:
         "keys of plain mappings with `is defined` or `| default(...)`.",
         f"- **Bounded work.** `range` gives at most {_max_range():,} items; `**` may not "
         f"build a number of more than {sandbox.MAX_POWER_BITS:,} bits; `*` may not build a "
-        f"string or list longer than {sandbox.MAX_REPEAT_LENGTH:,}.",
+        f"string or list longer than {sandbox.MAX_REPEAT_LENGTH:,}, nor a format width "
+        "(`%`, `.format`, `| format`, `| center`, `| indent`) exceed it. Jinja2's "
+        "`lipsum`, `cycler`, `joiner` and `namespace` are not available.",
         "- **Expressions, not statements.** `loop`, `when`, `vars`, `that`, `subject` and "
         "`at` are single expressions; only `fail_msg` is a template (with `{{ }}` and "
         "`{% if %}`).",

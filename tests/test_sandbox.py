@@ -173,7 +173,12 @@ def test_a_refused_expression_is_refused_every_time():
 # -- resource bounds -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("source", ["9 ** 999999", "(2 ** 64) ** 100", "'x' * 10 ** 9",
-                                    "[1] * 10 ** 8", "10 ** 7 * 'ab'"])
+                                    "[1] * 10 ** 8", "10 ** 7 * 'ab'",
+                                    "'%1000000000s' % 'x'", "'%*d' % (10 ** 9, 1)",
+                                    "'{:>1000000000}'.format('x')",
+                                    "'{0:{1}}'.format('x', 10 ** 9)",
+                                    "'%1000000000d' | format(1)", "'x' | center(10 ** 9)",
+                                    "'a\nb' | indent(10 ** 9)"])
 def test_huge_values_are_refused(scope, source):
     with pytest.raises(SecurityError, match="too large"):
         ev(source, scope)
@@ -183,6 +188,17 @@ def test_ordinary_arithmetic_is_fine(scope):
     assert ev("2 ** 10 + 3 * 4", scope) == 1036
     assert ev("'ab' * 3", scope) == "ababab"
     assert ev("2.5 ** 2", scope) == 6.25
+    assert ev("17 % 5", scope) == 2
+    assert ev("'%-4s|%3d' % ('a', 7)", scope) == "a   |  7"
+    assert ev("'{:>4}|{:{w}}|'.format('a', 'b', w=2)", scope) == "   a|b |"
+    assert ev("'%3d' | format(7)", scope) == "  7"
+    assert ev("'x' | center(3)", scope) == " x "
+
+
+@pytest.mark.parametrize("name", ["lipsum", "cycler", "joiner", "namespace"])
+def test_unneeded_jinja_globals_are_gone(name):
+    with pytest.raises(InputError, match=f"unknown name '{name}'"):
+        Expression(f"{name}()", LOC)
 
 
 def test_range_is_bounded(scope):

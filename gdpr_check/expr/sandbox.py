@@ -32,7 +32,8 @@ from .cache import open_cache
 from .helpers import CONSTANTS, FILTERS, FUNCTIONS, Helpers
 
 ROOT_NAMES = frozenset({"item", "policy", "inventory", "ref"})
-_JINJA_GLOBALS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace"})
+# Jinja2's globals rules may use; `lipsum`, `cycler`, `joiner` and `namespace` are removed.
+_JINJA_GLOBALS = frozenset({"range", "dict"})
 
 
 def _filter(name):
@@ -50,7 +51,7 @@ MAX_REPEAT_LENGTH = 1_000_000
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"**", "*"})
+    intercepted_binops = frozenset({"**", "*", "%"})
 
     def getattr(self, obj, attribute):
         """Fast path for the fields of our own models: plain data, known safe, and read
@@ -80,7 +81,27 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                         and len(seq) * count > MAX_REPEAT_LENGTH:
                     raise SecurityError(f"repeating a {type(seq).__name__} {count} times is "
                                         "too large for a rule expression")
+        if op == "%" and isinstance(left, str):
+            _check_percent_format(left, right)
         return self.binop_table[op](left, right)
+
+    def wrap_str_format(self, value):
+        """`'{:>1000000000}'.format(x)`: bound the widths of str.format, as of `%`."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        if not _check_brace_format(value.__self__):
+            return wrapped
+
+        def nested_widths_checked(*args, **kwargs):  # `'{0:{1}}'.format(x, 10**9)`
+            values = [*args, *kwargs.values()]
+            if len(args) == 1 and isinstance(args[0], dict):  # format_map
+                values += list(args[0].values())
+            if any(_is_int(v) and v > MAX_REPEAT_LENGTH for v in values):
+                raise SecurityError("a format width larger than "
+                                    f"{MAX_REPEAT_LENGTH:,} is too large for a rule expression")
+            return wrapped(*args, **kwargs)
+        return nested_widths_checked
 
 
 _FIELDS: dict = {}
@@ -103,8 +124,60 @@ def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[a-zA-Z%]")
+
+
+def _too_wide(width) -> bool:
+    return width is not None and width.isdigit() and int(width) > MAX_REPEAT_LENGTH
+
+
+def _check_percent_format(fmt: str, args) -> None:
+    """`'%1000000000s' % x` or `'%*s' % (10**9, x)` would build a huge string."""
+    values = args if isinstance(args, tuple) else (args,)
+    for width, precision in _PERCENT_SPEC.findall(fmt):
+        if _too_wide(width) or _too_wide(precision) or ("*" in (width, precision) and any(
+                _is_int(v) and v > MAX_REPEAT_LENGTH for v in values)):
+            raise SecurityError("a format width larger than "
+                                f"{MAX_REPEAT_LENGTH:,} is too large for a rule expression")
+
+
+def _check_brace_format(fmt: str) -> bool:
+    """Refuse literal widths over the bound; True when a width comes from an argument."""
+    nested = False
+    for field in re.findall(r"\{(?:[^{}]|\{[^{}]*\})*\}", fmt):
+        spec = field[1:-1].partition(":")[2]
+        nested = nested or "{" in spec
+        if any(int(n) > MAX_REPEAT_LENGTH for n in re.findall(r"\d+", spec)):
+            raise SecurityError("a format width larger than "
+                                f"{MAX_REPEAT_LENGTH:,} is too large for a rule expression")
+    return nested
+
+
+def _bounded(name: str, original):
+    """Jinja2 filters taking a width (`center`, `indent`) or a %-format (`format`)."""
+    def bounded(*args, **kwargs):
+        if name == "format":
+            _check_percent_format(str(args[0]), tuple(args[1:]) or kwargs)
+        else:
+            width = args[1] if len(args) > 1 else kwargs.get("width")
+            if _is_int(width) and width > MAX_REPEAT_LENGTH or \
+                    isinstance(width, str) and len(width) > MAX_REPEAT_LENGTH:
+                raise SecurityError(f"{name}() width larger than {MAX_REPEAT_LENGTH:,} is "
+                                    "too large for a rule expression")
+        return original(*args, **kwargs)
+    bounded.__name__ = name
+    for attribute in ("jinja_pass_arg",):  # keep @pass_environment & co. of the original
+        if hasattr(original, attribute):
+            setattr(bounded, attribute, getattr(original, attribute))
+    return bounded
+
+
 def _make_environment() -> ImmutableSandboxedEnvironment:
     env = _Sandbox(undefined=StrictUndefined, autoescape=False)
+    for name in ("lipsum", "cycler", "joiner", "namespace"):
+        env.globals.pop(name, None)
+    for name in ("format", "center", "indent"):
+        env.filters[name] = _bounded(name, env.filters[name])
     for name in FILTERS:
         env.filters[name] = _filter(name)
     return env
