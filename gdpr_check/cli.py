@@ -83,7 +83,7 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
                                        f"--format ({', '.join(FORMAT_NAMES)})")
         plan.append((fmt, None if output == "-" else output))
     plan.extend((fmt, None) for fmt in formats[len(outputs):])
-    if not formats and outputs and all(path is not None for _, path in plan):
+    if plan and all(path is not None for _, path in plan):
         plan.insert(0, ("text", None))  # files written, and the usual text on the terminal
     if not plan:
         plan = [("text", None)]
@@ -131,8 +131,6 @@ def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_fi
         if plan is None:
             configured = config.outputs() if config else []
             plan = plan_outputs([f for f, _ in configured], [o or "-" for _, o in configured])
-            if configured and all(o is not None for _, o in configured):
-                plan.insert(0, ("text", None))  # as with --output: files, and the terminal
         report = run_check(path, rules=rule_dirs, select=select, ignore=ignore,
                            waivers=waivers_file, baseline=baseline_file, config=config or False)
         github = os.environ.get("GITHUB_ACTIONS") == "true"
@@ -191,7 +189,8 @@ def validate(path, rule_dirs, debug):
 def graph(path, fmt, output, rule_dirs, debug):
     """Draw the data-flow map of PATH: systems, processors and flows, failing flows marked.
 
-    A flow fails when a finding (not waived) is about the flow or one of its ends."""
+    A flow fails when a finding (not waived) is about the flow itself; systems and
+    processors with findings are marked as nodes."""
     def body():
         from .api import check as run_check
         from .graph import to_dot, to_mermaid

@@ -55,6 +55,16 @@ def test_several_formats_in_one_run(project, tmp_path, capsys, counted, monkeypa
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["out", "r.html", "r.sarif"]
 
 
+def test_all_reports_to_files_still_show_text_on_the_terminal(project, tmp_path, capsys):
+    sarif, junit = tmp_path / "r.sarif", tmp_path / "r.xml"
+    code = main(check_args(project, "--format", "sarif", "--output", str(sarif),
+                           "--format", "junit", "--output", str(junit)))
+    assert code == 1
+    out = capsys.readouterr().out
+    assert "XR100" in out and "4 findings" in out    # the usual text report
+    assert sarif.exists() and junit.exists()
+
+
 def test_formats_inferred_from_suffixes(project, tmp_path, capsys, counted):
     names = ["r.sarif", "r.html", "r.xml", "r.md", "r.json"]
     args = [x for name in names for x in ("--output", str(tmp_path / name))]
