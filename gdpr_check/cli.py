@@ -104,7 +104,7 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
                    "config's fail_on, else low]")
 @click.option("--select", multiple=True, metavar="ID|AREA|TAG", help="Run only these rules.")
 @click.option("--ignore", multiple=True, metavar="ID|AREA|TAG", help="Skip these rules.")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(),
               help="An extra rule pack (folder or file); same ids replace built-in rules.")
 @click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Accepted risks (default: the config's, else waivers.yaml in PATH).")
@@ -152,7 +152,7 @@ def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_fi
 
 @cli.command()
 @click.argument("path", default=".", type=click.Path(file_okay=False))
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True))
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path())
 @click.option("--debug", is_flag=True)
 def validate(path, rule_dirs, debug):
     """Load and schema-check PATH and the rules, without running them (fast)."""
@@ -183,7 +183,7 @@ def validate(path, rule_dirs, debug):
               type=click.Choice(("mermaid", "dot")),
               help="Mermaid (renders in GitHub Markdown) or Graphviz DOT.")
 @click.option("--output", metavar="FILE", help="Write the map to FILE (atomically).")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(),
               help="An extra rule pack (folder or file); same ids replace built-in rules.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def graph(path, fmt, output, rule_dirs, debug):
@@ -238,7 +238,7 @@ def init(directory, debug):
 @click.option("--format", "fmt", default="text", show_default=True,
               type=click.Choice(("text", "markdown", "json")),
               help="A list (text), the rule reference (markdown, as docs/rules.md) or data.")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(),
               help="An extra rule pack (folder or file); same ids replace built-in rules.")
 @click.option("--select", multiple=True, metavar="ID|AREA|TAG", help="Only these rules.")
 @click.option("--ignore", multiple=True, metavar="ID|AREA|TAG", help="Leave these out.")

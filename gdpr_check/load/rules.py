@@ -158,7 +158,8 @@ def load_rule_dirs(dirs: list[Path], root: Path) -> list[Rule]:
     by_id: dict[str, Rule] = {}
     for folder in dirs:
         if not folder.exists():
-            raise InputError(f"rule pack folder not found: {folder}")
+            raise InputError(f"--rules {folder}: rule pack not found (expected a folder of "
+                             "YAML rule files, or one file)")
         files = [folder] if folder.is_file() else yaml_files(folder)
         for path in files:
             for rule in load_rule_file(path, root):

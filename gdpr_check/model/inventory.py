@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from .base import Located, register_aliases
-from .types import (RIGHTS, AuthMethod, Country, Duration, Id, LawfulBasis, Mechanism,
+from .types import (Bool, RIGHTS, AuthMethod, Country, Duration, Id, LawfulBasis, Mechanism,
                     PrincipalKind, Scope)
 
 Text = str | None
@@ -32,13 +32,13 @@ class Grant(Located):
     KIND: ClassVar[str] = "grant"
     principal: Id
     scope: Scope = "full"
-    privileged: bool = False
+    privileged: Bool = False
 
 
 class Access(Located):
     KIND: ClassVar[str] = "access"
     authentication: list[AuthMethod] = Field(default_factory=list)
-    public: bool = False
+    public: Bool = False
     grants: list[Grant] = Field(default_factory=list)
 
 
@@ -50,7 +50,7 @@ class Hosting(Located):
 
 class SystemRight(Located):
     KIND: ClassVar[str] = "system_right"
-    supported: bool | Literal["not_applicable"] = False
+    supported: Bool | Literal["not_applicable"] = False
     method: Text = None
     reason: Text = None
 
@@ -89,16 +89,16 @@ class Backups(Located):
 
 class SystemSecurity(Located):
     KIND: ClassVar[str] = "security"
-    encryption_at_rest: bool | None = None
-    encryption_in_transit: bool | None = None
-    audit_log: bool | None = None
+    encryption_at_rest: Bool | None = None
+    encryption_in_transit: Bool | None = None
+    audit_log: Bool | None = None
     backups: Backups | None = None
 
 
 class Consent(Located):
     KIND: ClassVar[str] = "consent"
-    recorded: bool = False
-    withdrawable: bool = False
+    recorded: Bool = False
+    withdrawable: Bool = False
 
 
 class Dpia(Located):
@@ -131,8 +131,8 @@ class System(Located):
     security: SystemSecurity = Field(default_factory=SystemSecurity)
     consent: Consent | None = None
     dpia: Dpia | None = None  # the DPIA of this processing, if one was done or screened (Art. 35)
-    large_scale: bool | None = None  # the processing is large-scale (Art. 35(3)(b), recital 91)
-    monitors_public_area: bool | None = None  # systematic monitoring of a public area, e.g. CCTV (Art. 35(3)(c))
+    large_scale: Bool | None = None  # the processing is large-scale (Art. 35(3)(b), recital 91)
+    monitors_public_area: Bool | None = None  # systematic monitoring of a public area, e.g. CCTV (Art. 35(3)(c))
 
 
 class Dpa(Located):
@@ -140,15 +140,15 @@ class Dpa(Located):
     signed: date | None = None
     reference: Text = None
     breach_notification_hours: int | None = Field(default=None, ge=0)  # hours the DPA gives the processor to report a breach to us (Art. 33(2), 28(3)(f))
-    breach_notification: bool | None = None  # the DPA obliges the processor to report breaches to us without undue delay (Art. 33(2)); false: no such clause
+    breach_notification: Bool | None = None  # the DPA obliges the processor to report breaches to us without undue delay (Art. 33(2)); false: no such clause
 
 
 class ProcessorTransfer(Located):
     KIND: ClassVar[str] = "transfer"
     mechanism: Mechanism | None = None
     reference: Text = None
-    tia: bool = False
-    dpf_certified: bool = False
+    tia: Bool = False
+    dpf_certified: Bool = False
 
 
 class Processor(Located):
@@ -179,8 +179,8 @@ class Flow(Located):
     data_categories: list[Id] = Field(default_factory=list)
     purpose: Id | None = None
     lawful_basis: LawfulBasis | None = None
-    encrypted: bool | None = None
-    occasional: bool = False
+    encrypted: Bool | None = None
+    occasional: Bool = False
     propagates: list[Propagated] = Field(default_factory=list)
 
 

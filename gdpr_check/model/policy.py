@@ -11,7 +11,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from .base import Located
-from .types import (RIGHTS, AuthMethod, Country, Duration, Id, LawfulBases, Mechanism,
+from .types import (Bool, RIGHTS, AuthMethod, Country, Duration, Id, LawfulBases, Mechanism,
                     PrincipalKind, Scope, SpecialCondition)
 
 Text = str | None
@@ -83,8 +83,8 @@ class DataCategory(Located):
     id: Id
     name: Text = None
     description: Text = None
-    special: bool = False
-    criminal: bool = False
+    special: Bool = False
+    criminal: Bool = False
     section: Text = None
 
 
@@ -96,9 +96,9 @@ class Purpose(Located):
     lawful_basis: LawfulBases = Field(default_factory=list)
     legitimate_interest: Text = None
     special_condition: SpecialCondition | None = None
-    profiling: bool = False
-    automated_decision: bool = False
-    direct_marketing: bool = False
+    profiling: Bool = False
+    automated_decision: Bool = False
+    direct_marketing: Bool = False
     provision: Literal["contractual", "statutory", "voluntary"] | None = None
     consequences: Text = None  # Art. 13(2)(e): what follows if the data is not provided
     logic: Text = None  # Art. 13(2)(f): logic, significance, consequences of ADM/profiling
@@ -177,7 +177,7 @@ class Security(Located):
 
 class RightStatement(Located):
     KIND: ClassVar[str] = "right_statement"
-    stated: bool = True
+    stated: Bool = True
     how: Text = None
     description: Text = None
     section: Text = None
@@ -195,7 +195,7 @@ class Rights(Located):
     complaint: RightStatement | None = None
     no_automated_decision: RightStatement | None = None
     request_channel: Text = None
-    identity_verification: bool | str | None = None
+    identity_verification: Bool | str | None = None
     response_time: Duration | None = None
     description: Text = None
     section: Text = None

@@ -6,6 +6,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BeforeValidator, Field, PrivateAttr
 
 from .base import Located
+from .types import Bool
 
 AREAS = ("lawful_basis", "transfers", "access_control", "rights", "notice", "processors",
          "retention", "security", "records", "dpia", "breach")
@@ -61,7 +62,7 @@ class Rule(Located):
     fail_msg: str | None = None
     remediation: str | None = None
     tags: list[str] = Field(default_factory=list)
-    enabled: bool = True
+    enabled: Bool = True
     # Positions of each expression ("that", 0) / ("vars", name) / "loop", set by the loader.
     _expr_locs: dict = PrivateAttr(default_factory=dict)
     # The file a rule came from (for docs and SARIF), set by the loader.

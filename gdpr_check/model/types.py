@@ -3,7 +3,11 @@
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, Strict
+
+# Only true and false: pydantic's lax mode would also take "yes", "no", "on", "1" and
+# "false" (a string), the YAML 1.1 surprises the parser is careful to avoid.
+Bool = Annotated[bool, Strict()]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
