@@ -44,3 +44,16 @@ def test_readme_rule_example_finds_and_stays_silent(tmp_path):
         ("crm", "Customer database is hosted in US")]
     line = (moved / findings[0].path).read_text().splitlines()[findings[0].line - 1]
     assert "hosting" in line
+
+
+def test_readme_sample_output_is_what_check_prints(capsys):
+    """The sample in the README is real: each line shown is in today's output."""
+    from gdpr_check.cli import main
+    sample = next(b for b in _blocks("text") if b.startswith("$ gdpr-check check"))
+    assert main(["check", str(ROOT), "--no-color"]) == 1
+    printed = capsys.readouterr().out.splitlines()
+    shown = [line for line in sample.splitlines()[1:] if line.strip() not in ("", "...")
+             and not line.lstrip().startswith("Art. ")]
+    missing = [line for line in shown if line not in printed]
+    assert not missing, "README sample is stale; update it from `gdpr-check check`:\n" + \
+        "\n".join(missing)
