@@ -1,6 +1,7 @@
 """Rule packs and waivers: YAML lists of rules / waivers, validated with positions."""
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from ..errors import InputError, raise_all
@@ -29,7 +30,18 @@ def read_list_file(path: Path, root: Path, what: str) -> LocList:
     return tree
 
 
-def load_rule_file(path: Path, root: Path) -> list[Rule]:
+SWITCH_KEYS = {"id", "enabled", "reason"}
+
+
+def _is_switch_off(raw) -> bool:
+    """`- {id: TR001, enabled: false}`: turns an earlier pack's rule off, nothing else."""
+    return isinstance(raw, LocDict) and raw.get("enabled") is False and \
+        isinstance(raw.get("id"), str) and set(raw) <= SWITCH_KEYS
+
+
+def load_rule_file(path: Path, root: Path) -> list:
+    """The rules of one pack file, and `(id, loc)` pairs for entries that only switch an
+    earlier pack's rule off."""
     tree = read_list_file(path, root, "rules")
     rules, errors = [], []
     for index, raw in enumerate(tree):
@@ -38,6 +50,9 @@ def load_rule_file(path: Path, root: Path) -> list[Rule]:
         if not isinstance(raw, LocDict):
             errors.append(InputError.at(tree.item_locs[index],
                                         f"{label}: expected a mapping (id, name, that, ...)"))
+            continue
+        if _is_switch_off(raw):
+            rules.append((raw["id"], raw.key_locs["id"]))
             continue
         try:
             rule = validate(Rule, raw, label)
@@ -54,6 +69,8 @@ def load_rule_file(path: Path, root: Path) -> list[Rule]:
     raise_all(errors)
     seen = {}
     for rule in rules:
+        if isinstance(rule, tuple):
+            continue
         if rule.id in seen:
             raise InputError.at(rule.field_location("id"),
                                 f"duplicate rule id '{rule.id}' in one pack (first at line "
@@ -163,8 +180,24 @@ def load_rule_dirs(dirs: list[Path], root: Path) -> list[Rule]:
         files = [folder] if folder.is_file() else yaml_files(folder)
         for path in files:
             for rule in load_rule_file(path, root):
-                by_id[rule.id] = rule
+                if isinstance(rule, tuple):
+                    by_id[rule[0]] = _switched_off(by_id, *rule)
+                else:
+                    by_id[rule.id] = rule
     return sorted(by_id.values(), key=lambda r: r.id)
+
+
+def _switched_off(by_id: dict, rule_id: str, loc) -> Rule:
+    rule = by_id.get(rule_id)
+    if rule is None:
+        close = difflib.get_close_matches(rule_id, sorted(by_id), n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise InputError.at(loc, f"rule {rule_id}: `enabled: false` turns off a rule of an "
+                                 f"earlier pack, but no rule has this id{hint}")
+    off = rule.model_copy(update={"enabled": False})
+    for slot in ("_loc", "_key_locs"):  # positions live in slots, which model_copy skips
+        object.__setattr__(off, slot, getattr(rule, slot, None))
+    return off
 
 
 def load_waivers(path: Path, root: Path) -> list[Waiver]:
