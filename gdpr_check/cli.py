@@ -290,6 +290,145 @@ def schema(kind, output, debug):
     raise Failure(run_guarded(debug, body))
 
 
+def _format_from(output, fmt, suffixes, default):
+    """--format, else the --output file's suffix, else the default."""
+    if fmt:
+        return fmt
+    if output:
+        return suffixes.get(os.path.splitext(output)[1].lower(), default)
+    return default
+
+
+@cli.command(short_help="The Art. 30 record of processing activities (CSV or Markdown).")
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(("csv", "markdown")),
+              help="CSV (RFC 4180, one row per activity) or Markdown for a DPO.  "
+                   "[default: from --output's suffix, else csv]")
+@click.option("--output", metavar="FILE", help="Write the record to FILE (atomically).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def ropa(path, fmt, output, debug):
+    """The Art. 30(1) record of processing activities of PATH (default: .).
+
+    One activity per register and purpose: those of the notice (policy/), then those only
+    the inventory shows (marked in the notes). Each gives the controller and DPO,
+    purpose and lawful basis, data subjects and data categories, recipients as the notice
+    names them and as the inventory has them, transfers outside the EEA with their
+    safeguards, retention (the notice's, and each system's) and security measures; where
+    the notice is silent the record says so."""
+    fmt = _format_from(output, fmt, {".md": "markdown", ".markdown": "markdown"}, "csv")
+
+    def body():
+        from .load import load_project
+        from .report import write_atomic
+        from .ropa import render
+        text = render(load_project(path), fmt)
+        if output:
+            write_atomic(output, text)
+        else:
+            click.echo(text, nl=False)
+        return EXIT_OK
+
+    raise Failure(run_guarded(debug, body))
+
+
+@cli.group()
+def notice():
+    """The privacy notice that policy/ encodes: render it, or compare a published one."""
+
+
+def _notice_lang(policy, lang):
+    if lang:
+        return lang
+    stated = (policy.notice.language or "").lower() if policy.notice else ""
+    return stated if stated in ("fi", "en") else "en"
+
+
+@notice.command("render", short_help="Write the notice from policy/ (Markdown or HTML).")
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--lang", type=click.Choice(("fi", "en")),
+              help="Language of the headings and labels.  [default: the notice's "
+                   "`language`, else en]")
+@click.option("--format", "fmt", type=click.Choice(("markdown", "html")),
+              help="Markdown, or one self-contained HTML page.  [default: from --output's "
+                   "suffix, else markdown]")
+@click.option("--output", metavar="FILE", help="Write the notice to FILE (atomically).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def notice_render(path, lang, fmt, output, debug):
+    """Write the privacy notice of PATH/policy/ as a document, in the order of Art. 13
+    and 14: controller and contact, DPO, purposes and legal bases, legitimate interests,
+    data, recipients, transfers, retention, rights, complaint, provision, sources,
+    automated decisions and profiling, security.
+
+    The content is the policy's own text (each item's description, else its name); only
+    headings and labels follow --lang. What the policy does not state is left out, never
+    filled in: `gdpr-check check` reports those gaps."""
+    fmt = _format_from(output, fmt, {".html": "html", ".htm": "html"}, "markdown")
+
+    def body():
+        from .load import load_project
+        from .notice import render
+        from .report import write_atomic
+        policy = load_project(path).policy
+        text = render(policy, _notice_lang(policy, lang), fmt)
+        if output:
+            write_atomic(output, text)
+        else:
+            click.echo(text, nl=False)
+        return EXIT_OK
+
+    raise Failure(run_guarded(debug, body))
+
+
+@notice.command("diff", short_help="Does a published notice still match policy/?")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--lang", type=click.Choice(("fi", "en")),
+              help="Language of the published notice.  [default: the notice's `language`, "
+                   "else en]")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def notice_diff(file, path, lang, debug):
+    """Does the published notice FILE (text, Markdown or HTML) still state what
+    PATH/policy/ says? Prints each statement of the policy that FILE no longer contains,
+    with the policy file:line it comes from; exit 1 if any is missing, 0 if none.
+
+    Compared, each looked for anywhere in FILE: the controller's name, business id,
+    address, contact person, phone, e-mail and web address; the DPO and representative;
+    the supervisory authority; the notice's `updated` date; every register, purpose and
+    recipient by its name or its description; each transfer's countries and stated
+    safeguard; retention periods and the response time; every right stated.
+
+    Matching: HTML tags are stripped and Markdown escapes dropped; case, punctuation and
+    line breaks are ignored. Phone numbers compare by digits (+358 45 ... equals 045 ...),
+    web addresses without scheme or www., dates as 21.9.2018, 2018-09-21 or 21 September
+    2018, durations as P6Y, 6 years, 6 vuotta or six/kuusi; countries by their English or
+    Finnish name or ISO code; a right by a sentence with "right"/"oikeus" and the right's
+    term (access, erasure, poistaa, ...). A description must appear sentence by sentence;
+    "[...]" in it marks an elision.
+
+    Limits: a fact counts wherever it appears, not only in its section; with --lang fi a
+    word's last three letters may differ (Finnish inflection), so a changed ending goes
+    unnoticed; reworded text is reported missing unless the item's name still appears;
+    data subjects, data categories, sources and security measures are prose and are not
+    compared; and only what the published text lost is found, not what it added."""
+    def body():
+        from .load import load_project
+        from .notice import diff, read_published
+        policy = load_project(path).policy
+        text = read_published(file)
+        result = diff(policy, text, _notice_lang(policy, lang))
+        for fact in result.missing:
+            click.echo(f"{fact.where()}: {fact.what} not found in {file}: {fact.shown}")
+        total = len(result.facts)
+        if result.missing:
+            click.echo(f"{len(result.missing)} of {total} statements of policy/ are missing "
+                       f"from {file}")
+            return EXIT_FINDINGS
+        click.echo(f"all {total} statements of policy/ are in {file}")
+        return EXIT_OK
+
+    raise Failure(run_guarded(debug, body))
+
+
 def main(argv=None) -> int:
     try:
         cli.main(args=argv, prog_name="gdpr-check", standalone_mode=False)

@@ -1,0 +1,1077 @@
+"""The privacy notice as a document (SPEC §8 `notice render`, `notice diff`).
+
+`render(policy, lang, fmt)` writes the notice that `policy/` encodes, sections in the
+order of Art. 13 and 14: controller and contact, DPO, purposes and legal bases, legitimate
+interests, registers and categories of data, recipients, transfers and their safeguards,
+retention, the data subject's rights, the complaint to the supervisory authority, whether
+the data must be provided, the sources of the data, automated decisions and profiling,
+then security. `lang` chooses the headings and labels (Finnish or English); the content is
+what the policy holds: an item's `description`, falling back to its `name`. Nothing is
+invented: an item the GDPR requires but the policy lacks is left out (`check` reports it).
+
+`diff(policy, text, lang)` answers "does this published notice still say what policy/
+says?": it lists the policy's key facts (names, e-mail addresses, phone numbers, web
+addresses, countries, durations, dates, the rights stated, purposes, recipients, ...) and
+looks for each in the published text, normalised; `gdpr-check notice diff --help` states
+how matching works and what it cannot see.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+LANGS = ("fi", "en")
+FORMATS = ("markdown", "html")
+
+# Headings and labels; the content comes from the policy.
+LABELS = {
+    "en": {
+        "title": "Privacy notice",
+        "published": "Published", "updated": "Updated", "url": "Published at",
+        "controller": "Controller and contact details",
+        "business_id": "Business ID", "address": "Address", "country": "Country",
+        "contact": "Contact person", "representative": "Representative in the EU",
+        "name": "Name", "role": "Role", "how": "How", "phone": "Phone", "email": "E-mail",
+        "website": "Website",
+        "dpo": "Data protection officer",
+        "purposes": "Purposes and legal bases of the processing",
+        "lawful_basis": "Legal basis", "special_condition": "Special categories (Art. 9(2))",
+        "legitimate_interests": "Legitimate interests",
+        "purposes_of": "Purposes",
+        "data": "Registers, data subjects and categories of personal data",
+        "registers": "Registers", "data_subjects": "Data subjects",
+        "data_categories": "Categories of personal data",
+        "special": "special category of personal data (Art. 9)",
+        "criminal": "personal data relating to criminal convictions and offences (Art. 10)",
+        "recipients": "Recipients of personal data", "recipient_role": "Role",
+        "transfers": "Transfers outside the EU/EEA",
+        "countries": "Countries", "safeguard": "Safeguard",
+        "copy_available": "Copy of the safeguards",
+        "retention": "Retention periods", "from": "from",
+        "rights": "Your rights",
+        "request_channel": "How to make a request",
+        "identity_verification": "Identity verification",
+        "identity_verified": "The controller may ask you to prove your identity.",
+        "response_time": "Response time",
+        "complaint": "Right to lodge a complaint with a supervisory authority",
+        "authority": "Supervisory authority",
+        "provision": "Whether you must provide the data",
+        "consequences": "If the data is not provided",
+        "sources": "Sources of the data", "source_kind": "Kind of source",
+        "indirect_notification": "When you are informed",
+        "within": "At the latest within",
+        "automated": "Automated decision-making and profiling",
+        "processing_kind": "Processing", "profiling": "profiling",
+        "automated_decision": "automated decision-making",
+        "logic": "Logic involved, significance and consequences",
+        "security": "Security of processing", "measures": "Measures",
+        "authentication": "Authentication", "allowed_principals": "Who has access",
+        "scope": "Access",
+    },
+    "fi": {
+        "title": "Tietosuojaseloste",
+        "published": "Laadittu", "updated": "Päivitetty", "url": "Julkaistu osoitteessa",
+        "controller": "Rekisterinpitäjä ja yhteyshenkilö",
+        "business_id": "Y-tunnus", "address": "Osoite", "country": "Maa",
+        "contact": "Yhteyshenkilö", "representative": "Edustaja EU:ssa",
+        "name": "Nimi", "role": "Rooli", "how": "Miten", "phone": "Puhelin",
+        "email": "Sähköposti",
+        "website": "Verkkosivut",
+        "dpo": "Tietosuojavastaava",
+        "purposes": "Käsittelyn tarkoitukset ja oikeusperusteet",
+        "lawful_basis": "Oikeusperuste",
+        "special_condition": "Erityiset henkilötietoryhmät (9 artiklan 2 kohta)",
+        "legitimate_interests": "Oikeutetut edut",
+        "purposes_of": "Käyttötarkoitukset",
+        "data": "Rekisterit, rekisteröidyt ja henkilötietoryhmät",
+        "registers": "Rekisterit", "data_subjects": "Rekisteröidyt",
+        "data_categories": "Henkilötietoryhmät",
+        "special": "erityinen henkilötietoryhmä (9 artikla)",
+        "criminal": "rikostuomioihin ja rikkomuksiin liittyvä henkilötieto (10 artikla)",
+        "recipients": "Henkilötietojen vastaanottajat", "recipient_role": "Rooli",
+        "transfers": "Tietojen siirrot EU:n tai ETA:n ulkopuolelle",
+        "countries": "Maat", "safeguard": "Suojatoimi",
+        "copy_available": "Kopio suojatoimista",
+        "retention": "Säilytysajat", "from": "alkaen",
+        "rights": "Rekisteröidyn oikeudet",
+        "request_channel": "Pyyntöjen esittäminen",
+        "identity_verification": "Henkilöllisyyden tarkistaminen",
+        "identity_verified": "Rekisterinpitäjä voi pyytää todistamaan henkilöllisyyden.",
+        "response_time": "Vastausaika",
+        "complaint": "Oikeus tehdä valitus valvontaviranomaiselle",
+        "authority": "Valvontaviranomainen",
+        "provision": "Tietojen antamisen perusta",
+        "consequences": "Jos tietoja ei anneta",
+        "sources": "Tietolähteet", "source_kind": "Lähteen tyyppi",
+        "indirect_notification": "Milloin rekisteröidylle ilmoitetaan",
+        "within": "Viimeistään",
+        "automated": "Automaattinen päätöksenteko ja profilointi",
+        "processing_kind": "Käsittely", "profiling": "profilointi",
+        "automated_decision": "automaattinen päätöksenteko",
+        "logic": "Käsittelyyn liittyvä logiikka, merkitys ja seuraukset",
+        "security": "Tietoturva", "measures": "Suojaustoimet",
+        "authentication": "Tunnistautuminen", "allowed_principals": "Pääsy tietoihin",
+        "scope": "Pääsy",
+    },
+}
+
+LAWFUL_BASES = {
+    "en": {"consent": "consent (Art. 6(1)(a))",
+           "contract": "performance of a contract (Art. 6(1)(b))",
+           "legal_obligation": "legal obligation (Art. 6(1)(c))",
+           "vital_interests": "vital interests (Art. 6(1)(d))",
+           "public_task": "public task (Art. 6(1)(e))",
+           "legitimate_interests": "legitimate interests (Art. 6(1)(f))"},
+    "fi": {"consent": "suostumus (6 artiklan 1 kohdan a alakohta)",
+           "contract": "sopimuksen täytäntöönpano (6 artiklan 1 kohdan b alakohta)",
+           "legal_obligation": "lakisääteinen velvoite (6 artiklan 1 kohdan c alakohta)",
+           "vital_interests": "elintärkeät edut (6 artiklan 1 kohdan d alakohta)",
+           "public_task": "yleistä etua koskeva tehtävä (6 artiklan 1 kohdan e alakohta)",
+           "legitimate_interests": "oikeutettu etu (6 artiklan 1 kohdan f alakohta)"},
+}
+
+SPECIAL_CONDITIONS = {
+    "en": {"explicit_consent": "explicit consent",
+           "employment_social_security": "employment and social security law",
+           "vital_interests": "vital interests", "nonprofit_body": "a not-for-profit body",
+           "made_public": "data made public by the data subject",
+           "legal_claims": "legal claims", "substantial_public_interest":
+           "substantial public interest", "health_care": "health or social care",
+           "public_health": "public health", "archiving_research":
+           "archiving, research or statistics"},
+    "fi": {"explicit_consent": "nimenomainen suostumus",
+           "employment_social_security": "työoikeus ja sosiaaliturva",
+           "vital_interests": "elintärkeät edut",
+           "nonprofit_body": "voittoa tavoittelematon yhteisö",
+           "made_public": "rekisteröidyn itse julkistamat tiedot",
+           "legal_claims": "oikeusvaateet", "substantial_public_interest":
+           "tärkeä yleinen etu", "health_care": "terveyden- tai sosiaalihuolto",
+           "public_health": "kansanterveys", "archiving_research":
+           "arkistointi, tutkimus tai tilastointi"},
+}
+
+ROLES = {
+    "en": {"processor": "processor", "third_party": "third party",
+           "joint_controller": "joint controller", "authority": "authority"},
+    "fi": {"processor": "henkilötietojen käsittelijä", "third_party": "kolmas osapuoli",
+           "joint_controller": "yhteisrekisterinpitäjä", "authority": "viranomainen"},
+}
+
+# Each label contains one of the right's terms in RIGHT_TERMS, so a rendered notice diffs
+# clean against its own policy.
+RIGHT_NAMES = {
+    "en": {"access": "Right of access",
+           "rectification": "Right to rectification",
+           "erasure": "Right to erasure",
+           "restriction": "Right to restriction of processing",
+           "portability": "Right to data portability",
+           "objection": "Right to object",
+           "withdraw_consent": "Right to withdraw consent",
+           "complaint": "Right to lodge a complaint with a supervisory authority",
+           "no_automated_decision": "Right not to be subject to a decision based solely on "
+                                    "automated processing"},
+    "fi": {"access": "Oikeus tarkastaa omat tietonsa",
+           "rectification": "Oikeus tietojen oikaisemiseen",
+           "erasure": "Oikeus tietojen poistamiseen",
+           "restriction": "Oikeus käsittelyn rajoittamiseen",
+           "portability": "Oikeus siirtää tiedot järjestelmästä toiseen",
+           "objection": "Oikeus vastustaa käsittelyä",
+           "withdraw_consent": "Oikeus peruuttaa suostumus",
+           "complaint": "Oikeus tehdä valitus valvontaviranomaiselle",
+           "no_automated_decision": "Oikeus olla joutumatta pelkästään automaattiseen "
+                                    "käsittelyyn perustuvan päätöksen kohteeksi"},
+}
+
+MECHANISMS = {
+    "en": {"adequacy": "adequacy decision of the European Commission (Art. 45)",
+           "dpf": "EU-US Data Privacy Framework (adequacy decision, Art. 45)",
+           "scc": "standard contractual clauses (Art. 46(2)(c))",
+           "bcr": "binding corporate rules (Art. 47)",
+           "code_of_conduct": "approved code of conduct (Art. 46(2)(e))",
+           "certification": "approved certification mechanism (Art. 46(2)(f))",
+           "derogation": "derogation for specific situations (Art. 49)",
+           "none": "none"},
+    "fi": {"adequacy": "Euroopan komission riittävyyspäätös (45 artikla)",
+           "dpf": "EU:n ja Yhdysvaltojen välinen tietosuojakehys, Data Privacy Framework "
+                  "(45 artikla)",
+           "scc": "vakiosopimuslausekkeet (46 artiklan 2 kohdan c alakohta)",
+           "bcr": "yritystä koskevat sitovat säännöt, BCR (47 artikla)",
+           "code_of_conduct": "hyväksytyt käytännesäännöt (46 artiklan 2 kohdan e alakohta)",
+           "certification": "hyväksytty sertifiointimekanismi (46 artiklan 2 kohdan f alakohta)",
+           "derogation": "poikkeus erityistilanteissa (49 artikla)",
+           "none": "ei suojatoimia"},
+}
+
+SOURCE_KINDS = {
+    "en": {"data_subject": "the data subject", "public": "publicly available source",
+           "third_party": "third party", "internal": "the controller's own systems"},
+    "fi": {"data_subject": "rekisteröity itse", "public": "julkinen lähde",
+           "third_party": "kolmas osapuoli", "internal": "rekisterinpitäjän omat järjestelmät"},
+}
+
+PROVISIONS = {
+    "en": {"contractual": "a contractual requirement", "statutory": "a statutory requirement",
+           "voluntary": "voluntary"},
+    "fi": {"contractual": "sopimukseen perustuva vaatimus",
+           "statutory": "lakisääteinen vaatimus", "voluntary": "vapaaehtoista"},
+}
+
+SCOPES = {"en": {"full": "all data", "partial": "part of the data", "read": "read only"},
+          "fi": {"full": "kaikki tiedot", "partial": "osa tiedoista", "read": "vain luku"}}
+
+AUTH = {"en": {"password": "user name and password", "mfa": "multi-factor authentication",
+               "sso": "single sign-on", "api_key": "API key", "none": "none"},
+        "fi": {"password": "käyttäjätunnus ja salasana", "mfa": "monivaiheinen tunnistautuminen",
+               "sso": "kertakirjautuminen", "api_key": "API-avain", "none": "ei tunnistautumista"}}
+
+UNITS = {  # ISO 8601 designator -> (singular, plural)
+    "en": {"Y": ("year", "years"), "M": ("month", "months"), "W": ("week", "weeks"),
+           "D": ("day", "days"), "H": ("hour", "hours"), "TM": ("minute", "minutes"),
+           "S": ("second", "seconds")},
+    "fi": {"Y": ("vuosi", "vuotta"), "M": ("kuukausi", "kuukautta"), "W": ("viikko", "viikkoa"),
+           "D": ("päivä", "päivää"), "H": ("tunti", "tuntia"), "TM": ("minuutti", "minuuttia"),
+           "S": ("sekunti", "sekuntia")},
+}
+AND = {"en": "and", "fi": "ja"}
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+
+
+# -- small formatting helpers (shared with ropa.py) --------------------------------------
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)([YMWDHS])")
+
+
+def duration_parts(duration: str) -> list[tuple[str, str]]:
+    """'P1Y6M' -> [('1', 'Y'), ('6', 'M')]; minutes are 'TM' to tell them from months."""
+    date_part, _, time_part = duration[1:].partition("T")
+    parts = [(n, u) for n, u in _DURATION_PART.findall(date_part)]
+    parts += [(n, "TM" if u == "M" else u) for n, u in _DURATION_PART.findall(time_part)]
+    return parts
+
+
+def humanise_duration(duration: str | None, lang: str = "en") -> str:
+    """'P6Y' -> '6 years' / '6 vuotta'; 'P1Y6M' -> '1 year and 6 months'."""
+    if not duration:
+        return ""
+    words = [f"{n} {UNITS[lang][u][0 if n == '1' else 1]}" for n, u in duration_parts(duration)]
+    if not words:
+        return duration
+    if len(words) == 1:
+        return words[0]
+    return f"{', '.join(words[:-1])} {AND[lang]} {words[-1]}"
+
+
+def format_date(day, lang: str) -> str:
+    if day is None:
+        return ""
+    if lang == "fi":
+        return f"{day.day}.{day.month}.{day.year}"
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
+@lru_cache(maxsize=None)
+def country_name(code: str, lang: str = "en") -> str:
+    """The country's short name in `lang` (pycountry and its ISO 3166 translations)."""
+    import pycountry
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    name = getattr(country, "common_name", None) or country.name
+    if lang != "en":
+        name = _translate(country.name, lang)
+    return name
+
+
+def _translate(name: str, lang: str) -> str:
+    import gettext
+
+    import pycountry
+    try:
+        catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        return catalogue.gettext(name)
+    except OSError:
+        return name
+
+
+def text_of(item) -> str:
+    """What an item says: its `description`, else its `name`, else its id."""
+    return (getattr(item, "description", None) or getattr(item, "name", None)
+            or getattr(item, "id", None) or "")
+
+
+# -- the document --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Line:
+    """One statement: an optional bold label, the text, optional labelled details."""
+    text: str
+    label: str | None = None
+    details: tuple[tuple[str, str], ...] = ()
+    href: str | None = None
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    blocks: list = field(default_factory=list)   # ("p", Line) | ("ul", [Line]) | ("h3", str)
+
+    def para(self, text, label=None, details=(), href=None):
+        if text:
+            self.blocks.append(("p", Line(text, label, tuple(details), _href(href or text))))
+
+    def bullets(self, lines):
+        lines = [line for line in lines if line.text]
+        if lines:
+            self.blocks.append(("ul", lines))
+
+    def heading(self, text):
+        self.blocks.append(("h3", text))
+
+
+@dataclass
+class Document:
+    lang: str
+    title: str
+    meta: list[Line]
+    sections: list[Section]
+
+
+def _href(text: str | None) -> str | None:
+    """Only plain http(s) addresses become links."""
+    if text and re.fullmatch(r"https?://[^\s<>\"']+", text):
+        return text
+    return None
+
+
+def _contact_lines(contact, lang) -> list[Line]:
+    L = LABELS[lang]
+    if contact is None:
+        return []
+    return [Line(v, L[k], href=_href(v)) for k, v in (
+        ("name", contact.name), ("role", contact.role), ("address", contact.address),
+        ("phone", contact.phone), ("email", contact.email), ("website", contact.url)) if v]
+
+
+def build(policy, lang: str = "en") -> Document:
+    """The notice's sections, in the order of Art. 13 and 14, from what `policy` states."""
+    L = LABELS[lang]
+    notice = policy.notice
+    meta = []
+    if notice is not None:
+        meta = [Line(v, L[k], href=_href(v)) for k, v in (
+            ("published", format_date(notice.published, lang)),
+            ("updated", format_date(notice.updated, lang)), ("url", notice.url)) if v]
+    sections = [s for s in (
+        _controller(policy, lang), _dpo(policy, lang), _purposes(policy, lang),
+        _interests(policy, lang), _data(policy, lang), _recipients(policy, lang),
+        _transfers(policy, lang), _retention(policy, lang), _rights(policy, lang),
+        _complaint(policy, lang), _provision(policy, lang), _sources(policy, lang),
+        _automated(policy, lang), _security(policy, lang)) if s.blocks]
+    title = (notice.title if notice is not None and notice.title else None) or L["title"]
+    return Document(lang=lang, title=title, meta=meta, sections=sections)
+
+
+def _controller(policy, lang) -> Section:
+    L = LABELS[lang]
+    section = Section("controller", L["controller"])
+    controller = policy.controller
+    if controller is None:
+        return section
+    section.para(controller.name)
+    section.bullets([Line(v, L[k]) for k, v in (
+        ("business_id", controller.business_id), ("address", controller.address),
+        ("country", country_name(controller.country, lang) if controller.country else None))
+        if v])
+    for key, contact in (("contact", controller.contact),
+                         ("representative", controller.representative)):
+        lines = _contact_lines(contact, lang)
+        if lines:
+            section.heading(L[key])
+            section.bullets(lines)
+    return section
+
+
+def _dpo(policy, lang) -> Section:
+    section = Section("dpo", LABELS[lang]["dpo"])
+    if policy.controller is not None:
+        section.bullets(_contact_lines(policy.controller.dpo, lang))
+    return section
+
+
+def _purposes(policy, lang) -> Section:
+    L = LABELS[lang]
+    section = Section("purposes", L["purposes"])
+    lines = []
+    for purpose in policy.purposes:
+        details = []
+        if purpose.lawful_basis:
+            details.append((L["lawful_basis"],
+                            ", ".join(LAWFUL_BASES[lang][b] for b in purpose.lawful_basis)))
+        if purpose.special_condition:
+            details.append((L["special_condition"],
+                            SPECIAL_CONDITIONS[lang][purpose.special_condition]))
+        lines.append(Line(text_of(purpose), details=tuple(details)))
+    section.bullets(lines)
+    return section
+
+
+def _interests(policy, lang) -> Section:
+    L = LABELS[lang]
+    section = Section("legitimate_interests", L["legitimate_interests"])
+    interests: dict[str, list[str]] = {}
+    for purpose in policy.purposes:
+        if purpose.legitimate_interest:
+            interests.setdefault(purpose.legitimate_interest, []).append(
+                purpose.name or purpose.id)
+    section.bullets([Line(interest, details=((L["purposes_of"], ", ".join(names)),))
+                     for interest, names in interests.items()])
+    return section
+
+
+def _data(policy, lang) -> Section:
+    L = LABELS[lang]
+    section = Section("data", L["data"])
+    registers = [Line(r.description or "", r.name or r.id) if r.description
+                 else Line(r.name or r.id) for r in policy.registers]
+    if registers:
+        section.heading(L["registers"])
+        section.bullets(registers)
+    if policy.data_subjects:
+        section.heading(L["data_subjects"])
+        section.bullets([Line(text_of(s)) for s in policy.data_subjects])
+    if policy.data_categories:
+        section.heading(L["data_categories"])
+        lines = []
+        for category in policy.data_categories:
+            marks = [L[k] for k in ("special", "criminal") if getattr(category, k)]
+            text = text_of(category) + (f" ({'; '.join(marks)})" if marks else "")
+            lines.append(Line(text))
+        section.bullets(lines)
+    return section
+
+
+def _recipients(policy, lang) -> Section:
+    L = LABELS[lang]
+    section = Section("recipients", L["recipients"])
+    section.bullets([
+        Line(text_of(r), details=((L["recipient_role"], ROLES[lang][r.role]),) if r.role else ())
+        for r in policy.recipients])
+    return section
+
+
+def _transfers(policy, lang) -> Section:
+    L = LABELS[lang]
+    section = Section("transfers", L["transfers"])
+    recipients = {r.id: r for r in policy.recipients}
+    lines = []
+    for transfer in policy.transfers:
+        recipient = recipients.get(transfer.recipient)
+        name = (recipient.name if recipient is not None else None) or transfer.recipient
+        details = []
+        if transfer.countries:
+            details.append((L["countries"], ", ".join(
+                f"{country_name(c, lang)} ({c})" for c in transfer.countries)))
+        if transfer.safeguard:
+            details.append((L["safeguard"], MECHANISMS[lang][transfer.safeguard]))
+        if transfer.copy_available:
+            details.append((L["copy_available"], transfer.copy_available))
+        text = transfer.description or (text_of(recipient) if recipient is not None else name)
+        lines.append(Line(text, name if transfer.description else None, tuple(details)))
+    section.bullets(lines)
+    return section
+
+
+def _retention(policy, lang) -> Section:
+    L = LABELS[lang]
+    section = Section("retention", L["retention"])
+    lines = []
+    for register in policy.registers:
+        retention = register.retention
+        if retention is None:
+            continue
+        parts = [humanise_duration(retention.period, lang)]
+        if retention.trigger:
+            parts.append(f"{L['from']} {retention.trigger}" if lang == "en"
+                         else f"{retention.trigger} {L['from']}")
+        text = ", ".join(p for p in parts if p)
+        if retention.description:
+            text = f"{text}. {retention.description}" if text else retention.description
+        lines.append(Line(text, register.name or register.id))
+    section.bullets(lines)
+    return section
+
+
+def _right_lines(rights, names, lang) -> list[Line]:
+    lines = []
+    for right in names:
+        statement = getattr(rights, right)
+        if statement is None or not statement.stated:
+            continue
+        name = RIGHT_NAMES[lang][right]
+        how = ((LABELS[lang]["how"], statement.how),) if statement.how else ()
+        lines.append(Line(statement.description, name, how) if statement.description
+                     else Line(name, details=how))
+    return lines
+
+
+def _rights(policy, lang) -> Section:
+    from .model.types import RIGHTS
+    L = LABELS[lang]
+    section = Section("rights", L["rights"])
+    rights = policy.rights
+    if rights is None:
+        return section
+    section.para(rights.description)
+    verification = rights.identity_verification
+    if verification is True:
+        verification = L["identity_verified"]
+    section.bullets(_right_lines(rights, [r for r in RIGHTS if r != "complaint"], lang) + [
+        Line(v, L[k]) for k, v in (
+        ("request_channel", rights.request_channel),
+        ("identity_verification", verification if isinstance(verification, str) else None),
+        ("response_time", humanise_duration(rights.response_time, lang))) if v])
+    return section
+
+
+def _complaint(policy, lang) -> Section:
+    L = LABELS[lang]
+    section = Section("complaint", L["complaint"])
+    if policy.rights is not None:
+        section.bullets(_right_lines(policy.rights, ["complaint"], lang))
+    authority = policy.supervisory_authority
+    if authority is not None and (authority.name or authority.url):
+        section.heading(L["authority"])
+        section.bullets([Line(v, L[k], href=_href(v)) for k, v in (
+            ("name", authority.name),
+            ("country", country_name(authority.country, lang) if authority.country else None),
+            ("website", authority.url)) if v])
+    return section
+
+
+def _provision(policy, lang) -> Section:
+    L = LABELS[lang]
+    section = Section("provision", L["provision"])
+    lines = []
+    for purpose in policy.purposes:
+        details = []
+        if purpose.provision:
+            details.append((L["provision"], PROVISIONS[lang][purpose.provision]))
+        if purpose.consequences:
+            details.append((L["consequences"], purpose.consequences))
+        if details:
+            lines.append(Line(text_of(purpose), details=tuple(details)))
+    section.bullets(lines)
+    return section
+
+
+def _sources(policy, lang) -> Section:
+    L = LABELS[lang]
+    section = Section("sources", L["sources"])
+    section.bullets([
+        Line(text_of(s),
+             details=((L["source_kind"], SOURCE_KINDS[lang][s.kind]),) if s.kind else ())
+        for s in policy.sources])
+    notification = policy.notice.indirect_notification if policy.notice else None
+    if notification is not None:
+        details = []
+        if notification.within:
+            details.append((L["within"], humanise_duration(notification.within, lang)))
+        text = notification.description or ""
+        if text or details:
+            section.heading(L["indirect_notification"])
+            if text:
+                section.para(text, details=details)
+            else:
+                section.bullets([Line(v, k) for k, v in details])
+    return section
+
+
+def _automated(policy, lang) -> Section:
+    L = LABELS[lang]
+    section = Section("automated", L["automated"])
+    lines = []
+    for purpose in policy.purposes:
+        kinds = [L[k] for k in ("profiling", "automated_decision") if getattr(purpose, k)]
+        if not kinds:
+            continue
+        details = [(L["processing_kind"], ", ".join(kinds))]
+        if purpose.logic:
+            details.append((L["logic"], purpose.logic))
+        lines.append(Line(text_of(purpose), details=tuple(details)))
+    section.bullets(lines)
+    return section
+
+
+def _security(policy, lang) -> Section:
+    L = LABELS[lang]
+    section = Section("security", L["security"])
+    security = policy.security
+    if security is None:
+        return section
+    if security.description:  # the notice's own paragraph says it all
+        section.para(security.description)
+        return section
+    section.bullets([Line(m) for m in security.measures])
+    if security.authentication:
+        section.para(", ".join(AUTH[lang][a] for a in security.authentication),
+                     L["authentication"])
+    principals = [Line(text_of(p), details=((L["scope"], SCOPES[lang][p.scope]),))
+                  for p in security.allowed_principals]
+    if principals:
+        section.heading(L["allowed_principals"])
+        section.bullets(principals)
+    return section
+
+
+# -- Markdown and HTML -------------------------------------------------------------------
+
+def render(policy, lang: str = "en", fmt: str = "markdown") -> str:
+    document = build(policy, lang)
+    return to_html(document) if fmt == "html" else to_markdown(document)
+
+
+def to_markdown(document: Document) -> str:
+    from .report.markdown import escape
+
+    def line(item: Line, start: bool) -> str:
+        text = escape(item.text, line_start=start and not item.label)
+        if item.label:
+            text = f"**{escape(item.label)}:** {text}"
+        for label, value in item.details:
+            text += f"\\\n  *{escape(label)}:* {escape(value)}"
+        return text
+
+    out = [f"# {escape(document.title)}", ""]
+    if document.meta:
+        out += [line(m, True) + ("  " if i < len(document.meta) - 1 else "")
+                for i, m in enumerate(document.meta)] + [""]
+    for number, section in enumerate(document.sections, 1):
+        out += [f"## {number}. {escape(section.title)}", ""]
+        for kind, body in section.blocks:
+            if kind == "h3":
+                out += [f"### {escape(body)}", ""]
+            elif kind == "p":
+                out += [line(body, True), ""]
+            else:
+                out += [f"- {line(item, False)}" for item in body] + [""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+HTML_TEMPLATE = """<!DOCTYPE html>
+<html lang="{{ doc.lang }}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ doc.title }}</title>
+<style>
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; line-height: 1.5;
+       max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; }
+h1 { font-size: 1.8rem; } h2 { font-size: 1.3rem; margin-top: 2rem; } h3 { font-size: 1.05rem; }
+.meta { color: #555; } li { margin: .35rem 0; } .detail { color: #333; }
+</style>
+</head>
+<body>
+<h1>{{ doc.title }}</h1>
+{% if doc.meta %}
+<p class="meta">{% for m in doc.meta %}{{ line(m) }}{% if not loop.last %}<br>{% endif %}{% endfor %}</p>
+{% endif %}
+{% for section in doc.sections %}
+<section id="{{ section.key }}">
+<h2>{{ loop.index }}. {{ section.title }}</h2>
+{% for kind, body in section.blocks %}
+{% if kind == "h3" %}
+<h3>{{ body }}</h3>
+{% elif kind == "p" %}
+<p>{{ line(body) }}</p>
+{% else %}
+<ul>
+{% for item in body %}
+<li>{{ line(item) }}</li>
+{% endfor %}
+</ul>
+{% endif %}
+{% endfor %}
+</section>
+{% endfor %}
+</body>
+</html>
+"""
+
+LINE_MACRO = """{% macro line(item) -%}
+{% if item.label %}<strong>{{ item.label }}:</strong> {% endif -%}
+{% if item.href %}<a href="{{ item.href }}">{{ item.text }}</a>{% else %}{{ item.text }}{% endif -%}
+{% for label, value in item.details %}<br><span class="detail"><em>{{ label }}:</em> {{ value }}</span>{% endfor -%}
+{%- endmacro %}"""
+
+
+def to_html(document: Document) -> str:
+    """One self-contained page; every text from the policy is escaped by autoescaping."""
+    import jinja2
+    env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    return env.from_string(LINE_MACRO + HTML_TEMPLATE).render(doc=document).rstrip() + "\n"
+
+
+# -- notice diff -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Fact:
+    """One statement of the policy the published text must contain."""
+    what: str                    # e.g. "controller e-mail"
+    shown: str                   # the value as the policy states it
+    location: tuple | None       # (path, line, column) in policy/
+    found: object                # callable(PublishedText) -> bool
+
+    def where(self) -> str:
+        if not self.location:
+            return "policy"
+        path, line, *_ = self.location
+        return f"{path}:{line}"
+
+
+@dataclass
+class DiffResult:
+    facts: list[Fact]
+    missing: list[Fact]
+
+
+_TOKEN = re.compile(r"[^\W_]+")
+_ELISION = re.compile(r"\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…|(?<=[.!?])\s+(?=[^\W\d_])")
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+|\s+[-–•]\s+")
+
+
+class PublishedText:
+    """The published notice, normalised once for every fact's look-up."""
+
+    def __init__(self, raw: str, lang: str):
+        self.raw = raw
+        self.lang = lang
+        self.lower = unicodedata.normalize("NFKC", raw).casefold()
+        # obfuscated addresses: info(at)example.fi, info [at] example.fi
+        self.lower = re.sub(r"\s*[\(\[]\s*at\s*[\)\]]\s*", "@", self.lower)
+        self.tokens = _TOKEN.findall(self.lower)
+        self.sentences = [_TOKEN.findall(s) for s in _SENTENCE.split(self.lower)]
+        self.phones = {re.sub(r"\D", "", m) for m in
+                       re.findall(r"\+?\d[\d\s().-]{4,}\d", unicodedata.normalize("NFKC", raw))}
+
+    # token matching: exact, or with a different ending (Finnish inflection, English plural)
+    def same(self, want: str, word: str) -> bool:
+        if want == word:
+            return True
+        if self.lang == "fi":
+            return len(want) > 5 and word.startswith(want[:max(5, len(want) - 3)])
+        return len(want) >= 4 and word.startswith(want) and len(word) - len(want) <= 2
+
+    def has_phrase(self, phrase: str) -> bool:
+        want = _TOKEN.findall(unicodedata.normalize("NFKC", phrase).casefold())
+        if not want:
+            return True
+        tokens, n = self.tokens, len(want)
+        for i in range(len(tokens) - n + 1):
+            if all(self.same(w, tokens[i + j]) for j, w in enumerate(want)):
+                return True
+        return False
+
+    def has_text(self, text: str) -> bool:
+        """A name or description: each of its sentences must appear, and `[...]`, `...`
+        and `…` mark elisions (each part around one must appear)."""
+        parts = [p for p in _ELISION.split(text) if _TOKEN.search(p)]
+        return bool(parts) and all(self.has_phrase(p) for p in parts)
+
+    def has_any(self, texts) -> bool:
+        return any(self.has_text(t) for t in texts if t)
+
+    def has_word_cased(self, word: str) -> bool:
+        """An upper-case code such as US or USA, as written (`us` is an English word)."""
+        return re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", self.raw) is not None
+
+    def has_email(self, email: str) -> bool:
+        email = email.strip().casefold()
+        return re.search(rf"(?<![\w.+-]){re.escape(email)}(?![\w-]|\.\w)", self.lower) is not None
+
+    def has_url(self, url: str) -> bool:
+        core = re.sub(r"^[a-z]+://", "", url.strip().casefold())
+        core = re.sub(r"^www\.", "", core).rstrip("/")
+        pattern = rf"(?:(?<=www\.)|(?<![\w.-])){re.escape(core)}(?![\w-]|[./]\w)"
+        return re.search(pattern, self.lower) is not None
+
+    def has_phone(self, phone: str) -> bool:
+        want = re.sub(r"\D", "", phone).lstrip("0")
+        if len(want) < 5:
+            return self.has_phrase(phone)
+        return any(found.lstrip("0").endswith(want)
+                   or (want.endswith(found.lstrip("0")) and len(found.lstrip("0")) >= 7)
+                   for found in self.phones)
+
+    def has_right(self, right: str) -> bool:
+        terms = RIGHT_TERMS[self.lang]
+        right_words, stems = terms["_right"], terms[right]
+        for words in self.sentences:
+            if any(w.startswith(r) for w in words for r in right_words) and \
+                    any(w.startswith(s) for w in words for s in stems):
+                return True
+        return False
+
+    def has_duration(self, duration: str) -> bool:
+        if re.search(rf"(?<![\w]){re.escape(duration.casefold())}(?![\w])", self.lower):
+            return True
+        return all(re.search(_duration_pattern(n, u, self.lang), self.lower)
+                   for n, u in duration_parts(duration))
+
+    def has_date(self, day) -> bool:
+        forms = [day.isoformat(), f"{day.day}.{day.month}.{day.year}",
+                 f"{day.day:02d}.{day.month:02d}.{day.year}", f"{day.day}/{day.month}/{day.year}"]
+        month = MONTHS_EN[day.month - 1].casefold()
+        forms += [f"{day.day} {month} {day.year}", f"{month} {day.day}, {day.year}",
+                  f"{day.day}. {month} {day.year}"]
+        text = re.sub(r"\s+", " ", self.lower)
+        return any(re.search(rf"(?<![\d]){re.escape(f)}(?![\d])", text) for f in forms)
+
+
+RIGHT_TERMS = {  # stems: a word starting with one of them names the right
+    "en": {"_right": ("right",), "access": ("access",), "rectification": ("rectif", "correct"),
+           "erasure": ("erase", "erasure", "delet"), "restriction": ("restrict",),
+           "portability": ("portab",), "objection": ("object",),
+           "withdraw_consent": ("withdraw",), "complaint": ("complain", "lodge"),
+           "no_automated_decision": ("automat",)},
+    "fi": {"_right": ("oikeu",), "access": ("tarkast", "tarkist", "pääsy"),
+           "rectification": ("oikai", "korja"), "erasure": ("poist",),
+           "restriction": ("rajoit",), "portability": ("siirt",), "objection": ("vastust",),
+           "withdraw_consent": ("peruu", "peru"), "complaint": ("valit",),
+           "no_automated_decision": ("automaat",)},
+}
+
+SAFEGUARD_TERMS = {
+    "en": {"adequacy": ("adequacy",), "dpf": ("data privacy framework",),
+           "scc": ("standard contractual clauses", "standard data protection clauses", "scc"),
+           "bcr": ("binding corporate rules", "bcr"), "code_of_conduct": ("code of conduct",),
+           "certification": ("certification",),
+           "derogation": ("derogation", "article 49", "art 49")},
+    "fi": {"adequacy": ("riittävyyspäätös",),
+           "dpf": ("tietosuojakehys", "data privacy framework"),
+           "scc": ("vakiosopimuslauseke", "mallisopimuslauseke", "vakiolauseke", "scc"),
+           "bcr": ("sitovat säännöt", "sitovat yrityssäännöt", "bcr"),
+           "code_of_conduct": ("käytännesäännöt",), "certification": ("sertifiointi",),
+           "derogation": ("poikkeus", "49 artikla")},
+}
+
+_NUMBER_WORDS = {
+    "en": ["one|a|an", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+           "eleven", "twelve"],
+    "fi": ["yksi|yhden", "kaksi|kahden", "kolme|kolmen", "neljä|neljän", "viisi|viiden",
+           "kuusi|kuuden", "seitsemän", "kahdeksan", "yhdeksän", "kymmenen",
+           "yksitoista|yhdentoista", "kaksitoista|kahdentoista"],
+}
+_UNIT_WORDS = {
+    "en": {"Y": r"years?", "M": r"months?", "W": r"weeks?", "D": r"days?", "H": r"hours?",
+           "TM": r"minutes?", "S": r"seconds?"},
+    "fi": {"Y": r"vuo(?:si|tta|den|deksi|tena|sien)", "M": r"kuukau\w*", "W": r"viik[ko]\w*",
+           "D": r"(?:päiv\w*|vuorokau\w*)", "H": r"tunt\w*", "TM": r"minuut\w*",
+           "S": r"sekunt\w*"},
+}
+
+
+def _duration_pattern(number: str, unit: str, lang: str) -> str:
+    numbers = [re.escape(number)]
+    if number.isdigit() and 1 <= int(number) <= 12:
+        numbers.append(_NUMBER_WORDS[lang][int(number) - 1])
+    words = _UNIT_WORDS[lang][unit]
+    pattern = rf"(?<![\w.])(?:{'|'.join(numbers)})[\s-]*{words}(?!\w)"
+    if number == "1" and lang == "fi":  # "kuukauden kuluessa": within one month
+        pattern += rf"|(?<!\w){words}(?!\w)"
+    return pattern
+
+
+def facts(policy, lang: str) -> list[Fact]:
+    """The key statements of `policy` a published notice must contain, in policy order."""
+    out: list[Fact] = []
+
+    def add(what, shown, location, found):
+        if shown:
+            out.append(Fact(what, str(shown), location, found))
+
+    def loc(obj, name=None):
+        if obj is None:
+            return None
+        return obj.field_location(name) if name else obj.location
+
+    notice = policy.notice
+    if notice is not None and (notice.updated or notice.published):
+        field_name = "updated" if notice.updated else "published"
+        day = getattr(notice, field_name)
+        add(f"notice date ({field_name})", day.isoformat(), loc(notice, field_name),
+            lambda t, d=day: t.has_date(d))
+    controller = policy.controller
+    if controller is not None:
+        add("controller name", controller.name, loc(controller, "name"),
+            lambda t, v=controller.name: t.has_text(v))
+        add("controller business id", controller.business_id, loc(controller, "business_id"),
+            lambda t, v=controller.business_id: t.has_phrase(v))
+        if controller.address:
+            parts = [p.strip() for p in controller.address.split(",") if p.strip()]
+            add("controller address", controller.address, loc(controller, "address"),
+                lambda t, ps=parts: all(t.has_phrase(p) for p in ps))
+        for key, what in (("contact", "contact"), ("dpo", "DPO"),
+                          ("representative", "representative")):
+            _contact_facts(add, getattr(controller, key), what, loc)
+    authority = policy.supervisory_authority
+    if authority is not None:
+        add("supervisory authority", authority.name, loc(authority, "name"),
+            lambda t, v=authority.name: t.has_text(v))
+        if authority.url:
+            add("supervisory authority web address", authority.url, loc(authority, "url"),
+                lambda t, v=authority.url: t.has_url(v))
+    for kind, items in (("register", policy.registers), ("purpose", policy.purposes),
+                        ("recipient", policy.recipients)):
+        for item in items:
+            texts = [v for v in (item.name, item.description) if v]
+            add(f"{kind} {item.id}", texts[0] if texts else item.id, loc(item),
+                lambda t, vs=texts: t.has_any(vs))
+    for transfer in policy.transfers:
+        for country in transfer.countries:
+            add(f"transfer to {transfer.recipient}: country",
+                f"{country} ({country_name(country, lang)})", loc(transfer, "countries"),
+                lambda t, c=country: _has_country(t, c))
+        if transfer.safeguard and transfer.safeguard != "none":
+            terms = SAFEGUARD_TERMS[lang][transfer.safeguard]
+            add(f"transfer to {transfer.recipient}: safeguard",
+                f"{transfer.safeguard} ({' / '.join(terms)})", loc(transfer, "safeguard"),
+                lambda t, ts=terms: any(t.has_phrase(x) for x in ts))
+    for register in policy.registers:
+        if register.retention is not None and register.retention.period:
+            period = register.retention.period
+            add(f"retention of {register.id}",
+                f"{period} ({humanise_duration(period, lang)})",
+                loc(register.retention, "period"), lambda t, p=period: t.has_duration(p))
+    rights = policy.rights
+    if rights is not None:
+        from .model.types import RIGHTS
+        for right in RIGHTS:
+            statement = getattr(rights, right)
+            if statement is None or not statement.stated:
+                continue
+            add(f"right {right}", RIGHT_NAMES[lang][right], loc(statement),
+                lambda t, r=right, s=statement: t.has_right(r)
+                or bool(s.description and t.has_text(s.description)))
+        if rights.response_time:
+            add("response time to requests",
+                f"{rights.response_time} ({humanise_duration(rights.response_time, lang)})",
+                loc(rights, "response_time"),
+                lambda t, p=rights.response_time: t.has_duration(p))
+    return out
+
+
+def _contact_facts(add, contact, what, loc):
+    if contact is None:
+        return
+    add(f"{what} name", contact.name, loc(contact, "name"),
+        lambda t, v=contact.name: t.has_text(v))
+    add(f"{what} phone", contact.phone, loc(contact, "phone"),
+        lambda t, v=contact.phone: t.has_phone(v))
+    add(f"{what} e-mail", contact.email, loc(contact, "email"),
+        lambda t, v=contact.email: t.has_email(v))
+    add(f"{what} web address", contact.url, loc(contact, "url"),
+        lambda t, v=contact.url: t.has_url(v))
+
+
+_COUNTRY_ALIASES = {"US": ("USA", "U.S.", "U.S.A."), "GB": ("UK", "U.K.", "Britain",
+                                                           "Iso-Britannia", "Britannia")}
+
+
+def _has_country(text: PublishedText, code: str) -> bool:
+    import pycountry
+    if text.has_word_cased(code):
+        return True
+    country = pycountry.countries.get(alpha_2=code)
+    names = set(_COUNTRY_ALIASES.get(code, ()))
+    if country is not None:
+        if text.has_word_cased(country.alpha_3):
+            return True
+        names |= {n for n in (country.name, getattr(country, "common_name", None),
+                              getattr(country, "official_name", None)) if n}
+        names.add(_translate(country.name, "fi"))
+    return any((n.isupper() and text.has_word_cased(n)) or (not n.isupper() and text.has_phrase(n))
+               for n in sorted(names))
+
+
+def published_text(raw: str, name: str = "") -> str:
+    """The readable text of a published notice: HTML without tags, Markdown unescaped."""
+    import html
+    if name.lower().endswith((".html", ".htm")) or re.match(r"\s*<(!doctype|html)\b", raw, re.I):
+        raw = _strip_html(raw)
+    else:
+        raw = re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>|~])", r"\1", raw)   # Markdown escapes
+        raw = html.unescape(raw)
+    return raw
+
+
+def _strip_html(raw: str) -> str:
+    from html.parser import HTMLParser
+
+    blocks = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+              "td", "th", "section", "article", "header", "footer", "dd", "dt", "table",
+              "blockquote", "pre", "hr", "title"}
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "style", "template"):
+                self.skip += 1
+            elif tag in blocks:
+                self.parts.append("\n")
+            if tag == "a":   # keep mailto:/http addresses written only in the link
+                href = dict(attrs).get("href") or ""
+                if href.startswith("mailto:"):
+                    self.parts.append(f" {href[7:]} ")
+
+        def handle_endtag(self, tag):
+            if tag in ("script", "style", "template"):
+                self.skip = max(0, self.skip - 1)
+            elif tag in blocks:
+                self.parts.append("\n")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(raw)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def read_published(path: str | Path) -> str:
+    """Read FILE as UTF-8 text; a binary or wrongly encoded file is an input error."""
+    from .errors import InputError
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the published notice: {exc.strerror}", str(path)) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError("the published notice is not UTF-8 text (save it as UTF-8)",
+                         str(path), line) from None
+    if "\x00" in text:
+        raise InputError("the published notice is a binary file; expected text, Markdown "
+                         "or HTML", str(path))
+    if not text.strip():
+        raise InputError("the published notice is empty", str(path), 1)
+    return published_text(text, path.name)
+
+
+def diff(policy, text: str, lang: str = "en") -> DiffResult:
+    published = PublishedText(text, lang)
+    every = facts(policy, lang)
+    return DiffResult(facts=every, missing=[f for f in every if not f.found(published)])

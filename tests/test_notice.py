@@ -1,0 +1,275 @@
+"""`gdpr-check notice render` and `notice diff`: the notice written from policy/, and a
+published notice compared with policy/."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from gdpr_check.cli import main
+from gdpr_check.load import load_project
+from gdpr_check.notice import diff, published_text, render
+
+from .rules.harness import write_project
+
+ROOT = Path(__file__).resolve().parent.parent      # the 3DTech Oy sample project
+BASE = Path(__file__).parent / "fixtures" / "base"
+SEED = Path(__file__).parent / "fixtures" / "notices" / "tietosuojaseloste-3dtech.txt"
+
+MAILCHIMP_PARAGRAPH = (
+    "Rekisterinpitäjä käyttää toiminnassaan ulkopuolisia palveluntarjoajia, jolloin "
+    "käyttäjien antamia tietoja säilytetään palveluntarjoajien palvelimilla myös EU:n "
+    "ulkopuolella, kun käytetään järjestelmää MailChimp (USA), jonka palvelimet sijaitsevat "
+    "Yhdysvalloissa. Rekisterinpitäjä varmistaa, että henkilötietojen käsittelijä suojaa "
+    "henkilötiedot tietosuojasetuksen mukaisesti.\n")
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def seed() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+def headings(markdown: str) -> list[str]:
+    return [re.sub(r"^\d+\. ", "", h) for h in re.findall(r"^## (.+)$", markdown, re.M)]
+
+
+# -- render ------------------------------------------------------------------------------
+
+def test_3dtech_in_finnish_follows_art_13_order_and_omits_what_the_notice_lacks(capsys):
+    code, out, err = run(capsys, "notice", "render", ROOT)   # the notice's language: fi
+    assert code == 0 and err == ""
+    assert out.startswith("# EU:n tietosuoja-asetuksen mukainen tietosuojaseloste\n")
+    assert headings(out) == [
+        "Rekisterinpitäjä ja yhteyshenkilö",
+        "Käsittelyn tarkoitukset ja oikeusperusteet",
+        "Oikeutetut edut",
+        "Rekisterit, rekisteröidyt ja henkilötietoryhmät",
+        "Henkilötietojen vastaanottajat",
+        "Tietojen siirrot EU:n tai ETA:n ulkopuolelle",
+        "Rekisteröidyn oikeudet",
+        "Oikeus tehdä valitus valvontaviranomaiselle",
+        "Tietolähteet",
+        "Automaattinen päätöksenteko ja profilointi",
+        "Tietoturva",
+    ]
+    # The seed names no DPO, no retention and no transfer safeguard: nothing is invented.
+    assert "Tietosuojavastaava" not in out and "Säilytysaika" not in out
+    assert "Suojatoimi" not in out
+    # the content is the policy's own (Finnish) text
+    assert "**Sähköposti:** info@3dtech.fi" in out
+    assert "kun käytetään järjestelmää MailChimp (USA)" in out
+    assert "*Maat:* Yhdysvallat (US)" in out
+    assert "**Oikeus tietojen poistamiseen:** Oikeus pyytää tietojen poistamista" in out
+    # rights the notice does not state are not listed
+    assert "Oikeus siirtää tiedot" not in out and "Oikeus vastustaa" not in out
+
+
+def test_english_headings_keep_the_policys_content(capsys):
+    code, out, _ = run(capsys, "notice", "render", ROOT, "--lang", "en")
+    assert code == 0
+    assert headings(out)[:3] == ["Controller and contact details",
+                                 "Purposes and legal bases of the processing",
+                                 "Legitimate interests"]
+    assert "*Legal basis:* performance of a contract (Art. 6(1)(b))" in out
+    assert "Asiakasrekisteriä pidetään tilausten, luototuksen, laskutuksen \\[...\\] takia." in out
+
+
+def test_a_complete_policy_renders_every_section(capsys):
+    code, out, _ = run(capsys, "notice", "render", BASE)
+    assert code == 0
+    assert headings(out) == [
+        "Controller and contact details", "Data protection officer",
+        "Purposes and legal bases of the processing",
+        "Registers, data subjects and categories of personal data",
+        "Recipients of personal data", "Transfers outside the EU/EEA", "Retention periods",
+        "Your rights", "Right to lodge a complaint with a supervisory authority",
+        "Whether you must provide the data", "Sources of the data", "Security of processing",
+    ]
+    assert "**Customer register:** 6 years, from end of customer relationship. Bookkeeping act" in out
+    assert "*Safeguard:* EU-US Data Privacy Framework (adequacy decision, Art. 45)" in out
+    assert "**Response time:** 1 month" in out
+    assert "- **Right to data portability:** Right to data portability" not in out
+    assert "- Right to data portability\\\n  *How:* E-mail privacy@example.test" in out
+
+
+def test_missing_items_are_left_out_not_filled_in(tmp_path):
+    project = write_project(tmp_path, {"policy": {
+        "controller": {"dpo": None},
+        "transfers": [{"recipient": "newsletter_service", "safeguard": None}],
+        "registers": [{"id": "customers", "retention": None}],
+        "rights": {"response_time": None},
+    }})
+    text = render(load_project(project).policy, "en", "markdown")
+    assert "Data protection officer" not in text
+    assert "Safeguard" not in text
+    assert "Customer register:** 6 years" not in text
+    assert "Response time" not in text
+    assert "**Newsletter register:** 1 month" in text   # what is stated stays
+
+
+class _Collect(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.scripts, self.external = [], 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        attrs = dict(attrs)
+        if tag == "script":
+            self.scripts += 1
+        if tag in ("link", "img", "script") and (attrs.get("href") or attrs.get("src")):
+            self.external.append(tag)
+
+
+def test_html_is_self_contained_and_escaped(tmp_path, capsys):
+    project = write_project(tmp_path / "p", {"policy": {
+        "controller": {"name": "Evil <script>alert(1)</script> & Co"},
+        "purposes": [{"id": "newsletter", "description": "<img src=x onerror=alert(2)>"}],
+    }})
+    output = tmp_path / "notice.html"     # the format follows the suffix
+    code, out, _ = run(capsys, "notice", "render", project, "--output", output)
+    assert code == 0 and out == ""
+    page = output.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
+    assert "Evil &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page
+    parser = _Collect()
+    parser.feed(page)
+    assert parser.scripts == 0 and parser.external == [] and "img" not in parser.tags
+    assert '<a href="https://tietosuoja.fi">https://tietosuoja.fi</a>' in page
+
+
+def test_render_is_deterministic():
+    policy = load_project(ROOT).policy
+    for lang in ("fi", "en"):
+        for fmt in ("markdown", "html"):
+            assert render(policy, lang, fmt) == render(load_project(ROOT).policy, lang, fmt)
+
+
+# -- diff --------------------------------------------------------------------------------
+
+def test_the_published_seed_matches_the_3dtech_policy(capsys):
+    code, out, err = run(capsys, "notice", "diff", SEED, ROOT)
+    assert (code, err) == (0, "")
+    assert re.fullmatch(r"all \d+ statements of policy/ are in \S+\n", out)
+
+
+def test_removing_the_mailchimp_paragraph_is_reported(capsys, tmp_path):
+    text = seed()
+    assert MAILCHIMP_PARAGRAPH in text
+    published = tmp_path / "seloste.txt"
+    published.write_text(text.replace(MAILCHIMP_PARAGRAPH, ""), encoding="utf-8")
+    code, out, _ = run(capsys, "notice", "diff", published, ROOT)
+    assert code == 1
+    lines = out.splitlines()
+    assert any(line.startswith("policy/disclosures.yaml:") and "recipient mailchimp not found"
+               in line and line.endswith(": MailChimp (USA)") for line in lines)
+    assert any("transfer to mailchimp: country not found" in line and
+               line.endswith(": US (Yhdysvallat)") for line in lines)
+    assert lines[-1] == f"3 of {_count()} statements of policy/ are missing from {published}"
+
+
+def _count() -> int:
+    policy = load_project(ROOT).policy
+    return len(diff(policy, published_text(seed()), "fi").facts)
+
+
+def test_a_changed_email_is_reported(capsys, tmp_path):
+    published = tmp_path / "seloste.txt"
+    published.write_text(seed().replace("info@3dtech.fi", "myynti@3dtech.fi"), encoding="utf-8")
+    code, out, _ = run(capsys, "notice", "diff", published, ROOT)
+    assert code == 1
+    assert out.splitlines()[0] == (f"policy/notice.yaml:38: contact e-mail not found in "
+                                   f"{published}: info@3dtech.fi")
+
+
+@pytest.mark.parametrize("change, what", [
+    (("- Oikeus pyytää tietojen poistamista\n", ""), "right erasure"),
+    (("0453459980", "045 345 9981"), "contact phone"),
+    (("päivitetty 21.9.2018", "päivitetty 1.3.2024"), "notice date (updated)"),
+    (("Hyvoninkatu 1", "Hyvoninkatu 7"), "controller address"),
+    (("Tietosuojavaltuutetulle", "viranomaiselle"), "supervisory authority"),
+    ((", maksamattomien saatavien perintä", ""), "recipient processor_debt_collection"),
+])
+def test_each_kind_of_change_is_reported(change, what):
+    policy = load_project(ROOT).policy
+    text = seed()
+    assert change[0] in text
+    result = diff(policy, published_text(text.replace(*change)), "fi")
+    assert [f.what for f in result.missing] == [what]
+
+
+@pytest.mark.parametrize("change", [
+    ("0453459980", "+358 45 345 9980"),          # same number, international format
+    ("info@3dtech.fi", "INFO(at)3dtech.fi"),     # case and the usual obfuscation
+    ("21.9.2018", "21.09.2018"),
+    ("\n\n", "\n"),                              # line breaks are not content
+])
+def test_equivalent_forms_still_match(change):
+    policy = load_project(ROOT).policy
+    assert diff(policy, published_text(seed().replace(*change)), "fi").missing == []
+
+
+def test_published_html_is_read_without_its_tags(tmp_path, capsys):
+    paragraphs = "".join(f"<p>{line.replace('&', '&amp;')}</p>\n"
+                         for line in seed().splitlines() if line.strip())
+    page = (f"<!doctype html><html><head><style>p {{}}</style><script>var x = 'info@3dtech.fi'"
+            f"</script></head><body>{paragraphs}</body></html>")
+    published = tmp_path / "tietosuoja.html"
+    published.write_text(page, encoding="utf-8")
+    assert run(capsys, "notice", "diff", published, ROOT)[0] == 0
+    # the address in the script does not count
+    published.write_text(page.replace("<p>info@3dtech.fi</p>", ""), encoding="utf-8")
+    code, out, _ = run(capsys, "notice", "diff", published, ROOT)
+    assert code == 1 and "contact e-mail not found" in out
+
+
+@pytest.mark.parametrize("project", [ROOT, BASE], ids=["3dtech", "base"])
+@pytest.mark.parametrize("lang", ["fi", "en"])
+@pytest.mark.parametrize("suffix", [".md", ".html"])
+def test_a_rendered_notice_diffs_clean_against_its_policy(capsys, tmp_path, project, lang,
+                                                          suffix):
+    output = tmp_path / f"notice{suffix}"
+    assert run(capsys, "notice", "render", project, "--lang", lang, "--output", output)[0] == 0
+    code, out, _ = run(capsys, "notice", "diff", output, project, "--lang", lang)
+    assert code == 0, out
+
+
+def test_the_base_facts_cover_every_kind(capsys):
+    policy = load_project(BASE).policy
+    kinds = {re.sub(r" \S+$", "", f.what) if f.what.startswith(("purpose", "recipient",
+                                                                 "register", "right"))
+             else f.what for f in diff(policy, "", "en").facts}
+    assert {"controller name", "controller business id", "controller address",
+            "contact name", "contact phone", "contact e-mail", "DPO name", "DPO e-mail",
+            "supervisory authority", "supervisory authority web address",
+            "notice date (updated)", "purpose", "register", "recipient",
+            "transfer to newsletter_service: country",
+            "transfer to newsletter_service: safeguard", "retention of customers",
+            "retention of marketing", "right", "response time to requests"} <= kinds
+    nothing = diff(policy, "no notice here", "en")
+    assert [f.what for f in nothing.missing] == [f.what for f in nothing.facts]
+
+
+def test_bad_published_files_exit_2(capsys, tmp_path):
+    binary = tmp_path / "notice.txt"
+    binary.write_bytes("Rekisterinpitäjä\n".encode("latin-1"))
+    code, out, err = run(capsys, "notice", "diff", binary, ROOT)
+    assert code == 2 and out == ""
+    assert err == f"gdpr-check: error: {binary}:1: the published notice is not UTF-8 text " \
+                  "(save it as UTF-8)\n"
+    code, _, err = run(capsys, "notice", "diff", tmp_path / "missing.txt", ROOT)
+    assert code == 2 and "cannot read the published notice" in err
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    assert run(capsys, "notice", "diff", empty, ROOT)[0] == 2
+    code, _, err = run(capsys, "notice", "diff", SEED, tmp_path)
+    assert code == 2 and "no policy/ or inventory/ folder" in err
