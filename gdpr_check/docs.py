@@ -18,17 +18,12 @@ import textwrap
 import typing
 from pathlib import Path
 
+from .model.rule import AREA_TITLES
+
 RULES_DOC = "docs/rules.md"
 EXPRESSIONS_DOC = "docs/expressions.md"
 REGENERATE = "python -m gdpr_check.docs"
 
-AREA_TITLES = {
-    "lawful_basis": "Lawful basis", "transfers": "Transfer safeguards",
-    "access_control": "Access control", "rights": "Rights handling",
-    "notice": "Notice completeness", "processors": "Processors", "retention": "Retention",
-    "security": "Security", "records": "Records of processing", "dpia": "DPIA",
-    "breach": "Breach readiness",
-}
 AREA_SUMMARIES = {
     "lawful_basis": "Every purpose has a valid basis (Art. 6), consent is recorded and "
                     "withdrawable (Art. 7), special categories have an Art. 9(2) condition.",

@@ -9,20 +9,12 @@ import pytest
 from gdpr_check import check
 from gdpr_check.cli import main
 
+from .packs import INDIA_PACK
 from .rules.harness import write_project
 
 # A rule of the project's own pack (rules/ at its root), so that these tests exercise the
 # baseline whatever the built-in rules become.
-PACK = """\
-- id: XT001
-  name: Processors keep personal data out of India (a test rule)
-  area: transfers
-  severity: high
-  articles: ["Art. 44"]
-  loop: inventory.processors
-  that: ["'IN' not in item.countries"]
-  fail_msg: "{{ item.name }} keeps data in India"
-"""
+PACK = INDIA_PACK
 MAILER = {"id": "mailer", "countries": ["IN"]}
 CLOUDHOST = {"id": "cloudhost", "countries": ["IN"]}
 

@@ -12,21 +12,12 @@ from gdpr_check.cli import main
 from gdpr_check.config import load_config
 from gdpr_check.errors import InputError
 
+from .packs import INDIA_PACK
 from .rules.harness import write_project
 
 # A rule of the project's own pack (rules/ at its root), so that these tests exercise the
 # config whatever the built-in rules become: two processors fail it.
-PACK = """\
-- id: XT001
-  name: Processors keep personal data out of India (a test rule)
-  area: transfers
-  severity: high
-  articles: ["Art. 44"]
-  loop: inventory.processors
-  that: ["'IN' not in item.countries"]
-  fail_msg: "{{ item.name }} keeps data in India"
-  tags: [test]
-"""
+PACK = INDIA_PACK
 VIOLATIONS = {"inventory": {"processors": [{"id": "mailer", "countries": ["IN"]},
                                            {"id": "cloudhost", "countries": ["IN"]}]}}
 CUSTOM_PACK = """\

@@ -22,6 +22,7 @@ from gdpr_check import __version__
 from gdpr_check.cli import main
 from gdpr_check.config import load_config
 
+from .packs import INDIA_PACK
 from .rules.harness import write_project
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,16 +31,7 @@ DOCS = ROOT / "docs" / "ci.md"
 REPO_URL = "https://github.com/gdpr-check/gdpr-check"
 
 # A rule of the project's own pack, so a finding is certain whatever the built-in rules say.
-PACK = """\
-- id: XT001
-  name: Processors keep personal data out of India (a test rule)
-  area: transfers
-  severity: high
-  articles: ["Art. 44"]
-  loop: inventory.processors
-  that: ["'IN' not in item.countries"]
-  fail_msg: "{{ item.name }} keeps data in India"
-"""
+PACK = INDIA_PACK
 VIOLATIONS = {"inventory": {"processors": [{"id": "mailer", "countries": ["IN"]},
                                            {"id": "cloudhost", "countries": ["IN"]}]}}
 

@@ -10,21 +10,12 @@ import pytest
 from gdpr_check import check
 from gdpr_check.cli import main
 
+from .packs import INDIA_PACK
 from .rules.harness import write_project
 
 # A rule of the project's own pack (rules/ at its root), so that these tests exercise the
 # waiver mechanism whatever the built-in rules become: two processors fail it.
-PACK = """\
-- id: XT001
-  name: Processors keep personal data out of India (a test rule)
-  area: transfers
-  severity: high
-  articles: ["Art. 44"]
-  loop: inventory.processors
-  that: ["'IN' not in item.countries"]
-  fail_msg: "{{ item.name }} keeps data in India"
-  tags: [test]
-"""
+PACK = INDIA_PACK
 VIOLATIONS = {"inventory": {"processors": [{"id": "mailer", "countries": ["IN"]},
                                            {"id": "cloudhost", "countries": ["IN"]}]}}
 

@@ -8,8 +8,15 @@ from pydantic import BeforeValidator, Field, PrivateAttr
 from .base import Located
 from .types import Bool
 
-AREAS = ("lawful_basis", "transfers", "access_control", "rights", "notice", "processors",
-         "retention", "security", "records", "dpia", "breach")
+# The areas rules belong to, with the titles reports and docs give them (one source).
+AREA_TITLES = {
+    "lawful_basis": "Lawful basis", "transfers": "Transfer safeguards",
+    "access_control": "Access control", "rights": "Rights handling",
+    "notice": "Notice completeness", "processors": "Processors", "retention": "Retention",
+    "security": "Security", "records": "Records of processing", "dpia": "DPIA",
+    "breach": "Breach readiness",
+}
+AREAS = tuple(AREA_TITLES)
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 Area = Literal[AREAS]
 Severity = Literal[SEVERITIES]

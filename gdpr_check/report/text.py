@@ -2,14 +2,8 @@
 from __future__ import annotations
 
 from ..findings import SEVERITY_ORDER
+from ..model.rule import AREA_TITLES
 
-AREA_TITLES = {
-    "lawful_basis": "Lawful basis", "transfers": "Transfer safeguards",
-    "access_control": "Access control", "rights": "Rights handling",
-    "notice": "Notice completeness", "processors": "Processors", "retention": "Retention",
-    "security": "Security", "records": "Records of processing", "dpia": "DPIA",
-    "breach": "Breach readiness",
-}
 COLOURS = {"critical": "35;1", "high": "31;1", "medium": "33", "low": "36", "info": "37"}
 
 
