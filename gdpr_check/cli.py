@@ -53,6 +53,15 @@ def run_guarded(debug: bool, body):
         raise Failure(EXIT_INTERNAL) from None
 
 
+def emit(text: str, output: str | None) -> None:
+    """Write `text` to the file `output` atomically, or to standard output."""
+    if output:
+        from .report import write_atomic
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
 def _last_frame(exc) -> str:
     tb = exc.__traceback__
     while tb is not None and tb.tb_next is not None:
@@ -125,7 +134,7 @@ def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_fi
         nonlocal plan, fail_on
         from .api import check as run_check
         from .config import load_config
-        from .report import render, write_atomic
+        from .report import render
         config = load_config(path)
         fail_on = fail_on or (config and config.fail_on) or "low"
         if plan is None:
@@ -141,10 +150,7 @@ def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_fi
             rendered.append((render(report, fmt, colour=colour, quiet=quiet, fail_on=fail_on,
                                     github=github and output is None, root=path), output))
         for text, output in rendered:
-            if output is None:
-                click.echo(text, nl=False)
-            else:
-                write_atomic(output, text)
+            emit(text, output)
         return EXIT_FINDINGS if report.failing(fail_on) else EXIT_OK
 
     raise Failure(run_guarded(debug, body))
@@ -194,14 +200,10 @@ def graph(path, fmt, output, rule_dirs, debug):
     def body():
         from .api import check as run_check
         from .graph import to_dot, to_mermaid
-        from .report import write_atomic
         report = run_check(path, rules=rule_dirs)
         draw = to_mermaid if fmt == "mermaid" else to_dot
         text = draw(report.data_flow_graph() or {"nodes": [], "edges": []}, report.findings)
-        if output:
-            write_atomic(output, text)
-        else:
-            click.echo(text, nl=False)
+        emit(text, output)
         return EXIT_OK
 
     raise Failure(run_guarded(debug, body))
@@ -254,17 +256,13 @@ def rules_command(path, fmt, rule_dirs, select, ignore, output, debug):
         from .config import load_config
         from .docs import render_rules
         from .errors import InputError
-        from .report import write_atomic
         if not Path(path).is_dir():
             raise InputError(f"project folder not found: {path}")
         config = load_config(path)
         packs = rule_dirs or (config.rule_paths() if config else ())
         rules = select_rules(load_rules(Path(path), packs), select, ignore)
         text = render_rules(rules, fmt)
-        if output:
-            write_atomic(output, text)
-        else:
-            click.echo(text, nl=False)
+        emit(text, output)
         return EXIT_OK
 
     raise Failure(run_guarded(debug, body))
@@ -278,13 +276,9 @@ def schema(kind, output, debug):
     """Print the JSON Schema of KIND's files, for editors: yaml-language-server reads it
     from a `# yaml-language-server: $schema=FILE` comment."""
     def body():
-        from .report import write_atomic
         from .schemas import render
         text = render(kind)
-        if output:
-            write_atomic(output, text)
-        else:
-            click.echo(text, nl=False)
+        emit(text, output)
         return EXIT_OK
 
     raise Failure(run_guarded(debug, body))
@@ -319,13 +313,9 @@ def ropa(path, fmt, output, debug):
 
     def body():
         from .load import load_project
-        from .report import write_atomic
         from .ropa import render
         text = render(load_project(path), fmt)
-        if output:
-            write_atomic(output, text)
-        else:
-            click.echo(text, nl=False)
+        emit(text, output)
         return EXIT_OK
 
     raise Failure(run_guarded(debug, body))
@@ -367,13 +357,9 @@ def notice_render(path, lang, fmt, output, debug):
     def body():
         from .load import load_project
         from .notice import render
-        from .report import write_atomic
         policy = load_project(path).policy
         text = render(policy, _notice_lang(policy, lang), fmt)
-        if output:
-            write_atomic(output, text)
-        else:
-            click.echo(text, nl=False)
+        emit(text, output)
         return EXIT_OK
 
     raise Failure(run_guarded(debug, body))
