@@ -421,7 +421,7 @@ TEMPLATE = """<!DOCTYPE html>
 {% elif map.omitted is defined %}
 <p>The map is left out: the inventory has {{ map.omitted }} nodes, too many to draw here. Run <code>gdpr-check graph --format dot</code> and render it with Graphviz.</p>
 {% else %}
-<p>Where personal data comes from and goes to. {% if map.failing %}<b class="bad">{{ map.failing }} flow{{ '' if map.failing == 1 else 's' }}</b> (red) {{ 'has' if map.failing == 1 else 'have' }} findings on the flow or its ends.{% else %}<span class="ok">No flow has findings.</span>{% endif %} Hover a box or arrow for details.</p>
+<p>Where personal data comes from and goes to. {% if map.failing %}<b class="bad">{{ map.failing }} flow{{ '' if map.failing == 1 else 's' }}</b> (red) {{ 'has' if map.failing == 1 else 'have' }} findings of {{ 'its' if map.failing == 1 else 'their' }} own; systems and processors with findings have a red border.{% else %}<span class="ok">No flow has findings.</span>{% endif %} Hover a box or arrow for details.</p>
 <div class="map-wrap">
 <svg class="flowmap" xmlns="http://www.w3.org/2000/svg" width="{{ map.width }}" height="{{ map.height }}" viewBox="0 0 {{ map.width }} {{ map.height }}" role="img" aria-label="Data-flow map">
 <defs>

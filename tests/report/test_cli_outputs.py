@@ -181,3 +181,20 @@ def test_annotation_paths_outside_the_workspace(tmp_path, monkeypatch):
     outside = _workspace_path("inventory/a.yaml", str(tmp_path / "other"))
     assert outside == os.path.join(str(tmp_path), "other", "inventory", "a.yaml")
     assert _workspace_path("inventory/a.yaml", None) == "inventory/a.yaml"
+
+
+def test_reports_get_ordinary_file_permissions(tmp_path):
+    """Written through a private temporary file, but readable like any file open() makes,
+    and a replaced report keeps its mode."""
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.json"
+        write_atomic(fresh, "{}\n")
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "kept.json"
+        kept.write_text("old")
+        kept.chmod(0o600)
+        write_atomic(kept, "{}\n")
+        assert kept.stat().st_mode & 0o777 == 0o600 and kept.read_text() == "{}\n"
+    finally:
+        os.umask(old)
