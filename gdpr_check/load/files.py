@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from .parser import check_size, parse_bytes
+from .parser import DEFAULT_PARSER, check_size, parse_bytes
 from .tree import LocDict, LocList
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -27,19 +27,19 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def read_tree(path: Path, root: Path):
+def read_tree(path: Path, root: Path, parser=DEFAULT_PARSER):
     shown = display_path(path, root)
     try:
         check_size(path.stat().st_size, shown)  # before reading a huge file into memory
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", shown) from None
-    return parse_bytes(data, shown), shown
+    return parse_bytes(data, shown, parser), shown
 
 
-def read_mapping_file(path: Path, root: Path, expected: str) -> LocDict:
+def read_mapping_file(path: Path, root: Path, expected: str, parser=DEFAULT_PARSER) -> LocDict:
     """A file whose top level must be a mapping (policy and inventory files)."""
-    tree, shown = read_tree(path, root)
+    tree, shown = read_tree(path, root, parser)
     if tree is None:
         raise InputError(f"empty file, expected a mapping of {expected}", shown, 1, 1)
     if not isinstance(tree, LocDict):

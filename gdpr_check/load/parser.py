@@ -300,6 +300,277 @@ def _short_tag(tag: str) -> str:
 DEFAULT_PARSER = PyYamlParser()
 
 
+class FastParser:
+    """yaml-rs (Rust) for large files, with positions found by a line scan; PyYAML otherwise.
+
+    yaml-rs builds the Python values of a 26 MB inventory in well under a second, where
+    composing nodes and building our tree from them takes seconds, but it gives no
+    positions. `_fast_tree` attaches them from a scan of the text and builds the same tree
+    the slow path would; whenever it cannot vouch for that (flow collections, anchors,
+    tags, merge keys, a number written in a form the two resolvers read differently, any
+    mismatch between the scan and the parsed structure, any yaml-rs error) the file goes
+    through `PyYamlParser`, which is also where every error message comes from. Small files
+    always take the slow path: it is fast enough there and yaml-rs need not be imported.
+    `used` tells whether any file was read by yaml-rs, so a caller can re-read the input
+    the slow way before reporting an error about it.
+    """
+
+    name = "yaml-rs"
+    min_chars = 64 * 1024
+
+    def __init__(self, slow=DEFAULT_PARSER):
+        self.slow = slow
+        self.used = False
+
+    def parse_text(self, text: str, path: str):
+        if len(text) >= self.min_chars:
+            tree = _fast_tree(text, path)
+            if tree is not None:
+                self.used = True
+                return tree
+        return self.slow.parse_text(text, path)
+
+
 def parse_bytes(data: bytes, path: str, parser=DEFAULT_PARSER):
     """Decode and parse one file's bytes into the located tree."""
     return parser.parse_text(decode(data, path), path)
+
+
+# -- the fast path --------------------------------------------------------------------------
+
+class _Unsure(Exception):
+    """The fast path cannot vouch for its result: the slow path reads the file instead."""
+
+
+_yaml_rs = None
+
+
+def _load_yaml_rs():
+    global _yaml_rs
+    if _yaml_rs is None:
+        try:
+            import yaml_rs
+            _yaml_rs = yaml_rs
+        except ImportError:  # the optional `fast` extra is not installed
+            _yaml_rs = False
+    return _yaml_rs
+
+
+# One match per line: the indentation and `- ` item markers, a key (plain, or quoted
+# without escapes) followed by `:`, and the first character of what follows (or `[]`/`{}`).
+_KEY = r"""[^\s\-?:,\[\]{}#&*!|>'"%@`<][^\n:#]*|"[^"\\\n]*"|'[^'\n]*'"""
+_ROW = re.compile(r"^( *(?:-(?: +|$))*)(?:(" + _KEY + r") *:(?: +|$))?(\[\]|\{\}|.?)", re.M)
+# Characters PyYAML's reader refuses (it reports them; the fast path leaves that to it).
+_UNPRINTABLE = re.compile("[^\x0A\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+# What a value may start with for the fast path to hand it over: flow collections, anchors,
+# aliases, tags, complex keys, directives and reserved characters go the slow way.
+_REFUSED = frozenset("[{&*!?%@`|>")  # `|`, `>`: block scalars, skipped
+_BLOCK = frozenset("|>")
+_QUOTES = frozenset("'\"")
+# First characters of plain scalars `_core_value` may read as something else than text.
+_RISKY = frozenset("~nNtTfF0123456789+-.")
+_FAST_MAX_DEPTH = 48
+
+
+def _fast_tree(text: str, path: str):
+    """The located tree of `text` from yaml-rs and a line scan, or None if unsure."""
+    yaml_rs = _load_yaml_rs()
+    if not yaml_rs or "\t" in text or "\r" in text or _UNPRINTABLE.search(text):
+        return None
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False)
+    except Exception:  # noqa: BLE001 - any complaint: the slow path words it
+        return None
+    if type(data) is not dict or not data:
+        return None
+    try:
+        return _Locator(text, path).build(data)
+    except (_Unsure, RecursionError):
+        return None
+
+
+class _Locator:
+    """Walk yaml-rs's values in document order, taking each key's and item's position from
+    the next key or `-` the line scan found; any disagreement raises `_Unsure`.
+
+    Events are `(key, loc, first, item_loc)`: the key written (None for a `-`), its
+    position, the first character after it (`[]`/`{}` for empty flow collections) and,
+    for a `-` followed by a scalar on its line, that scalar's position.
+    """
+
+    def __init__(self, text: str, path: str):
+        self.text = text
+        self.path = path
+        self._lines = None
+        self.event = _events(_ROW.findall(text), path, self).__next__
+
+    def lines(self):
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    def build(self, data):
+        try:
+            tree = self.mapping(data, 0)
+            self.event()
+        except StopIteration:
+            return tree  # every event was used, none was missing
+        raise _Unsure  # the scan found more keys or items than yaml-rs
+
+    def mapping(self, data: dict, depth: int) -> LocDict:
+        if depth > _FAST_MAX_DEPTH:
+            raise _Unsure
+        event, value_of, risky = self.event, self.value, _RISKY
+        node = LocDict(data)
+        key_locs = node.key_locs
+        for key, value in data.items():
+            ev = event()
+            if ev[0] != key and not _same_key(ev[0], key):
+                raise _Unsure
+            key_locs[key] = ev[1]
+            if type(value) is str:
+                if not value or value[0] in risky:
+                    self.check_text(value, ev)
+            else:
+                node[key] = value_of(value, ev, depth)
+        if not key_locs:
+            raise _Unsure
+        node.loc = next(iter(key_locs.values()))
+        return node
+
+    def sequence(self, data: list, depth: int) -> LocList:
+        if depth > _FAST_MAX_DEPTH:
+            raise _Unsure
+        event, value_of, risky = self.event, self.value, _RISKY
+        node = LocList(data)
+        item_locs = node.item_locs
+        for index, value in enumerate(data):
+            ev = event()
+            if ev[0] is not None:
+                raise _Unsure  # a key where the scan expected an item
+            if not index:  # a block sequence starts at its first `-`
+                node.loc = ev[1]
+            kind = type(value)
+            if kind is str:
+                if ev[3] is None:
+                    raise _Unsure
+                item_locs.append(ev[3])
+                if not value or value[0] in risky:
+                    self.check_text(value, ev)
+            elif (kind is dict or kind is list) and value:
+                child = value_of(value, ev, depth)
+                node[index] = child
+                item_locs.append(child.loc)
+            else:  # another scalar or an empty collection written after the `-`
+                if ev[3] is None:
+                    raise _Unsure
+                item_locs.append(ev[3])
+                node[index] = value_of(value, ev, depth)
+        return node
+
+    def value(self, value, ev, depth):
+        kind = type(value)
+        if kind is dict:
+            if value:
+                return self.mapping(value, depth + 1)
+            return LocDict(loc=self.empty_flow(ev, "{}"))
+        if kind is list:
+            if value:
+                return self.sequence(value, depth + 1)
+            return LocList(loc=self.empty_flow(ev, "[]"))
+        if kind is str:
+            if not value or value[0] in _RISKY:
+                self.check_text(value, ev)
+            return value
+        if value is None:
+            if ev[2] in ("", "#", "~", "n", "N") and (ev[0] is not None or ev[2]):
+                return value
+            raise _Unsure  # `- ` with nothing after it: leave the positions to PyYAML
+        if kind is bool:  # yaml-rs reads only true/True/TRUE/false/... as booleans, as we do
+            if ev[2] in ("t", "T", "f", "F"):
+                return value
+            raise _Unsure
+        if kind is int or kind is float:
+            written = self.raw(ev)
+            resolved = _core_value(written) if written else None
+            if type(resolved) is kind and repr(resolved) == repr(value):
+                return value
+        raise _Unsure  # a number written in a form read differently, a set, ...
+
+    def check_text(self, value: str, ev) -> None:
+        """A string yaml-rs read where the 1.2 core schema might read a plain scalar as a
+        number, boolean or null: only quoted and block scalars are surely strings."""
+        if type(_core_value(value)) is not str and ev[2] not in _QUOTES \
+                and ev[2] not in _BLOCK:
+            raise _Unsure
+
+    def raw(self, ev) -> str:
+        """The plain scalar written after the key or `-` of event `ev` (without comment)."""
+        _, line, column = ev[3] if ev[0] is None else ev[1]
+        text = self.lines()[line - 1]
+        start = column - 1 if ev[0] is None else text.index(":", column - 1 + len(ev[0])) + 1
+        written = text[start:].strip()
+        if written.startswith("#"):
+            return ""
+        return re.split(r"\s#", written, maxsplit=1)[0].rstrip()
+
+    def empty_flow(self, ev, brackets: str):
+        if ev[2] != brackets:
+            raise _Unsure
+        if ev[0] is None:
+            return ev[3]
+        _, line, column = ev[1]
+        return (self.path, line, self.lines()[line - 1].index(brackets, column - 1) + 1)
+
+
+def _same_key(written, key) -> bool:
+    """A key the scan found quoted (`"from":`) or followed by spaces (`a  :`)."""
+    if written is None or type(key) is not str:
+        return False
+    if written[:1] in _QUOTES:
+        return written[1:-1] == key
+    return written.rstrip(" ") == key
+
+
+def _events(rows, path, locator):
+    """The events of `_Locator` for each key and `-` of block YAML, in document order.
+
+    Block scalars' lines are skipped; anything the walk cannot verify raises `_Unsure`.
+    """
+    block = -1   # inside a block scalar: its parent's indentation
+    content = False
+    refused = _REFUSED
+    for line, (prefix, key, first) in enumerate(rows, 1):
+        if block >= 0:
+            if not key and not first and not prefix.strip():
+                continue  # an empty line inside (or after) the block scalar
+            if len(prefix) - len(prefix.lstrip(" ")) > block:
+                continue
+            block = -1
+        dash = prefix.find("-")
+        if dash >= 0:
+            if prefix.find("-", dash + 1) < 0:
+                yield (None, (path, line, dash + 1), first,
+                       None if key or not first else (path, line, len(prefix) + 1))
+            else:  # `- - x`: nested sequences on one line
+                dashes = [i for i, char in enumerate(prefix) if char == "-"]
+                for column in dashes:
+                    yield (None, (path, line, column + 1), first,
+                           (path, line, len(prefix) + 1)
+                           if column == dashes[-1] and not key and first else None)
+        elif not key:
+            if not first or first == "#":
+                continue  # blank or comment
+            if not prefix:  # column 0, neither key nor item: `---`, `...`, a bare scalar
+                if not content and locator.lines()[line - 1].rstrip() == "---":
+                    continue
+                raise _Unsure
+            continue  # a continuation line of a multi-line scalar
+        content = True
+        if key:
+            yield (key, (path, line, len(prefix) + 1), first, None)
+        if first in refused:
+            if first in _BLOCK:
+                block = len(prefix) if key else prefix.rstrip().rfind("-")
+            else:
+                raise _Unsure

@@ -1,0 +1,264 @@
+"""The fast parser (yaml-rs + a line scan for positions) gives exactly what the slow one
+(PyYAML's composer + our builder) gives: the same tree with the same positions, the same
+models, and - through the slow path it hands broken input to - the same errors.
+
+The fast path is normally used only for large files; these tests set `min_chars` to 0 so
+that every file, however small, goes through it.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from gdpr_check.errors import InputError
+from gdpr_check.load import load_project, parser
+from gdpr_check.load.parser import DEFAULT_PARSER, FastParser, _fast_tree
+from gdpr_check.load.tree import LocDict, LocList
+
+pytest.importorskip("yaml_rs")
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE = ROOT / "tests" / "fixtures" / "base"
+CLINIC = ROOT / "tests" / "fixtures" / "clinic"
+
+
+@pytest.fixture
+def always_fast(monkeypatch):
+    monkeypatch.setattr(FastParser, "min_chars", 0)
+
+
+def difference(a, b, where="(root)"):
+    """The first difference between two located trees (types, values and positions)."""
+    if type(a) is not type(b):
+        return f"{where}: {type(a).__name__} != {type(b).__name__}"
+    if isinstance(a, LocDict):
+        if a.loc != b.loc or list(a) != list(b) or a.key_locs != b.key_locs:
+            return f"{where}: {a.loc} {dict(a.key_locs)} != {b.loc} {dict(b.key_locs)}"
+        return next((d for k in a if (d := difference(a[k], b[k], f"{where}.{k}"))), None)
+    if isinstance(a, LocList):
+        if a.loc != b.loc or len(a) != len(b) or a.item_locs != b.item_locs:
+            return f"{where}: {a.loc} {a.item_locs} != {b.loc} {b.item_locs}"
+        return next((d for i, (x, y) in enumerate(zip(a, b))
+                     if (d := difference(x, y, f"{where}[{i}]"))), None)
+    return None if repr(a) == repr(b) else f"{where}: {a!r} != {b!r}"
+
+
+def both(text: str):
+    """(fast tree or None when it declined, slow tree)."""
+    return _fast_tree(text, "f.yaml"), DEFAULT_PARSER.parse_text(text, "f.yaml")
+
+
+def yaml_files():
+    found = []
+    for folder in (ROOT / "policy", ROOT / "inventory", BASE, CLINIC):
+        found += sorted(folder.rglob("*.yaml"))
+    return found
+
+
+# -- the same tree ---------------------------------------------------------------------
+
+BLOCK_STYLE = [
+    # what PyYAML's dumper writes (the benchmark's files), and hand-written variations
+    "systems:\n- id: a\n  name: A\n  purposes:\n  - x\n  - y\n  hosting:\n    provider: p\n"
+    "    countries:\n    - FI\n- id: b\n",
+    "systems:\n  - id: a\n    access:\n      grants:\n        - principal: p\n          scope: full\n",
+    "a:\n  -\n    id: x\n  - - 1\n    - 2\n  - - - deep\n",
+    "# comment\n\na: 1   # trailing\nb:    spaced\n'quoted': 1\n\"dq\": 2\nc  : 3\n",
+    "---\na: 1\n",
+    "description: |\n  Steps:\n  - one\n  - key: two\n\n  end\nnext: >-\n  folded\n   more\n"
+    "items:\n- |\n  - not an item\n- x\n",
+    "a: 'single ''quoted'''\nb: \"double \\\"q\\\" \\u00e9\"\nc: plain text: no\n"[:-10] + "\n",
+    "multi: this plain scalar\n  goes on - here\n  and here\nafter: 1\n",
+    "n: 12\nf: 1.5\ne: 1e3\nneg: -7\nnull1:\nnull2: ~\nnull3: null\nt: true\nF: FALSE\n"
+    "s1: '12'\ns2: \"true\"\ns3: ''\nno: NO\nyes: yes\nnorway: [NO]\n"[:-15] + "\n",
+    "empty_list: []\nempty_map: {}\nitems:\n- []\n- {}\n- x\n",
+    "url: http://example.com/a#b\ntime: 12:30\ndate: 2024-01-01\nneg: [-1]\n"[:-11] + "\n",
+    "unicode: päivää 日本 😀\nkey with spaces: v\n",
+    "a:\n  b:\n    c:\n      d: [1]\n"[:-5] + "\n        - 1\n",
+]
+
+
+@pytest.mark.parametrize("text", BLOCK_STYLE)
+def test_block_style_same_tree(text):
+    fast, slow = both(text)
+    assert fast is not None, "the fast path declined plain block YAML"
+    assert difference(fast, slow) is None, difference(fast, slow)
+
+
+# Lines that look like keys or items but are inside a scalar: the fast path may decline
+# (the scan sees a key yaml-rs does not), but must never place anything wrongly.
+TRICKY = [
+    "quoted: \"first line\n  second: line\"\nafter: 1\n",
+    "quoted: \"first line\n  - item\"\nafter: 1\n",
+    "single: 'a\n  b: c'\nafter: 1\n",
+    "plain: a\n  - b\nafter: 1\n",
+    "list:\n- a\n  b\n- c\n",
+    "block: |\n    indented more\n  less: but still inside? no\n",
+    "block: |2\n   three\n  two\nafter: 1\n",
+    "- a: 1\n  b: 2\n",
+    "a:\n- b: 1\n  c:\n  - d\n- e\n",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_tricky_same_tree_or_declined(text):
+    try:
+        slow = DEFAULT_PARSER.parse_text(text, "f.yaml")
+    except InputError:
+        slow = None
+    fast = _fast_tree(text, "f.yaml")
+    if fast is not None:
+        assert difference(fast, slow) is None, difference(fast, slow)
+
+
+@pytest.mark.parametrize("path", yaml_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_repository_files_same_tree(path, always_fast):
+    text = path.read_text(encoding="utf-8")
+    tree = FastParser().parse_text(text, "f.yaml")
+    assert difference(tree, DEFAULT_PARSER.parse_text(text, "f.yaml")) is None
+
+
+def generated(folder: Path, scale: float) -> Path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return generate(folder, scale)
+
+
+def test_generated_project_same_tree(tmp_path):
+    project = generated(tmp_path / "gen", 0.01)
+    for path in sorted((project / "inventory").glob("*.yaml")):
+        fast, slow = both(path.read_text(encoding="utf-8"))
+        assert fast is not None, path.name
+        assert difference(fast, slow) is None, (path.name, difference(fast, slow))
+
+
+# -- declined: the slow path reads these -------------------------------------------------
+
+DECLINED = {
+    "flow-sequence": "a: [x, y]\n",
+    "flow-mapping": "a: {b: 1}\n",
+    "anchor-alias": "a: &x 1\nb: *x\n",
+    "merge-key": "base: &b\n  x: 1\nc:\n  <<: *b\n  y: 2\n",
+    "tag": "a: !!str 12\n",
+    "custom-tag": "a: !thing x\n",
+    "complex-key": "? a\n: 1\n",
+    "tab": "a:\tb\n",
+    "crlf": "a: 1\r\nb: 2\r\n",
+    "two-documents": "a: 1\n---\nb: 2\n",
+    "document-end": "a: 1\n...\n",
+    "directive": "%YAML 1.2\n---\na: 1\n",
+    "int-key": "1: a\n",
+    "underscore-number": "a: 1_000\n",
+    "binary-number": "a: 0b101\n",
+    "upper-octal": "a: 0O17\n",
+    "signed-hex": "a: -0x1F\n",
+    "null-item": "a:\n- \n- x\n",
+    "top-level-list": "- a\n",
+    "top-level-scalar": "just text\n",
+    "empty": "",
+    "duplicate-key": "a: 1\na: 2\n",
+    "control-character": "a: \x07\n",
+    "bad-indentation": "a:\n  b: 1\n c: 2\n",
+}
+
+
+@pytest.mark.parametrize("text", DECLINED.values(), ids=DECLINED.keys())
+def test_declined_then_slow_path_decides(text, always_fast):
+    assert _fast_tree(text, "f.yaml") is None
+    try:
+        slow = DEFAULT_PARSER.parse_text(text, "f.yaml")
+    except InputError as exc:
+        with pytest.raises(InputError) as fast_error:
+            FastParser().parse_text(text, "f.yaml")
+        assert str(fast_error.value) == str(exc)
+    else:
+        fast = FastParser().parse_text(text, "f.yaml")
+        assert difference(fast, slow) is None
+
+
+def test_small_files_take_the_slow_path(monkeypatch):
+    monkeypatch.setattr(parser, "_fast_tree", lambda *a: pytest.fail("fast path used"))
+    fast = FastParser()
+    fast.parse_text("a: 1\n", "f.yaml")
+    assert not fast.used
+
+
+def test_without_yaml_rs_everything_is_slow(monkeypatch, always_fast):
+    monkeypatch.setattr(parser, "_yaml_rs", False)
+    fast = FastParser()
+    assert difference(fast.parse_text("a:\n- 1\n", "f.yaml"),
+                      DEFAULT_PARSER.parse_text("a:\n- 1\n", "f.yaml")) is None
+    assert not fast.used
+
+
+# -- the same models and the same errors ---------------------------------------------------
+
+def positions(obj, where="item"):
+    """Every model's position and key positions below `obj`, by path."""
+    from gdpr_check.model.base import Located
+    found = {}
+    if isinstance(obj, Located):
+        found[where] = (obj.location, dict(getattr(obj, "_key_locs", None) or {}))
+        for name in type(obj).model_fields:
+            found.update(positions(getattr(obj, name), f"{where}.{name}"))
+    elif isinstance(obj, (list, tuple)):
+        for index, value in enumerate(obj):
+            found.update(positions(value, f"{where}[{index}]"))
+    return found
+
+
+@pytest.mark.parametrize("root", [BASE, CLINIC, ROOT, "generated"],
+                         ids=["base", "clinic", "repository", "generated"])
+def test_same_models_and_positions(root, monkeypatch, tmp_path):
+    if root == "generated":
+        root = generated(tmp_path / "gen", 0.01)
+    monkeypatch.setattr(FastParser, "min_chars", 10**9)
+    slow = load_project(root)
+    monkeypatch.setattr(FastParser, "min_chars", 0)
+    fast = load_project(root)
+    for side in ("policy", "inventory"):
+        assert getattr(fast, side) == getattr(slow, side)
+        assert positions(getattr(fast, side)) == positions(getattr(slow, side))
+
+
+def test_bad_input_same_errors(tmp_path, monkeypatch):
+    """Every bad-input case of test_bad_input.py: the same message with the fast parser."""
+    from tests.test_bad_input import CASES, make_project
+
+    for case in CASES:
+        if case.runtime:
+            continue
+        root = make_project(tmp_path / case.name, case.files)
+        messages = []
+        for min_chars in (FastParser.min_chars, 0):
+            monkeypatch.setattr(FastParser, "min_chars", min_chars)
+            try:
+                load_project(root)
+                messages.append(None)
+            except InputError as exc:
+                messages.append(str(exc))
+        assert messages[0] == messages[1], case.name
+
+
+def test_validation_error_is_reported_by_the_slow_path(tmp_path, always_fast):
+    """A model error found on a fast-parsed tree is re-read slowly before it is reported."""
+    root = tmp_path / "p"
+    shutil.copytree(BASE, root)
+    (root / "inventory" / "extra.yaml").write_text(textwrap.dedent("""\
+        systems:
+        - id: broken
+          hosting:
+            provider: self
+            countries:
+            - XX
+        """))
+    with pytest.raises(InputError) as error:
+        load_project(root)
+    assert str(error.value).startswith("inventory/extra.yaml:6:7:")
