@@ -3,6 +3,8 @@
 """
 from __future__ import annotations
 
+import gc
+
 from ..errors import InputError
 from ..expr import Helpers, Index, scope_for
 from ..expr.sandbox import new_context, save_cache
@@ -23,8 +25,16 @@ def run_rules(project, rules, reference) -> list[Finding]:
     base = scope_for(Helpers(index, reference), project.policy, project.inventory, reference)
     root_loc = project.policy.location or project.inventory.location
     findings: list[Finding] = []
-    for rule in compiled:
-        findings.extend(run_rule(rule, base, project.policy, root_loc))
+    # Evaluation makes no reference cycles worth collecting (measured: ~3,000 objects on a
+    # 10,000-system run), while each collection would walk every model and finding.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for rule in compiled:
+            findings.extend(run_rule(rule, base, project.policy, root_loc))
+    finally:
+        if enabled:
+            gc.enable()
     return findings
 
 
