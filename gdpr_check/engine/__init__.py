@@ -7,7 +7,7 @@ import gc
 
 from ..errors import InputError
 from ..expr import Helpers, Index, scope_for
-from ..expr.sandbox import new_context, save_cache
+from ..expr.sandbox import Scope, new_context, save_cache
 from ..findings import Finding
 from .compile import CompiledRule, compile_rule
 
@@ -40,27 +40,46 @@ def run_rules(project, rules, reference) -> list[Finding]:
 
 def run_rule(compiled: CompiledRule, base: dict, policy, root_loc) -> list[Finding]:
     rule = compiled.rule
+    # One scope and one context for the whole rule: each item replaces `item` and the
+    # vars in it. `when` cannot name a var, so the previous item's vars are never read.
+    scope = Scope(base)
+    context = new_context(scope)
     items = [policy] if compiled.loop is None else \
-        _evaluate(compiled, compiled.loop, new_context(dict(base)), None)
+        _evaluate(compiled, compiled.loop, context, None)
     if items is None:
         items = []
     if not isinstance(items, (list, tuple)):
         raise _error(compiled, compiled.loop, None,
                      f"loop gave {type(items).__name__}, expected a list")
+    when, variables, that = compiled.when, compiled.vars, compiled.that
+    schema = rule.schema_ is not None
     findings = []
     for item in items:
-        scope = dict(base, item=item)
-        context = new_context(scope)  # one per item, shared by all of the rule's expressions
-        if not all(_evaluate(compiled, expr, context, item) for expr in compiled.when):
-            continue
-        for name, expr in compiled.vars:
-            scope[name] = _evaluate(compiled, expr, context, item)
-        failed = next((e for e in compiled.that if not _evaluate(compiled, e, context, item)),
-                      None)
+        scope["item"] = item
+        expr = None
+        try:
+            for expr in when:
+                if not expr.evaluate(context):
+                    break
+            else:
+                for name, expr in variables:
+                    scope[name] = expr.evaluate(context)
+                failed = None
+                for expr in that:
+                    if not expr.evaluate(context):
+                        failed = expr
+                        break
+                expr = None
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure of a rule is the rule's error
+            raise _error(compiled, expr, item, _reason(exc)) from None
+        if expr is not None:
+            continue  # `when` is false for this item
         if failed is not None:
-            findings.append(_finding(compiled, scope, item, failed, root_loc))
-        if rule.schema_ is not None:
-            findings.extend(_schema_findings(compiled, scope, item, root_loc))
+            findings.append(_finding(compiled, context, item, failed, root_loc))
+        if schema:
+            findings.extend(_schema_findings(compiled, context, item, root_loc))
     return findings
 
 
@@ -93,41 +112,41 @@ def _describe(item) -> str:
     return f"{text} ({where[0]}:{where[1]})" if where else text
 
 
-def _subject(compiled, scope, item) -> tuple[str, str]:
+def _subject(compiled, context, item) -> tuple[str, str]:
     kind = getattr(item, "KIND", None) or compiled.rule.kind_of_subject
     if compiled.subject is not None:
-        return kind, str(_evaluate(compiled, compiled.subject, new_context(scope), item))
+        return kind, str(_evaluate(compiled, compiled.subject, context, item))
     ident = getattr(item, "id", None)
     if ident is None and isinstance(item, dict):
         ident = item.get("id")
     return kind, str(ident if ident is not None else kind)
 
 
-def _location(compiled, scope, item, root_loc):
+def _location(compiled, context, item, root_loc):
     rule = compiled.rule
     loc = None
     if compiled.at is not None:
-        target = _evaluate(compiled, compiled.at, new_context(scope), item)
+        target = _evaluate(compiled, compiled.at, context, item)
         loc = getattr(target, "location", None)
     elif rule.at and hasattr(item, "field_location"):
         loc = item.field_location(rule.at)
     return loc or getattr(item, "location", None) or root_loc
 
 
-def _finding(compiled, scope, item, failed, root_loc, message=None, key="", loc=None):
+def _finding(compiled, context, item, failed, root_loc, message=None, key="", loc=None):
     rule = compiled.rule
-    kind, ident = _subject(compiled, scope, item)
+    kind, ident = _subject(compiled, context, item)
     if message is None:
         if compiled.message is not None:
             try:
-                message = compiled.message(scope).strip()
+                message = compiled.message.in_context(context).strip()
             except Exception as exc:  # noqa: BLE001
                 raise RuleError.at(rule.expr_loc("fail_msg"),
                                    f"rule {rule.id}: cannot render fail_msg for "
                                    f"{_describe(item)}: {_reason(exc)}") from None
         else:
             message = f"{rule.name} ({kind} '{ident}': `{failed.source}` is false)"
-    loc = loc or _location(compiled, scope, item, root_loc)
+    loc = loc or _location(compiled, context, item, root_loc)
     path, line, column = loc if loc else (None, None, None)
     return Finding(rule=rule.id, name=rule.name, area=rule.area, severity=rule.severity,
                    articles=list(rule.articles), subject_kind=kind, subject_id=ident,
@@ -135,7 +154,7 @@ def _finding(compiled, scope, item, failed, root_loc, message=None, key="", loc=
                    column=column, key=key, tags=list(rule.tags))
 
 
-def _schema_findings(compiled, scope, item, root_loc) -> list[Finding]:
+def _schema_findings(compiled, context, item, root_loc) -> list[Finding]:
     """One finding per JSON Schema error, located at the offending field when known."""
     if compiled.schema_check is None:
         import jsonschema  # costly to import; only rules with `schema:` pay for it
@@ -149,7 +168,7 @@ def _schema_findings(compiled, scope, item, root_loc) -> list[Finding]:
         field_path = [str(p) for p in error.absolute_path]
         where = ".".join(field_path) or "(item)"
         loc = _field_loc(item, list(error.absolute_path))
-        findings.append(_finding(compiled, scope, item, None, root_loc,
+        findings.append(_finding(compiled, context, item, None, root_loc,
                                  message=f"{compiled.rule.name}: {where}: {error.message}",
                                  key="/".join(field_path) + "#" + error.validator,
                                  loc=loc))

@@ -14,16 +14,17 @@
 """
 from __future__ import annotations
 
-import jinja2
 import hashlib
 import re
+
+import jinja2
 from pathlib import Path
 
 from jinja2 import StrictUndefined, Undefined, nodes, pass_context
-from jinja2.environment import TemplateExpression
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from jinja2.parser import Parser
 from jinja2.meta import find_undeclared_variables
+from jinja2.runtime import missing
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .. import __version__
@@ -39,7 +40,7 @@ _JINJA_GLOBALS = frozenset({"range", "dict"})
 def _filter(name):
     @pass_context
     def call(context, value, *args):
-        return getattr(context["_helpers"], name)(value, *args)
+        return getattr(context.parent["_helpers"], name)(value, *args)
     call.__name__ = name
     return call
 
@@ -57,9 +58,21 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         """Fast path for the fields of our own models: plain data, known safe, and read
         millions of times on a large inventory (the generic checks cost ~2 us each)."""
         fields = _model_fields(type(obj))
-        if fields is not None and attribute in fields:
-            return obj.__dict__[attribute]
+        if fields is not None:
+            field = fields.get(attribute)
+            if field is not None:
+                return obj.__dict__[field]
         return super().getattr(obj, attribute)
+
+    def getitem(self, obj, argument):
+        """`item['from']`, and `selectattr('x')`/`map(attribute='x')` on models (Jinja's
+        attribute getters go through getitem first): the same fast path."""
+        fields = _model_fields(type(obj))
+        if fields is not None and type(argument) is str:
+            field = fields.get(argument)
+            if field is not None:
+                return obj.__dict__[field]
+        return super().getitem(obj, argument)
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
         """Fast path for the engine's own helpers (bound methods of `Helpers`): trusted,
@@ -109,13 +122,17 @@ _TRUSTED_HELPERS = frozenset(getattr(Helpers, name) for name in FUNCTIONS)
 
 
 def _model_fields(cls):
-    """The field names of a model class (None for anything else), computed once per class."""
+    """{field name or YAML alias: field name} of a model class (None for anything else),
+    computed once per class. Fields never start with `_`, so nothing private is reached."""
     try:
         return _FIELDS[cls]
     except KeyError:
         from ..model.base import Located
-        fields = frozenset(cls.model_fields) if isinstance(cls, type) and \
-            issubclass(cls, Located) else None
+        fields = None
+        if isinstance(cls, type) and issubclass(cls, Located):
+            fields = {name: name for name in cls.model_fields}
+            fields.update({info.alias: name for name, info in cls.model_fields.items()
+                           if info.alias})
         _FIELDS[cls] = fields
         return fields
 
@@ -196,28 +213,44 @@ CACHE = open_cache(__version__, jinja2.__version__,
                    (*FUNCTIONS, *FILTERS, *CONSTANTS, "checks=" + _checks_version()))
 
 
+class Scope(dict):
+    """The names expressions see. Contexts made on a `Scope` resolve names with its own
+    `__getitem__` (Jinja's `resolve_or_missing` is a Python method called for every name
+    of every evaluation); a name it lacks is Jinja's `missing`, hence undefined."""
+
+    __slots__ = ()
+
+    def __missing__(self, key):
+        return missing
+
+
 class Expression:
     """One compiled expression with where it was written (for error messages)."""
 
-    __slots__ = ("source", "loc", "_call", "_root")
+    __slots__ = ("source", "loc", "_fn", "_generator")
 
     def __init__(self, source: str, loc, extra_names=()):
         self.source = source
         self.loc = loc
-        self._call = compile_checked(source, loc, extra_names)
-        self._root = self._call._template.root_render_func
+        self._fn, self._generator = compile_checked(source, loc, extra_names)
 
     def __call__(self, scope: dict):
         """Evaluate with the names of `scope` (a fresh context each time)."""
         return self.evaluate(new_context(scope))
 
     def evaluate(self, context):
-        """Evaluate in `context` (see `new_context`): the engine makes one per item and
-        evaluates all of a rule's expressions in it, instead of one context per expression."""
+        """Evaluate in `context` (see `new_context`): the engine makes one per rule and
+        evaluates all of its expressions for every item in it."""
         try:
-            for _ in self._root(context):
-                pass
-            value = context.vars.pop("result")
+            if self._generator:
+                for _ in self._fn(context):
+                    pass
+                value = context.vars.pop("result")
+            else:
+                value = self._fn(context)
+            kind = type(value)
+            if kind is bool or kind is str or value is None or kind is int:
+                return value
             if isinstance(value, Undefined):
                 value._fail_with_undefined_error()  # raises: a field that does not exist
             if isinstance(value, (list, tuple)) and any(
@@ -233,8 +266,11 @@ class Expression:
 
 def new_context(scope: dict):
     """A context whose names are `scope`, shared (not copied): names added to `scope` later,
-    such as a rule's vars, are seen by the expressions evaluated in it."""
-    return ENV.context_class(ENV, scope, None, {}, ENV.globals)
+    such as a rule's vars or the next item, are seen by the expressions evaluated in it."""
+    context = ENV.context_class(ENV, scope, None, {}, ENV.globals)
+    if type(scope) is Scope:
+        context.resolve_or_missing = scope.__getitem__
+    return context
 
 
 def compile_checked(source: str, loc, extra_names=()):
@@ -251,8 +287,10 @@ def compile_checked(source: str, loc, extra_names=()):
     if code is None:
         code = _compile_expression(source, loc, extra_names)
         CACHE.put(key, code)
-    template = ENV.template_class.from_code(ENV, code, ENV.make_globals(None))
-    return TemplateExpression(template, undefined_to_none=False)
+    namespace = {"environment": ENV, "__file__": code.co_filename}
+    exec(code, namespace)  # noqa: S102 - code Jinja generated from a checked expression
+    function = namespace["root"]
+    return function, bool(function.__code__.co_flags & _CO_GENERATOR)
 
 
 def _compile_expression(source: str, loc, extra_names):
@@ -278,11 +316,26 @@ def _compile_expression(source: str, loc, extra_names):
     expr.set_environment(ENV)
     body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
     try:
-        return ENV.compile(nodes.Template(body, lineno=1))
+        return compile(_as_function(ENV.compile(nodes.Template(body, lineno=1), raw=True)),
+                       "<template>", "exec")
     except TemplateSyntaxError as exc:
         raise InputError.at(loc, f"expression `{source}`: {exc.message}") from None
     except Exception as exc:  # e.g. an unknown filter or test
         raise InputError.at(loc, f"expression `{source}`: {exc}") from None
+
+
+# Jinja compiles `result = <expression>` into a generator that stores the value in the
+# context; the same code as a function returning it saves a generator, a store and a pop on
+# every evaluation. If a Jinja version writes it differently, the generator is kept.
+_GENERATOR_MARK = "    if 0: yield None\n"
+_CO_GENERATOR = 0x20  # inspect.CO_GENERATOR
+_STORE = "    context.vars['result'] = l_0_result\n    context.exported_vars.add('result')\n"
+
+
+def _as_function(source: str) -> str:
+    if source.count(_GENERATOR_MARK) != 1 or source.count(_STORE) != 1:
+        return source
+    return source.replace(_GENERATOR_MARK, "").replace(_STORE, "    return l_0_result\n")
 
 
 def compile_template(source: str, loc, extra_names=()):
@@ -306,13 +359,35 @@ def compile_template(source: str, loc, extra_names=()):
             raise InputError.at(loc, f"template: {exc}") from None
         CACHE.put(key, code)
     template = ENV.template_class.from_code(ENV, code, ENV.make_globals(None))
+    return Message(template)
 
-    def render(scope: dict) -> str:
+
+class Message:
+    """A compiled `fail_msg`: `message(scope)` renders it in a fresh context, as
+    `Template.render` does; `message.in_context(context)` in the engine's shared one."""
+
+    __slots__ = ("template", "_root", "_shares")
+
+    def __init__(self, template):
+        self.template = template
+        self._root = template.root_render_func
+        # `{% set %}` at the top of a template stores into the context: such a template
+        # gets a context of its own, so nothing it sets is seen by the next item.
+        self._shares = "exported_vars" not in self._root.__code__.co_names
+
+    def __call__(self, scope: dict) -> str:
         try:
-            return template.render(scope)
+            return self.template.render(scope)
         except UndefinedError as exc:
             raise UndefinedError(_explain_undefined(str(exc))) from None
-    return render
+
+    def in_context(self, context) -> str:
+        if not self._shares:
+            return self(context.parent)
+        try:
+            return ENV.concat(self._root(context))
+        except UndefinedError as exc:
+            raise UndefinedError(_explain_undefined(str(exc))) from None
 
 
 _NO_ATTRIBUTE = re.compile(r"^'(?:[\w.]+\.)?(\w+) object' has no attribute '([^']*)'$")
@@ -398,9 +473,9 @@ def _refuse_private(tree, source, loc):
                                  "starting with '_' are not allowed in the sandbox")
 
 
-def scope_for(helpers, policy, inventory, reference) -> dict:
+def scope_for(helpers, policy, inventory, reference) -> Scope:
     """The names every expression sees (plus `item` and the rule's vars)."""
-    scope = dict(ENV.globals)
+    scope = Scope(ENV.globals)
     scope.update({"policy": policy, "inventory": inventory, "ref": reference,
                   "_helpers": helpers})
     scope.update(helpers.functions())

@@ -30,7 +30,7 @@ class Located(BaseModel):
     def __getitem__(self, name: str):
         """Let expressions read fields by their YAML name too (`item['from']`, `item.from`)."""
         field = _ALIASES.get((type(self), name), name)
-        if field in type(self).model_fields:
+        if field in _fields(type(self)):
             return getattr(self, field)
         raise KeyError(name)
 
@@ -40,7 +40,7 @@ class Located(BaseModel):
 
     def field_location(self, name: str) -> tuple | None:
         """Where field `name` is written, or the object's own position if not written."""
-        info = type(self).model_fields.get(name)
+        info = _fields(type(self)).get(name)
         key = info.alias if info is not None and info.alias else name
         key_locs = getattr(self, "_key_locs", None)
         if key_locs and key in key_locs:
@@ -49,6 +49,17 @@ class Located(BaseModel):
 
 
 _ALIASES: dict = {}
+_FIELDS: dict = {}
+
+
+def _fields(cls) -> dict:
+    """`cls.model_fields`, looked up once per class (pydantic's class property that gives
+    it costs a microsecond a call, and findings ask for it tens of thousands of times)."""
+    try:
+        return _FIELDS[cls]
+    except KeyError:
+        _FIELDS[cls] = fields = cls.model_fields
+        return fields
 
 
 def register_aliases(*models: type[Located]) -> None:
