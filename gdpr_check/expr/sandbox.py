@@ -84,6 +84,15 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             return __obj(*args, **kwargs)
         return super().call(__context, __obj, *args, **kwargs)
 
+    def call_test(self, name, value, args=None, kwargs=None, context=None, eval_ctx=None):
+        """`select('in', ...)`, `reject('none')`: call a plain test (one that takes no
+        context) directly, instead of through Jinja's generic dispatch for every element."""
+        if type(name) is str:
+            test = self.tests.get(name)
+            if test is not None and getattr(test, "jinja_pass_arg", None) is None:
+                return test(value, *(args or ()), **(kwargs or {}))
+        return super().call_test(name, value, args, kwargs, context, eval_ctx)
+
     def call_binop(self, context, op, left, right):
         if op == "**" and _is_int(left) and _is_int(right) and right > 0 and abs(left) > 1 \
                 and abs(left).bit_length() * right > MAX_POWER_BITS:
@@ -193,6 +202,15 @@ def _make_environment() -> ImmutableSandboxedEnvironment:
     env = _Sandbox(undefined=StrictUndefined, autoescape=False)
     for name in ("lipsum", "cycler", "joiner", "namespace"):
         env.globals.pop(name, None)
+    for name, function in list(env.filters.items()):
+        # Jinja's list, map, select, join, ... choose their sync or async variant on every
+        # call; this environment is never async, so they are the sync function itself.
+        # (Set before any expression is compiled: the code passes what the filter asks.)
+        sync = getattr(function, "__wrapped__", None)
+        if sync is not None and getattr(function, "__code__", None) is not None \
+                and function.__code__.co_name == "wrapper" \
+                and function.__module__ == "jinja2.filters" and sync.__name__.startswith("sync_"):
+            env.filters[name] = sync
     for name in ("format", "center", "indent"):
         env.filters[name] = _bounded(name, env.filters[name])
     for name in FILTERS:
@@ -366,14 +384,11 @@ class Message:
     """A compiled `fail_msg`: `message(scope)` renders it in a fresh context, as
     `Template.render` does; `message.in_context(context)` in the engine's shared one."""
 
-    __slots__ = ("template", "_root", "_shares")
+    __slots__ = ("template", "_root")
 
     def __init__(self, template):
         self.template = template
         self._root = template.root_render_func
-        # `{% set %}` at the top of a template stores into the context: such a template
-        # gets a context of its own, so nothing it sets is seen by the next item.
-        self._shares = "exported_vars" not in self._root.__code__.co_names
 
     def __call__(self, scope: dict) -> str:
         try:
@@ -382,12 +397,16 @@ class Message:
             raise UndefinedError(_explain_undefined(str(exc))) from None
 
     def in_context(self, context) -> str:
-        if not self._shares:
-            return self(context.parent)
         try:
             return ENV.concat(self._root(context))
         except UndefinedError as exc:
             raise UndefinedError(_explain_undefined(str(exc))) from None
+        finally:
+            # A top-level `{% set x %}` also stores x in the context (the template itself
+            # reads its own local copy): drop it, so that the context stays the rule's.
+            if context.vars:
+                context.vars.clear()
+                context.exported_vars.clear()
 
 
 _NO_ATTRIBUTE = re.compile(r"^'(?:[\w.]+\.)?(\w+) object' has no attribute '([^']*)'$")

@@ -1,0 +1,74 @@
+"""The engine evaluates all of a rule's expressions, for every item, in one shared context
+(SPEC §11 speed); nothing one item leaves behind may change what the next one sees."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from gdpr_check import check
+from gdpr_check.expr.sandbox import ENV, Expression, Scope, new_context
+
+from .rules.harness import write_project
+
+TWO_SYSTEMS = {"inventory": {"systems": [
+    {"id": "crm", "name": "CRM"}, {"id": "newsletter_list", "name": "List"}]}}
+
+
+def pack(folder: Path, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pack.yaml").write_text(text)
+    return folder
+
+
+def test_a_set_in_fail_msg_does_not_reach_the_next_item(tmp_path):
+    # `label` is a var and is also set by the message: each item must see its own var.
+    rule = """\
+- id: XC001
+  name: Every system is called X (a test rule)
+  area: records
+  severity: low
+  articles: ["Art. 30"]
+  loop: inventory.systems
+  when: item.id in ['crm', 'newsletter_list']
+  vars:
+    label: item.id ~ '!'
+  that: ["label == 'X!'"]
+  fail_msg: "{% set label = 'from the message' %}{% set other = 1 %}{{ label }} / {{ item.id }}"
+"""
+    project = write_project(tmp_path / "p", TWO_SYSTEMS)
+    report = check(project, rules=[pack(tmp_path / "pack", rule)], select=["XC001"])
+    assert sorted((f.subject_id, f.message) for f in report.findings) == [
+        ("crm", "from the message / crm"),
+        ("newsletter_list", "from the message / newsletter_list")]
+
+
+def test_vars_of_an_earlier_item_are_replaced(tmp_path):
+    rule = """\
+- id: XC002
+  name: Names are known (a test rule)
+  area: records
+  severity: low
+  articles: ["Art. 30"]
+  loop: inventory.systems
+  vars:
+    name: item.name
+  that: ["name != 'CRM'"]
+  fail_msg: "{{ name }}"
+"""
+    project = write_project(tmp_path / "p", TWO_SYSTEMS)
+    report = check(project, rules=[pack(tmp_path / "pack", rule)], select=["XC002"])
+    assert [(f.subject_id, f.message) for f in report.findings] == [("crm", "CRM")]
+
+
+def test_scope_context_resolves_like_jinja():
+    scope = Scope(ENV.globals, item={"a": 1}, xs=[1, None, 2])
+    context = new_context(scope)
+    assert Expression("item.a + 1", ("t", 1, 1)).evaluate(context) == 2
+    scope["item"] = {"a": 5}  # the next item, in the same context
+    assert Expression("item.a + 1", ("t", 1, 1)).evaluate(context) == 6
+    # tests called directly by select/reject give what Jinja's dispatch gives
+    assert Expression("xs | reject('none') | list", ("t", 1, 1), ["xs"]).evaluate(
+        context) == [1, 2]
+    assert Expression("xs | select('in', [2]) | list", ("t", 1, 1), ["xs"]).evaluate(
+        context) == [2]
+    assert Expression("[1, 2] | select('divisibleby', 2) | list",
+                      ("t", 1, 1)).evaluate(context) == [2]
