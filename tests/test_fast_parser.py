@@ -79,6 +79,16 @@ BLOCK_STYLE = [
     "url: http://example.com/a#b\ntime: 12:30\ndate: 2024-01-01\nneg: [-1]\n"[:-11] + "\n",
     "unicode: päivää 日本 😀\nkey with spaces: v\n",
     "a:\n  b:\n    c:\n      d: [1]\n"[:-5] + "\n        - 1\n",
+    # flow collections, as hand-written inventories use them
+    "a: [x, y]\nb: {c: 1, d: [e, f]}\n",
+    "items:\n- [a, b]\n- {k: v}\n- - [c]\n",
+    "purposes: [orders, debt_collection,\n           customer_service]  # trailing\nnext: 1\n",
+    "m: {a: [1, 2.5, true, null, ~], b: {c: d},\n    e: []}\nafter: x\n",
+    "q: ['1', \"true\", 'it''s', \"\", '']\nr: [http://x.org/a#b, a:b, 'x: y']\n",
+    "e: [ ]\nf: { }\ng: [a, b, ]\nh: [\n  a,  # comment\n  b\n]\n",
+    "'[]#{ a:': []\n'k: [x]': {}\n\"[y]\": [z]\n",  # brackets inside quoted keys
+    "s:\n- id: crm\n  access: {authentication: [password, mfa]}\n  hosting: {provider: p,"
+    " countries: [DE]}\n",
 ]
 
 
@@ -101,6 +111,14 @@ TRICKY = [
     "block: |2\n   three\n  two\nafter: 1\n",
     "- a: 1\n  b: 2\n",
     "a:\n- b: 1\n  c:\n  - d\n- e\n",
+    # a flow collection on the line after its key
+    "a:\n  [x, y]\n",
+    "a:\n  {b: 1}\nc: 2\n",
+    "list:\n- a:\n    [x]\n- b\n",
+    "list:\n- a:\n    [x]\n- b: |\n    - c\n",
+    # keys and items out of their column
+    "a:\n  b: 1\n   c: 2\n",
+    "a:\n  - x\n   - y\n",
 ]
 
 
@@ -142,8 +160,12 @@ def test_generated_project_same_tree(tmp_path):
 # -- declined: the slow path reads these -------------------------------------------------
 
 DECLINED = {
-    "flow-sequence": "a: [x, y]\n",
-    "flow-mapping": "a: {b: 1}\n",
+    "flow-escapes": "a: [\"x\\ty\"]\n",
+    "flow-pair-in-sequence": "a: [b: 1]\n",
+    "flow-null-entries": "a: {b, c: 1}\n",
+    "flow-multi-line-scalar": "a: [one\n  two]\n",
+    "flow-anchor": "a: [&x 1, *x]\n",
+    "flow-trailing-text": "a: [x] y\n",
     "anchor-alias": "a: &x 1\nb: *x\n",
     "merge-key": "base: &b\n  x: 1\nc:\n  <<: *b\n  y: 2\n",
     "tag": "a: !!str 12\n",
@@ -262,3 +284,65 @@ def test_validation_error_is_reported_by_the_slow_path(tmp_path, always_fast):
     with pytest.raises(InputError) as error:
         load_project(root)
     assert str(error.value).startswith("inventory/extra.yaml:6:7:")
+
+
+# -- random documents: the fast path declines or agrees -------------------------------------
+
+_ATOMS = ["a", "b c", "k:v", "a #b", "it's", "1", "01", "1.5", "1e3", "true", "no", "NO",
+          "null", "~", "", "x-y", "é", "2024-01-01", "multi\nline", "http://x.y/z#w", "a  b",
+          "- d", "[x]", "{y}", "a, b", "0x1F", "1_000", ".inf", "'q'", '"dq"', "tab\there"]
+
+
+def _random_node(rng, depth):
+    choice = rng.random()
+    if depth > 3 or choice < 0.4:
+        return rng.choice([rng.choice(_ATOMS), rng.randint(-5, 99), rng.random(),
+                           rng.choice([True, False, None])])
+    if choice < 0.7:
+        return {rng.choice(["id", "name", "x y", "k", "a-b", "from", "1", "true", "[k]"]) + str(i):
+                _random_node(rng, depth + 1) for i in range(rng.randint(0, 4))}
+    return [_random_node(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+
+
+def _mutate(rng, text):
+    lines = text.split("\n")
+    for _ in range(rng.randint(1, 3)):
+        i = rng.randrange(len(lines))
+        edit = rng.randrange(6)
+        if edit == 0:
+            lines[i] = " " + lines[i]
+        elif edit == 1:
+            lines[i] = lines[i][1:]
+        elif edit == 2:
+            lines.insert(i, "  # c: - d")
+        elif edit == 3:
+            lines[i] += " # t"
+        elif edit == 4 and lines[i]:
+            at = rng.randrange(len(lines[i]))
+            lines[i] = lines[i][:at] + rng.choice(":-[]{},'\" #") + lines[i][at:]
+        else:
+            lines.insert(i, lines[i])
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_documents(seed):
+    import random
+
+    import yaml
+    rng = random.Random(seed)
+    accepted = 0
+    for _ in range(250):
+        doc = {f"top{i}": _random_node(rng, 0) for i in range(rng.randint(1, 4))}
+        text = yaml.safe_dump(doc, default_flow_style=rng.choice([None, False, True]),
+                              width=rng.choice([20, 40, 80, 1000]), indent=rng.choice([2, 4]),
+                              allow_unicode=True, sort_keys=False)
+        if rng.random() < 0.5:
+            text = _mutate(rng, text)
+        fast = _fast_tree(text, "f.yaml")
+        if fast is None:
+            continue
+        accepted += 1
+        slow = DEFAULT_PARSER.parse_text(text, "f.yaml")  # must not fail where fast did not
+        assert difference(fast, slow) is None, (difference(fast, slow), text)
+    assert accepted > 30

@@ -364,7 +364,8 @@ _ROW = re.compile(r"^( *(?:-(?: +|$))*)(?:(" + _KEY + r") *:(?: +|$))?(\[\]|\{\}
 _UNPRINTABLE = re.compile("[^\x0A\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 # What a value may start with for the fast path to hand it over: flow collections, anchors,
 # aliases, tags, complex keys, directives and reserved characters go the slow way.
-_REFUSED = frozenset("[{&*!?%@`|>")  # `|`, `>`: block scalars, skipped
+_REFUSED = frozenset("[{&*!?%@`|>")  # `|`, `>`: block scalars, skipped; `[`, `{`: flows
+_FLOW = frozenset("[{")
 _BLOCK = frozenset("|>")
 _QUOTES = frozenset("'\"")
 # First characters of plain scalars `_core_value` may read as something else than text.
@@ -385,7 +386,7 @@ def _fast_tree(text: str, path: str):
         return None
     try:
         return _Locator(text, path).build(data)
-    except (_Unsure, RecursionError):
+    except Exception:  # noqa: BLE001 - _Unsure, or anything unforeseen: the slow path reads it
         return None
 
 
@@ -402,6 +403,7 @@ class _Locator:
         self.text = text
         self.path = path
         self._lines = None
+        self.flow_end = 0  # the last line of the latest flow collection read (1-based)
         self.event = _events(_ROW.findall(text), path, self).__next__
 
     def lines(self):
@@ -411,23 +413,33 @@ class _Locator:
 
     def build(self, data):
         try:
-            tree = self.mapping(data, 0)
+            tree = self.mapping(data, 0, 0)
+        except StopIteration:
+            raise _Unsure from None  # the scan found fewer keys or items than yaml-rs
+        try:
             self.event()
         except StopIteration:
             return tree  # every event was used, none was missing
         raise _Unsure  # the scan found more keys or items than yaml-rs
 
-    def mapping(self, data: dict, depth: int) -> LocDict:
+    def mapping(self, data: dict, depth: int, above: int) -> LocDict:
+        """A block mapping: its keys in one column, right of `above` (its parent's)."""
         if depth > _FAST_MAX_DEPTH:
             raise _Unsure
         event, value_of, risky = self.event, self.value, _RISKY
         node = LocDict(data)
         key_locs = node.key_locs
+        column = 0
         for key, value in data.items():
             ev = event()
             if ev[0] != key and not _same_key(ev[0], key):
                 raise _Unsure
-            key_locs[key] = ev[1]
+            loc = ev[1]
+            if loc[2] != column:
+                if column or loc[2] <= above:
+                    raise _Unsure  # not where a key of this mapping can be
+                column = loc[2]
+            key_locs[key] = loc
             if type(value) is str:
                 if not value or value[0] in risky:
                     self.check_text(value, ev)
@@ -438,18 +450,24 @@ class _Locator:
         node.loc = next(iter(key_locs.values()))
         return node
 
-    def sequence(self, data: list, depth: int) -> LocList:
+    def sequence(self, data: list, depth: int, above: int, indentless: bool) -> LocList:
+        """A block sequence: its `-` in one column, right of `above` (or in it, for a
+        mapping's value: `key:` then `- x` below it)."""
         if depth > _FAST_MAX_DEPTH:
             raise _Unsure
         event, value_of, risky = self.event, self.value, _RISKY
         node = LocList(data)
         item_locs = node.item_locs
+        column = 0
         for index, value in enumerate(data):
             ev = event()
             if ev[0] is not None:
                 raise _Unsure  # a key where the scan expected an item
-            if not index:  # a block sequence starts at its first `-`
-                node.loc = ev[1]
+            if ev[1][2] != column:
+                if column or ev[1][2] < above or ev[1][2] == above and not indentless:
+                    raise _Unsure  # not where an item of this sequence can be
+                column = ev[1][2]
+                node.loc = ev[1]  # a block sequence starts at its first `-`
             kind = type(value)
             if kind is str:
                 if ev[3] is None:
@@ -457,6 +475,10 @@ class _Locator:
                 item_locs.append(ev[3])
                 if not value or value[0] in risky:
                     self.check_text(value, ev)
+            elif ev[3] is not None and ev[2] in _FLOW:  # `- [a, b]`, `- {a: 1}`
+                child = self.flow(value, ev, depth)
+                node[index] = child
+                item_locs.append(child.loc)
             elif (kind is dict or kind is list) and value:
                 child = value_of(value, ev, depth)
                 node[index] = child
@@ -470,13 +492,15 @@ class _Locator:
 
     def value(self, value, ev, depth):
         kind = type(value)
+        if ev[2] in _FLOW and ev[0] is not None:  # `key: [a, b]`, `key: {a: 1}`
+            return self.flow(value, ev, depth)
         if kind is dict:
             if value:
-                return self.mapping(value, depth + 1)
+                return self.mapping(value, depth + 1, ev[1][2])
             return LocDict(loc=self.empty_flow(ev, "{}"))
         if kind is list:
             if value:
-                return self.sequence(value, depth + 1)
+                return self.sequence(value, depth + 1, ev[1][2], ev[0] is not None)
             return LocList(loc=self.empty_flow(ev, "[]"))
         if kind is str:
             if not value or value[0] in _RISKY:
@@ -520,7 +544,135 @@ class _Locator:
         if ev[0] is None:
             return ev[3]
         _, line, column = ev[1]
-        return (self.path, line, self.lines()[line - 1].index(brackets, column - 1) + 1)
+        text = self.lines()[line - 1]
+        after_key = text.index(":", column - 1 + len(ev[0]))
+        return (self.path, line, text.index(brackets, after_key) + 1)
+
+
+    def flow(self, value, ev, depth):
+        """A flow collection written after a key or `-`: its positions from `_Flow`, which
+        compares every scalar it reads with yaml-rs's value."""
+        if ev[0] is None:
+            _, line, column = ev[3]
+        else:
+            _, line, column = ev[1]
+            column = self.lines()[line - 1].index(ev[2], column - 1 + len(ev[0])) + 1
+        reader = _Flow(self.lines(), self.path, line - 1, column - 1)
+        node = reader.node(value, depth)
+        rest = reader.lines[reader.line][reader.column:].strip()
+        if rest and not rest.startswith("#"):
+            raise _Unsure  # something follows the collection on its last line
+        self.flow_end = reader.line + 1  # the generator skips the lines up to here
+        return node
+
+
+class _Flow:
+    """Positions inside a flow collection (`[a, b]`, `{k: v}`, possibly over several
+    lines): the start of each item and key, as PyYAML marks them. Every scalar's text is
+    checked against the value yaml-rs read; any surprise raises `_Unsure`."""
+
+    # where a plain scalar ends in flow context: an indicator, `: `, ` #`
+    _PLAIN_END = re.compile(r"[,\[\]{}]|:(?=[\s,\[\]{}]|$)|\s#")
+    _DOUBLE = re.compile(r'"([^"\\]*)"')
+    _SINGLE = re.compile(r"'((?:[^']|'')*)'")
+
+    def __init__(self, lines, path, line, column):
+        self.lines, self.path, self.line, self.column = lines, path, line, column
+
+    def char(self) -> str:
+        return self.lines[self.line][self.column:self.column + 1]
+
+    def skip(self) -> None:
+        """Past spaces, line ends and comments (the cursor stays on the last line if the
+        text ends; `column` is then 0 when nothing but space and comment was left)."""
+        while True:
+            text = self.lines[self.line]
+            while self.column < len(text) and text[self.column] == " ":
+                self.column += 1
+            if self.column < len(text) and not (
+                    text[self.column] == "#" and (self.column == 0 or text[self.column - 1] == " ")):
+                return
+            if self.line + 1 >= len(self.lines):
+                self.column = 0
+                return
+            self.line += 1
+            self.column = 0
+
+    def expect(self, char: str) -> None:
+        self.skip()
+        if self.char() != char:
+            raise _Unsure
+        self.column += 1
+
+    def node(self, value, depth):
+        if depth > _FAST_MAX_DEPTH:
+            raise _Unsure
+        self.skip()
+        loc = (self.path, self.line + 1, self.column + 1)
+        if type(value) is list:
+            self.expect("[")
+            node = LocList(value, loc=loc)
+            for index, item in enumerate(value):
+                if index:
+                    self.expect(",")
+                self.skip()
+                node.item_locs.append((self.path, self.line + 1, self.column + 1))
+                node[index] = self.item(item, depth)
+            self.close("]")
+            return node
+        if type(value) is dict:
+            self.expect("{")
+            node = LocDict(value, loc=loc)
+            for index, (key, item) in enumerate(value.items()):
+                if index:
+                    self.expect(",")
+                self.skip()
+                node.key_locs[key] = (self.path, self.line + 1, self.column + 1)
+                if type(key) is not str or self.scalar(key) is not key:
+                    raise _Unsure
+                self.expect(":")
+                node[key] = self.item(item, depth)
+            self.close("}")
+            return node
+        raise _Unsure
+
+    def close(self, bracket: str) -> None:
+        self.skip()
+        if self.char() == ",":  # a trailing comma
+            self.column += 1
+        self.expect(bracket)
+
+    def item(self, value, depth):
+        kind = type(value)
+        if kind is list or kind is dict:
+            return self.node(value, depth + 1)
+        self.skip()
+        return self.scalar(value)
+
+    def scalar(self, value):
+        """Read the scalar at the cursor; it must be what yaml-rs read (`value`)."""
+        text = self.lines[self.line]
+        first = text[self.column:self.column + 1]
+        if first == '"' or first == "'":
+            match = (self._DOUBLE if first == '"' else self._SINGLE).match(text, self.column)
+            if match is None or type(value) is not str \
+                    or match.group(1).replace("''", "'" if first == "'" else "''") != value:
+                raise _Unsure  # escapes, a quote running over lines, a different value
+            self.column = match.end()
+            return value
+        if first in _REFUSED or first == "," or first == "-" and value is None:
+            raise _Unsure
+        end = self._PLAIN_END.search(text, self.column)
+        stop = end.start() if end is not None else len(text)
+        written = text[self.column:stop].rstrip(" ")
+        if not written:
+            raise _Unsure  # an empty (null) entry: rare enough to leave to PyYAML
+        resolved = _core_value(written)
+        if type(resolved) is not type(value) or (written != value if type(value) is str
+                                                 else repr(resolved) != repr(value)):
+            raise _Unsure  # a plain scalar over several lines, or read differently
+        self.column = self.column + len(written)
+        return value
 
 
 def _same_key(written, key) -> bool:
@@ -538,9 +690,12 @@ def _events(rows, path, locator):
     Block scalars' lines are skipped; anything the walk cannot verify raises `_Unsure`.
     """
     block = -1   # inside a block scalar: its parent's indentation
+    flow_end = 0  # the last line of a flow collection the walk has read
     content = False
     refused = _REFUSED
     for line, (prefix, key, first) in enumerate(rows, 1):
+        if line <= flow_end:
+            continue
         if block >= 0:
             if not key and not first and not prefix.strip():
                 continue  # an empty line inside (or after) the block scalar
@@ -572,5 +727,7 @@ def _events(rows, path, locator):
         if first in refused:
             if first in _BLOCK:
                 block = len(prefix) if key else prefix.rstrip().rfind("-")
+            elif first in _FLOW and locator.flow_end >= line:
+                flow_end = locator.flow_end  # read by the walk: skip its other lines
             else:
                 raise _Unsure
