@@ -34,8 +34,20 @@ def run_rules(project, rules, reference) -> list[Finding]:
             findings.extend(run_rule(rule, base, project.policy, root_loc))
     finally:
         if enabled:
+            if _large(project.inventory):
+                # The findings and indexes live until the end of the run: collections while
+                # the reports are rendered need not walk them (~1 s at 100,000 flows).
+                gc.freeze()
             gc.enable()
     return findings
+
+
+def _large(inventory) -> bool:
+    return sum(len(getattr(inventory, kind)) for kind in
+               ("principals", "systems", "processors", "flows")) >= LARGE_INVENTORY
+
+
+LARGE_INVENTORY = 10_000  # objects; smaller runs have little to gain from gc.freeze()
 
 
 def run_rule(compiled: CompiledRule, base: dict, policy, root_loc) -> list[Finding]:

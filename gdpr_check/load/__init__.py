@@ -54,8 +54,9 @@ def load_project(root: Path | str = ".") -> Project:
                 raise
             return _load(root, DEFAULT_PARSER)
         if fast.used:
-            # A large project: its models live until the end of the run and hold no
-            # cycles, so later collections need not walk them (each would take ~0.7 s).
+            # A large project (files the fast parser read): its models live until the end
+            # of the run and hold no cycles, so later collections need not walk them (each
+            # took ~0.7 s at 100,000 flows).
             gc.freeze()
         return project
 
