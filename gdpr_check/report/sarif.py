@@ -35,10 +35,11 @@ MAX_DESCRIPTION = 1024   # GitHub's limit for shortDescription and fullDescripti
 
 def render(report, **_options) -> str:
     descriptors, index = _rules(report)
+    baseline = _has_baseline(report)  # once: it looks at every finding
     run = {
         "tool": {"driver": _driver(report, descriptors)},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index[f.rule], _has_baseline(report)) for f in report.findings],
+        "results": [_result(f, index[f.rule], baseline) for f in report.findings],
     }
     notifications = [_notification(n) for n in report.notices]
     if notifications:
