@@ -9,11 +9,14 @@ numbers compare across machines:
   against the SPEC budget (0.25 s) and against the floor of starting Python at all;
 - the scale series: wall time and peak memory of `check` on generated projects of growing
   size; time(2n)/time(n) near 2 means time grows linearly;
-- where the time goes at the largest size: YAML parsing alone vs the whole run.
+- where the time goes at the largest size: each phase of one `check` (parse, validate,
+  references, rules, JSON report) as a share of that run, and the fast parser (yaml-rs,
+  when installed) against the PyYAML path on the same files.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -75,25 +78,80 @@ def bench_scale(scales: list[float], work: Path) -> None:
               f"{wall:>8.2f} {rss / 1e6:>9.0f}   {growth}")
         previous = (scale, wall)
     largest = work / f"scale-{scales[-1]}"
-    parse_cmd = [sys.executable, "-c",
-                 "import sys; from pathlib import Path; "
-                 "from gdpr_check.load.files import yaml_files; "
-                 "from gdpr_check.load.parser import parse_bytes; "
-                 "[parse_bytes(p.read_bytes(), str(p)) for d in ('policy', 'inventory') "
-                 "for p in yaml_files(Path(d))]"]
-    parse_wall = timed(parse_cmd, largest)[0]
-    total = previous[1]
-    print(f"at scale {scales[-1]}: YAML parsing alone {parse_wall:.2f} s = "
-          f"{parse_wall / total:.0%} of the run")
+    out = subprocess.run([sys.executable, __file__, "--phases", str(largest)], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    phases = json.loads(out)
+    total = sum(phases["seconds"].values())
+    print(f"at scale {scales[-1]}, one run in-process ({total:.2f} s, "
+          f"parser: {phases['parser']}):")
+    for name, seconds in phases["seconds"].items():
+        print(f"  {name:<10} {seconds:6.2f} s  {seconds / total:4.0%}")
+    slow = phases["pyyaml_parse"]
+    print(f"  the PyYAML path alone would parse the same files in {slow:.2f} s "
+          f"({slow / phases['seconds']['parse']:.1f} x the parse above)")
     if scales[-1] == 1.0:
-        print(f"full size: {total / BUDGET_FULL:.1f} x the 5 s budget")
+        print(f"full size: {previous[1] / BUDGET_FULL:.1f} x the 5 s budget (wall, `check`)")
+
+
+def run_phases(root: Path) -> None:
+    """In a child process: time each phase of one `check` of `root`, print JSON."""
+    import gc
+    started = time.perf_counter()
+    from gdpr_check.engine import run_rules
+    from gdpr_check.findings import Report
+    from gdpr_check.load import Project, gc_paused, load_side, refs
+    from gdpr_check.load.defaults import apply_defaults
+    from gdpr_check.load.parser import DEFAULT_PARSER, FastParser, _load_yaml_rs
+    from gdpr_check.load.validate import validate
+    from gdpr_check.model import Inventory, Policy
+    from gdpr_check.api import load_rules
+    from gdpr_check.refdata import reference
+    from gdpr_check.report import render
+    seconds = {"import": time.perf_counter() - started}
+
+    def phase(name):
+        now = time.perf_counter()
+        seconds[name] = now - phase.last
+        phase.last = now
+    phase.last = time.perf_counter()
+    parser = FastParser()
+    with gc_paused():
+        policy_tree, files = load_side(root, "policy", "notice keys", parser)
+        inventory_tree, more = load_side(root, "inventory", "inventory keys", parser)
+        phase("parse")
+        apply_defaults(inventory_tree)
+        policy = validate(Policy, policy_tree, "policy")
+        inventory = validate(Inventory, inventory_tree, "inventory")
+        phase("validate")
+        refs.check_policy(policy)
+        refs.check_inventory(inventory, policy)
+        del policy_tree, inventory_tree
+        if parser.used:
+            gc.freeze()
+        phase("references")
+    project = Project(root=root, policy=policy, inventory=inventory, files=files + more)
+    rules = [r for r in load_rules(root) if r.enabled]
+    findings = run_rules(project, rules, reference())
+    phase("rules")
+    render(Report(findings=findings, rules=rules, files=project.files), "json")
+    phase("report")
+    slow_started = time.perf_counter()
+    with gc_paused():
+        load_side(root, "policy", "notice keys", DEFAULT_PARSER)
+        load_side(root, "inventory", "inventory keys", DEFAULT_PARSER)
+    print(json.dumps({"seconds": seconds, "pyyaml_parse": time.perf_counter() - slow_started,
+                      "parser": "yaml-rs" if _load_yaml_rs() else "PyYAML (yaml-rs missing)"}))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--full", action="store_true", help="include scale 1.0 (minutes)")
+    parser.add_argument("--full", action="store_true", help="include scale 0.5 and 1.0")
+    parser.add_argument("--phases", type=Path, help=argparse.SUPPRESS)  # the child's job
     args = parser.parse_args()
+    if args.phases:
+        run_phases(args.phases)
+        return
     bench_repo(args.runs)
     scales = [0.025, 0.05, 0.1, 0.2] + ([0.5, 1.0] if args.full else [])
     with tempfile.TemporaryDirectory(prefix="gdpr-bench-") as work:
