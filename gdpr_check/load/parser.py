@@ -358,8 +358,10 @@ def _load_yaml_rs():
 
 # One match per line: the indentation and `- ` item markers, a key (plain, or quoted
 # without escapes) followed by `:`, and the first character of what follows (or `[]`/`{}`).
-_KEY = r"""[^\s\-?:,\[\]{}#&*!|>'"%@`<][^\n:#]*|"[^"\\\n]*"|'[^'\n]*'"""
-_ROW = re.compile(r"^( *(?:-(?: +|$))*)(?:(" + _KEY + r") *:(?: +|$))?(\[\]|\{\}|.?)", re.M)
+# (Possessive quantifiers: a line that is no key fails at once instead of backtracking; a
+# key keeps the spaces before its `:`, which `_same_key` drops.)
+_KEY = r"""[^\s\-?:,\[\]{}#&*!|>'"%@`<][^\n:#]*+|"[^"\\\n]*+" *+|'[^'\n]*+' *+"""
+_ROW = re.compile(r"^( *+(?:-(?: ++|$))*+)(?:(" + _KEY + r"):(?: ++|$))?(\[\]|\{\}|.?)", re.M)
 # Characters PyYAML's reader refuses (it reports them; the fast path leaves that to it).
 _UNPRINTABLE = re.compile("[^\x0A\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 # What a value may start with for the fast path to hand it over: flow collections, anchors,
@@ -388,6 +390,10 @@ def _fast_tree(text: str, path: str):
         return _Locator(text, path).build(data)
     except Exception:  # noqa: BLE001 - _Unsure, or anything unforeseen: the slow path reads it
         return None
+
+
+_new_dict = dict.__new__
+_new_list = list.__new__
 
 
 class _Locator:
@@ -427,8 +433,9 @@ class _Locator:
         if depth > _FAST_MAX_DEPTH:
             raise _Unsure
         event, value_of, risky = self.event, self.value, _RISKY
-        node = LocDict(data)
-        key_locs = node.key_locs
+        node = _new_dict(LocDict)  # LocDict(data) without its Python __init__: 235k calls
+        node.update(data)
+        node.key_locs = key_locs = {}
         column = 0
         for key, value in data.items():
             ev = event()
@@ -456,8 +463,9 @@ class _Locator:
         if depth > _FAST_MAX_DEPTH:
             raise _Unsure
         event, value_of, risky = self.event, self.value, _RISKY
-        node = LocList(data)
-        item_locs = node.item_locs
+        node = _new_list(LocList)
+        node.extend(data)
+        node.item_locs = item_locs = []
         column = 0
         for index, value in enumerate(data):
             ev = event()
@@ -679,9 +687,10 @@ def _same_key(written, key) -> bool:
     """A key the scan found quoted (`"from":`) or followed by spaces (`a  :`)."""
     if written is None or type(key) is not str:
         return False
+    written = written.rstrip(" ")
     if written[:1] in _QUOTES:
         return written[1:-1] == key
-    return written.rstrip(" ") == key
+    return written == key
 
 
 def _events(rows, path, locator):
