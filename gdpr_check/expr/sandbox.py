@@ -57,7 +57,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def getattr(self, obj, attribute):
         """Fast path for the fields of our own models: plain data, known safe, and read
         millions of times on a large inventory (the generic checks cost ~2 us each)."""
-        fields = _model_fields(type(obj))
+        fields = _FIELDS.get(type(obj), _UNKNOWN)
+        if fields is _UNKNOWN:
+            fields = _model_fields(type(obj))
         if fields is not None:
             field = fields.get(attribute)
             if field is not None:
@@ -67,7 +69,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def getitem(self, obj, argument):
         """`item['from']`, and `selectattr('x')`/`map(attribute='x')` on models (Jinja's
         attribute getters go through getitem first): the same fast path."""
-        fields = _model_fields(type(obj))
+        fields = _FIELDS.get(type(obj), _UNKNOWN)
+        if fields is _UNKNOWN:
+            fields = _model_fields(type(obj))
         if fields is not None and type(argument) is str:
             field = fields.get(argument)
             if field is not None:
@@ -127,6 +131,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
 
 _FIELDS: dict = {}
+_UNKNOWN = object()
 _TRUSTED_HELPERS = frozenset(getattr(Helpers, name) for name in FUNCTIONS)
 
 
@@ -271,9 +276,13 @@ class Expression:
                 return value
             if isinstance(value, Undefined):
                 value._fail_with_undefined_error()  # raises: a field that does not exist
-            if isinstance(value, (list, tuple)) and any(
-                    issubclass(t, Undefined) for t in set(map(type, value))):  # ~1 ms per 100k
-                next(e for e in value if isinstance(e, Undefined))._fail_with_undefined_error()
+            if kind is list or kind is tuple or isinstance(value, (list, tuple)):
+                if len(value) < 8:  # most results: a few ids, looked at one by one
+                    for element in value:
+                        if isinstance(element, Undefined):
+                            element._fail_with_undefined_error()
+                elif any(issubclass(t, Undefined) for t in set(map(type, value))):  # ~1 ms/100k
+                    next(e for e in value if isinstance(e, Undefined))._fail_with_undefined_error()
         except UndefinedError as exc:
             raise UndefinedError(_explain_undefined(str(exc))) from None
         return value
