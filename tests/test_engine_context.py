@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from gdpr_check import check
 from gdpr_check.expr.sandbox import ENV, Expression, Scope, new_context
 
@@ -72,3 +74,71 @@ def test_scope_context_resolves_like_jinja():
         context) == [2]
     assert Expression("[1, 2] | select('divisibleby', 2) | list",
                       ("t", 1, 1)).evaluate(context) == [2]
+
+
+# -- rules in two processes ------------------------------------------------------------------
+
+BASE = Path(__file__).parent / "fixtures" / "base"
+
+
+def _findings(report):
+    return [f.to_dict() for f in report.findings]
+
+
+def test_two_processes_give_the_sequential_findings(monkeypatch, tmp_path):
+    from gdpr_check.engine import parallel
+    project = write_project(tmp_path / "p", {"inventory": {"processors": [
+        {"id": "mailer", "transfer": {"mechanism": "dpf", "dpf_certified": False}}]}})
+    sequential = _findings(check(project))
+    assert sequential
+    runs = []
+    real_run = parallel.run
+    monkeypatch.setattr("gdpr_check.engine.LARGE_INVENTORY", 0)
+    monkeypatch.setattr(parallel, "possible", lambda: True)
+    monkeypatch.setattr(parallel, "run", lambda *a: runs.append(real_run(*a)) or runs[-1])
+    assert _findings(check(project)) == sequential
+    assert runs and runs[0] is not None, "the two-process path did not run"
+
+
+@pytest.mark.parametrize("side", ["parent", "child"])
+def test_an_error_in_two_processes_is_the_sequential_error(monkeypatch, tmp_path, side):
+    from gdpr_check.engine import RuleError, parallel
+    broken = """\
+- id: XC003
+  name: A rule that fails on its second system (a test rule)
+  area: records
+  severity: low
+  articles: ["Art. 30"]
+  loop: inventory.systems
+  that: ["item.id == 'crm' or item.nosuchfield"]
+"""
+    project = write_project(tmp_path / "p", TWO_SYSTEMS)
+    rules = [pack(tmp_path / "pack", broken)]
+    with pytest.raises(RuleError) as sequential:
+        check(project, rules=rules)
+    monkeypatch.setattr("gdpr_check.engine.LARGE_INVENTORY", 0)
+    monkeypatch.setattr(parallel, "possible", lambda: True)
+    def split(compiled, loops):
+        indexes = list(range(len(compiled)))
+        return (indexes, []) if side == "parent" else ([], indexes)
+    monkeypatch.setattr(parallel, "_split", split)
+    with pytest.raises(RuleError) as two:
+        check(project, rules=rules)
+    assert str(two.value) == str(sequential.value)
+
+
+def test_a_child_that_dies_means_a_sequential_run(monkeypatch, tmp_path):
+    import os
+
+    from gdpr_check.engine import parallel
+    sequential = _findings(check(BASE))
+    monkeypatch.setattr("gdpr_check.engine.LARGE_INVENTORY", 0)
+    monkeypatch.setattr(parallel, "possible", lambda: True)
+    monkeypatch.setattr(parallel, "_child", lambda *a: os._exit(3))
+    assert _findings(check(BASE)) == sequential
+
+
+def test_jobs_1_turns_two_processes_off(monkeypatch):
+    from gdpr_check.engine import parallel
+    monkeypatch.setenv("GDPR_CHECK_JOBS", "1")
+    assert not parallel.possible()

@@ -9,6 +9,7 @@ from ..errors import InputError
 from ..expr import Helpers, Index, scope_for
 from ..expr.sandbox import Scope, new_context, save_cache
 from ..findings import Finding
+from . import parallel
 from .compile import CompiledRule, compile_rule
 
 __all__ = ["RuleError", "compile_rule", "run_rules"]
@@ -24,17 +25,22 @@ def run_rules(project, rules, reference) -> list[Finding]:
     index = Index(project.policy, project.inventory)
     base = scope_for(Helpers(index, reference), project.policy, project.inventory, reference)
     root_loc = project.policy.location or project.inventory.location
-    findings: list[Finding] = []
+    large = _large(project.inventory)
     # Evaluation makes no reference cycles worth collecting (measured: ~3,000 objects on a
     # 10,000-system run), while each collection would walk every model and finding.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        for rule in compiled:
-            findings.extend(run_rule(rule, base, project.policy, root_loc))
+        findings = None
+        if large and parallel.possible():
+            findings = parallel.run(compiled, base, project.policy, root_loc)
+        if findings is None:  # a small run, or one with an error: reported in rule order
+            findings = []
+            for rule in compiled:
+                findings.extend(run_rule(rule, base, project.policy, root_loc))
     finally:
         if enabled:
-            if _large(project.inventory):
+            if large:
                 # The findings and indexes live until the end of the run: collections while
                 # the reports are rendered need not walk them (~1 s at 100,000 flows).
                 gc.freeze()
@@ -47,22 +53,32 @@ def _large(inventory) -> bool:
                ("principals", "systems", "processors", "flows")) >= LARGE_INVENTORY
 
 
-LARGE_INVENTORY = 10_000  # objects; smaller runs have little to gain from gc.freeze()
+# Objects in the inventory from which a run is large: it freezes what lives to its end
+# against the garbage collector, and runs rules in two processes where it can.
+LARGE_INVENTORY = 10_000
 
 
-def run_rule(compiled: CompiledRule, base: dict, policy, root_loc) -> list[Finding]:
+def loop_items(compiled: CompiledRule, base: dict, policy) -> list:
+    """The items a rule checks: its `loop`, or the notice for a rule without one."""
+    if compiled.loop is None:
+        return [policy]
+    items = _evaluate(compiled, compiled.loop, new_context(Scope(base)), None)
+    if items is None:
+        return []
+    if not isinstance(items, (list, tuple)):
+        raise _error(compiled, compiled.loop, None,
+                     f"loop gave {type(items).__name__}, expected a list")
+    return items
+
+
+def run_rule(compiled: CompiledRule, base: dict, policy, root_loc, items=None) -> list[Finding]:
     rule = compiled.rule
+    if items is None:
+        items = loop_items(compiled, base, policy)
     # One scope and one context for the whole rule: each item replaces `item` and the
     # vars in it. `when` cannot name a var, so the previous item's vars are never read.
     scope = Scope(base)
     context = new_context(scope)
-    items = [policy] if compiled.loop is None else \
-        _evaluate(compiled, compiled.loop, context, None)
-    if items is None:
-        items = []
-    if not isinstance(items, (list, tuple)):
-        raise _error(compiled, compiled.loop, None,
-                     f"loop gave {type(items).__name__}, expected a list")
     when, variables, that = compiled.when, compiled.vars, compiled.that
     schema = rule.schema_ is not None
     findings = []
