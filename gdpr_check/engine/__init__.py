@@ -9,7 +9,6 @@ from ..errors import InputError
 from ..expr import Helpers, Index, scope_for
 from ..expr.sandbox import Scope, new_context, save_cache
 from ..findings import Finding
-from . import parallel
 from .compile import CompiledRule, compile_rule
 
 __all__ = ["RuleError", "compile_rule", "run_rules"]
@@ -32,8 +31,10 @@ def run_rules(project, rules, reference) -> list[Finding]:
     gc.disable()
     try:
         findings = None
-        if large and parallel.possible():
-            findings = parallel.run(compiled, base, project.policy, root_loc)
+        if large:
+            from . import parallel  # only large runs use it
+            if parallel.possible():
+                findings = parallel.run(compiled, base, project.policy, root_loc)
         if findings is None:  # a small run, or one with an error: reported in rule order
             findings = []
             for rule in compiled:
