@@ -187,6 +187,8 @@ DECLINED = {
     "empty": "",
     "duplicate-key": "a: 1\na: 2\n",
     "control-character": "a: \x07\n",
+    "alias-bomb": "a: &a [lol]\n" + "".join(
+        f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for n, p in zip("bcdefghij", "abcdefghi")),
     "bad-indentation": "a:\n  b: 1\n c: 2\n",
 }
 

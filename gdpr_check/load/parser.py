@@ -306,11 +306,12 @@ class FastParser:
     yaml-rs builds the Python values of a 26 MB inventory in well under a second, where
     composing nodes and building our tree from them takes seconds, but it gives no
     positions. `_fast_tree` attaches them from a scan of the text and builds the same tree
-    the slow path would; whenever it cannot vouch for that (flow collections, anchors,
-    tags, merge keys, a number written in a form the two resolvers read differently, any
-    mismatch between the scan and the parsed structure, any yaml-rs error) the file goes
-    through `PyYamlParser`, which is also where every error message comes from. Small files
-    always take the slow path: it is fast enough there and yaml-rs need not be imported.
+    the slow path would; whenever it cannot vouch for that (anchors, aliases, tags, merge
+    keys, complex keys, a number written in a form the two resolvers read differently,
+    any mismatch between the scan and the parsed structure, any yaml-rs error) the file
+    goes through `PyYamlParser`, which is also where every error message comes from. Small
+    files always take the slow path: it is fast enough there and yaml-rs need not be
+    imported.
     `used` tells whether any file was read by yaml-rs, so a caller can re-read the input
     the slow way before reporting an error about it.
     """
@@ -364,9 +365,11 @@ _KEY = r"""[^\s\-?:,\[\]{}#&*!|>'"%@`<][^\n:#]*+|"[^"\\\n]*+" *+|'[^'\n]*+' *+""
 _ROW = re.compile(r"^( *+(?:-(?: ++|$))*+)(?:(" + _KEY + r"):(?: ++|$))?(\[\]|\{\}|.?)", re.M)
 # Characters PyYAML's reader refuses (it reports them; the fast path leaves that to it).
 _UNPRINTABLE = re.compile("[^\x0A\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
-# What a value may start with for the fast path to hand it over: flow collections, anchors,
-# aliases, tags, complex keys, directives and reserved characters go the slow way.
-_REFUSED = frozenset("[{&*!?%@`|>")  # `|`, `>`: block scalars, skipped; `[`, `{`: flows
+# First characters of a value that the line scan does not simply pass: flow collections
+# (`[`, `{`, read by `_Flow`) and block scalars (`|`, `>`, whose lines are skipped) are
+# handled; anchors, aliases, tags, complex keys, directives and reserved characters send
+# the file the slow way.
+_REFUSED = frozenset("[{&*!?%@`|>")
 _FLOW = frozenset("[{")
 _BLOCK = frozenset("|>")
 _QUOTES = frozenset("'\"")
@@ -381,7 +384,9 @@ def _fast_tree(text: str, path: str):
     if not yaml_rs or "\t" in text or "\r" in text or _UNPRINTABLE.search(text):
         return None
     try:
-        data = yaml_rs.loads(text, parse_datetime=False)
+        # Aliases send the file the slow way anyway: an alias bomb stops yaml-rs at once.
+        data = yaml_rs.loads(text, parse_datetime=False, alias_limits=yaml_rs.AliasLimits(
+            max_total_replayed_events=MAX_ALIAS_EXPANSION, max_replay_stack_depth=MAX_DEPTH))
     except Exception:  # noqa: BLE001 - any complaint: the slow path words it
         return None
     if type(data) is not dict or not data:
