@@ -23,8 +23,12 @@ class Located(BaseModel):
     @classmethod
     def _keep_position(cls, data, handler):
         obj = handler(data)
-        object.__setattr__(obj, "_loc", getattr(data, "loc", None))
-        object.__setattr__(obj, "_key_locs", getattr(data, "key_locs", None))
+        try:  # a located tree's mapping (load.tree.LocDict); anything else has no position
+            loc, key_locs = data.loc, data.key_locs
+        except AttributeError:
+            loc = key_locs = None
+        _set_loc(obj, loc)  # the slots' own setters: object.__setattr__ looks them up
+        _set_key_locs(obj, key_locs)
         return obj
 
     def __getitem__(self, name: str):
@@ -48,6 +52,8 @@ class Located(BaseModel):
         return self.location
 
 
+_set_loc = Located.__dict__["_loc"].__set__
+_set_key_locs = Located.__dict__["_key_locs"].__set__
 _ALIASES: dict = {}
 _FIELDS: dict = {}
 
