@@ -9,6 +9,9 @@ thread running, `GDPR_CHECK_JOBS` not set to 1.
 Any error, in either process (a rule that cannot be evaluated, a child that dies), makes
 `run` return None: the caller then runs every rule in order in this process, so the error
 reported is the very one a sequential run gives.
+
+This relies on rules not talking to each other: a helper may cache what it computes from
+the project (indexes, closures), but must never carry what one rule found to another.
 """
 from __future__ import annotations
 
