@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 _FORMAT = 1
-MAX_ENTRIES = 4096  # beyond this, keep only what the current run used
+MAX_ENTRIES = 2048  # beyond this, keep only what the current run used (built-ins: ~550)
 
 
 def cache_dir() -> Path | None:

@@ -1,0 +1,13 @@
+"""Test-wide settings, applied before any test module imports gdpr_check."""
+import os
+import tempfile
+
+# The expression cache of the test session lives in a folder of its own: tests compile
+# thousands of one-off expressions that must not fill (and slow down) the user's cache,
+# and a cache left by an earlier session must not let an expression skip its checks.
+os.environ["GDPR_CHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="gdpr-check-test-cache-")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import shutil
+    shutil.rmtree(os.environ["GDPR_CHECK_CACHE_DIR"], ignore_errors=True)
