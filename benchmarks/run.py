@@ -1,7 +1,11 @@
 """Side-by-side benchmark of gdpr-check (SPEC §11). Not run by pytest.
 
-    python benchmarks/run.py            # this repository + scale series up to 0.2
-    python benchmarks/run.py --full     # ... and the full 10k/2k/100k project (slow)
+    .venv/bin/python benchmarks/run.py          # this repository + scale series to 0.2
+    .venv/bin/python benchmarks/run.py --full   # ... and the full 10k/2k/100k project
+
+Run it with the project's virtual environment (the README's install): the interpreter
+that runs this script runs gdpr-check too, and a system Python's site start-up (.pth
+files of unrelated packages) would be measured as ours.
 
 Everything is measured in this one run, on this machine, and reported as ratios, so the
 numbers compare across machines:
@@ -34,6 +38,11 @@ BUDGET_FULL = 5.0       # s, SPEC §11, for scale 1.0
 BUDGET_MEMORY = 1.5e9   # bytes
 
 
+# Children run as a user's shell would run them: with Python's bytecode cache. Some
+# machines set PYTHONDONTWRITEBYTECODE, which makes every run recompile the package.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(cmd: list[str], cwd: Path, sample: bool = False) -> tuple[float, int, int]:
     """Wall seconds, peak memory bytes and exit code of one child process.
 
@@ -44,7 +53,8 @@ def timed(cmd: list[str], cwd: Path, sample: bool = False) -> tuple[float, int, 
     walks the page tables), so walls are taken from unsampled runs.
     """
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=CHILD_ENV)
     sampler = _PssSampler(proc.pid if sample else None)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
