@@ -5,7 +5,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from .parser import DEFAULT_PARSER, check_size, parse_bytes
-from .tree import LocDict, LocList
+from .tree import LocDict, LocList, describe
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -67,7 +67,7 @@ def merge_side(trees: list[LocDict], side: str) -> LocDict:
             elif isinstance(merged[key], LocList):
                 first = merged.key_locs[key]
                 raise InputError(f"'{key}': expected a list (as in {first[0]}:{first[1]}), "
-                                 f"found {_describe(value)}", *tree.key_locs[key])
+                                 f"found {_found(value)}", *tree.key_locs[key])
             else:
                 first = merged.key_locs[key]
                 raise InputError(f"'{key}' is already defined in {first[0]}:{first[1]}; "
@@ -76,14 +76,11 @@ def merge_side(trees: list[LocDict], side: str) -> LocDict:
     return merged
 
 
-def _describe(value) -> str:
-    if isinstance(value, LocList):
-        return "a list"
-    if isinstance(value, LocDict):
-        return "a mapping"
-    if value is None:
-        return "nothing (null)"
-    return f"a single value ({value!r})"
+
+
+def _found(value) -> str:
+    return describe(value) if isinstance(value, (dict, list)) or value is None else \
+        f"a single value ({value!r})"
 
 
 def _copy_list(value: LocList) -> LocList:

@@ -18,7 +18,7 @@ import re
 import yaml
 
 from ..errors import InputError
-from .tree import LocDict, LocList
+from .tree import LocDict, LocList, describe
 
 try:  # libyaml's C composer when installed; the pure-Python one otherwise.
     from yaml import CSafeLoader as _BaseLoader
@@ -208,7 +208,7 @@ class _Builder:
             if not isinstance(key, str):
                 hint = f" (quote it: '{key_node.value}')" \
                     if isinstance(key, (int, float, bool)) else ""
-                raise InputError(f"expected a string as mapping key, found {_describe(key)}"
+                raise InputError(f"expected a string as mapping key, found {describe(key)}"
                                  f"{hint}", *self.loc(key_node))
             if key in result:
                 first = result.key_locs[key]
@@ -281,16 +281,6 @@ def _core_value(text: str):
     return text
 
 
-def _describe(value) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value)
 
 
 def _short_tag(tag: str) -> str:

@@ -54,3 +54,17 @@ def key_loc(node, key) -> Loc | None:
     if isinstance(node, LocDict):
         return node.key_locs.get(key, node.loc)
     return getattr(node, "loc", None)
+
+
+def describe(value) -> str:
+    """A value as error messages name it: `a mapping`, `a list`, `nothing (null)`, `true`,
+    `'text'`, `12`."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value) if isinstance(value, str) else str(value)

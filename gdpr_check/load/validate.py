@@ -7,7 +7,7 @@ import typing
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, raise_all
-from .tree import key_loc, locate
+from .tree import describe, key_loc, locate
 
 _TYPE_NAMES = {
     "string_type": "a string", "bool_type": "true or false", "bool_parsing": "true or false",
@@ -44,7 +44,7 @@ def _convert(model, tree, errors, what) -> list[InputError]:
             converted = InputError.at(locate(tree, path),
                                       f"{_field_name(path, what)}: expected "
                                       f"{' or '.join(expected)}, found "
-                                      f"{_describe(group[0].get('input'))}")
+                                      f"{describe(group[0].get('input'))}")
         place = (converted.path, converted.line, converted.column)
         if converted.line is not None and place in places:
             continue  # a `defaults` value merged into many items: report it once
@@ -83,7 +83,7 @@ def _one(model, tree, path, error, what) -> InputError:
         return InputError.at(locate(tree, path[:-1]),
                              f"missing required key '{path[-1]}' in {_field_name(path[:-1], what)}")
     loc = locate(tree, path)
-    found = _describe(error.get("input"))
+    found = describe(error.get("input"))
     if kind == "literal_error":
         allowed = error.get("ctx", {}).get("expected", "")
         options = [o.strip(" '") for o in allowed.replace(" or ", ", ").split(",")]
@@ -112,16 +112,6 @@ def _one(model, tree, path, error, what) -> InputError:
     return InputError.at(loc, f"{field}: {error['msg']}")
 
 
-def _describe(value) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return str(value).lower()
-    return repr(value) if isinstance(value, str) else str(value)
 
 
 def _field_name(path, what) -> str:
