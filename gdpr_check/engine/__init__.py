@@ -9,6 +9,7 @@ from ..errors import InputError
 from ..expr import Helpers, Index, scope_for
 from ..expr.sandbox import Scope, new_context, save_cache
 from ..findings import Finding
+from ..runtime import freeze_long_lived
 from .compile import CompiledRule, compile_rule
 
 __all__ = ["RuleError", "compile_rule", "run_rules"]
@@ -44,7 +45,7 @@ def run_rules(project, rules, reference) -> list[Finding]:
             if large:
                 # The findings and indexes live until the end of the run: collections while
                 # the reports are rendered need not walk them (~1 s at 100,000 flows).
-                gc.freeze()
+                freeze_long_lived()
             gc.enable()
     return findings
 
