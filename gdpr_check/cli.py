@@ -134,7 +134,7 @@ def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_fi
         nonlocal plan, fail_on
         from . import runtime
         from .api import check as run_check
-        runtime.allow_gc_freeze()  # this process ends after the run
+        runtime.claim_process()  # this process ends after the run
         from .config import load_config
         from .report import render
         config = load_config(path)

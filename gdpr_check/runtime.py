@@ -1,25 +1,30 @@
 """Process-wide tuning that only the owner of the process may choose.
 
-`gc.freeze()` takes every object alive at that moment out of the cyclic garbage
-collector's sight for good. For the CLI, which exits after one run, that saves seconds
-on a large inventory (each collection would walk every model and finding). A program
-that calls `gdpr_check.check()` again and again must not have its objects frozen behind
-its back, so the library only freezes when the CLI has asked for it.
+Two things speed up a large run but act on the whole process: `gc.freeze()` takes every
+object alive at that moment out of the cyclic garbage collector's sight for good, and the
+engine may fork to run half of the rules in a child (`engine/parallel.py`). The CLI, which
+exits after one run, claims the process and allows both. A program that calls
+`gdpr_check.check()` itself keeps its process as it was, unless it calls
+`claim_process()` too.
 """
 from __future__ import annotations
 
 import gc
 
-_freeze_allowed = False
+_claimed = False
 
 
-def allow_gc_freeze() -> None:
-    """Called by the CLI: this process ends after one run, freezing is safe."""
-    global _freeze_allowed
-    _freeze_allowed = True
+def claim_process() -> None:
+    """This process runs gdpr-check once and exits (the CLI): tuning it is safe."""
+    global _claimed
+    _claimed = True
+
+
+def process_claimed() -> bool:
+    return _claimed
 
 
 def freeze_long_lived() -> None:
-    """Freeze what is alive now, when the process owner allowed it."""
-    if _freeze_allowed:
+    """Freeze what is alive now, when the process is ours."""
+    if _claimed:
         gc.freeze()

@@ -140,5 +140,7 @@ def test_a_child_that_dies_means_a_sequential_run(monkeypatch, tmp_path):
 
 def test_jobs_1_turns_two_processes_off(monkeypatch):
     from gdpr_check.engine import parallel
+    from gdpr_check import runtime
+    monkeypatch.setattr(runtime, "_claimed", True)  # as in the CLI
     monkeypatch.setenv("GDPR_CHECK_JOBS", "1")
     assert not parallel.possible()

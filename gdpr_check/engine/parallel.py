@@ -3,8 +3,9 @@
 After loading, the process forks once: the child shares the loaded project copy-on-write,
 runs about half of the rules (by estimated cost) and sends its findings back pickled; the
 parent runs the other half. Findings are put back in rule order, so the result is the
-sequential one. Only where it is cheap and safe: Linux (fork), two CPUs or more, no other
-thread running, `GDPR_CHECK_JOBS` not set to 1.
+sequential one. Only where it is cheap and safe: in the CLI's own process (see
+`runtime.py`), on Linux (fork), with two CPUs or more, no other thread running, and
+`GDPR_CHECK_JOBS` not set to 1.
 
 Any error, in either process (a rule that cannot be evaluated, a child that dies), makes
 `run` return None: the caller then runs every rule in order in this process, so the error
@@ -26,6 +27,9 @@ _CHUNK = 1 << 20
 
 
 def possible() -> bool:
+    from ..runtime import process_claimed
+    if not process_claimed():  # a library caller's process is not ours to fork
+        return False
     if os.environ.get("GDPR_CHECK_JOBS", "").strip() == "1":
         return False
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
