@@ -39,11 +39,7 @@ class Index:
 
     @cached_property
     def systems_by_subject(self) -> dict[str, list]:
-        found = defaultdict(list)
-        for system in self.inventory.systems:
-            for subject in system.data_subjects:
-                found[subject].append(system)
-        return found
+        return _by_each(self.inventory.systems, "data_subjects")
 
     @cached_property
     def grants_by_principal(self) -> dict[str, list]:
@@ -56,11 +52,7 @@ class Index:
     @cached_property
     def registers_by_purpose(self) -> dict[str, list]:
         """The notice's registers that list a given purpose."""
-        found = defaultdict(list)
-        for register in self.policy.registers:
-            for purpose in register.purposes:
-                found[purpose].append(register)
-        return found
+        return _by_each(self.policy.registers, "purposes")
 
     @cached_property
     def allowed_scopes(self) -> dict[str, str]:
@@ -146,11 +138,7 @@ class Index:
     @cached_property
     def parents_of_processor(self) -> dict[str, list]:
         """Processors that engage a given sub-processor."""
-        found = defaultdict(list)
-        for processor in self.inventory.processors:
-            for sub in processor.sub_processors:
-                found[sub].append(processor)
-        return found
+        return _by_each(self.inventory.processors, "sub_processors")
 
     def downstream(self, start: str) -> tuple[str, ...]:
         """Ids reachable from `start` along flows and sub-processor links (not `start`)."""
@@ -172,3 +160,12 @@ class Index:
         result = tuple(sorted(seen))
         self._downstream[start] = result
         return result
+
+
+def _by_each(objects, field: str) -> dict[str, list]:
+    """{value: objects whose list `field` holds it}, e.g. systems by data subject."""
+    found = defaultdict(list)
+    for obj in objects:
+        for value in getattr(obj, field):
+            found[value].append(obj)
+    return found
