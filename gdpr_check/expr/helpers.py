@@ -416,13 +416,11 @@ class Helpers:
     # -- filters (`value | name`) -----------------------------------------------------
     def special(self, categories) -> list:
         """The data category ids of a list that the notice marks special (Art. 9(1))."""
-        table = self.index.by_kind["data_category"]
-        return [c for c in categories or () if c in table and table[c].special]
+        return self._categories_where(categories, lambda c: c.special)
 
     def criminal(self, categories) -> list:
         """The data category ids of a list that the notice marks criminal (Art. 10)."""
-        table = self.index.by_kind["data_category"]
-        return [c for c in categories or () if c in table and table[c].criminal]
+        return self._categories_where(categories, lambda c: c.criminal)
 
     def outside_eea(self, countries) -> list:
         """The countries of a list (or one country) that are outside the EEA."""
@@ -437,9 +435,12 @@ class Helpers:
     def sensitive(self, categories) -> list:
         """The data category ids of a list that the notice marks special (Art. 9) or
         criminal (Art. 10); undeclared ids are not counted."""
+        return self._categories_where(categories, lambda c: c.special or c.criminal)
+
+    def _categories_where(self, categories, test) -> list:
+        """The ids of `categories` the notice declares and whose declaration passes `test`."""
         table = self.index.by_kind["data_category"]
-        return [c for c in categories or () if c in table
-                and (table[c].special or table[c].criminal)]
+        return [c for c in categories or () if c in table and test(table[c])]
 
     def registers_for(self, purpose: str) -> list:
         """The notice's registers that list the purpose `purpose`."""
