@@ -58,3 +58,10 @@ def raise_all(errors: list[InputError]) -> None:
         raise errors[0]
     if errors:
         raise InputErrors(errors)
+
+
+def did_you_mean(word: str, options) -> str:
+    """` (did you mean 'x'?)` for the option closest to a misspelt `word`, or ``."""
+    import difflib
+    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -14,12 +14,11 @@ is neither: nothing can be said about it in this run.
 """
 from __future__ import annotations
 
-import difflib
 import os
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, did_you_mean
 from .findings import Finding, Notice
 
 DEFAULT_NAME = "waivers.yaml"
@@ -57,11 +56,9 @@ def apply(findings: list[Finding], waivers: list, ran: set[str], known: set[str]
                                       "approved_by": waiver.approved_by,
                                       "expires": waiver.expires.isoformat()}
         elif waiver.rule not in known:
-            hint = difflib.get_close_matches(waiver.rule, sorted(known), n=1)
             notices.append(_notice(waiver, "stale-waiver",
                                    f"{_name(waiver)} matches nothing: there is no rule "
-                                   f"'{waiver.rule}'"
-                                   + (f" (did you mean '{hint[0]}'?)" if hint else "")))
+                                   f"'{waiver.rule}'{did_you_mean(waiver.rule, known)}"))
         elif waiver.rule in ran:
             notices.append(_notice(waiver, "stale-waiver",
                                    f"{_name(waiver)} matches no finding; remove it"))

@@ -28,7 +28,7 @@ from jinja2.runtime import missing
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .. import __version__
-from ..errors import InputError
+from ..errors import InputError, did_you_mean
 from .cache import open_cache
 from .helpers import CONSTANTS, FILTERS, FUNCTIONS, Helpers
 
@@ -424,7 +424,6 @@ _NO_ATTRIBUTE = re.compile(r"^'(?:[\w.]+\.)?(\w+) object' has no attribute '([^'
 def _explain_undefined(message: str) -> str:
     """Jinja's "'gdpr_check.model.inventory.System object' has no attribute 'x'" ->
     "System has no field 'x' (did you mean 'y'?)", naming the fields a model does have."""
-    import difflib
     match = _NO_ATTRIBUTE.match(message)
     if not match:
         return message
@@ -434,8 +433,7 @@ def _explain_undefined(message: str) -> str:
         return f"{owner} has no attribute '{name}'" if owner != "dict" else \
             f"the mapping has no key '{name}'"
     fields = sorted(info.alias or field for field, info in model.model_fields.items())
-    close = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else f"; its fields: {', '.join(fields)}"
+    hint = did_you_mean(name, fields) or f"; its fields: {', '.join(fields)}"
     return f"{owner} has no field '{name}'{hint}"
 
 
@@ -451,12 +449,8 @@ def _model_classes() -> dict:
 
 def _unknown_name(name: str, allowed) -> str:
     """`'itme' (did you mean 'item'?)`, or the names in scope when none is close."""
-    import difflib
     names = sorted(allowed - _JINJA_GLOBALS)
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    if close:
-        return f"'{name}' (did you mean '{close[0]}'?)"
-    return f"'{name}'; names in scope: {', '.join(names)}"
+    return f"'{name}'" + (did_you_mean(name, names) or f"; names in scope: {', '.join(names)}")
 
 
 def save_cache() -> None:

@@ -6,9 +6,8 @@ the rules report, so it is not checked here.
 """
 from __future__ import annotations
 
-import difflib
 
-from ..errors import InputError, raise_all
+from ..errors import InputError, did_you_mean, raise_all
 from ..model import Inventory, Policy
 
 FLOW_ENDS = ("data_subject",)
@@ -32,8 +31,7 @@ def _check(errors, obj, field, value, known, what, owner=None, label=None):
     """`value` (written in `obj.field`) must be one of `known`. `owner` is the object with
     an id that holds `obj` (a grant's system), `label` how the field is shown."""
     if value not in known:
-        close = difflib.get_close_matches(value, sorted(known), n=1, cutoff=0.6)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = did_you_mean(value, known)
         holder = owner if owner is not None else obj
         named = f"{holder.KIND} '{holder.id}'" if hasattr(holder, "id") else holder.KIND
         errors.append(InputError.at(obj.field_location(field),

@@ -1,10 +1,9 @@
 """Rule packs and waivers: YAML lists of rules / waivers, validated with positions."""
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
-from ..errors import InputError, raise_all
+from ..errors import InputError, did_you_mean, raise_all
 from ..model import Rule, Waiver
 from .files import read_tree, yaml_files
 from .tree import LocDict, LocList
@@ -190,8 +189,7 @@ def load_rule_dirs(dirs: list[Path], root: Path) -> list[Rule]:
 def _switched_off(by_id: dict, rule_id: str, loc) -> Rule:
     rule = by_id.get(rule_id)
     if rule is None:
-        close = difflib.get_close_matches(rule_id, sorted(by_id), n=1, cutoff=0.6)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = did_you_mean(rule_id, by_id)
         raise InputError.at(loc, f"rule {rule_id}: `enabled: false` turns off a rule of an "
                                  f"earlier pack, but no rule has this id{hint}")
     off = rule.model_copy(update={"enabled": False})

@@ -1,12 +1,11 @@
 """Validate a located tree against a model; turn pydantic's errors into file:line lines."""
 from __future__ import annotations
 
-import difflib
 import typing
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError, raise_all
+from ..errors import InputError, did_you_mean, raise_all
 from .tree import describe, key_loc, locate
 
 _TYPE_NAMES = {
@@ -75,7 +74,7 @@ def _one(model, tree, path, error, what) -> InputError:
         parent_model = _model_at(model, path[:-1])
         known = sorted(_yaml_names(parent_model)) if parent_model else []
         key = path[-1]
-        hint = _did_you_mean(str(key), known)
+        hint = did_you_mean(str(key), known)
         expected = f"; expected one of: {', '.join(known)}" if known and not hint else ""
         return InputError.at(key_loc(_node_at(tree, path[:-1]), key),
                              f"unknown key '{key}'{hint}{expected}")
@@ -87,7 +86,7 @@ def _one(model, tree, path, error, what) -> InputError:
     if kind == "literal_error":
         allowed = error.get("ctx", {}).get("expected", "")
         options = [o.strip(" '") for o in allowed.replace(" or ", ", ").split(",")]
-        hint = _did_you_mean(str(error.get("input")), options)
+        hint = did_you_mean(str(error.get("input")), options)
         return InputError.at(loc, f"{field}: expected one of {', '.join(options)}, "
                                   f"found {found}{hint}")
     if kind == "string_pattern_mismatch":
@@ -121,9 +120,6 @@ def _field_name(path, what) -> str:
     return name
 
 
-def _did_you_mean(word: str, options) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _node_at(tree, path):
