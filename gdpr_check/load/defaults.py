@@ -1,7 +1,7 @@
 """`defaults:` in the inventory, merged under every item of a kind (like group_vars/all)."""
 from __future__ import annotations
 
-from ..errors import InputError, raise_all
+from ..errors import InputError, did_you_mean, raise_all
 from .tree import LocDict, LocList
 
 KINDS = ("principals", "systems", "processors", "flows")
@@ -48,12 +48,12 @@ def _item_model(kind: str):
 
 def _check_keys(tree: LocDict, model, where: str, errors: list) -> None:
     """Unknown keys in `defaults` are errors even when no item receives them yet."""
-    from .validate import _did_you_mean, _find_model
+    from .validate import _find_model
     fields = {info.alias or name: info for name, info in model.model_fields.items()}
     for key, value in tree.items():
         info = fields.get(key)
         if info is None:
-            hint = _did_you_mean(str(key), fields) or f"; expected one of: {', '.join(fields)}"
+            hint = did_you_mean(str(key), fields) or f"; expected one of: {', '.join(fields)}"
             errors.append(InputError.at(tree.key_locs.get(key, tree.loc),
                                         f"{where}: unknown key '{key}'{hint}"))
             continue

@@ -129,7 +129,7 @@ def _remote_ref(schema) -> str | None:
 
 def _check_at_field(rule: Rule, label: str, raw: LocDict) -> InputError | None:
     """`at: <field>` must name a field of what the rule loops over, when that is known."""
-    from .validate import _did_you_mean, _find_model, _yaml_names
+    from .validate import _find_model, _yaml_names
     from ..model import Inventory, Policy
     if rule.loop:
         root, _, field = rule.loop.strip().partition(".")
@@ -146,7 +146,7 @@ def _check_at_field(rule: Rule, label: str, raw: LocDict) -> InputError | None:
     names = _yaml_names(model)
     if rule.at in names or rule.at in model.model_fields:
         return None
-    hint = _did_you_mean(rule.at, names) or f"; expected one of: {', '.join(sorted(names))}"
+    hint = did_you_mean(rule.at, names) or f"; expected one of: {', '.join(sorted(names))}"
     return InputError.at(raw.key_locs.get("at", raw.loc),
                          f"{label}.at: '{rule.at}' is not a field of {model.KIND}{hint}")
 
