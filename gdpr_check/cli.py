@@ -53,11 +53,12 @@ def run_guarded(debug: bool, body):
         raise Failure(EXIT_INTERNAL) from None
 
 
-def emit(text: str, output: str | None) -> None:
-    """Write `text` to the file `output` atomically, or to standard output."""
-    if output:
-        from .report import write_atomic
-        write_atomic(output, text)
+def emit(text: str, output: str | None, inputs=()) -> None:
+    """Write `text` to the file `output` (atomically, never over one of `inputs`: see
+    `outputs.write_outputs`), or to standard output when there is none or it is `-`."""
+    if output and output != "-":
+        from .outputs import Output, write_outputs
+        write_outputs([Output(output, text, name=f"--output {output}")], inputs)
     else:
         click.echo(text, nl=False)
 
@@ -136,12 +137,16 @@ def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_fi
         from .api import check as run_check
         runtime.claim_process()  # this process ends after the run
         from .config import load_config
+        from .outputs import Output, inputs_of, write_outputs
         from .report import render
         config = load_config(path)
         fail_on = fail_on or (config and config.fail_on) or "low"
+        named = {}  # output file -> how errors name it: the flag, or the config's line
         if plan is None:
-            configured = config.outputs() if config else []
+            configured = config.outputs() if config else []  # refused if leading outside
             plan = plan_outputs([f for f, _ in configured], [o or "-" for _, o in configured])
+            named = {o: (f"config.outputs[{i}].path", config.output_loc(i))
+                     for i, (_, o) in enumerate(configured) if o}
         report = run_check(path, rules=rule_dirs, select=select, ignore=ignore,
                            waivers=waivers_file, baseline=baseline_file, config=config or False)
         github = os.environ.get("GITHUB_ACTIONS") == "true"
@@ -151,8 +156,12 @@ def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_fi
                                                       and "NO_COLOR" not in os.environ)
             rendered.append((render(report, fmt, colour=colour, quiet=quiet, fail_on=fail_on,
                                     github=github and output is None, root=path), output))
-        for text, output in rendered:
-            emit(text, output)
+        write_outputs([Output(output, text, *named.get(output, (f"--output {output}",)))
+                       for text, output in rendered if output is not None],
+                      inputs_of(path, rule_dirs, config, waivers_file, baseline_file))
+        for text, output in rendered:  # standard output last: after the files, or nothing
+            if output is None:
+                click.echo(text, nl=False)
         return EXIT_FINDINGS if report.failing(fail_on) else EXIT_OK
 
     raise Failure(run_guarded(debug, body))
@@ -201,11 +210,13 @@ def graph(path, fmt, output, rule_dirs, debug):
     processors with findings are marked as nodes."""
     def body():
         from .api import check as run_check
+        from .config import load_config
         from .graph import to_dot, to_mermaid
+        from .outputs import inputs_of
         report = run_check(path, rules=rule_dirs)
         draw = to_mermaid if fmt == "mermaid" else to_dot
         text = draw(report.data_flow_graph() or {"nodes": [], "edges": []}, report.findings)
-        emit(text, output)
+        emit(text, output, inputs_of(path, rule_dirs, load_config(path)))
         return EXIT_OK
 
     raise Failure(run_guarded(debug, body))
@@ -258,13 +269,14 @@ def rules_command(path, fmt, rule_dirs, select, ignore, output, debug):
         from .config import load_config
         from .docs import render_rules
         from .errors import InputError
+        from .outputs import inputs_of
         if not Path(path).is_dir():
             raise InputError(f"project folder not found: {path}")
         config = load_config(path)
         packs = rule_dirs or (config.rule_paths() if config else ())
         rules = select_rules(load_rules(Path(path), packs), select, ignore)
         text = render_rules(rules, fmt)
-        emit(text, output)
+        emit(text, output, inputs_of(path, packs, config))
         return EXIT_OK
 
     raise Failure(run_guarded(debug, body))
@@ -315,9 +327,10 @@ def ropa(path, fmt, output, debug):
 
     def body():
         from .load import load_project
+        from .outputs import inputs_of
         from .ropa import render
         text = render(load_project(path), fmt)
-        emit(text, output)
+        emit(text, output, inputs_of(path))
         return EXIT_OK
 
     raise Failure(run_guarded(debug, body))
@@ -359,9 +372,10 @@ def notice_render(path, lang, fmt, output, debug):
     def body():
         from .load import load_project
         from .notice import render
+        from .outputs import inputs_of
         policy = load_project(path).policy
         text = render(policy, _notice_lang(policy, lang), fmt)
-        emit(text, output)
+        emit(text, output, inputs_of(path))
         return EXIT_OK
 
     raise Failure(run_guarded(debug, body))

@@ -73,9 +73,29 @@ class ProjectConfig:
         return self.existing_path("baseline") if self.model.baseline else None
 
     def outputs(self) -> list[tuple[str, str | None]]:
-        """(format, file or None for standard output), file paths resolved."""
-        return [(o.format, None if o.to_stdout else str(self.folder / o.path))
-                for o in self.model.outputs]
+        """(format, file or None for standard output), file paths resolved.
+
+        The file may come from an untrusted pull request, so each path must stay inside
+        the project (no absolute path, `..` or symbolic link leading out): else an
+        `InputError` at the path's line. Only --output on the command line writes
+        elsewhere."""
+        from .outputs import confinement_problem
+        found = []
+        for index, output in enumerate(self.model.outputs):
+            if output.to_stdout:
+                found.append((output.format, None))
+                continue
+            problem = confinement_problem(self.folder, output.path)
+            if problem:
+                raise InputError.at(self.output_loc(index), f"config.outputs[{index}].path: "
+                                    f"{problem}; outputs in the configuration must stay inside "
+                                    "the project (pass --output to write elsewhere)")
+            found.append((output.format, str(self.folder / output.path)))
+        return found
+
+    def output_loc(self, index: int):
+        """Where the configuration names output `index` (its `path`, else the item)."""
+        return locate(self.tree, ("outputs", index, "path")) or self.loc("outputs", index)
 
 
 def find_config(root: Path) -> Path | None:

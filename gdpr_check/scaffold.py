@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import InputError
+from .outputs import create_new
 
 REPO_URL = "https://github.com/gdpr-check/gdpr-check"
 
@@ -208,16 +209,12 @@ def init(directory: Path | str = ".") -> Outcome:
         raise InputError(f"{root} is a file; expected a folder to create the project in")
     outcome = Outcome()
     for name, text in FILES:
-        path = root / name
         reason = _why_skip(root, name)
         if reason:
             outcome.skipped.append((name, reason))
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with open(path, "x", encoding="utf-8", newline="\n") as handle:  # never overwrite
-                handle.write(text)
-        except FileExistsError:
+        # complete or absent, never over an existing file, never outside `directory`
+        if not create_new(root, name, text):
             outcome.skipped.append((name, "already exists"))
             continue
         outcome.created.append(name)

@@ -6,8 +6,6 @@ not pay for the HTML renderer.
 from __future__ import annotations
 
 import importlib
-import os
-import tempfile
 from pathlib import Path
 
 FORMATS = {
@@ -26,31 +24,7 @@ def render(report, fmt: str, **options) -> str:
 
 
 def write_atomic(path: str | Path, text: str) -> None:
-    """Write through a temporary file in the same folder and rename it into place, so a
-    reader never sees half a report and a failed run leaves the old one untouched."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        # mkstemp makes the file private (0600); a report gets the mode a plain open()
-        # would give it (0666 less the umask), or keeps the mode of the file it replaces.
-        os.chmod(tmp, _mode_for(path))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    """Replace the file `path` with `text` atomically (see `gdpr_check.outputs`): a reader
+    never sees half a report and a failed run leaves the old one untouched."""
+    from ..outputs import Output, write_outputs
+    write_outputs([Output(str(path), text)])

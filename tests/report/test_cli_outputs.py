@@ -104,12 +104,13 @@ def test_a_failing_write_leaves_the_old_file_and_no_temporary(tmp_path):
 
 
 def test_a_failing_rename_leaves_no_temporary(tmp_path, monkeypatch):
-    import gdpr_check.report as reports
+    import gdpr_check.outputs as outputs
+    from gdpr_check.errors import InputError
 
     def refuse(*_args):
-        raise PermissionError("read-only")
-    monkeypatch.setattr(reports.os, "replace", refuse)
-    with pytest.raises(PermissionError):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(outputs.os, "replace", refuse)
+    with pytest.raises(InputError, match="cannot replace .*r.json: Permission denied"):
         write_atomic(tmp_path / "r.json", "{}")
     assert list(tmp_path.iterdir()) == []
 
