@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .load.files import display_path, read_tree
+from .load.files import display_path, escapes_project, leaves_project, read_tree
 from .load.tree import LocDict, LocList, locate
 from .load.validate import validate
 from .model.config import Config
@@ -56,6 +56,11 @@ class ProjectConfig:
         value = getattr(self.model, key)
         if index is not None:
             value = value[index]
+        problem = leaves_project(self.folder, value)
+        if problem:  # the config may come from an untrusted pull request: see outputs()
+            raise InputError.at(self.loc(key, index),
+                                f"{key}: {problem}; paths in the configuration must stay "
+                                f"inside the project (pass --{key} to read elsewhere)")
         path = self.folder / value
         if not path.exists():
             raise InputError.at(self.loc(key, index),
@@ -79,13 +84,12 @@ class ProjectConfig:
         the project (no absolute path, `..` or symbolic link leading out): else an
         `InputError` at the path's line. Only --output on the command line writes
         elsewhere."""
-        from .outputs import confinement_problem
         found = []
         for index, output in enumerate(self.model.outputs):
             if output.to_stdout:
                 found.append((output.format, None))
                 continue
-            problem = confinement_problem(self.folder, output.path)
+            problem = leaves_project(self.folder, output.path)
             if problem:
                 raise InputError.at(self.output_loc(index), f"config.outputs[{index}].path: "
                                     f"{problem}; outputs in the configuration must stay inside "
@@ -168,6 +172,9 @@ def _read_pyproject(path: Path, root: Path):
                              "3.11 or the `tomli` package; or use .gdpr-check.yaml",
                              display_path(path, root)) from None
     shown = display_path(path, root)
+    escape = escapes_project(path, root)
+    if escape:
+        raise escape
     try:
         text = decode(path.read_bytes(), shown)
     except OSError as exc:

@@ -6,7 +6,7 @@ depends on who named it:
 
 - an output named on the command line goes where the user said, even outside the project;
 - an output named in the project's configuration must stay inside the project
-  (`confinement_problem`): no absolute path, no `..`, no symbolic link leading out;
+  (`leaves_project`): no absolute path, no `..`, no symbolic link leading out;
 - either way, an output that is one of the run's inputs (a policy, inventory, rule,
   waivers, config or baseline file) is refused, and so are folders and block devices.
 
@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .load.files import leaves_project
 
 TEMP_PREFIX = ".gdpr-check-tmp."
 _TEMP = re.compile(r"\.gdpr-check-tmp\.(\d+)\.[A-Za-z0-9_]+\.tmp")
@@ -79,23 +80,7 @@ class _Signalled(BaseException):
         self.signum = signum
 
 
-# --- where an output may go --------------------------------------------------------------
-
-def confinement_problem(root: Path | str, value: str) -> str | None:
-    """Why the path `value` (relative to the project at `root`) leads out of the project,
-    following every symbolic link on the way; None when it stays inside."""
-    if "\0" in value:
-        return f"{value!r} contains a NUL character"
-    if os.path.isabs(value) or Path(value).anchor:
-        return f"'{value}' is an absolute path"
-    if ".." in Path(value).parts:
-        return f"'{value}' leaves the project through '..'"
-    home = os.path.realpath(root)
-    resolved = os.path.realpath(os.path.join(home, value))
-    if os.path.commonpath([home, resolved]) != home:
-        return f"'{value}' leads out of the project through a symbolic link (to {resolved})"
-    return None
-
+# --- what an output may not be ----------------------------------------------------------
 
 def inputs_of(root: Path | str, rule_packs=(), config=None, waivers=None,
               baseline=None) -> list[Path]:
@@ -125,7 +110,7 @@ def create_new(root: Path | str, name: str, text: str) -> bool:
     the name is taken, even by a dangling symbolic link)."""
     root = Path(root)
     output = Output(str(root / name), text, name=str(root / name))
-    problem = confinement_problem(root, name)
+    problem = leaves_project(root, name)
     if problem:
         raise output.error(f"{problem}; `init` writes only inside the folder it is given")
     plan = _Plan(output, text.encode("utf-8"), Path(os.path.realpath(root / name)), False)

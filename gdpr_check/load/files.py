@@ -1,6 +1,7 @@
 """Find, read and merge the YAML files of one side (policy/ or inventory/)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..errors import InputError
@@ -27,8 +28,42 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def leaves_project(root: Path | str, value: str) -> str | None:
+    """Why the path `value`, relative to the project at `root`, leads out of it (an
+    absolute path, `..`, or a symbolic link on the way, all followed); None when it stays
+    inside. The project may come from an untrusted pull request (docs/security.md): what
+    it names itself is read and written only inside it."""
+    if "\0" in value:
+        return f"{value!r} contains a NUL character"
+    if os.path.isabs(value) or Path(value).anchor:
+        return f"'{value}' is an absolute path"
+    if ".." in Path(value).parts:
+        return f"'{value}' leaves the project through '..'"
+    home = os.path.realpath(root)
+    resolved = os.path.realpath(os.path.join(home, value))
+    if os.path.commonpath([home, resolved]) != home:
+        return f"'{value}' leads out of the project through a symbolic link (to {resolved})"
+    return None
+
+
+def escapes_project(path: Path, root: Path) -> InputError | None:
+    """The error for a file found inside the project (by its path) that really lies
+    outside it, through a symbolic link; None when it does not."""
+    inside = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
+    if inside == os.curdir or inside.split(os.sep)[0] == os.pardir:
+        return None  # named outside the project: a pack or file given on the command line
+    problem = leaves_project(root, inside)
+    if problem is None:
+        return None
+    return InputError(f"{problem}; files of the project are read only inside it",
+                      Path(inside).as_posix())
+
+
 def read_tree(path: Path, root: Path, parser=DEFAULT_PARSER):
     shown = display_path(path, root)
+    escape = escapes_project(path, root)
+    if escape:  # e.g. inventory/x.yaml -> ~/.netrc, whose lines errors would quote
+        raise escape
     try:
         check_size(path.stat().st_size, shown)  # before reading a huge file into memory
         data = path.read_bytes()
