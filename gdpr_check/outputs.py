@@ -118,26 +118,46 @@ def create_new(root: Path | str, name: str, text: str) -> bool:
         return False
     with _signals_raise():
         made = _make_folder(plan)
-        temp = _write_temp(plan)
+        temp = ""
         try:
-            os.link(temp, plan.target)
-        except FileExistsError:
-            return False
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
-                for folder in reversed(made):
-                    _rmdir(folder)
-                raise output.error(f"cannot create: {_reason(exc)}") from None
-            try:  # a file system without hard links: exclusive create, then the bytes
-                with open(plan.target, "xb") as handle:
-                    handle.write(plan.data)
-            except FileExistsError:
-                return False
-            except OSError as exc2:
-                raise output.error(f"cannot create: {_reason(exc2)}") from None
+            temp = _write_temp(plan)
+            created = _link_new(temp, plan)
+        except BaseException:
+            for folder in reversed(made):
+                _rmdir(folder)
+            raise
         finally:
             _unlink(temp)
+    if not created:
+        return False
     _fsync_folder(str(plan.target.parent))
+    return True
+
+
+def _link_new(temp: str, plan: _Plan) -> bool:
+    """Give the complete `temp` the name `plan.target` unless the name is taken."""
+    try:
+        os.link(temp, plan.target)
+        return True
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+            raise plan.output.error(f"cannot create: {_reason(exc)}") from None
+    try:  # a file system without hard links: an exclusive create, then the bytes
+        handle = open(plan.target, "xb")
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise plan.output.error(f"cannot create: {_reason(exc)}") from None
+    try:
+        with handle:
+            handle.write(plan.data)
+    except BaseException as exc:
+        _unlink(str(plan.target))  # ours, and incomplete
+        if isinstance(exc, OSError):
+            raise plan.output.error(f"cannot create: {_reason(exc)}") from None
+        raise
     return True
 
 

@@ -492,3 +492,29 @@ def test_init_leaves_no_temporary_files_and_never_overwrites(tmp_path, capsys):
     assert code == 0 and "skipped" in out and "waivers.yaml" in out
     assert not (tmp_path / "dangling").exists()
     assert [p for p in project.rglob("*.tmp")] == []
+
+
+def test_init_without_hard_links_still_creates_each_file_once(tmp_path, capsys,
+                                                               monkeypatch):
+    import gdpr_check.outputs as outputs
+
+    def no_links(*_args):
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+    monkeypatch.setattr(outputs.os, "link", no_links)
+    project = tmp_path / "new"
+    code, out, err = run(capsys, "init", project)
+    assert (code, err) == (0, "")
+    assert (project / ".gdpr-check.yaml").read_text().strip()
+    assert [p for p in project.rglob("*.tmp")] == []
+    code, out, _ = run(capsys, "init", project)  # the second time, everything is skipped
+    assert code == 0 and "created" not in out
+
+
+def test_init_on_a_full_disk_is_exit_2_and_leaves_no_folders(tmp_path, capsys, monkeypatch):
+    failing_nth_fsync(monkeypatch, 1, OSError(errno.ENOSPC, "No space left on device"))
+    project = tmp_path / "new"
+    project.mkdir()
+    code, _, err = run(capsys, "init", project)
+    assert code == 2
+    assert one_error(err).endswith(": No space left on device")
+    assert list(project.iterdir()) == []
