@@ -518,3 +518,15 @@ def test_init_on_a_full_disk_is_exit_2_and_leaves_no_folders(tmp_path, capsys, m
     assert code == 2
     assert one_error(err).endswith(": No space left on device")
     assert list(project.iterdir()) == []
+
+
+def test_a_configured_output_over_an_input_is_refused_at_its_line(project, capsys):
+    inventory = project / "inventory" / "inventory.yaml"
+    text = inventory.read_text()
+    for path in ("inventory/inventory.yaml", ".gdpr-check.yaml"):
+        config(project, f"outputs:\n  - {{format: json, path: {path}}}\n")
+        code, _, err = check(capsys, project)
+        assert code == 2
+        assert one_error(err).startswith(".gdpr-check.yaml:2:20: config.outputs[0].path: is ")
+        assert "an input of this run" in err
+    assert inventory.read_text() == text
