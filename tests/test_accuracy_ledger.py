@@ -50,34 +50,52 @@ def flow_ids_from(root: Path, system: str) -> set[str]:
 
 
 def misplaced(report, root: Path) -> list[str]:
-    """Findings whose file:line is not a line naming the subject: its id (`- id: crm`,
-    `{recipient: sms_service, ...}`), or a key (the failing field, e.g. `security:`) inside
-    the YAML item whose `id` is the subject, or for a rule about the notice or inventory as
-    a whole a top-level key. Returns one line per misplaced finding."""
+    """Findings whose file:line is not inside the YAML of their subject, one line each.
+
+    A finding is in place when its line, or a list item enclosing it (e.g. the system whose
+    grant fails), names the subject (`- id: crm`, `{recipient: sms_service, ...}`); for a
+    sub-processor, the notice's transfers may name the recipient of the processor engaging
+    it (Art. 13(1)(f) disclosure goes through it); a finding about the notice or the
+    inventory as a whole may point anywhere in that side's files."""
+    from gdpr_check.load import load_project
+    through: dict[str, set[str]] = {}
+    for processor in load_project(root).inventory.processors:
+        for sub in processor.sub_processors:
+            through.setdefault(sub, set()).add(processor.recipient or processor.id)
     wrong = []
     for f in report.findings:
         path = root / f.path if f.path else None
         if not (path and f.line and path.is_file()):
             wrong.append(f"{f.rule} {f.subject_id}: no file:line ({f.path}:{f.line})")
             continue
+        if f.subject_id in ("policy", "inventory") and f.path.startswith(f.subject_id + "/"):
+            continue
         lines = path.read_text(encoding="utf-8").splitlines()
         if not 1 <= f.line <= len(lines):
             wrong.append(f"{f.rule} {f.subject_id}: {f.path}:{f.line} is past the end")
             continue
-        line = lines[f.line - 1]
-        if f.subject_id in line:
-            continue
-        where = f"{f.rule} {f.subject_id}: {f.path}:{f.line} is {line.strip()!r}"
-        key = re.match(r"\s*([a-z_]+):", line)
-        indent = len(line) - len(line.lstrip())
-        if key and indent == 0 and f.subject_id in ("policy", "inventory"):
-            continue  # a rule about the whole notice or inventory points at a top-level key
-        owner = next((lines[n] for n in range(f.line - 2, -1, -1)
-                      if lines[n].lstrip().startswith("- ")
-                      and len(lines[n]) - len(lines[n].lstrip()) < indent), "")
-        if not (key and re.search(rf"\b(id|recipient): {re.escape(f.subject_id)}\b", owner)):
-            wrong.append(where)
+        names = {f.subject_id} | through.get(f.subject_id, set())
+        naming = re.compile(r"\b(id|recipient|principal): (%s)\b"
+                            % "|".join(map(re.escape, sorted(names))))
+        if not any(naming.search(line) or f.subject_id in line
+                   for line in _enclosing(lines, f.line - 1)):
+            wrong.append(f"{f.rule} {f.subject_id}: {f.path}:{f.line} is "
+                         f"{lines[f.line - 1].strip()!r}")
     return wrong
+
+
+def _enclosing(lines: list[str], n: int) -> list[str]:
+    """Line `n` and each less-indented line above it that opens a list item or a key:
+    the YAML nodes that contain line `n`, innermost first."""
+    def indent(text):
+        return len(text) - len(text.lstrip(" "))
+    chain, level = [lines[n]], indent(lines[n])
+    for above in range(n - 1, -1, -1):
+        text = lines[above]
+        if text.strip() and not text.lstrip().startswith("#") and indent(text) < level:
+            chain.append(text)
+            level = indent(text)
+    return chain
 
 
 def schema_errors(root: Path, kind: str) -> list[str]:
