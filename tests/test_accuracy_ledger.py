@@ -115,3 +115,189 @@ def schema_errors(root: Path, kind: str) -> list[str]:
         if found_errors:
             errors.append(f"{path.name}: {found_errors[:3]}")
     return errors
+
+
+# --- the accuracy ledger (docs/accuracy.md) ---------------------------------------------
+# One row per finding of each sample company, between the two markers below:
+#   | company | rule | subject | class | article | note |
+# `class` is one of CLASSES. The tests below fail when a finding has no row or a row has
+# no finding (after a rule changes: re-run, classify the new findings, drop the old rows;
+# `python tests/test_accuracy_ledger.py --missing` prints skeleton rows for the new ones).
+LEDGER = REPO / "docs" / "accuracy.md"
+START, END = "<!-- ledger:start -->", "<!-- ledger:end -->"
+CLASSES = {
+    "violation": "the recorded facts break the law",
+    "judgement": "defensible but arguable: a DPO could sign it or dismiss it",
+    "record_gap": "its only basis is that the inventory or notice does not say",
+    "wrong": "legally wrong, or at a severity no DPA lawyer would sign",
+}
+# The severities "medium or above", over which precision is measured.
+SERIOUS = {"medium", "high", "critical"}
+
+
+def ledger_rows(text: str | None = None) -> dict[tuple[str, str, str], dict]:
+    """The ledger's rows by (company, rule, subject); raises ValueError naming the line of
+    a malformed or repeated row."""
+    text = LEDGER.read_text(encoding="utf-8") if text is None else text
+    lines = text.splitlines()
+    try:
+        first, last = lines.index(START), lines.index(END)
+    except ValueError:
+        raise ValueError(f"{LEDGER.name}: the markers {START} and {END} are missing") from None
+    rows: dict[tuple[str, str, str], dict] = {}
+    for number in range(first + 1, last):
+        line = lines[number].strip()
+        if not line.startswith("|") or set(line) <= set("|-: "):
+            continue
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if cells[0] == "company":
+            continue
+        where = f"{LEDGER.name}:{number + 1}"
+        if len(cells) != 6:
+            raise ValueError(f"{where}: expected 6 cells (company | rule | subject | class | "
+                             f"article | note), found {len(cells)}")
+        company, rule, subject, klass, article, note = cells
+        if company not in COMPANIES:
+            raise ValueError(f"{where}: unknown company '{company}'; expected one of "
+                             f"{', '.join(COMPANIES)}")
+        if klass not in CLASSES:
+            raise ValueError(f"{where}: unknown class '{klass}'; expected one of "
+                             f"{', '.join(CLASSES)}")
+        if not re.search(r"\bArt\. \d+", article):
+            raise ValueError(f"{where}: the article cell must cite an article (Art. N...)")
+        key = (company, rule, subject)
+        if key in rows:
+            raise ValueError(f"{where}: a second row for {company} {rule} {subject}")
+        rows[key] = {"class": klass, "article": article, "note": note, "line": number + 1}
+    return rows
+
+
+def actual_findings() -> dict[tuple[str, str, str], object]:
+    """Every finding of every sample company, by (company, rule, subject)."""
+    return {(name, f.rule, f.subject_id): f
+            for name in COMPANIES for f in company_report(name).findings}
+
+
+def skeleton(key, finding) -> str:
+    """A ledger row to fill in for a finding not yet classified."""
+    company, rule, subject = key
+    articles = ", ".join(finding.articles)
+    return (f"| {company} | {rule} | {subject} | ? | {articles} | "
+            f"{finding.severity}: {finding.message[:120]} |")
+
+
+def precision(rows, findings) -> dict[str, tuple[int, int, int]]:
+    """Per company and `all`: (violations and judgement calls at medium or above, all
+    findings at medium or above, wrong findings at any severity)."""
+    figures: dict[str, list[int]] = {name: [0, 0, 0] for name in [*COMPANIES, "all"]}
+    for key, finding in findings.items():
+        klass = rows.get(key, {}).get("class")
+        for name in (key[0], "all"):
+            if finding.severity in SERIOUS:
+                figures[name][1] += 1
+                figures[name][0] += klass in ("violation", "judgement")
+            figures[name][2] += klass == "wrong"
+    return {name: tuple(values) for name, values in figures.items()}
+
+
+def stated_precision(text: str) -> dict[str, tuple[int, int, int]]:
+    """The figures docs/accuracy.md states, from its `| precision | ... |` summary rows."""
+    found_rows = re.findall(r"^\|\s*precision\s*\|\s*([a-z0-9]+)\s*\|\s*(\d+)\s*of\s*(\d+)"
+                            r"\s*\|[^|]*\|\s*(\d+)\s*\|", text, flags=re.M)
+    return {name: (int(a), int(b), int(w)) for name, a, b, w in found_rows}
+
+
+def known_rule_bugs() -> dict[tuple[str, str, str], str]:
+    """The findings the company tests record as rule bugs (KNOWN_FALSE_ALARMS), by
+    (company, rule, subject); 3DTech and the clinic record none (their tests say so)."""
+    import importlib
+    bugs = {}
+    for name, module in (("clinic", "test_second_company"), ("saas", "test_saas_company"),
+                         ("club", "test_club_company")):
+        alarms = importlib.import_module(f"tests.{module}").KNOWN_FALSE_ALARMS
+        bugs.update({(name, rule, subject): why for (rule, subject), why in alarms.items()})
+    return bugs
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return ledger_rows()
+
+
+@pytest.fixture(scope="module")
+def findings():
+    return actual_findings()
+
+
+def test_every_finding_has_a_ledger_row(rows, findings):
+    missing = [skeleton(k, f) for k, f in sorted(findings.items()) if k not in rows]
+    assert not missing, ("findings without a row in docs/accuracy.md (classify them; "
+                         "`python tests/test_accuracy_ledger.py --missing`):\n"
+                         + "\n".join(missing))
+
+
+def test_every_ledger_row_has_a_finding(rows, findings):
+    extra = [f"{LEDGER.name}:{row['line']}: {' | '.join(k)} ({row['class']})"
+             for k, row in sorted(rows.items()) if k not in findings]
+    assert not extra, ("rows in docs/accuracy.md for findings no longer reported "
+                       "(delete them, or find out why the finding went):\n" + "\n".join(extra))
+
+
+def test_the_stated_precision_matches_the_ledger(rows, findings):
+    text = LEDGER.read_text(encoding="utf-8")
+    assert stated_precision(text) == precision(rows, findings), (
+        "update the precision table of docs/accuracy.md to: "
+        + "; ".join(f"{n}: {a} of {b}, {w} wrong"
+                    for n, (a, b, w) in precision(rows, findings).items()))
+
+
+def test_wrong_rows_are_the_known_rule_bugs(rows):
+    """A finding classified `wrong` is a rule bug the company's test records as a known
+    false alarm (and so an xfail there), and every known false alarm is classified wrong."""
+    wrong = {k for k, row in rows.items() if row["class"] == "wrong"}
+    assert wrong == set(known_rule_bugs())
+
+
+def test_the_ledger_lists_no_wrong_findings(request, rows):
+    """Zero legally wrong findings is the target; while the company tests record known
+    rule bugs this is a strict xfail, so it fails the day they are fixed and the marker
+    (and the rows) must go."""
+    bugs = known_rule_bugs()
+    if bugs:
+        request.applymarker(pytest.mark.xfail(
+            strict=True, reason="rule bugs: " + "; ".join(" ".join(k) for k in sorted(bugs))))
+    wrong = [f"{' | '.join(k)}: {row['note']}" for k, row in sorted(rows.items())
+             if row["class"] == "wrong"]
+    assert wrong == []
+
+
+def test_a_malformed_ledger_row_is_named_by_line():
+    text = f"{START}\n| company | rule | subject | class | article | note |\n" \
+           f"| saas | TR001 | chat_cn | violaton | Art. 44 | typo |\n{END}\n"
+    with pytest.raises(ValueError, match=r"accuracy.md:3: unknown class 'violaton'"):
+        ledger_rows(text)
+
+
+def main(argv: list[str]) -> int:
+    """`--missing`: print a skeleton row for each finding the ledger lacks; `--extra`: the
+    rows whose finding is gone; `--precision`: the figures for the summary table."""
+    rows_, findings_ = ledger_rows(), actual_findings()
+    if "--missing" in argv:
+        for key, finding in sorted(findings_.items()):
+            if key not in rows_:
+                print(skeleton(key, finding))
+    if "--extra" in argv:
+        for key, row in sorted(rows_.items()):
+            if key not in findings_:
+                print(f"{LEDGER.name}:{row['line']}: | {' | '.join(key)} | {row['class']} |")
+    if "--precision" in argv:
+        for name, (good, serious, wrong) in precision(rows_, findings_).items():
+            print(f"| precision | {name} | {good} of {serious} | "
+                  f"{round(100 * good / serious) if serious else 100}% | {wrong} |")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+    sys.path.insert(0, str(REPO))  # `tests.` imports, as under pytest
+    raise SystemExit(main(sys.argv[1:]))
