@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,115 @@ def schema_errors(root: Path, kind: str) -> list[str]:
         if found_errors:
             errors.append(f"{path.name}: {found_errors[:3]}")
     return errors
+
+
+# --- the tests every sample company gets ---------------------------------------------------
+@dataclass(frozen=True)
+class Company:
+    """What the law says about one sample company, for `company_tests`.
+
+    `expected`: the (rule, subject) findings the law demands and the rules make;
+    `gaps`: (area or rule, subject) -> why, demanded by the law but made by no rule;
+    `false_alarms`: (rule, subject) -> why the rule is wrong (KNOWN_FALSE_ALARMS);
+    `lawful`, `unlawful`: subjects (processors, systems, flows) whose transfer out of the
+    EEA is lawful or not, `eea`: subjects processing only in the EEA, each with why;
+    `statutory`: systems kept under a legal obligation -> why, never to be asked for the
+    rights in `inapplicable` (words of the finding message) on them or their outbound flows.
+    """
+    name: str
+    expected: frozenset
+    gaps: dict
+    false_alarms: dict
+    lawful: dict
+    unlawful: dict
+    eea: dict
+    statutory: dict
+    inapplicable: tuple = ("erasure", "portab", "object", "withdraw")
+
+    @property
+    def root(self) -> Path:
+        return COMPANIES[self.name][0]
+
+
+def marked(company: Company, subject: str, *prefixes: str):
+    """`subject` as a test parameter, xfail(strict) where a known false alarm of a rule
+    whose id starts with one of `prefixes` (the area the test is about) concerns it."""
+    bugs = [why for (rule, id_), why in company.false_alarms.items()
+            if id_ == subject and rule.startswith(prefixes)]
+    marks = [pytest.mark.xfail(strict=True, reason=bugs[0])] if bugs else []
+    return pytest.param(subject, marks=marks, id=subject)
+
+
+def _in_area(company: Company, area: str, subject: str) -> list:
+    return [(f.rule, f.message) for f in company_report(company.name).findings
+            if f.area == area and f.subject_id == subject]
+
+
+def company_tests(company: Company) -> dict:
+    """The tests every sample company gets, by name, for a test module's globals():
+    the findings are exactly the legal answer (known rule bugs aside), each expected gap
+    is a strict xfail, lawful transfers and processing in the EEA are silent, unlawful
+    transfers are reported, statutory records are not asked for rights that cannot apply,
+    and the findings point into the fixture, which validates against the schemas."""
+    bugs = company.false_alarms
+
+    def test_finds_every_deliberate_problem():
+        assert company.expected - found(company_report(company.name)) == set()
+
+    def test_finds_nothing_else_but_the_known_rule_bugs():
+        """Exact, apart from the documented false alarms (so any other drift still fails)."""
+        assert found(company_report(company.name)) - set(bugs) == company.expected
+
+    @pytest.mark.xfail(bool(bugs), strict=True,
+                       reason="rule bugs: " + "; ".join(f"{r} {s}" for r, s in sorted(bugs)))
+    def test_finds_exactly_the_legal_answer():
+        assert found(company_report(company.name)) == company.expected
+
+    @pytest.mark.parametrize("what, subject", [
+        pytest.param(w, s, marks=pytest.mark.xfail(strict=True, reason=why), id=f"{w}-{s}")
+        for (w, s), why in sorted(company.gaps.items())])
+    def test_expected_gap_is_reported(what, subject):
+        assert any(what in (f.area, f.rule) and f.subject_id == subject
+                   for f in company_report(company.name).findings)
+
+    @pytest.mark.parametrize("subject", [marked(company, s, "TR") for s in sorted(company.lawful)])
+    def test_lawful_transfer_is_silent(subject):
+        assert _in_area(company, "transfers", subject) == [], company.lawful[subject]
+
+    @pytest.mark.parametrize("subject", sorted(company.unlawful))
+    def test_unlawful_transfer_is_reported(subject):
+        assert _in_area(company, "transfers", subject), company.unlawful[subject]
+
+    @pytest.mark.parametrize("subject", [marked(company, s, "TR") for s in sorted(company.eea)])
+    def test_processing_in_the_eea_is_no_transfer(subject):
+        assert _in_area(company, "transfers", subject) == [], company.eea[subject]
+
+    @pytest.mark.parametrize("system", [marked(company, s, "RI") for s in sorted(company.statutory)])
+    def test_statutory_records_are_not_asked_for_inapplicable_rights(system):
+        subjects = {system} | flow_ids_from(company.root, system)
+        demanded = [(f.rule, f.subject_id, f.message)
+                    for f in company_report(company.name).findings
+                    if f.area == "rights" and f.subject_id in subjects
+                    and any(word in f.message.lower() for word in company.inapplicable)]
+        assert demanded == [], company.statutory[system]
+
+    def test_each_finding_is_reported_once():
+        keys = [(f.rule, f.subject_id) for f in company_report(company.name).findings]
+        assert len(keys) == len(set(keys))
+
+    def test_findings_point_at_the_subject():
+        assert misplaced(company_report(company.name), company.root) == []
+
+    def test_fixture_validates(capsys):
+        from gdpr_check.cli import main
+        assert main(["validate", str(company.root)]) == 0, capsys.readouterr()
+
+    @pytest.mark.parametrize("kind", ["policy", "inventory"])
+    def test_schema_accepts_the_files(kind):
+        """The published JSON Schema (for yaml-language-server) accepts every file."""
+        assert schema_errors(company.root, kind) == []
+
+    return {name: test for name, test in locals().items() if name.startswith("test_")}
 
 
 # --- the accuracy ledger (docs/accuracy.md) ---------------------------------------------

@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_accuracy_ledger import (COMPANIES, company_report, flow_ids_from, found, misplaced,
-                                   schema_errors)
-
-ROOT = COMPANIES["club"][0]
+from .test_accuracy_ledger import Company, company_report, company_tests, marked
 
 EXPECTED = {
     # The injury log lives in a coach's free online-spreadsheet account: no Art. 28(3)
@@ -100,7 +97,6 @@ STATUTORY_SYSTEMS = {
     "finance": "fees and bookkeeping under the Accounting Act 1336/1997",
     "member_register": "the list of members under the Associations Act 503/1989, s. 11",
 }
-INAPPLICABLE = ("portab", "object", "withdraw")
 # Lawful processing of special-category and criminal data: no lawful-basis finding.
 LAWFUL_SENSITIVE_PURPOSES = {
     "health_safety": "allergies with the guardian's explicit consent (Art. 9(2)(a))",
@@ -108,114 +104,33 @@ LAWFUL_SENSITIVE_PURPOSES = {
                            "authorises (Art. 10)",
 }
 
-
-@pytest.fixture(scope="module")
-def report():
-    return company_report("club")
-
-
-def _marked(subject, *prefixes):
-    """`subject` as a test parameter, xfail(strict) where a known false alarm of a rule
-    whose id starts with one of `prefixes` (the area the test is about) concerns it."""
-    bugs = [why for (rule, id_), why in KNOWN_FALSE_ALARMS.items()
-            if id_ == subject and rule.startswith(prefixes)]
-    marks = [pytest.mark.xfail(strict=True, reason=bugs[0])] if bugs else []
-    return pytest.param(subject, marks=marks, id=subject)
+COMPANY = Company("club", frozenset(EXPECTED), GAPS, KNOWN_FALSE_ALARMS, LAWFUL_TRANSFERS,
+                  UNLAWFUL_TRANSFERS, EEA_SUBJECTS, STATUTORY_SYSTEMS,
+                  inapplicable=("portab", "object", "withdraw"))  # the member list erases
+globals().update(company_tests(COMPANY))
 
 
-def test_finds_every_deliberate_problem(report):
-    assert EXPECTED - found(report) == set()
+def _findings(area: str, subjects) -> list:
+    return [(f.rule, f.subject_id, f.message) for f in company_report("club").findings
+            if f.area == area and f.subject_id in subjects]
 
 
-def test_finds_nothing_else_but_the_known_rule_bugs(report):
-    """Exact, apart from the documented false alarms (so any other drift still fails)."""
-    assert found(report) - set(KNOWN_FALSE_ALARMS) == EXPECTED
-
-
-@pytest.mark.xfail(bool(KNOWN_FALSE_ALARMS), strict=True,
-                   reason="rule bugs: " + "; ".join(f"{r} {s}" for r, s in KNOWN_FALSE_ALARMS))
-def test_finds_exactly_the_legal_answer(report):
-    assert found(report) == EXPECTED
-
-
-@pytest.mark.parametrize("what, subject", [
-    pytest.param(w, s, marks=pytest.mark.xfail(strict=True, reason=why), id=f"{w}-{s}")
-    for (w, s), why in sorted(GAPS.items())])
-def test_expected_gap_is_reported(report, what, subject):
-    assert any(what in (f.area, f.rule) and f.subject_id == subject for f in report.findings)
-
-
-@pytest.mark.parametrize("subject", [_marked(s, "TR") for s in sorted(LAWFUL_TRANSFERS)])
-def test_lawful_transfer_is_silent(report, subject):
-    transfer_findings = [(f.rule, f.message) for f in report.findings
-                         if f.area == "transfers" and f.subject_id == subject]
-    assert transfer_findings == [], LAWFUL_TRANSFERS[subject]
-
-
-@pytest.mark.parametrize("subject", sorted(UNLAWFUL_TRANSFERS))
-def test_unlawful_transfer_is_reported(report, subject):
-    rules = {f.rule for f in report.findings
-             if f.area == "transfers" and f.subject_id == subject}
-    assert rules, f"no transfer finding for {subject}: {UNLAWFUL_TRANSFERS[subject]}"
-
-
-@pytest.mark.parametrize("subject", [_marked(s, "TR") for s in sorted(EEA_SUBJECTS)])
-def test_processing_in_the_eea_is_no_transfer(report, subject):
-    transfer_findings = [(f.rule, f.message) for f in report.findings
-                         if f.area == "transfers" and f.subject_id == subject]
-    assert transfer_findings == [], EEA_SUBJECTS[subject]
-
-
-@pytest.mark.parametrize("system", [_marked(s, "RI") for s in sorted(STATUTORY_SYSTEMS)])
-def test_statutory_records_are_not_asked_for_inapplicable_rights(report, system):
-    flows = flow_ids_from(ROOT, system)
-    demanded = [(f.rule, f.subject_id, f.message) for f in report.findings
-                if f.area == "rights" and (f.subject_id == system or f.subject_id in flows)
-                and any(word in f.message.lower() for word in INAPPLICABLE)]
-    assert demanded == [], STATUTORY_SYSTEMS[system]
-
-
-def test_bookkeeping_is_not_asked_for_erasure(report):
+def test_bookkeeping_is_not_asked_for_erasure():
     """The Accounting Act requires keeping the vouchers (Art. 17(3)(b)); nor is erasure
     owed along the flow that feeds it, which rests on Art. 6(1)(c)."""
-    subjects = {"finance"} | flow_ids_from(ROOT, "finance") | {"fee_invoicing"}
-    asked = [(f.rule, f.subject_id) for f in report.findings if f.area == "rights"
-             and f.subject_id in subjects and "erasure" in f.message.lower()]
+    asked = [finding for finding in _findings("rights", {"finance", "fee_invoicing"})
+             if "erasure" in finding[2].lower()]
     assert asked == []
 
 
-@pytest.mark.parametrize("system", [_marked("website", "AC")])
-def test_a_published_gallery_is_not_an_access_control_failure(report, system):
+@pytest.mark.parametrize("system", [marked(COMPANY, "website", "AC")])
+def test_a_published_gallery_is_not_an_access_control_failure(system):
     """The gallery is public by design: publication is the purpose the consent covers
     (Art. 6(1)(a)); being public is no lapse of security (Art. 5(1)(f), 32) there. Its
     one problem is that the consents are not recorded (LB007, in EXPECTED)."""
-    access = [(f.rule, f.message) for f in report.findings
-              if f.area == "access_control" and f.subject_id == system]
-    assert access == []
+    assert _findings("access_control", {system}) == []
 
 
 @pytest.mark.parametrize("purpose", sorted(LAWFUL_SENSITIVE_PURPOSES))
-def test_lawful_special_and_criminal_data_is_silent(report, purpose):
-    findings = [(f.rule, f.message) for f in report.findings
-                if f.area == "lawful_basis" and f.subject_id == purpose]
-    assert findings == [], LAWFUL_SENSITIVE_PURPOSES[purpose]
-
-
-def test_each_finding_is_reported_once(report):
-    keys = [(f.rule, f.subject_id) for f in report.findings]
-    assert len(keys) == len(set(keys))
-
-
-def test_findings_point_at_the_subject(report):
-    assert misplaced(report, ROOT) == []
-
-
-def test_club_fixture_validates(capsys):
-    from gdpr_check.cli import main
-    assert main(["validate", str(ROOT)]) == 0, capsys.readouterr()
-
-
-@pytest.mark.parametrize("kind", ["policy", "inventory"])
-def test_schema_accepts_the_club_files(kind):
-    """The published JSON Schema (for yaml-language-server) accepts every file as written."""
-    assert schema_errors(ROOT, kind) == []
+def test_lawful_special_and_criminal_data_is_silent(purpose):
+    assert _findings("lawful_basis", {purpose}) == [], LAWFUL_SENSITIVE_PURPOSES[purpose]

@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_accuracy_ledger import (COMPANIES, company_report, flow_ids_from, found, misplaced,
-                                   schema_errors)
-
-ROOT = COMPANIES["saas"][0]
+from .test_accuracy_ledger import Company, company_report, company_tests, marked
 
 EXPECTED = {
     # --- transfers (Chapter V) ----------------------------------------------------------
@@ -152,98 +149,16 @@ STATUTORY_SYSTEMS = {
     "billing_system": "bookkeeping under the Accounting Act 1336/1997",
     "payroll": "payroll under the Accounting Act and tax law",
 }
-INAPPLICABLE = ("erasure", "portab", "object", "withdraw")
+
+COMPANY = Company("saas", frozenset(EXPECTED), GAPS, KNOWN_FALSE_ALARMS, LAWFUL_TRANSFERS,
+                  UNLAWFUL_TRANSFERS, EEA_PROCESSORS, STATUTORY_SYSTEMS)
+globals().update(company_tests(COMPANY))
 
 
-@pytest.fixture(scope="module")
-def report():
-    return company_report("saas")
-
-
-def _marked(subject, *prefixes):
-    """`subject` as a test parameter, xfail(strict) where a known false alarm of a rule
-    whose id starts with one of `prefixes` (the area the test is about) concerns it."""
-    bugs = [why for (rule, id_), why in KNOWN_FALSE_ALARMS.items()
-            if id_ == subject and rule.startswith(prefixes)]
-    marks = [pytest.mark.xfail(strict=True, reason=bugs[0])] if bugs else []
-    return pytest.param(subject, marks=marks, id=subject)
-
-
-def test_finds_every_deliberate_problem(report):
-    assert EXPECTED - found(report) == set()
-
-
-def test_finds_nothing_else_but_the_known_rule_bugs(report):
-    """Exact, apart from the documented false alarms (so any other drift still fails)."""
-    assert found(report) - set(KNOWN_FALSE_ALARMS) == EXPECTED
-
-
-@pytest.mark.xfail(bool(KNOWN_FALSE_ALARMS), strict=True,
-                   reason="rule bugs: " + "; ".join(f"{r} {s}" for r, s in KNOWN_FALSE_ALARMS))
-def test_finds_exactly_the_legal_answer(report):
-    assert found(report) == EXPECTED
-
-
-@pytest.mark.parametrize("what, subject", [
-    pytest.param(w, s, marks=pytest.mark.xfail(strict=True, reason=why), id=f"{w}-{s}")
-    for (w, s), why in sorted(GAPS.items())])
-def test_expected_gap_is_reported(report, what, subject):
-    assert any(what in (f.area, f.rule) and f.subject_id == subject for f in report.findings)
-
-
-@pytest.mark.parametrize("subject", [_marked(s, "TR") for s in sorted(LAWFUL_TRANSFERS)])
-def test_lawful_transfer_is_silent(report, subject):
-    transfer_findings = [(f.rule, f.message) for f in report.findings
-                         if f.area == "transfers" and f.subject_id == subject]
-    assert transfer_findings == [], LAWFUL_TRANSFERS[subject]
-
-
-@pytest.mark.parametrize("subject", sorted(UNLAWFUL_TRANSFERS))
-def test_unlawful_transfer_is_reported(report, subject):
-    rules = {f.rule for f in report.findings
-             if f.area == "transfers" and f.subject_id == subject}
-    assert rules, f"no transfer finding for {subject}: {UNLAWFUL_TRANSFERS[subject]}"
-
-
-@pytest.mark.parametrize("subject", [_marked(s, "TR") for s in sorted(EEA_PROCESSORS)])
-def test_processing_in_the_eea_is_no_transfer(report, subject):
-    transfer_findings = [(f.rule, f.message) for f in report.findings
-                         if f.area == "transfers" and f.subject_id == subject]
-    assert transfer_findings == [], EEA_PROCESSORS[subject]
-
-
-@pytest.mark.parametrize("system", [_marked(s, "RI") for s in sorted(STATUTORY_SYSTEMS)])
-def test_statutory_records_are_not_asked_for_inapplicable_rights(report, system):
-    flows = flow_ids_from(ROOT, system)
-    demanded = [(f.rule, f.subject_id, f.message) for f in report.findings
-                if f.area == "rights" and (f.subject_id == system or f.subject_id in flows)
-                and any(word in f.message.lower() for word in INAPPLICABLE)]
-    assert demanded == [], STATUTORY_SYSTEMS[system]
-
-
-@pytest.mark.parametrize("system", [_marked("payroll", "LB", "RI")])
-def test_payroll_is_never_asked_for_consent(report, system):
+@pytest.mark.parametrize("system", [marked(COMPANY, "payroll", "LB", "RI")])
+def test_payroll_is_never_asked_for_consent(system):
     """Payroll rests on Art. 6(1)(c): no consent to record, none to withdraw (Art. 7)."""
-    asked = [(f.rule, f.message) for f in report.findings if f.subject_id == system
+    asked = [(f.rule, f.message) for f in company_report("saas").findings
+             if f.subject_id == system
              and ("consent" in f.message.lower() or f.rule in ("LB007", "LB008"))]
     assert asked == []
-
-
-def test_each_finding_is_reported_once(report):
-    keys = [(f.rule, f.subject_id) for f in report.findings]
-    assert len(keys) == len(set(keys))
-
-
-def test_findings_point_at_the_subject(report):
-    assert misplaced(report, ROOT) == []
-
-
-def test_saas_fixture_validates(capsys):
-    from gdpr_check.cli import main
-    assert main(["validate", str(ROOT)]) == 0, capsys.readouterr()
-
-
-@pytest.mark.parametrize("kind", ["policy", "inventory"])
-def test_schema_accepts_the_saas_files(kind):
-    """The published JSON Schema (for yaml-language-server) accepts every file as written."""
-    assert schema_errors(ROOT, kind) == []
