@@ -77,6 +77,7 @@ class Helpers:
         self._today = None  # computed on first use of today()
         self._rights_due: dict = {}  # (kind, id, article) -> rights_due(), per project
         self._disclosures = None  # computed on first use of disclosures()
+        self._sub_processors: dict = {}  # processor id -> its sub-processors, transitively
 
     # -- functions (called as `name(...)` in expressions) -------------------------------
     def lookup(self, kind: str, id: str):
@@ -256,7 +257,13 @@ class Helpers:
         return flow.to == host or flow.to in self._sub_processors_of(host)
 
     def _sub_processors_of(self, processor: str) -> frozenset:
-        """The sub-processors a processor engages, transitively."""
+        """The sub-processors a processor engages, transitively (computed once each)."""
+        cached = self._sub_processors.get(processor)
+        if cached is None:
+            cached = self._sub_processors[processor] = self._walk_sub_processors(processor)
+        return cached
+
+    def _walk_sub_processors(self, processor: str) -> frozenset:
         processors = self.index.by_kind["processor"]
         seen, stack = set(), [processor]
         while stack:
