@@ -238,10 +238,12 @@ class Helpers:
     def right_article(self, right: str) -> str:
         """The article giving `right` (`access` -> 'Art. 15'), for messages."""
         from ..law.rights import ARTICLES
-        if right not in ARTICLES:
-            raise ValueError(f"right_article(): unknown right '{right}'; expected one of "
-                             f"{', '.join(ARTICLES)}")
-        return ARTICLES[right]
+        return ARTICLES[_known_right("right_article", right)]
+
+    def right_name(self, right: str) -> str:
+        """How messages name `right` (`withdraw_consent` -> 'withdrawal of consent')."""
+        from ..law.rights import NAMES
+        return NAMES[_known_right("right_name", right)]
 
     def same_store(self, flow) -> bool:
         """Whether a flow only moves data within the store it comes from: from a system to
@@ -600,6 +602,13 @@ class Grantee(NamedTuple):
             SCOPES.index(self.grant.scope) >= SCOPES.index(self.allowed)
 
 
+def _known_right(helper: str, right) -> str:
+    if right not in RIGHTS:
+        raise ValueError(f"{helper}(): unknown right '{right}'; expected one of "
+                         f"{', '.join(RIGHTS)}")
+    return right
+
+
 def _dpf_certified(recipient) -> bool:
     transfer = getattr(recipient, "transfer", None)
     return bool(transfer is not None and transfer.dpf_certified)
@@ -632,7 +641,7 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
              "sensitive", "registers_for", "indirect_sources", "collects_directly",
              "grantees", "allowed_scope", "outbound", "personal", "flow_bases",
-             "not_applicable", "disclosures", "objectable", "rights_due", "right_article",
+             "not_applicable", "disclosures", "objectable", "rights_due", "right_article", "right_name",
              "unrecorded_rights",
              "same_store",
              "effective_mechanism", "declared_transfers", "receiver", "located", "uses",

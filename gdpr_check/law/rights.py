@@ -40,6 +40,15 @@ ARTICLES: dict[str, str] = {
     "no_automated_decision": "Art. 22",
 }
 
+# How messages name each right.
+NAMES: dict[str, str] = {
+    "access": "access", "rectification": "rectification", "erasure": "erasure",
+    "restriction": "restriction of processing", "portability": "data portability",
+    "objection": "objection", "withdraw_consent": "withdrawal of consent",
+    "complaint": "a complaint to the supervisory authority",
+    "no_automated_decision": "human review of automated decisions",
+}
+
 # Rights that apply whatever the basis (erasure is handled apart: Art. 17(3) exceptions).
 ALWAYS: dict[str, str] = {"access": "Art. 15", "rectification": "Art. 16",
                           "restriction": "Art. 18(1)", "complaint": "Art. 77(1)"}
