@@ -126,3 +126,42 @@ def test_same_store_flows_are_not_disclosures(helpers_for):
     flows = index.by_kind["flow"]
     assert helpers.same_store(flows["crm_backup"]) and helpers.same_store(flows["list_to_mailer"])
     assert helpers.disclosures() == []
+
+
+# -- the rules: the notice's and the systems' rules follow the same table ----------------
+
+SYSTEM_RULES = {"RI017": "access", "RI018": "rectification", "RI019": "erasure",
+                "RI020": "restriction", "RI021": "portability", "RI022": "objection",
+                "RI024": "withdraw_consent", "RI025": "no_automated_decision"}
+NOTICE_RULES = {"RI005": "portability", "RI006": "objection", "RI008": "withdraw_consent"}
+
+
+def _run(tmp_path, basis, rules):
+    from gdpr_check import check
+    from tests.rules.harness import write_project
+    patch = {
+        "policy": {"purposes": [{"id": "customer_relationship", "lawful_basis": basis},
+                                {"id": "newsletter", "lawful_basis": basis}],
+                   "rights": {"portability": None, "objection": None,
+                              "withdraw_consent": None}},
+        "inventory": {"systems": [
+            {"id": system, "rights": {r: {"supported": False} for r in RIGHTS}}
+            for system in ("crm", "newsletter_list")]},
+    }
+    report = check(write_project(tmp_path, patch), select=list(rules), config=False,
+                   waivers=False, baseline=False)
+    return {(f.rule, f.subject_id) for f in report.findings}
+
+
+@pytest.mark.parametrize("basis", BASES)
+def test_system_rules_ask_each_system_for_the_rights_its_basis_attracts(tmp_path, basis):
+    found = _run(tmp_path, basis, SYSTEM_RULES)
+    expected = {(rule, system) for rule, right in SYSTEM_RULES.items()
+                if right in ALWAYS | EXTRA[basis] for system in ("crm", "newsletter_list")}
+    assert found == expected
+
+
+@pytest.mark.parametrize("basis", BASES)
+def test_notice_rules_ask_the_notice_for_the_rights_its_bases_attract(tmp_path, basis):
+    found = {rule for rule, _ in _run(tmp_path, basis, NOTICE_RULES)}
+    assert found == {rule for rule, right in NOTICE_RULES.items() if right in EXTRA[basis]}
