@@ -75,6 +75,9 @@ class Helpers:
         self.index = index
         self.ref = reference
         self._today = None  # computed on first use of today()
+        self._rights_due: dict = {}  # (kind, id, article) -> rights_due(), per project
+        self._disclosures = None  # computed on first use of disclosures()
+        self._sub_processors: dict = {}  # processor id -> its sub-processors, transitively
 
     # -- functions (called as `name(...)` in expressions) -------------------------------
     def lookup(self, kind: str, id: str):
@@ -163,10 +166,115 @@ class Helpers:
         """Whether data subjects may object to the processing a flow serves (Art. 21):
         its purpose is direct marketing (Art. 21(2), whatever the basis), or its bases
         (`flow_bases`) include legitimate interests or a public task (Art. 21(1))."""
-        purpose = self.index.by_kind["purpose"].get(flow.purpose) if flow.purpose else None
-        if purpose is not None and purpose.direct_marketing:
-            return True
-        return any(b in ("legitimate_interests", "public_task") for b in self.flow_bases(flow))
+        return "objection" in self.rights_due(flow)
+
+    def rights_due(self, obj, article: str | None = None) -> dict:
+        """The rights the processing of `obj` attracts by law (`law/rights.py`), each
+        with the ids of the purposes that attract it, in the order of `RIGHTS`. `obj` is
+        a system (its purposes, each on the bases stated by the flows bringing it data
+        for that purpose when all of them state one, else the purpose's declared bases),
+        a flow (`flow_bases`), a purpose, or the policy (all its purposes). Given
+        `article` (e.g. 'Art. 21(2)'), only the rights that article gives. Access,
+        rectification, restriction and the complaint are always due; a right attracted
+        only by processing with no purpose has an empty list."""
+        key = (getattr(obj, "KIND", None), getattr(obj, "id", None), article)
+        cached = self._rights_due.get(key)
+        if cached is None:
+            cached = self._rights_due[key] = self._compute_rights_due(obj, article)
+        return cached
+
+    def _compute_rights_due(self, obj, article):
+        from ..law.rights import gives, rights_of
+        found: dict[str, list] = {}
+        for purpose_id, purpose, bases in self._processing(obj):
+            attracted = rights_of(
+                bases, purpose.special_condition if purpose is not None else None,
+                direct_marketing=bool(purpose is not None and purpose.direct_marketing),
+                automated_decision=bool(purpose is not None and purpose.automated_decision))
+            for right, articles in attracted.items():
+                if article is not None and not gives(articles, article):
+                    continue
+                ids = found.setdefault(right, [])
+                if purpose_id and purpose_id not in ids:
+                    ids.append(purpose_id)
+        return {right: found[right] for right in RIGHTS if right in found}
+
+    def _processing(self, obj):
+        """(purpose id, purpose or none, lawful bases) for each processing `obj` does."""
+        purposes = self.index.by_kind["purpose"]
+        kind = getattr(obj, "KIND", None)
+        if kind == "flow":
+            return [(obj.purpose, purposes.get(obj.purpose) if obj.purpose else None,
+                     self.flow_bases(obj))]
+        if kind == "purpose":
+            return [(obj.id, obj, list(obj.lawful_basis))]
+        if kind == "system":
+            incoming = self.index.flows_to.get(obj.id, ())
+            found = []
+            for pid in obj.purposes or [None]:
+                purpose = purposes.get(pid) if pid else None
+                stated = [f.lawful_basis for f in incoming if f.purpose == pid]
+                declared = list(purpose.lawful_basis) if purpose is not None else []
+                # The inventory's basis for the data it brings in is the more specific
+                # fact (bookkeeping on a legal obligation within a purpose the notice
+                # lists on contract or consent); any flow without one leaves the notice's.
+                bases = stated if stated and all(stated) else \
+                    list(dict.fromkeys([*declared, *filter(None, stated)]))
+                found.append((pid, purpose, bases))
+            return found
+        if kind == "policy":
+            return [(p.id, p, list(p.lawful_basis)) for p in obj.purposes]
+        raise ValueError(f"rights_due(): expected a system, flow, purpose or the policy, "
+                         f"not {kind or type(obj).__name__}")
+
+    def unrecorded_rights(self, system) -> list:
+        """The rights a system's `rights:` leaves open, in the order of `RIGHTS`: not
+        mentioned, or marked `not_applicable` without a reason. (`supported: false` is
+        recorded: the system cannot fulfil the right.)"""
+        rights = system.rights
+        return [r for r in RIGHTS if (s := getattr(rights, r)) is None
+                or (s.supported == "not_applicable" and not s.reason)]
+
+    def right_article(self, right: str) -> str:
+        """The article giving `right` (`access` -> 'Art. 15'), for messages."""
+        from ..law.rights import ARTICLES
+        return ARTICLES[_known_right("right_article", right)]
+
+    def right_name(self, right: str) -> str:
+        """How messages name `right` (`withdraw_consent` -> 'withdrawal of consent')."""
+        from ..law.rights import NAMES
+        return NAMES[_known_right("right_name", right)]
+
+    def same_store(self, flow) -> bool:
+        """Whether a flow only moves data within the store it comes from: from a system to
+        its own hosting provider, or to a sub-processor of that provider (its backup or
+        infrastructure). The provider already holds the system's data under the
+        controller's instructions; erasing in the system erases there, and copies in
+        backups go with the backup's retention. Not a disclosure to a recipient (Art.
+        4(9), 19)."""
+        system = self.index.by_kind["system"].get(flow.from_)
+        if system is None or system.hosting is None or system.hosting.provider == "self":
+            return False
+        host = system.hosting.provider
+        return flow.to == host or flow.to in self._sub_processors_of(host)
+
+    def _sub_processors_of(self, processor: str) -> frozenset:
+        """The sub-processors a processor engages, transitively (computed once each)."""
+        cached = self._sub_processors.get(processor)
+        if cached is None:
+            cached = self._sub_processors[processor] = self._walk_sub_processors(processor)
+        return cached
+
+    def _walk_sub_processors(self, processor: str) -> frozenset:
+        processors = self.index.by_kind["processor"]
+        seen, stack = set(), [processor]
+        while stack:
+            current = processors.get(stack.pop())
+            for sub in current.sub_processors if current is not None else ():
+                if sub not in seen and sub != processor:
+                    seen.add(sub)
+                    stack.append(sub)
+        return frozenset(seen)
 
     def not_applicable(self, id: str, right: str) -> bool:
         """Whether the system `id` records `right` as `not_applicable` with a reason (the
@@ -306,10 +414,15 @@ class Helpers:
 
     def disclosures(self) -> list:
         """Flows that pass personal data on from one of the company's systems or a
-        processor to a processor, or to a system a processor hosts (`receiver(flow.to)`):
-        what rights must follow (Art. 19). Collection from the data subject or a source,
-        and flows between self-hosted systems, are not disclosures. Built once per run."""
-        return self.index.disclosure_flows
+        processor to a recipient (Art. 4(9)): a processor, or a system a processor hosts
+        (`receiver(flow.to)`): what rights must follow (Art. 19). Collection from the data
+        subject or a source, flows between self-hosted systems and flows within a
+        system's own store (`same_store`: to its host or the host's backup) are not
+        disclosures. Built once per run."""
+        if self._disclosures is None:
+            self._disclosures = [f for f in self.index.disclosure_flows
+                                 if not self.same_store(f)]
+        return self._disclosures
 
     def receiver(self, id: str):
         """The processor that receives data sent to `id`: the processor `id` itself, or the
@@ -489,6 +602,13 @@ class Grantee(NamedTuple):
             SCOPES.index(self.grant.scope) >= SCOPES.index(self.allowed)
 
 
+def _known_right(helper: str, right) -> str:
+    if right not in RIGHTS:
+        raise ValueError(f"{helper}(): unknown right '{right}'; expected one of "
+                         f"{', '.join(RIGHTS)}")
+    return right
+
+
 def _dpf_certified(recipient) -> bool:
     transfer = getattr(recipient, "transfer", None)
     return bool(transfer is not None and transfer.dpf_certified)
@@ -521,7 +641,9 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
              "sensitive", "registers_for", "indirect_sources", "collects_directly",
              "grantees", "allowed_scope", "outbound", "personal", "flow_bases",
-             "not_applicable", "disclosures", "objectable",
+             "not_applicable", "disclosures", "objectable", "rights_due", "right_article", "right_name",
+             "unrecorded_rights",
+             "same_store",
              "effective_mechanism", "declared_transfers", "receiver", "located", "uses",
              "undeclared", "with_basis", "categories_for", "special", "criminal",
              "uncovered", "international_organisation", "consent_based",

@@ -1,0 +1,112 @@
+"""Which data-subject rights a processing operation attracts, by lawful basis (Art. 12-22).
+
+The rights of Chapter III do not all apply to all processing. Which ones do follows from
+the lawful basis (Art. 6(1)), the Art. 9(2) condition and two facts of the purpose (direct
+marketing, solely automated decisions):
+
+    right                  applies                                          article
+    access                 always                                           Art. 15
+    rectification          always                                           Art. 16
+    erasure                unless the processing rests only on a legal       Art. 17(1);
+                           obligation or a public task, or is needed for     17(3)(b), 17(3)(e)
+                           legal claims
+    restriction            always                                           Art. 18
+    portability            consent, explicit consent or a contract           Art. 20(1)
+    objection              legitimate interests or a public task;            Art. 21(1)
+                           direct marketing, whatever the basis              Art. 21(2)
+    withdraw_consent       consent or explicit consent                       Art. 7(3)
+    no_automated_decision  decisions based solely on automated processing    Art. 22(1), 22(3)
+                           with legal or similarly significant effects
+    complaint              always, to a supervisory authority (no system)    Art. 77
+
+Where several bases are listed for one purpose, a right counts as due if any of them
+carries it: the controller has told data subjects it may rely on that basis and may not
+swap it for another when they exercise the right (EDPB Guidelines 05/2020 on consent,
+para. 121-123). The exceptions of Art. 17(3) apply only where every basis falls under
+them. With no basis known, the basis-dependent rights are not asked, but erasure is:
+its exceptions need the basis to be shown.
+
+Plain functions over plain values; `expr/helpers.py` applies them to the model.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+# Each right's own article: what a finding about that right cites.
+ARTICLES: dict[str, str] = {
+    "access": "Art. 15", "rectification": "Art. 16", "erasure": "Art. 17",
+    "restriction": "Art. 18", "portability": "Art. 20", "objection": "Art. 21",
+    "withdraw_consent": "Art. 7(3)", "complaint": "Art. 77",
+    "no_automated_decision": "Art. 22",
+}
+
+# How messages name each right.
+NAMES: dict[str, str] = {
+    "access": "access", "rectification": "rectification", "erasure": "erasure",
+    "restriction": "restriction of processing", "portability": "data portability",
+    "objection": "objection", "withdraw_consent": "withdrawal of consent",
+    "complaint": "a complaint to the supervisory authority",
+    "no_automated_decision": "human review of automated decisions",
+}
+
+# Rights that apply whatever the basis (erasure is handled apart: Art. 17(3) exceptions).
+ALWAYS: dict[str, str] = {"access": "Art. 15", "rectification": "Art. 16",
+                          "restriction": "Art. 18(1)", "complaint": "Art. 77(1)"}
+
+# Bases (Art. 6(1), and explicit consent under Art. 9(2)(a)) -> the rights they add.
+BY_BASIS: dict[str, dict[str, str]] = {
+    "consent": {"portability": "Art. 20(1)", "withdraw_consent": "Art. 7(3)"},
+    "explicit_consent": {"portability": "Art. 20(1)", "withdraw_consent": "Art. 7(3)"},
+    "contract": {"portability": "Art. 20(1)"},
+    "legitimate_interests": {"objection": "Art. 21(1)"},
+    "public_task": {"objection": "Art. 21(1)"},
+    "legal_obligation": {},
+    "vital_interests": {},
+}
+
+# Bases under which erasure does not apply while the data are needed for them (Art. 17(3)(b)).
+ERASURE_EXEMPT_BASES = frozenset({"legal_obligation", "public_task"})
+# Art. 9(2) conditions under which erasure does not apply (Art. 17(3)(e): legal claims).
+ERASURE_EXEMPT_CONDITIONS = frozenset({"legal_claims"})
+
+
+def rights_of(bases: Iterable[str], special_condition: str | None = None, *,
+              direct_marketing: bool = False,
+              automated_decision: bool = False) -> dict[str, tuple[str, ...]]:
+    """The rights processing on `bases` (Art. 6(1) bases) attracts, each with the
+    articles giving it, in the order of `model.types.RIGHTS`. `special_condition` is the
+    Art. 9(2) condition, if any; `direct_marketing` adds objection under Art. 21(2)
+    whatever the basis; `automated_decision` (solely automated, with legal or similarly
+    significant effects) adds the Art. 22 rights."""
+    from ..model.types import RIGHTS
+    bases = list(dict.fromkeys(bases))
+    found: dict[str, list[str]] = {right: [article] for right, article in ALWAYS.items()}
+    if _erasure_applies(bases, special_condition):
+        found["erasure"] = ["Art. 17(1)"]
+    grounds = [*bases, *([special_condition] if special_condition == "explicit_consent"
+                         else [])]
+    for basis in grounds:
+        for right, article in BY_BASIS.get(basis, {}).items():
+            found.setdefault(right, [])
+            if article not in found[right]:
+                found[right].append(article)
+    if direct_marketing:
+        found.setdefault("objection", []).append("Art. 21(2)")
+    if automated_decision:
+        found["no_automated_decision"] = ["Art. 22(1)", "Art. 22(3)"]
+    return {right: tuple(found[right]) for right in RIGHTS if right in found}
+
+
+def _erasure_applies(bases: list[str], special_condition: str | None) -> bool:
+    """Erasure applies unless every basis is exempt (Art. 17(3)(b)) or the Art. 9(2)
+    condition is legal claims (Art. 17(3)(e)); with no basis known the exception cannot
+    be shown, so it applies."""
+    if special_condition in ERASURE_EXEMPT_CONDITIONS:
+        return False
+    return not bases or not all(b in ERASURE_EXEMPT_BASES for b in bases)
+
+
+def gives(articles: Iterable[str], article: str) -> bool:
+    """Whether `article` (e.g. "Art. 21(2)") is among `articles`, or a paragraph of it
+    ("Art. 21" matches "Art. 21(1)")."""
+    return any(a == article or a.startswith(article + "(") for a in articles)
