@@ -119,7 +119,9 @@ def _map(report) -> dict | None:
         return {"omitted": len(graph["nodes"])}
     from ..graph import failing
 
-    flows_failing, nodes_failing = failing(graph, report.findings)
+    # the map marks violations: a flow whose record only lacks a fact is not drawn red
+    flows_failing, nodes_failing = failing(graph, [f for f in report.findings
+                                                   if not issues.is_unrecorded(f)])
     layers = _layers(graph)
     columns: dict[int, list[str]] = {}
     for node in graph["nodes"]:

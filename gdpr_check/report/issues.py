@@ -59,7 +59,8 @@ def todos(findings) -> list[Issue]:
     for f in findings:
         if is_unrecorded(f):
             groups.setdefault(f.rule, []).append(f)
-    issues = [Issue(tuple(group), group[0].message if len(group) == 1 else group[0].name)
+    issues = [Issue(tuple(sorted(group, key=_place)),
+                    group[0].message if len(group) == 1 else group[0].name)
               for group in groups.values()]
     return sorted(issues, key=lambda i: (-SEVERITY_ORDER[i.head.severity], i.head.rule))
 
@@ -85,6 +86,10 @@ def counts(findings) -> dict:
     shown = [f for f in open_ if not is_unrecorded(f)]
     return {"violations": len(shown), "issues": len(violations(shown)),
             "unrecorded": len(open_) - len(shown)}
+
+
+def _place(f: Finding) -> tuple:
+    return (f.path or "", f.line or 0, f.subject_kind, f.subject_id, f.key)
 
 
 def _defect(f: Finding) -> tuple:
