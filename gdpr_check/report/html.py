@@ -34,11 +34,12 @@ def render(report, fail_on: str = "low", fail_on_unrecorded: bool = False,
                              undefined=jinja2.StrictUndefined)
     template = env.from_string(TEMPLATE)
     summary = report.summary()
+    rows = _rows(report)
     return template.render(
         report=report, summary=summary, fail_on=fail_on, gated=fail_on_unrecorded,
         failing=len(report.failing(fail_on, unrecorded=fail_on_unrecorded)),
-        severities=SEVERITIES, counted=issues.counts(report.findings),
-        matrix=_matrix(report), areas=_areas(report), rows=_rows(report),
+        severities=SEVERITIES, counted=issues.counts(report.findings, rows["issues"]),
+        matrix=_matrix(report), areas=_areas(report), rows=rows["rows"],
         todos=_todos(report),
         checks=_checks(report), map=_map(report), area_titles=AREA_TITLES,
         css=Markup(CSS), js=Markup(JS),   # our own constants: not user text
@@ -65,14 +66,15 @@ def _matrix(report) -> list[dict]:
     return ordered
 
 
-def _rows(report) -> list[dict]:
+def _rows(report) -> dict:
     """One row per violation issue (issues.py): a defect repeated over several subjects is
     one row listing them."""
     findings = sorted(report.findings, key=lambda f: (
         -SEVERITY_ORDER[f.severity], list(AREA_TITLES).index(f.area)
         if f.area in AREA_TITLES else len(AREA_TITLES), f.area, f.rule, f.subject_kind,
         f.subject_id, f.key))
-    return [_row(issue) for issue in issues.violations(findings)]
+    grouped = issues.violations(findings)
+    return {"issues": grouped, "rows": [_row(issue) for issue in grouped]}
 
 
 def _todos(report) -> list[dict]:

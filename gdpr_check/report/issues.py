@@ -16,7 +16,6 @@ Plain functions over `report.findings`; the Report itself stays plain data.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..findings import SEVERITY_ORDER, Finding
@@ -80,12 +79,15 @@ def plural(count: int, kind: str) -> str:
     return f"{count} {word}{'es' if word.endswith(('s', 'x', 'ch', 'sh')) else 's'}"
 
 
-def counts(findings) -> dict:
-    """Open (not waived) violations, the issues they make, and unrecorded facts."""
-    open_ = [f for f in findings if f.waived is None]
-    shown = [f for f in open_ if not is_unrecorded(f)]
-    return {"violations": len(shown), "issues": len(violations(shown)),
-            "unrecorded": len(open_) - len(shown)}
+def counts(findings, grouped: list[Issue] | None = None) -> dict:
+    """Open (not waived) violations, the issues they make, and unrecorded facts;
+    `grouped`: `violations(findings)` when the caller has it already."""
+    if grouped is None:
+        grouped = violations(findings)
+    open_issues = [i for i in grouped if i.head.waived is None]
+    unrecorded = sum(1 for f in findings if f.waived is None and is_unrecorded(f))
+    return {"violations": sum(len(i) for i in open_issues), "issues": len(open_issues),
+            "unrecorded": unrecorded}
 
 
 def _place(f: Finding) -> tuple:
@@ -98,11 +100,23 @@ def _defect(f: Finding) -> tuple:
 
 
 def _without_subject(f: Finding) -> str:
-    """The message with the subject's name, or else its id, replaced by PLACEHOLDER."""
+    """The message with the subject's name, or else its id as a whole word, replaced by
+    PLACEHOLDER (`crm` in "Pipedrive crm_sync" is not the subject `crm`)."""
     message = f.message
     if f.subject_name and f.subject_name in message:
         return message.replace(f.subject_name, PLACEHOLDER)
-    if f.subject_id:
-        pattern = re.compile(rf"(?<![\w-]){re.escape(f.subject_id)}(?![\w-])")
-        return pattern.sub(PLACEHOLDER, message)
-    return message
+    if not f.subject_id or f.subject_id not in message:
+        return message
+    # str.find rather than a regular expression per subject: a large run has tens of
+    # thousands of findings, each with its own id.
+    word, parts, start = f.subject_id, [], 0
+    while (at := message.find(word, start)) >= 0:
+        end = at + len(word)
+        whole = not _in_word(message[at - 1:at]) and not _in_word(message[end:end + 1])
+        parts.append(message[start:at] + (PLACEHOLDER if whole else word))
+        start = end
+    return "".join(parts) + message[start:]
+
+
+def _in_word(char: str) -> bool:
+    return bool(char) and (char.isalnum() or char in "_-")

@@ -45,7 +45,13 @@ def render(report, fail_on: str = "low", link_base: str | None = None, quiet: bo
            **_options) -> str:
     summary = report.summary()
     failing = len(report.failing(fail_on, unrecorded=fail_on_unrecorded))
-    counted = issues.counts(report.findings)
+    by_area: dict[str, list] = {}
+    for finding in report.findings:
+        if not issues.is_unrecorded(finding):
+            by_area.setdefault(finding.area, []).append(finding)
+    entries = {area: issues.violations(sorted(found, key=_order))
+               for area, found in by_area.items()}
+    counted = issues.counts(report.findings, [i for g in entries.values() for i in g])
     head = [_headline(report, counted, failing, fail_on), ""]
     if report.findings:
         head += _table(report) + [""]
@@ -59,12 +65,6 @@ def render(report, fail_on: str = "low", link_base: str | None = None, quiet: bo
         for notice in report.notices:
             where = f"{_link(notice.path, notice.line, link_base)}: " if notice.path else ""
             tail.append(f"- {where}**{escape(notice.kind)}**: {escape(notice.message)}")
-    by_area: dict[str, list] = {}
-    for finding in report.findings:
-        if not issues.is_unrecorded(finding):
-            by_area.setdefault(finding.area, []).append(finding)
-    entries = {area: issues.violations(sorted(found, key=_order))
-               for area, found in by_area.items()}
     todos = issues.todos(report.findings)
     blocks = {id(i): "\n".join(_entry(i, link_base, quiet))
               for i in [*(i for group in entries.values() for i in group), *todos]}

@@ -20,6 +20,7 @@ def render(report, colour: bool = False, quiet: bool = False, fail_on: str = "lo
         if not issues.is_unrecorded(finding):
             by_area.setdefault(finding.area, []).append(finding)
     order = list(AREA_TITLES) + sorted(set(by_area) - set(AREA_TITLES))
+    grouped = []
     for area in order:
         findings = by_area.get(area)
         if not findings:
@@ -27,6 +28,7 @@ def render(report, colour: bool = False, quiet: bool = False, fail_on: str = "lo
         findings = sorted(findings, key=lambda f: (-SEVERITY_ORDER[f.severity], f.path or "",
                                                    f.line or 0, f.rule, f.subject_id))
         entries = issues.violations(findings)
+        grouped.extend(entries)
         count = str(len(findings)) if len(entries) == len(findings) else \
             f"{issues.plural(len(entries), 'issue')}, {len(findings)} findings"
         lines.append(_paint(f"{AREA_TITLES.get(area, area)} ({count})", "1", colour))
@@ -44,7 +46,7 @@ def render(report, colour: bool = False, quiet: bool = False, fail_on: str = "lo
     if github:
         lines.extend(_github_annotations(report, fail_on, _options.get("root"),
                                          fail_on_unrecorded))
-    lines.append(_summary(report, fail_on, colour, fail_on_unrecorded))
+    lines.append(_summary(report, fail_on, colour, fail_on_unrecorded, grouped))
     return "\n".join(lines) + "\n"
 
 
@@ -109,9 +111,9 @@ def _footer(f, colour) -> str:
                   + (f" | fix: {f.remediation}" if f.remediation else ""), "2", colour)
 
 
-def _summary(report, fail_on, colour, fail_on_unrecorded=False) -> str:
+def _summary(report, fail_on, colour, fail_on_unrecorded=False, grouped=None) -> str:
     summary = report.summary()
-    counted = issues.counts(report.findings)
+    counted = issues.counts(report.findings, grouped)
     by_severity = dict.fromkeys(reversed(SEVERITY_ORDER), 0)
     for f in report.findings:
         if f.waived is None and not issues.is_unrecorded(f):
