@@ -63,7 +63,7 @@ def _issue(issue, quiet, colour) -> list[str]:
              + (f" ({issues.plural(len(issue), f.subject_kind)})" if len(issue) > 1 else "")
              + _status(f)]
     if len(issue) > 1:
-        lines.extend(_wrapped("; ".join(_member(m, f.path) for m in issue.findings)))
+        lines.extend(_members(issue))
     if not quiet:
         lines.append(_footer(f, colour))
     return lines
@@ -86,24 +86,18 @@ def _todo_list(todos, quiet, colour, gated) -> list[str]:
         else:
             lines.append(f"  {severity} {f.rule}  {todo.message}: not recorded for "
                          f"{issues.plural(len(todo), f.subject_kind)}")
-            lines.extend(f"      {m.location}: {issues.subject_label(m)}{_status(m)}"
-                         for m in todo.findings)
+            lines.extend(_members(todo))
         if not quiet:
             lines.append(_footer(f, colour))
     lines.append("")
     return lines
 
 
-def _member(f, head_path) -> str:
-    where = f"line {f.line}" if f.path == head_path and f.line else f.location
-    label = issues.subject_label(f)
-    return f"{label} ({where})" if where else label
-
-
-def _wrapped(text: str) -> list[str]:
-    import textwrap
-    return textwrap.wrap(text, width=100, initial_indent="      ", subsequent_indent="      ",
-                         break_long_words=False, break_on_hyphens=False)
+def _members(issue) -> list[str]:
+    """One line per subject, `path:line: name`: each keeps a location an editor opens."""
+    return [f"      {m.location}: {issues.subject_label(m)}{_status(m)}"
+            if m.location else f"      {issues.subject_label(m)}{_status(m)}"
+            for m in issue.findings]
 
 
 def _footer(f, colour) -> str:

@@ -150,8 +150,9 @@ def test_text_shows_an_issue_once_with_its_subjects():
     line = next(x for x in text.splitlines() if "LB005" in x and "…" in x)
     assert line.startswith("  policy/processing.yaml:10: medium   LB005  The purpose '…'")
     assert line.endswith("(3 purposes)")
-    assert "Orders, credit and invoicing (line 10); Collection of unpaid receivables " \
-           "(line 20); Newsletter (line 30)" in " ".join(text.split())
+    assert "      policy/processing.yaml:10: Orders, credit and invoicing\n" \
+           "      policy/processing.yaml:20: Collection of unpaid receivables\n" \
+           "      policy/processing.yaml:30: Newsletter\n" in text
     assert "Lawful basis (2 issues, 4 findings)" in text
 
 
