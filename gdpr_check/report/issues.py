@@ -43,12 +43,14 @@ def is_unrecorded(finding: Finding) -> bool:
 
 
 def violations(findings) -> list[Issue]:
-    """The violations, one Issue per distinct defect, in the order of their first finding."""
+    """The violations, one Issue per distinct defect, in the order of their first finding;
+    an issue's subjects in file order."""
     groups: dict[tuple, list[Finding]] = {}
     for f in findings:
         if not is_unrecorded(f):
             groups.setdefault(_defect(f), []).append(f)
-    return [Issue(tuple(group), group[0].message if len(group) == 1 else key[-1])
+    return [Issue(tuple(sorted(group, key=_place)),
+                  group[0].message if len(group) == 1 else key[-1])
             for key, group in groups.items()]
 
 

@@ -134,9 +134,9 @@ def _summary(report, fail_on, colour, fail_on_unrecorded=False, grouped=None) ->
 def _github_annotations(report, fail_on, root=None, fail_on_unrecorded=False) -> list[str]:
     """`::error file=…,line=…::` workflow commands, so GitHub marks the lines in a PR.
 
-    Failing findings are errors, other open ones warnings, baseline ones notices; waived
-    ones are left out. Most severe first: GitHub shows only the first few of each level
-    per step. Paths are made relative to the workspace (the repository root), since the
+    Failing findings are errors, other open violations warnings, baseline findings and
+    unrecorded facts notices; waived ones are left out. Most severe first: GitHub shows
+    only the first few of each level per step. Paths are made relative to the workspace (the repository root), since the
     project checked may sit in a sub-folder.
     """
     failing = {id(f) for f in report.failing(fail_on, unrecorded=fail_on_unrecorded)}
@@ -145,7 +145,8 @@ def _github_annotations(report, fail_on, root=None, fail_on_unrecorded=False) ->
     for f in report.findings:
         if f.path is None or f.waived is not None:
             continue
-        level = "error" if id(f) in failing else ("warning" if f.new else "notice")
+        level = "error" if id(f) in failing else \
+            ("warning" if f.new and not issues.is_unrecorded(f) else "notice")
         text = f"{f.rule} {f.message} ({', '.join(f.articles)})"
         if f.remediation:
             text += f"\nFix: {f.remediation}"

@@ -199,3 +199,10 @@ def test_html_rows_per_issue_and_a_todo_table():
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html", "json", "sarif", "junit"])
 def test_deterministic(fmt):
     assert render(sample(), fmt) == render(sample(), fmt)
+
+
+def test_github_annotations_make_unrecorded_facts_notices():
+    text = render(sample(), "text", github=True)
+    levels = {m.group(2): m.group(1) for m in
+              re.finditer(r"^::(\w+) [^:]*title=(\w+)%3A", text, re.M)}
+    assert levels == {"LB005": "error", "SE003": "error", "BR003": "notice", "PR003": "notice"}
