@@ -53,7 +53,7 @@ def render(report, fail_on: str = "low", link_base: str | None = None, quiet: bo
                for area, found in by_area.items()}
     counted = issues.counts(report.findings, [i for g in entries.values() for i in g])
     head = [_headline(report, counted, failing, fail_on), ""]
-    if report.findings:
+    if counted["violations"] or summary["waived"]:
         head += _table(report) + [""]
     head.append(f"{summary['rules']} rules ran on {summary['files']} files"
                 + (f"; {summary['waived']} findings waived" if summary["waived"] else "")
@@ -145,9 +145,13 @@ def _headline(report, counted, failing, fail_on) -> str:
 
 
 def _table(report) -> list[str]:
+    """Open violations by area and severity (unrecorded facts have their own section), and
+    the waived findings of each area."""
     counts: dict[str, dict[str, int]] = {}
     waived: dict[str, int] = {}
     for f in report.findings:
+        if f.waived is None and issues.is_unrecorded(f):
+            continue
         if f.waived is not None:
             waived[f.area] = waived.get(f.area, 0) + 1
         else:

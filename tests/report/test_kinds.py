@@ -177,6 +177,8 @@ def test_markdown_groups_and_lists_todos():
     assert re.search(r"^### Not recorded \(2 issues, 3 findings\)$", text, re.M)
     assert "3 purposes: Orders, credit and invoicing ([policy/processing.yaml:10]" in text
     assert text.count("\n- ") == 5                   # 3 issues + 2 to-dos
+    total = next(x for x in text.splitlines() if x.startswith("| **Total**"))
+    assert "| **5** | **0** |" in total               # the table counts violations
 
 
 def test_markdown_of_todos_only_is_not_a_failure():
