@@ -60,8 +60,8 @@ def _issue(issue, quiet, colour) -> list[str]:
     f = issue.head
     severity = _paint(f"{f.severity:<8}", COLOURS[f.severity], colour)
     lines = [f"  {f.location}: {severity} {f.rule}  {issue.message}"
-             + (f" ({issues.plural(len(issue), f.subject_kind)})" if len(issue) > 1 else "")
-             + _status(f)]
+             + (f" ({issues.plural(len(issue), f.subject_kind)})" if len(issue) > 1
+                else _status(f))]  # a group marks each subject: one mark per finding
     if len(issue) > 1:
         lines.extend(_members(issue))
     if not quiet:
