@@ -112,6 +112,10 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
 @click.option("--fail-on", default=None, type=click.Choice(SEVERITIES),
               help="Exit 1 when a finding is at or above this severity.  [default: the "
                    "config's fail_on, else low]")
+@click.option("--fail-on-unrecorded/--no-fail-on-unrecorded", default=None,
+              help="Let facts the inventory does not record (`kind: unrecorded`) fail the "
+                   "run too, by the same --fail-on threshold.  [default: the config's "
+                   "fail_on_unrecorded, else no]")
 @click.option("--select", multiple=True, metavar="ID|AREA|TAG", help="Run only these rules.")
 @click.option("--ignore", multiple=True, metavar="ID|AREA|TAG", help="Skip these rules.")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(),
@@ -123,8 +127,8 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
 @click.option("--quiet", "-q", is_flag=True, help="Only findings, no articles or fixes.")
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_file,
-          baseline_file, quiet, color, debug):
+def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, rule_dirs,
+          waivers_file, baseline_file, quiet, color, debug):
     """Run every rule on the project at PATH (default: .) and report the findings.
 
     Settings not given as flags come from PATH/.gdpr-check.yaml or [tool.gdpr-check] in
@@ -132,7 +136,7 @@ def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_fi
     plan = plan_outputs(list(formats), list(outputs)) if formats or outputs else None
 
     def body():
-        nonlocal plan, fail_on
+        nonlocal plan, fail_on, fail_on_unrecorded
         from . import runtime
         from .api import check as run_check
         runtime.claim_process()  # this process ends after the run
@@ -141,6 +145,8 @@ def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_fi
         from .report import render
         config = load_config(path)
         fail_on = fail_on or (config and config.fail_on) or "low"
+        if fail_on_unrecorded is None:
+            fail_on_unrecorded = bool(config and config.model.fail_on_unrecorded)
         named = {}  # output file -> how errors name it: the flag, or the config's line
         if plan is None:
             configured = config.outputs() if config else []  # refused if leading outside
@@ -155,6 +161,7 @@ def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_fi
             colour = color if color is not None else (output is None and sys.stdout.isatty()
                                                       and "NO_COLOR" not in os.environ)
             rendered.append((render(report, fmt, colour=colour, quiet=quiet, fail_on=fail_on,
+                                    fail_on_unrecorded=fail_on_unrecorded,
                                     github=github and output is None, root=path), output))
         write_outputs([Output(output, text, *named.get(output, (f"--output {output}",)))
                        for text, output in rendered if output is not None],
@@ -162,7 +169,7 @@ def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_fi
         for text, output in rendered:  # standard output last: after the files, or nothing
             if output is None:
                 click.echo(text, nl=False)
-        return EXIT_FINDINGS if report.failing(fail_on) else EXIT_OK
+        return EXIT_FINDINGS if report.failing(fail_on, unrecorded=fail_on_unrecorded) else EXIT_OK
 
     raise Failure(run_guarded(debug, body))
 

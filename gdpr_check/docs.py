@@ -78,6 +78,7 @@ def rule_record(rule) -> dict:
     loc = rule.location
     return {
         "id": rule.id, "name": rule.name, "area": rule.area, "severity": rule.severity,
+        "kind": rule.kind,
         "articles": list(rule.articles), "tags": list(rule.tags),
         "description": _clean(rule.description) or None,
         "remediation": _clean(rule.remediation) or None,
@@ -168,7 +169,8 @@ def render_rules_markdown(rules) -> str:
         out += ["| Rule | Severity | Articles | Checks |", "|---|---|---|---|"]
         for rule in area_rules:
             out.append(f"| [{rule.id}](#{_anchor(rule.id)}) {_cell(rule.name)} | "
-                       f"{rule.severity} | {', '.join(rule.articles)} | "
+                       f"{rule.severity}{' (unrecorded)' if rule.kind == 'unrecorded' else ''}"
+                       f" | {', '.join(rule.articles)} | "
                        f"{rule.kind_of_subject} |")
         for rule in area_rules:
             out += _rule_markdown(rule)
@@ -181,7 +183,7 @@ def _rule_markdown(rule) -> list[str]:
            f"### {rule.id}: {rule.name}" + ("" if rule.enabled else " (disabled)"), ""]
     if record["description"]:
         out += [record["description"], ""]
-    rows = [("Severity", rule.severity), ("Area", rule.area),
+    rows = [("Severity", rule.severity), ("Kind", rule.kind), ("Area", rule.area),
             ("Articles", ", ".join(rule.articles))]
     if rule.tags:
         rows.append(("Tags", ", ".join(f"`{t}`" for t in rule.tags)))

@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from .model.rule import KINDS
+
 SEVERITY_ORDER = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
@@ -29,6 +31,8 @@ class Finding:
     tags: list[str] = field(default_factory=list)
     waived: dict | None = None  # {reason, approved_by, expires} when a waiver applies
     new: bool = True            # False when a --baseline already holds it
+    kind: str = "violation"     # one of model.rule.KINDS: a breach, or a fact not recorded
+    subject_name: str | None = None  # the subject's `name`, for reports that list subjects
 
     @property
     def fingerprint(self) -> str:
@@ -53,7 +57,7 @@ class Finding:
             "subject": {"kind": self.subject_kind, "id": self.subject_id},
             "message": self.message, "remediation": self.remediation,
             "location": {"path": self.path, "line": self.line, "column": self.column},
-            "fingerprint": self.fingerprint, "waived": self.waived,
+            "fingerprint": self.fingerprint, "kind": self.kind, "waived": self.waived,
         }
 
 
@@ -93,16 +97,19 @@ class Report:
             self.graph = self.graph_builder()
         return self.graph
 
-    def failing(self, fail_on: str) -> list[Finding]:
-        """Findings that fail the run: at or above `fail_on`, not waived, and new."""
+    def failing(self, fail_on: str, unrecorded: bool = False) -> list[Finding]:
+        """Findings that fail the run: violations at or above `fail_on`, not waived, and
+        new. Unrecorded facts fail it only when `unrecorded` is asked for (the
+        `--fail-on-unrecorded` gate), by the same threshold."""
         if fail_on == "never":
             return []
         threshold = SEVERITY_ORDER[fail_on]
         return [f for f in self.findings if SEVERITY_ORDER[f.severity] >= threshold
-                and f.waived is None and f.new]
+                and f.waived is None and f.new and (unrecorded or f.kind != "unrecorded")]
 
     def summary(self) -> dict:
         by_severity = {s: 0 for s in SEVERITY_ORDER}
+        by_kind = {k: 0 for k in KINDS}
         by_area: dict[str, int] = {}
         waived = 0
         for finding in self.findings:
@@ -110,10 +117,12 @@ class Report:
                 waived += 1
                 continue
             by_severity[finding.severity] += 1
+            by_kind[finding.kind] = by_kind.get(finding.kind, 0) + 1
             by_area[finding.area] = by_area.get(finding.area, 0) + 1
         result = {"findings": len(self.findings) - waived, "waived": waived,
                   "rules": len(self.rules), "files": len(self.files),
-                  "by_severity": by_severity, "by_area": dict(sorted(by_area.items()))}
+                  "by_severity": by_severity, "by_kind": by_kind,
+                  "by_area": dict(sorted(by_area.items()))}
         if self.baseline is not None:  # only with --baseline: plain reports stay unchanged
             result["new"] = sum(1 for f in self.findings if f.new and f.waived is None)
             result["fixed"] = len(self.fixed)

@@ -181,7 +181,14 @@ def _finding(compiled, context, item, failed, root_loc, message=None, key="", lo
     return Finding(rule=rule.id, name=rule.name, area=rule.area, severity=rule.severity,
                    articles=list(rule.articles), subject_kind=kind, subject_id=ident,
                    message=message, remediation=rule.remediation, path=path, line=line,
-                   column=column, key=key, tags=list(rule.tags))
+                   column=column, key=key, tags=list(rule.tags), kind=rule.kind,
+                   subject_name=_name_of(item))
+
+
+def _name_of(item) -> str | None:
+    """The subject's own name, which reports list when one defect repeats over items."""
+    name = getattr(item, "name", None)
+    return name.strip() or None if isinstance(name, str) else None
 
 
 def _schema_findings(compiled, context, item, root_loc) -> list[Finding]:

@@ -9,6 +9,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BeforeValidator, Field
 
 from .base import Located
+from .types import Bool
 
 FailOn = Literal["info", "low", "medium", "high", "critical", "never"]
 OutputFormat = Literal["text", "json", "sarif", "junit", "markdown", "html"]
@@ -38,6 +39,9 @@ class Config(Located):
     KIND: ClassVar[str] = "config"
     fail_on: FailOn | None = Field(
         default=None, description="Exit 1 when a finding is at or above this severity.")
+    fail_on_unrecorded: Bool | None = Field(
+        default=None, description="Let unrecorded facts (`kind: unrecorded`) fail the run "
+                                  "too, by the same fail_on threshold (default: false).")
     select: Names = Field(default_factory=list, description="Run only these rules (id, area, tag).")
     ignore: Names = Field(default_factory=list, description="Skip these rules (id, area, tag).")
     rules: Names = Field(default_factory=list,

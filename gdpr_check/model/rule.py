@@ -18,8 +18,14 @@ AREA_TITLES = {
 }
 AREAS = tuple(AREA_TITLES)
 SEVERITIES = ("info", "low", "medium", "high", "critical")
+# What a finding says (issue 7): a `violation` means the recorded facts break the law; an
+# `unrecorded` fact means only that the inventory or notice does not say (a DPA's breach
+# clause, where a SaaS keeps backups). Unrecorded facts are a to-do list, not a verdict:
+# they do not fail the default gate and reports list them apart (docs/decisions.md).
+KINDS = ("violation", "unrecorded")
 Area = Literal[AREAS]
 Severity = Literal[SEVERITIES]
+Kind = Literal[KINDS]
 ARTICLE_PATTERN = r"^Art\. [1-9][0-9]*(\([1-9][0-9]*\)(\([a-z]\))?)?$"
 RULE_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]*$"
 
@@ -47,6 +53,10 @@ class Rule(Located):
     name: str
     area: Area
     severity: Severity
+    kind: Kind = Field(
+        default="violation",
+        description="`violation`: the recorded facts break the law; `unrecorded`: the record "
+                    "does not say (a to-do item that fails a run only on request).")
     articles: list[Annotated[str, Field(pattern=ARTICLE_PATTERN)]] = Field(min_length=1)
     description: str | None = Field(
         default=None, description="What the rule checks and why (the article, summarised).")

@@ -10,6 +10,7 @@ through Jinja2's autoescaping. No timestamps: the same input gives the same byte
 from __future__ import annotations
 
 from ..findings import SEVERITY_ORDER
+from . import issues
 from .text import AREA_TITLES
 
 SEVERITIES = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get, reverse=True)  # critical first
@@ -24,7 +25,8 @@ COL_MIN, COL_MAX = NODE_W + 48, 300
 LABEL_LIMIT = 14         # edges; more and their labels collide: hover titles and the table
 
 
-def render(report, fail_on: str = "low", **_options) -> str:
+def render(report, fail_on: str = "low", fail_on_unrecorded: bool = False,
+           **_options) -> str:
     import jinja2
     from markupsafe import Markup
 
@@ -32,10 +34,13 @@ def render(report, fail_on: str = "low", **_options) -> str:
                              undefined=jinja2.StrictUndefined)
     template = env.from_string(TEMPLATE)
     summary = report.summary()
+    rows = _rows(report)
     return template.render(
-        report=report, summary=summary, fail_on=fail_on,
-        failing=len(report.failing(fail_on)), severities=SEVERITIES,
-        matrix=_matrix(report), areas=_areas(report), rows=_rows(report),
+        report=report, summary=summary, fail_on=fail_on, gated=fail_on_unrecorded,
+        failing=len(report.failing(fail_on, unrecorded=fail_on_unrecorded)),
+        severities=SEVERITIES, counted=issues.counts(report.findings, rows["issues"]),
+        matrix=_matrix(report), areas=_areas(report), rows=rows["rows"],
+        todos=_todos(report),
         checks=_checks(report), map=_map(report), area_titles=AREA_TITLES,
         css=Markup(CSS), js=Markup(JS),   # our own constants: not user text
     ).rstrip() + "\n"
@@ -61,21 +66,38 @@ def _matrix(report) -> list[dict]:
     return ordered
 
 
-def _rows(report) -> list[dict]:
+def _rows(report) -> dict:
+    """One row per violation issue (issues.py): a defect repeated over several subjects is
+    one row listing them."""
     findings = sorted(report.findings, key=lambda f: (
         -SEVERITY_ORDER[f.severity], list(AREA_TITLES).index(f.area)
         if f.area in AREA_TITLES else len(AREA_TITLES), f.area, f.rule, f.subject_kind,
         f.subject_id, f.key))
-    rows = []
-    for f in findings:
-        waiver = None
-        if f.waived is not None:
-            w = f.waived or {}
-            waiver = {"reason": w.get("reason") or "", "approved_by": w.get("approved_by"),
-                      "expires": w.get("expires")}
-        rows.append({"f": f, "waiver": waiver, "anchor": f"f-{f.fingerprint[:16]}",
-                     "where": f.location + (f":{f.column}" if f.line and f.column else "")})
-    return rows
+    grouped = issues.violations(findings)
+    return {"issues": grouped, "rows": [_row(issue) for issue in grouped]}
+
+
+def _todos(report) -> list[dict]:
+    """The unrecorded facts, one row per rule."""
+    return [_row(todo) for todo in issues.todos(report.findings)]
+
+
+def _row(issue) -> dict:
+    f = issue.head
+    waiver = None
+    if f.waived is not None:
+        w = f.waived or {}
+        waiver = {"reason": w.get("reason") or "", "approved_by": w.get("approved_by"),
+                  "expires": w.get("expires")}
+    members = [{"f": m, "label": issues.subject_label(m), "where": _where(m)}
+               for m in issue.findings]
+    return {"f": f, "message": issue.message, "members": members, "waiver": waiver,
+            "noun": issues.plural(len(issue), f.subject_kind),
+            "anchor": f"f-{f.fingerprint[:16]}", "where": _where(f)}
+
+
+def _where(f) -> str:
+    return f.location + (f":{f.column}" if f.line and f.column else "")
 
 
 def _checks(report) -> list[dict]:
@@ -99,7 +121,9 @@ def _map(report) -> dict | None:
         return {"omitted": len(graph["nodes"])}
     from ..graph import failing
 
-    flows_failing, nodes_failing = failing(graph, report.findings)
+    # the map marks violations: a flow whose record only lacks a fact is not drawn red
+    flows_failing, nodes_failing = failing(graph, [f for f in report.findings
+                                                   if not issues.is_unrecorded(f)])
     layers = _layers(graph)
     columns: dict[int, list[str]] = {}
     for node in graph["nodes"]:
@@ -301,6 +325,7 @@ code, .loc { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; f
 .tag.waived { background:#eceff1; color:#37474f; } .tag.baseline { background:#fff8e1; color:#795548; }
 tr.finding.waived td { color:#829ab1; }
 .articles span { white-space:nowrap; }
+ul.subjects { margin:2px 0 0; padding-left:18px; } ul.subjects li { margin:2px 0; }
 #findings-table { table-layout:fixed; }
 #findings-table col.c-sev { width:96px; } #findings-table col.c-rule { width:190px; }
 #findings-table col.c-gdpr { width:130px; } #findings-table col.c-where { width:250px; }
@@ -343,6 +368,8 @@ JS = """
   var form = document.getElementById('filters');
   if (!form) { return; }
   var rows = Array.prototype.slice.call(document.querySelectorAll('tr.finding'));
+  var total = 0;
+  rows.forEach(function (row) { total += Number(row.dataset.count); });
   function checked(name) {
     var out = {};
     form.querySelectorAll('input[name="' + name + '"]:checked').forEach(function (i) {
@@ -358,10 +385,10 @@ JS = """
       var show = severity[row.dataset.severity] && area[row.dataset.area] &&
         (waived || row.dataset.waived !== 'true');
       row.hidden = !show;
-      if (show) { shown += 1; }
+      if (show) { shown += Number(row.dataset.count); }
     });
     document.getElementById('shown').textContent =
-      shown + ' of ' + rows.length + ' findings shown';
+      shown + ' of ' + total + ' findings shown';
   }
   form.addEventListener('change', apply);
   apply();
@@ -398,6 +425,7 @@ TEMPLATE = """<!DOCTYPE html>
 <div class="card {{ s }}"><span class="n" id="count-{{ s }}">{{ summary.by_severity[s] }}</span><span class="l">{{ s }}</span></div>
 {% endfor %}
 <div class="card"><span class="n" id="count-waived">{{ summary.waived }}</span><span class="l">waived</span></div>
+<div class="card"><span class="n" id="count-unrecorded">{{ counted.unrecorded }}</span><span class="l">not recorded</span></div>
 </div>
 {% if matrix %}
 <table class="matrix" id="matrix">
@@ -487,7 +515,7 @@ TEMPLATE = """<!DOCTYPE html>
 <fieldset><legend>Status</legend>
 <label><input type="checkbox" name="waived" value="waived" checked> show waived</label>
 </fieldset>
-<span id="shown" aria-live="polite">{{ rows | length }} findings</span>
+<span id="shown" aria-live="polite">{{ rows | map(attribute='members') | map('length') | sum }} findings</span>
 </form>
 <table id="findings-table">
 <colgroup><col class="c-sev"><col class="c-rule"><col><col class="c-gdpr"><col class="c-where"></colgroup>
@@ -495,15 +523,19 @@ TEMPLATE = """<!DOCTYPE html>
 <tbody>
 {% for row in rows %}
 {% set f = row.f %}
-<tr class="finding{{ ' waived' if row.waiver }}" id="{{ row.anchor }}" data-rule="{{ f.rule }}" data-area="{{ f.area }}" data-severity="{{ f.severity }}" data-waived="{{ 'true' if row.waiver else 'false' }}" data-subject="{{ f.subject_kind }}:{{ f.subject_id }}">
+<tr class="finding{{ ' waived' if row.waiver }}" id="{{ row.anchor }}" data-rule="{{ f.rule }}" data-area="{{ f.area }}" data-severity="{{ f.severity }}" data-waived="{{ 'true' if row.waiver else 'false' }}" data-subject="{{ f.subject_kind }}:{{ f.subject_id }}" data-count="{{ row.members | length }}">
 <td><span class="sev {{ f.severity }}">{{ f.severity }}</span></td>
 <td><span class="rule">{{ f.rule }}</span><br><span class="rulename">{{ f.name }}</span></td>
-<td><span class="message">{{ f.message }}</span>{% if row.waiver %}<span class="tag waived">waived</span>{% elif not f.new %}<span class="tag baseline">baseline</span>{% endif %}
+<td><span class="message">{{ row.message }}</span>{% if row.waiver %}<span class="tag waived">waived</span>{% elif not f.new %}<span class="tag baseline">baseline</span>{% endif %}
 {% if row.waiver %}<p class="fix"><b>Waived:</b> {{ row.waiver.reason }}{% if row.waiver.approved_by %}; approved by {{ row.waiver.approved_by }}{% endif %}{% if row.waiver.expires %}; expires {{ row.waiver.expires }}{% endif %}</p>{% endif %}
 {% if f.remediation %}<p class="fix"><b>Fix:</b> {{ f.remediation }}</p>{% endif %}
 </td>
 <td class="articles">{% for a in f.articles %}<span>{{ a }}</span>{{ ', ' if not loop.last }}{% endfor %}</td>
+{% if row.members | length == 1 %}
 <td>{{ f.subject_kind | replace('_', ' ') }} <code>{{ f.subject_id }}</code>{% if row.where %}<br><span class="loc">{{ row.where }}</span>{% endif %}</td>
+{% else %}
+<td>{{ row.noun | replace('_', ' ') }}:<ul class="subjects">{% for m in row.members %}<li data-subject="{{ m.f.subject_kind }}:{{ m.f.subject_id }}">{{ m.label }}{% if m.where %}<br><span class="loc">{{ m.where }}</span>{% endif %}</li>{% endfor %}</ul></td>
+{% endif %}
 </tr>
 {% endfor %}
 </tbody>
@@ -512,6 +544,27 @@ TEMPLATE = """<!DOCTYPE html>
 <p class="empty">No findings.</p>
 {% endif %}
 </section>
+
+{% if todos %}
+<section id="unrecorded">
+<h2>Not recorded ({{ counted.unrecorded }})</h2>
+<p>Facts the inventory or notice does not record, so the rules cannot tell whether the law is met: a to-do list for the record, not violations. {{ 'They fail the run (fail_on_unrecorded).' if gated else 'They do not fail the run.' }}</p>
+<table id="todo-table">
+<thead><tr><th>Severity</th><th>Rule</th><th>Not recorded for</th><th>GDPR</th></tr></thead>
+<tbody>
+{% for row in todos %}
+{% set f = row.f %}
+<tr class="todo" data-rule="{{ f.rule }}" data-area="{{ f.area }}" data-severity="{{ f.severity }}" data-count="{{ row.members | length }}">
+<td><span class="sev {{ f.severity }}">{{ f.severity }}</span></td>
+<td><span class="rule">{{ f.rule }}</span><br><span class="rulename">{{ f.name }}</span>{% if f.remediation %}<p class="fix"><b>Fix:</b> {{ f.remediation }}</p>{% endif %}</td>
+<td>{{ row.noun | replace('_', ' ') }}:<ul class="subjects">{% for m in row.members %}<li data-subject="{{ m.f.subject_kind }}:{{ m.f.subject_id }}">{% if row.members | length == 1 %}<span class="message">{{ m.f.message }}</span>{% else %}{{ m.label }}{% endif %}{% if m.f.waived is not none %}<span class="tag waived">waived</span>{% elif not m.f.new %}<span class="tag baseline">baseline</span>{% endif %}{% if m.where %}<br><span class="loc">{{ m.where }}</span>{% endif %}</li>{% endfor %}</ul></td>
+<td class="articles">{% for a in f.articles %}<span>{{ a }}</span>{{ ', ' if not loop.last }}{% endfor %}</td>
+</tr>
+{% endfor %}
+</tbody>
+</table>
+</section>
+{% endif %}
 
 {% if report.notices %}
 <section id="notices">

@@ -4,7 +4,10 @@ One `<testsuite>` per area; in it, one `<testcase>` per rule and subject that fa
 (`<failure>` with the message, articles, subject and `path:line:column`), and one passing
 `<testcase>` per rule that found nothing, so the run shows every check it made. Waived
 findings and findings already in the baseline are `<skipped>` with the reason: they do
-not fail the run. Attribute order is fixed and there are no timestamps or durations, so
+not fail the run. So are unrecorded facts (`kind: unrecorded`: the inventory does not say
+enough for the check to be made, which is what "skipped" means to a test view), with
+`not recorded: <message>`, unless the run fails on them (`fail_on_unrecorded`), when they
+are failures like violations. Attribute order is fixed and there are no timestamps or durations, so
 the same input gives the same bytes.
 """
 from __future__ import annotations
@@ -16,16 +19,17 @@ import re
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def render(report, **_options) -> str:
+def render(report, fail_on_unrecorded: bool = False, **_options) -> str:
     from xml.etree import ElementTree as ET
 
     suites = _suites(report)
-    root = ET.Element("testsuites", _counts_attrs("gdpr-check", suites))
+    gated = fail_on_unrecorded
+    root = ET.Element("testsuites", _counts_attrs("gdpr-check", suites, gated))
     for area, cases in suites:
         suite = ET.SubElement(root, "testsuite", _counts_attrs(f"gdpr-check.{area}",
-                                                                [(area, cases)]))
+                                                                [(area, cases)], gated))
         for case in cases:
-            suite.append(_testcase(ET, case))
+            suite.append(_testcase(ET, case, gated))
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") \
         + "\n"
@@ -52,23 +56,23 @@ def _suites(report) -> list[tuple[str, list[dict]]]:
     return sorted(cases.items())
 
 
-def _counts_attrs(name: str, suites) -> dict[str, str]:
+def _counts_attrs(name: str, suites, gated: bool) -> dict[str, str]:
     cases = [c for _, group in suites for c in group]
-    failures = sum(1 for c in cases if _outcome(c["finding"]) == "failure")
-    skipped = sum(1 for c in cases if _outcome(c["finding"]) == "skipped")
+    failures = sum(1 for c in cases if _outcome(c["finding"], gated) == "failure")
+    skipped = sum(1 for c in cases if _outcome(c["finding"], gated) == "skipped")
     return {"name": name, "tests": str(len(cases)), "failures": str(failures), "errors": "0",
             "skipped": str(skipped)}
 
 
-def _outcome(f) -> str:
+def _outcome(f, gated: bool) -> str:
     if f is None:
         return "passed"
-    if f.waived is not None or not f.new:
+    if f.waived is not None or not f.new or (f.kind == "unrecorded" and not gated):
         return "skipped"
     return "failure"
 
 
-def _testcase(ET, case):
+def _testcase(ET, case, gated: bool):
     f = case["finding"]
     attrs = {"classname": _text(f"gdpr-check.{case['area']}.{case['rule']}")}
     if f is None:
@@ -81,12 +85,14 @@ def _testcase(ET, case):
         if f.line:
             attrs["line"] = str(f.line)
     element = ET.Element("testcase", attrs)
-    outcome = _outcome(f)
+    outcome = _outcome(f, gated)
     if outcome == "skipped":
         if f.waived is not None:
             reason = "waived: " + _fold((f.waived or {}).get("reason") or "")
-        else:
+        elif not f.new:
             reason = "in baseline"
+        else:
+            reason = "not recorded: " + _fold(f.message)
         ET.SubElement(element, "skipped", {"message": _text(reason)})
     else:
         failure = ET.SubElement(element, "failure", {
@@ -98,7 +104,7 @@ def _testcase(ET, case):
 def _details(f) -> str:
     where = f.location + (f":{f.column}" if f.line and f.column else "")
     lines = [f"{f.rule} {_fold(f.name)}", _fold(f.message), "",
-             f"Severity: {f.severity} (area: {f.area})",
+             f"Severity: {f.severity} (area: {f.area}, kind: {f.kind})",
              f"GDPR: {', '.join(f.articles)}",
              f"Subject: {f.subject_kind} {f.subject_id}"]
     if where:

@@ -3,7 +3,9 @@
 A headline with the verdict, a table of findings by area x severity, then the findings of
 each area, most severe first, each with its location as a link (`path#Lline`, relative to
 the project root, or below `link_base` when given, e.g. a blob URL of the commit), the
-articles and the fix. Waived and baseline findings are marked. When everything would not
+articles and the fix; one entry per issue, listing its subjects when a defect repeats
+(`issues.py`), and unrecorded facts last, as a to-do list by rule. Waived and baseline
+findings are marked. When everything would not
 fit in a GitHub comment (`max_chars`), the least severe findings are left out, and the
 text says how many. Everything that comes from the inputs is escaped, so a `|` in a
 message cannot break the table and a `<script>` cannot become HTML.
@@ -14,6 +16,7 @@ import re
 from urllib.parse import quote
 
 from ..findings import SEVERITY_ORDER
+from . import issues
 from .text import AREA_TITLES
 
 SEVERITIES = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.get, reverse=True)  # critical first
@@ -38,11 +41,19 @@ def escape(text, line_start: bool = False) -> str:
 
 
 def render(report, fail_on: str = "low", link_base: str | None = None, quiet: bool = False,
-           max_chars: int | None = MAX_CHARS, **_options) -> str:
+           max_chars: int | None = MAX_CHARS, fail_on_unrecorded: bool = False,
+           **_options) -> str:
     summary = report.summary()
-    failing = len(report.failing(fail_on))
-    head = [_headline(summary, failing, fail_on), ""]
-    if report.findings:
+    failing = len(report.failing(fail_on, unrecorded=fail_on_unrecorded))
+    by_area: dict[str, list] = {}
+    for finding in report.findings:
+        if not issues.is_unrecorded(finding):
+            by_area.setdefault(finding.area, []).append(finding)
+    entries = {area: issues.violations(sorted(found, key=_order))
+               for area, found in by_area.items()}
+    counted = issues.counts(report.findings, [i for g in entries.values() for i in g])
+    head = [_headline(report, counted, failing, fail_on), ""]
+    if counted["violations"] or summary["waived"]:
         head += _table(report) + [""]
     head.append(f"{summary['rules']} rules ran on {summary['files']} files"
                 + (f"; {summary['waived']} findings waived" if summary["waived"] else "")
@@ -54,20 +65,27 @@ def render(report, fail_on: str = "low", link_base: str | None = None, quiet: bo
         for notice in report.notices:
             where = f"{_link(notice.path, notice.line, link_base)}: " if notice.path else ""
             tail.append(f"- {where}**{escape(notice.kind)}**: {escape(notice.message)}")
-    blocks = {id(f): "\n".join(_finding(f, link_base, quiet)) for f in report.findings}
-    shown = _within_budget(report.findings, blocks, max_chars,
-                           used=sum(len(x) + 1 for x in head + tail) + 400)
-    by_area: dict[str, list] = {}
-    for finding in report.findings:
-        by_area.setdefault(finding.area, []).append(finding)
+    todos = issues.todos(report.findings)
+    blocks = {id(i): "\n".join(_entry(i, link_base, quiet))
+              for i in [*(i for group in entries.values() for i in group), *todos]}
+    shown = _within_budget([*(i for group in entries.values() for i in group), *todos],
+                           blocks, max_chars, used=sum(len(x) + 1 for x in head + tail) + 600)
     lines = list(head)
     for area in _area_order(by_area):
-        findings = [f for f in sorted(by_area[area], key=_order) if id(f) in shown]
-        count = f"{len(findings)} of {len(by_area[area])}" \
-            if len(findings) < len(by_area[area]) else str(len(findings))
-        lines += ["", f"### {escape(AREA_TITLES.get(area, area))} ({count})", ""]
-        lines += [blocks[id(f)] for f in findings]
-    left_out = len(report.findings) - len(shown)
+        listed = [i for i in entries[area] if id(i) in shown]
+        lines += ["", f"### {escape(AREA_TITLES.get(area, area))} "
+                      f"({_count(listed, entries[area])})", ""]
+        lines += [blocks[id(i)] for i in listed]
+    if todos:
+        listed = [t for t in todos if id(t) in shown]
+        effect = "they fail the run" if fail_on_unrecorded else "they do not fail the run"
+        lines += ["", f"### Not recorded ({_count(listed, todos)})", "",
+                  f"*Facts the inventory or notice does not record, to complete; {effect}.*",
+                  ""]
+        lines += [blocks[id(t)] for t in listed]
+    left_out = len(report.findings) - sum(len(i) for i in
+                                          [*(i for g in entries.values() for i in g), *todos]
+                                          if id(i) in shown)
     if left_out:
         lines += ["", f"*{left_out} less severe finding{'s are' if left_out != 1 else ' is'} "
                       "left out to keep this comment within GitHub's size limit; the JSON, "
@@ -75,41 +93,65 @@ def render(report, fail_on: str = "low", link_base: str | None = None, quiet: bo
     return "\n".join(lines + tail) + "\n"
 
 
+def _count(listed, entries) -> str:
+    """`3`, `3 of 5`, and the findings when entries group several: `2 issues, 12 findings`."""
+    found = sum(len(i) for i in entries)
+    text = str(len(listed)) if len(listed) == len(entries) else f"{len(listed)} of {len(entries)}"
+    if found != len(entries):
+        text += f" {'issue' if len(entries) == 1 else 'issues'}, {found} findings"
+    return text
+
+
 def _order(f):
     return (-SEVERITY_ORDER[f.severity], f.rule, f.path or "", f.line or 0, f.subject_kind,
             f.subject_id, f.key)
 
 
-def _within_budget(findings, blocks, max_chars, used) -> set[int]:
-    """The findings to show: all, or the most severe ones that fit in `max_chars`."""
+def _within_budget(entries, blocks, max_chars, used) -> set[int]:
+    """The entries to show: all, or the most severe ones that fit in `max_chars`."""
     if max_chars is None or used + sum(len(b) + 1 for b in blocks.values()) <= max_chars:
         return set(blocks)
     shown = set()
-    for f in sorted(findings, key=lambda f: (f.waived is not None, not f.new, _order(f))):
-        size = len(blocks[id(f)]) + 1
+    for entry in sorted(entries, key=lambda i: (i.head.waived is not None, not i.head.new,
+                                                issues.is_unrecorded(i.head),
+                                                _order(i.head))):
+        size = len(blocks[id(entry)]) + 1
         if used + size > max_chars:
             break
         used += size
-        shown.add(id(f))
+        shown.add(id(entry))
     return shown
 
 
-def _headline(summary, failing, fail_on) -> str:
-    total = summary["findings"]
-    if total == 0:
+def _headline(report, counted, failing, fail_on) -> str:
+    total, unrecorded = counted["violations"], counted["unrecorded"]
+    if total == 0 and unrecorded == 0:
         return "## ✅ gdpr-check: no findings"
-    counts = ", ".join(f"{n} {s}" for s, n in reversed(summary["by_severity"].items()) if n)
-    icon = "❌" if failing else "⚠️"
-    text = f"## {icon} gdpr-check: {total} finding{'s' if total != 1 else ''} ({counts})"
+    by_severity = dict.fromkeys(SEVERITIES, 0)
+    for f in report.findings:
+        if f.waived is None and not issues.is_unrecorded(f):
+            by_severity[f.severity] += 1
+    counts = ", ".join(f"{n} {s}" for s, n in by_severity.items() if n)
+    icon = "❌" if failing else ("⚠️" if total else "📝")
+    text = f"## {icon} gdpr-check: {total} finding{'s' if total != 1 else ''}"
+    if counted["issues"] != total:
+        text += f" in {counted['issues']} issue{'s' if counted['issues'] != 1 else ''}"
+    text += f" ({counts})" if counts else ""
+    if unrecorded:
+        text += f", {unrecorded} fact{'s' if unrecorded != 1 else ''} not recorded"
     if fail_on != "never":
         text += f", {failing} at or above *{fail_on}*"
     return text
 
 
 def _table(report) -> list[str]:
+    """Open violations by area and severity (unrecorded facts have their own section), and
+    the waived findings of each area."""
     counts: dict[str, dict[str, int]] = {}
     waived: dict[str, int] = {}
     for f in report.findings:
+        if f.waived is None and issues.is_unrecorded(f):
+            continue
         if f.waived is not None:
             waived[f.area] = waived.get(f.area, 0) + 1
         else:
@@ -131,7 +173,10 @@ def _table(report) -> list[str]:
     return lines
 
 
-def _finding(f, link_base, quiet) -> list[str]:
+def _entry(issue, link_base, quiet) -> list[str]:
+    """An issue (or a to-do): the finding as before, and when it repeats over several
+    subjects, the subjects it concerns, each with its link."""
+    f = issue.head
     marks = ""
     if f.waived is not None:
         w = f.waived or {}
@@ -144,15 +189,28 @@ def _finding(f, link_base, quiet) -> list[str]:
     elif not f.new:
         marks = " — *in baseline*"
     head = (f"- {ICONS[f.severity]} **{f.severity}** · `{f.rule}` {escape(f.name)}{marks}")
-    where = [f"{escape(f.subject_kind)} `{_code(f.subject_id)}`"]
-    if f.path:
-        where.append(_link(f.path, f.line, link_base))
+    if len(issue) == 1:
+        where = [f"{escape(f.subject_kind)} `{_code(f.subject_id)}`"]
+        if f.path:
+            where.append(_link(f.path, f.line, link_base))
+    else:
+        noun = issues.plural(len(issue), f.subject_kind)
+        where = [f"{escape(noun)}: " + "; ".join(_member(m, link_base)
+                                                  for m in issue.findings)]
     where.append(escape(", ".join(f.articles)))
-    lines = [head + "  ", f"  {escape(f.message, line_start=True)}  ", "  " + " · ".join(where)]
+    message = issue.message if not issues.is_unrecorded(f) or len(issue) == 1 else \
+        f"Not recorded for {issues.plural(len(issue), f.subject_kind)}"
+    lines = [head + "  ", f"  {escape(message, line_start=True)}  ", "  " + " · ".join(where)]
     if f.remediation and not quiet:
         lines[-1] += "  "
         lines.append(f"  **Fix:** {escape(f.remediation)}")
     return lines
+
+
+def _member(f, link_base) -> str:
+    label = escape(issues.subject_label(f))
+    status = " (waived)" if f.waived is not None else ("" if f.new else " (in baseline)")
+    return (f"{label} ({_link(f.path, f.line, link_base)})" if f.path else label) + status
 
 
 def _link(path: str, line, link_base) -> str:

@@ -12,7 +12,9 @@ What GitHub reads (docs.github.com, "SARIF support for code scanning"):
   across runs: ours is the finding's fingerprint (rule + subject + key), so it does not
   change when lines move or a message is reworded.
 Waived findings carry an external suppression with the waiver's reason; with a baseline,
-results say whether they are `new` or `unchanged`.
+results say whether they are `new` or `unchanged`. Unrecorded facts (`kind: unrecorded`,
+the record does not say) are `note` whatever their severity: they are to-dos, not alerts;
+`properties.kind` tells them from violations.
 """
 from __future__ import annotations
 
@@ -72,20 +74,22 @@ class _RuleInfo:
     """What a descriptor needs from a rule, whether it comes from a Rule or a Finding."""
 
     def __init__(self, id, name, area, severity, articles, description, remediation, tags,
-                 builtin):
+                 builtin, kind="violation"):
         self.id, self.name, self.area, self.severity = id, name, area, severity
+        self.kind = kind
         self.articles, self.description, self.remediation = articles, description, remediation
         self.tags, self.builtin = tags, builtin
 
     @classmethod
     def of_rule(cls, rule):
         return cls(rule.id, rule.name, rule.area, rule.severity, list(rule.articles),
-                   rule.description, rule.remediation, list(rule.tags), _is_builtin(rule))
+                   rule.description, rule.remediation, list(rule.tags), _is_builtin(rule),
+                   getattr(rule, "kind", "violation"))
 
     @classmethod
     def of_finding(cls, f):
         return cls(f.rule, f.name, f.area, f.severity, list(f.articles), None,
-                   f.remediation, list(f.tags), False)
+                   f.remediation, list(f.tags), False, f.kind)
 
     def descriptor(self) -> dict:
         name = _clean(self.name)
@@ -96,7 +100,7 @@ class _RuleInfo:
             "name": _pascal(self.name) or self.id,
             "shortDescription": {"text": _limit(name)},
             "fullDescription": {"text": _limit(description)},
-            "defaultConfiguration": {"level": LEVELS[self.severity]},
+            "defaultConfiguration": {"level": _level(self.severity, self.kind)},
             "help": {"text": self._help_text(description),
                      "markdown": self._help_markdown(description)},
         }
@@ -104,7 +108,8 @@ class _RuleInfo:
             descriptor["helpUri"] = f"{RULES_DOC_URI}#{self.id.lower()}"
         descriptor["properties"] = {
             "tags": tags, "security-severity": SECURITY_SEVERITY[self.severity],
-            "severity": self.severity, "area": self.area, "articles": list(self.articles),
+            "severity": self.severity, "kind": self.kind, "area": self.area,
+            "articles": list(self.articles),
         }
         return descriptor
 
@@ -145,7 +150,7 @@ def _result(f, rule_index: int, with_baseline: bool) -> dict:
     result = {
         "ruleId": f.rule,
         "ruleIndex": rule_index,
-        "level": LEVELS[f.severity],
+        "level": _level(f.severity, f.kind),
         "message": {"text": _clean(f.message) or _clean(f.name)},
     }
     if f.path is not None:
@@ -172,12 +177,17 @@ def _result(f, rule_index: int, with_baseline: bool) -> dict:
         result["suppressions"] = [suppression]
     if with_baseline:
         result["baselineState"] = "new" if f.new else "unchanged"
-    result["properties"] = {"severity": f.severity, "area": f.area,
+    result["properties"] = {"severity": f.severity, "kind": f.kind, "area": f.area,
                             "articles": list(f.articles),
                             "subject": {"kind": f.subject_kind, "id": f.subject_id}}
     if f.remediation:
         result["properties"]["remediation"] = _clean(f.remediation)
     return result
+
+
+def _level(severity: str, kind: str) -> str:
+    """An unrecorded fact is a note: the record does not say, nothing is known to be wrong."""
+    return "note" if kind == "unrecorded" else LEVELS[severity]
 
 
 def _logical(f) -> dict:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..findings import SEVERITY_ORDER
 from ..model.rule import AREA_TITLES
+from . import issues
 
 COLOURS = {"critical": "35;1", "high": "31;1", "medium": "33", "low": "36", "info": "37"}
 
@@ -12,28 +13,29 @@ def _paint(text: str, code: str, colour: bool) -> str:
 
 
 def render(report, colour: bool = False, quiet: bool = False, fail_on: str = "low",
-           github: bool = False, **_options) -> str:
+           github: bool = False, fail_on_unrecorded: bool = False, **_options) -> str:
     lines: list[str] = []
     by_area: dict[str, list] = {}
     for finding in report.findings:
-        by_area.setdefault(finding.area, []).append(finding)
+        if not issues.is_unrecorded(finding):
+            by_area.setdefault(finding.area, []).append(finding)
     order = list(AREA_TITLES) + sorted(set(by_area) - set(AREA_TITLES))
+    grouped = []
     for area in order:
         findings = by_area.get(area)
         if not findings:
             continue
         findings = sorted(findings, key=lambda f: (-SEVERITY_ORDER[f.severity], f.path or "",
                                                    f.line or 0, f.rule, f.subject_id))
-        lines.append(_paint(f"{AREA_TITLES.get(area, area)} ({len(findings)})", "1", colour))
-        for f in findings:
-            severity = _paint(f"{f.severity:<8}", COLOURS[f.severity], colour)
-            status = " [waived]" if f.waived else ("" if f.new else " [baseline]")
-            lines.append(f"  {f.location}: {severity} {f.rule}  {f.message}{status}")
-            if not quiet:
-                lines.append(_paint(f"      {', '.join(f.articles)}"
-                                    + (f" | fix: {f.remediation}" if f.remediation else ""),
-                                    "2", colour))
+        entries = issues.violations(findings)
+        grouped.extend(entries)
+        count = str(len(findings)) if len(entries) == len(findings) else \
+            f"{issues.plural(len(entries), 'issue')}, {len(findings)} findings"
+        lines.append(_paint(f"{AREA_TITLES.get(area, area)} ({count})", "1", colour))
+        for issue in entries:
+            lines.extend(_issue(issue, quiet, colour))
         lines.append("")
+    lines.extend(_todo_list(issues.todos(report.findings), quiet, colour, fail_on_unrecorded))
     for notice in report.notices:
         where = f"{notice.path}:{notice.line}: " if notice.path else ""
         lines.append(_paint(f"{where}{notice.kind}: {notice.message}", "33", colour))
@@ -42,19 +44,86 @@ def render(report, colour: bool = False, quiet: bool = False, fail_on: str = "lo
         lines.extend(f"  {e['rule']}  {e['subject']['kind']} {e['subject']['id']}"
                      for e in report.fixed)
     if github:
-        lines.extend(_github_annotations(report, fail_on, _options.get("root")))
-    lines.append(_summary(report, fail_on, colour))
+        lines.extend(_github_annotations(report, fail_on, _options.get("root"),
+                                         fail_on_unrecorded))
+    lines.append(_summary(report, fail_on, colour, fail_on_unrecorded, grouped))
     return "\n".join(lines) + "\n"
 
 
-def _summary(report, fail_on, colour) -> str:
+def _status(f) -> str:
+    return " [waived]" if f.waived else ("" if f.new else " [baseline]")
+
+
+def _issue(issue, quiet, colour) -> list[str]:
+    """A violation: one line, or for a defect repeated over subjects, one line and the
+    subjects it concerns (their lines, so each can still be found)."""
+    f = issue.head
+    severity = _paint(f"{f.severity:<8}", COLOURS[f.severity], colour)
+    lines = [f"  {f.location}: {severity} {f.rule}  {issue.message}"
+             + (f" ({issues.plural(len(issue), f.subject_kind)})" if len(issue) > 1
+                else _status(f))]  # a group marks each subject: one mark per finding
+    if len(issue) > 1:
+        lines.extend(_members(issue))
+    if not quiet:
+        lines.append(_footer(f, colour))
+    return lines
+
+
+def _todo_list(todos, quiet, colour, gated) -> list[str]:
+    """Unrecorded facts, one entry per rule, each listing the subjects to record."""
+    if not todos:
+        return []
+    facts = sum(len(t) for t in todos)
+    effect = "they fail the run" if gated else "they do not fail the run"
+    lines = [_paint(f"Not recorded ({facts} fact{'s' if facts != 1 else ''} to record, "
+                    f"{len(todos)} rule{'s' if len(todos) != 1 else ''}; {effect})", "1",
+                    colour)]
+    for todo in todos:
+        f = todo.head
+        severity = _paint(f"{f.severity:<8}", COLOURS[f.severity], colour)
+        if len(todo) == 1:
+            lines.append(f"  {f.location}: {severity} {f.rule}  {f.message}{_status(f)}")
+        else:
+            lines.append(f"  {severity} {f.rule}  {todo.message}: not recorded for "
+                         f"{issues.plural(len(todo), f.subject_kind)}")
+            lines.extend(_members(todo))
+        if not quiet:
+            lines.append(_footer(f, colour))
+    lines.append("")
+    return lines
+
+
+def _members(issue) -> list[str]:
+    """One line per subject, `path:line: name`: each keeps a location an editor opens."""
+    return [f"      {m.location}: {issues.subject_label(m)}{_status(m)}"
+            if m.location else f"      {issues.subject_label(m)}{_status(m)}"
+            for m in issue.findings]
+
+
+def _footer(f, colour) -> str:
+    return _paint(f"      {', '.join(f.articles)}"
+                  + (f" | fix: {f.remediation}" if f.remediation else ""), "2", colour)
+
+
+def _summary(report, fail_on, colour, fail_on_unrecorded=False, grouped=None) -> str:
     summary = report.summary()
-    counts = ", ".join(f"{n} {s}" for s, n in reversed(summary["by_severity"].items()) if n)
-    failing = len(report.failing(fail_on))
-    text = (f"{summary['findings']} finding{'s' if summary['findings'] != 1 else ''}"
-            + (f" ({counts})" if counts else "")
-            + (f", {summary['waived']} waived" if summary["waived"] else "")
-            + f" from {summary['rules']} rules on {summary['files']} files")
+    counted = issues.counts(report.findings, grouped)
+    by_severity = dict.fromkeys(reversed(SEVERITY_ORDER), 0)
+    for f in report.findings:
+        if f.waived is None and not issues.is_unrecorded(f):
+            by_severity[f.severity] += 1
+    counts = ", ".join(f"{n} {s}" for s, n in by_severity.items() if n)
+    failing = len(report.failing(fail_on, unrecorded=fail_on_unrecorded))
+    total, shown = counted["violations"], counted["issues"]
+    text = f"{total} finding{'s' if total != 1 else ''}"
+    if shown != total:
+        text += f" in {shown} issue{'s' if shown != 1 else ''}"
+    text += f" ({counts})" if counts else ""
+    if counted["unrecorded"]:
+        text += f", {counted['unrecorded']} fact{'s' if counted['unrecorded'] != 1 else ''} " \
+                "not recorded"
+    text += (f", {summary['waived']} waived" if summary["waived"] else "") \
+        + f" from {summary['rules']} rules on {summary['files']} files"
     if getattr(report, "baseline", None) is not None:
         text += f"; {summary['new']} new, {summary['fixed']} fixed since {report.baseline}"
     if fail_on != "never":
@@ -62,21 +131,22 @@ def _summary(report, fail_on, colour) -> str:
     return _paint(text, "31;1" if failing else "32;1", colour)
 
 
-def _github_annotations(report, fail_on, root=None) -> list[str]:
+def _github_annotations(report, fail_on, root=None, fail_on_unrecorded=False) -> list[str]:
     """`::error file=…,line=…::` workflow commands, so GitHub marks the lines in a PR.
 
-    Failing findings are errors, other open ones warnings, baseline ones notices; waived
-    ones are left out. Most severe first: GitHub shows only the first few of each level
-    per step. Paths are made relative to the workspace (the repository root), since the
+    Failing findings are errors, other open violations warnings, baseline findings and
+    unrecorded facts notices; waived ones are left out. Most severe first: GitHub shows
+    only the first few of each level per step. Paths are made relative to the workspace (the repository root), since the
     project checked may sit in a sub-folder.
     """
-    failing = {id(f) for f in report.failing(fail_on)}
+    failing = {id(f) for f in report.failing(fail_on, unrecorded=fail_on_unrecorded)}
     levels = {"error": 0, "warning": 1, "notice": 2}
     annotated = []
     for f in report.findings:
         if f.path is None or f.waived is not None:
             continue
-        level = "error" if id(f) in failing else ("warning" if f.new else "notice")
+        level = "error" if id(f) in failing else \
+            ("warning" if f.new and not issues.is_unrecorded(f) else "notice")
         text = f"{f.rule} {f.message} ({', '.join(f.articles)})"
         if f.remediation:
             text += f"\nFix: {f.remediation}"
