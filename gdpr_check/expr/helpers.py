@@ -122,20 +122,23 @@ class Helpers:
     def grantees(self, system) -> list:
         """Who may access `system` (an object or an id): one `(principal, grant, allowed)`
         per grant, in order. `principal` is the granted principal, `grant` the grant,
-        `allowed` the widest scope the notice's `security.allowed_principals` allow for the
-        principal's kind (none: the notice does not allow that kind); `.permitted` is true
-        when the grant's scope is within it (scopes, widest first: full, partial, read)."""
+        `allowed` the widest scope the notice's `security.allowed_principals` allow the
+        principal: named by id (list form), else by its kind (mapping form); none: the
+        notice allows neither. `.permitted` is true when the grant's scope is within it
+        (scopes, widest first: full, partial, read)."""
         if isinstance(system, str):
             system = self.index.by_kind["system"].get(system)
         if system is None:
             return []
         principals = self.index.by_kind["principal"]
-        allowed = self.index.allowed_scopes
+        by_kind, by_id = self.index.allowed_scopes, self.index.allowed_by_principal
         result = []
         for grant in system.access.grants:
             principal = principals.get(grant.principal)
-            result.append(Grantee(principal, grant,
-                                  allowed.get(principal.kind) if principal else None))
+            allowed = by_id.get(grant.principal)
+            if allowed is None and principal is not None:
+                allowed = by_kind.get(principal.kind)
+            result.append(Grantee(principal, grant, allowed))
         return result
 
     def allowed_scope(self, kind: str):

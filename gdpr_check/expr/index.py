@@ -57,14 +57,26 @@ class Index:
     @cached_property
     def allowed_scopes(self) -> dict[str, str]:
         """Principal kind -> the widest scope the notice's `security.allowed_principals`
-        allow for it; a kind the notice does not name is absent."""
+        allow for it (the mapping form); a kind the notice does not name is absent."""
+        return self._widest("kind")
+
+    @cached_property
+    def allowed_by_principal(self) -> dict[str, str]:
+        """Inventory principal id -> the widest scope the notice allows that principal by
+        name (the list form `[staff, accountant]`, or a mapping's `principal`)."""
+        return self._widest("principal")
+
+    def _widest(self, field: str) -> dict[str, str]:
         from ..model.types import SCOPES
         found: dict[str, str] = {}
         security = self.policy.security
         for allowed in security.allowed_principals if security else ():
-            known = found.get(allowed.kind)
+            key = getattr(allowed, field)
+            if key is None:
+                continue
+            known = found.get(key)
             if known is None or SCOPES.index(allowed.scope) < SCOPES.index(known):
-                found[allowed.kind] = allowed.scope
+                found[key] = allowed.scope
         return found
 
     @cached_property

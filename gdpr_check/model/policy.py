@@ -6,9 +6,9 @@ left empty, and rules report them; nothing here has a GDPR-friendly default.
 """
 
 from datetime import date
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, model_validator
 
 from .base import Located
 from .types import (Bool, RIGHTS, AuthMethod, Country, Duration, Id, LawfulBases, Mechanism,
@@ -157,19 +157,61 @@ class Transfer(Located):
 
 
 class AllowedPrincipal(Located):
-    """Who the notice says may access the registers (e.g. 'named employees', 'accountants')."""
+    """Who the notice says may access the registers: a kind of principal with the widest
+    scope it may have (e.g. 'named employees', 'accountants': the mapping form), or one
+    inventory principal by its id (`principal`; the list form `[staff, accountant]`)."""
     KIND: ClassVar[str] = "allowed_principal"
     id: Id
+    principal: Id | None = None  # the inventory principal the notice names (list form)
     name: Text = None
-    kind: PrincipalKind
+    kind: PrincipalKind | None = None
     scope: Scope = "full"
     description: Text = None
+
+    @model_validator(mode="after")
+    def _kind_or_principal(self):
+        if self.kind is None and self.principal is None:
+            raise ValueError("give the `kind` of principal the notice allows (employee_group, "
+                             "external, service), or name an inventory `principal`")
+        return self
+
+
+def _principal_ids(value):
+    """The list form (SPEC §4): `allowed_principals: [staff, accountant]` names inventory
+    principals by id. Each id becomes `{id, principal}` at the id's own position, so a
+    reference error points at the id that is wrong."""
+    if not isinstance(value, list):
+        return value
+    locs = getattr(value, "item_locs", None) or ()
+    items = []
+    for index, item in enumerate(value):
+        if isinstance(item, str):
+            loc = locs[index] if index < len(locs) else getattr(value, "loc", None)
+            item = _located({"id": item, "principal": item}, loc)
+        items.append(item)
+    return items
+
+
+class _located(dict):
+    """A mapping that carries its position `loc`, as the parsed tree's mappings do (the
+    model cannot import `load.tree.LocDict`; base.Located reads `loc` and `key_locs`)."""
+    __slots__ = ("loc", "key_locs")
+
+    def __init__(self, mapping: dict, loc):
+        super().__init__(mapping)
+        self.loc = loc
+        self.key_locs = dict.fromkeys(mapping, loc)
+
+
+AllowedPrincipals = Annotated[
+    list[AllowedPrincipal],
+    BeforeValidator(_principal_ids, json_schema_input_type=list[AllowedPrincipal | Id])]
 
 
 class Security(Located):
     KIND: ClassVar[str] = "security"
     measures: list[str] = Field(default_factory=list)
-    allowed_principals: list[AllowedPrincipal] = Field(default_factory=list)
+    allowed_principals: AllowedPrincipals = Field(default_factory=list)
     authentication: list[AuthMethod] = Field(default_factory=list)
     description: Text = None
     section: Text = None
