@@ -44,8 +44,10 @@ EXPECTED = {
     ("NT011", "sms_service"),
     # --- other areas --------------------------------------------------------------------
     # The work-ability statements purpose processes health data (work_ability) with no
-    # Art. 9(2) condition stated (Art. 9(1), 9(2); (b) or (h) would apply).
-    ("LB010", "work_ability_reports"),
+    # Art. 9(2) condition stated, although (h) and (b) plainly apply to an occupational
+    # health purpose under the law: a missing statement (Art. 9(2), 13(1)(c)), not
+    # prohibited processing, so LB012 (medium) rather than LB010 (critical).
+    ("LB012", "work_ability_reports"),
     # The dictation share (a NAS) holds health data unencrypted at rest (Art. 32(1)(a)).
     ("SE001", "dictation_share"),
     # The home exercise app is used by an external freelance physiotherapist with password

@@ -75,6 +75,7 @@ class Helpers:
         self.index = index
         self.ref = reference
         self._today = None  # computed on first use of today()
+        self._special_uses: dict = {}  # kind -> special_uses(kind), computed on first use
 
     # -- functions (called as `name(...)` in expressions) -------------------------------
     def lookup(self, kind: str, id: str):
@@ -416,7 +417,68 @@ class Helpers:
         its purposes), the flows made for it, and the notice's registers that list it."""
         return self.index.categories_by_purpose.get(purpose, [])
 
+    def special_uses(self, kind: str) -> list:
+        """Where the inventory processes `kind` data ('special', Art. 9; 'criminal',
+        Art. 10): one record per purpose, declared or not, sorted by id, with `.id`, the
+        notice's `.purpose` (none when undeclared), the `.categories` concerned and the
+        `.holders` (systems, processors, flows) holding them for it. Each holder's
+        categories count for its own purposes only; registers are not counted."""
+        from ..law import special
+        tests = {"special": lambda c: c.special, "criminal": lambda c: c.criminal}
+        if kind not in tests:
+            raise ValueError(f"special_uses(): unknown kind '{kind}'; expected special or "
+                             "criminal")
+        cache = self._special_uses
+        if kind not in cache:
+            inv = self.index.inventory
+            cache[kind] = special.uses((*inv.systems, *inv.processors, *inv.flows),
+                                       self.index.by_kind["data_category"],
+                                       self.index.by_kind["purpose"], tests[kind])
+        return cache[kind]
+
+    def plain_conditions(self, purpose) -> list:
+        """The Art. 9(2) conditions that plainly apply to a purpose (an object or id) by
+        its `context` and basis: health_care ((h)) for care and occupational health,
+        employment_social_security ((b)) for employment; [] when none does."""
+        from ..law import special
+        if isinstance(purpose, str):
+            purpose = self.index.by_kind["purpose"].get(purpose)
+        return special.plain_conditions(purpose)
+
+    def art9_point(self, condition: str) -> str:
+        """The point of Art. 9(2) a condition id names, e.g. health_care -> Art. 9(2)(h)."""
+        from ..law import special
+        return special.CONDITION_POINTS.get(condition, "Art. 9(2)")
+
+    def criminal_authorised(self, purpose) -> bool:
+        """Whether a purpose (an object or id) may process criminal-offence data (Art. 10):
+        based on a public task or a legal obligation, or the `legal_claims` condition."""
+        from ..law import special
+        if isinstance(purpose, str):
+            purpose = self.index.by_kind["purpose"].get(purpose)
+        return special.criminal_authorised(purpose)
+
+    def monitoring_labels(self, kinds) -> list:
+        """Readable names of `employee_monitoring` kinds (email, cctv, location, ...)."""
+        from ..law import special
+        return special.monitoring_labels(kinds)
+
+    def tracking_without_consent(self, system) -> list:
+        """The `terminal_access` entries of a system that read or store information on the
+        user's device for anything but the strictly necessary (ePrivacy Directive Art.
+        5(3)) without resting on consent: their purpose is undeclared or not based on
+        consent alone, or the system does not record the consent."""
+        from ..law import special
+        return special.tracking_without_consent(system, self.index.by_kind["purpose"])
+
     # -- filters (`value | name`) -----------------------------------------------------
+    def dependent(self, subjects) -> list:
+        """The data subject ids of a list whose declaration records a relationship of
+        dependence on the controller (employee, job_applicant, citizen), in which consent
+        is rarely freely given (Art. 7(4); EDPB Guidelines 05/2020, para. 16-24)."""
+        from ..law import special
+        return special.dependent(subjects, self.index.by_kind["data_subject"])
+
     def special(self, categories) -> list:
         """The data category ids of a list that the notice marks special (Art. 9(1))."""
         return self._categories_where(categories, lambda c: c.special)
@@ -528,7 +590,9 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "effective_mechanism", "declared_transfers", "receiver", "located", "uses",
              "undeclared", "with_basis", "categories_for", "special", "criminal",
              "uncovered", "international_organisation", "consent_based",
-             "using_undeclared", "flows_via")
+             "using_undeclared", "flows_via", "special_uses", "plain_conditions", "art9_point",
+             "criminal_authorised", "dependent", "monitoring_labels",
+             "tracking_without_consent")
 FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",
-           "personal", "special", "criminal")
+           "personal", "special", "criminal", "dependent")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}

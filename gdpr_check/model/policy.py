@@ -70,11 +70,28 @@ class SupervisoryAuthority(Located):
     section: Text = None
 
 
+# How data subjects stand towards the controller, where the GDPR treats that specially:
+# consent of people who depend on the controller is rarely free (Art. 7(4), recital 43),
+# and they are vulnerable data subjects for a DPIA (WP248 rev.01); see law/special.py.
+Relationship = Literal["customer", "prospect", "supplier", "visitor", "patient", "member",
+                       "pupil", "employee", "job_applicant", "citizen", "other"]
+
+# The settings in which an Art. 9(2) condition plainly applies to a purpose (law/special.py).
+PurposeContext = Literal["health_care", "social_care", "occupational_health", "employment",
+                         "social_security"]
+
+# Where the notice lets people send rights requests (Art. 12(2)). `in_writing`: "in writing"
+# with no means named, as many notices put it.
+RequestChannel = Literal["in_writing", "post", "email", "web_form", "phone", "in_person",
+                         "self_service"]
+
+
 class DataSubject(Located):
     KIND: ClassVar[str] = "data_subject"
     id: Id
     name: Text = None
     description: Text = None
+    relationship: Relationship | None = None  # e.g. employee: consent rarely free (Art. 7(4))
     section: Text = None
 
 
@@ -102,6 +119,8 @@ class Purpose(Located):
     provision: Literal["contractual", "statutory", "voluntary"] | None = None
     consequences: Text = None  # Art. 13(2)(e): what follows if the data is not provided
     logic: Text = None  # Art. 13(2)(f): logic, significance, consequences of ADM/profiling
+    context: PurposeContext | None = None  # care or HR setting: Art. 9(2)(h)/(b) may apply
+    open_ended: Bool = False  # the notice leaves it open ("and other similar purposes")
     section: Text = None
 
 
@@ -237,6 +256,7 @@ class Rights(Located):
     complaint: RightStatement | None = None
     no_automated_decision: RightStatement | None = None
     request_channel: Text = None
+    request_channels: list[RequestChannel] = Field(default_factory=list)  # Art. 12(2)
     identity_verification: Bool | str | None = None
     response_time: Duration | None = None
     description: Text = None
