@@ -31,6 +31,9 @@ EXPECTED = {
     # Metricly relies on the DPF but is not certified on the DPF List: the DPF adequacy
     # decision does not cover it (Art. 45(1), Decision (EU) 2023/1795).
     ("TR003", "metricly"),
+    # ... and the notice tells visitors the DPF protects that transfer (Art. 13(1)(f),
+    # 5(1)(a)); the subject of a notice transfer entry is its recipient.
+    ("NT025", "analytics_provider"),
     # CodeCraft (India) is under the SCCs without a transfer impact assessment, for
     # special-category study data (Art. 46(1), 46(2)(c); C-311/18 Schrems II).
     ("TR004", "codecraft"),

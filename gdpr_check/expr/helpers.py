@@ -417,6 +417,17 @@ class Helpers:
         its purposes), the flows made for it, and the notice's registers that list it."""
         return self.index.categories_by_purpose.get(purpose, [])
 
+    def disclosed_as(self, recipient: str) -> list:
+        """The processors whose `recipient` is the notice recipient `recipient`."""
+        return self.index.processors_by_recipient.get(recipient, [])
+
+    def not_dpf_certified(self, recipient: str) -> list:
+        """The processors disclosed as `recipient` that hold data in the US and record a
+        `transfer` without `dpf_certified: true`: the DPF decision does not cover them
+        (Decision (EU) 2023/1795). Processors recording no transfer are not counted."""
+        return [p for p in self.disclosed_as(recipient) if "US" in p.countries
+                and p.transfer is not None and not p.transfer.dpf_certified]
+
     def special_uses(self, kind: str) -> list:
         """Where the inventory processes `kind` data ('special', Art. 9; 'criminal',
         Art. 10): one record per purpose, declared or not, sorted by id, with `.id`, the
@@ -590,7 +601,7 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "effective_mechanism", "declared_transfers", "receiver", "located", "uses",
              "undeclared", "with_basis", "categories_for", "special", "criminal",
              "uncovered", "international_organisation", "consent_based",
-             "using_undeclared", "flows_via", "special_uses", "plain_conditions", "art9_point",
+             "using_undeclared", "flows_via", "disclosed_as", "not_dpf_certified", "special_uses", "plain_conditions", "art9_point",
              "criminal_authorised", "dependent", "monitoring_labels",
              "tracking_without_consent")
 FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",

@@ -148,6 +148,15 @@ class Index:
         return {p: sorted(c) for p, c in found.items()}
 
     @cached_property
+    def processors_by_recipient(self) -> dict[str, list]:
+        """Notice recipient id -> the processors the inventory discloses under it."""
+        found = defaultdict(list)
+        for processor in self.inventory.processors:
+            if processor.recipient:
+                found[processor.recipient].append(processor)
+        return found
+
+    @cached_property
     def parents_of_processor(self) -> dict[str, list]:
         """Processors that engage a given sub-processor."""
         return _by_each(self.inventory.processors, "sub_processors")
