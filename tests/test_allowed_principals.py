@@ -65,3 +65,12 @@ def test_list_form_is_read_like_the_mapping_form(tmp_path):
     by_kind = check(BASE)
     assert [(f.rule, f.subject_id) for f in named.findings] == \
         [(f.rule, f.subject_id) for f in by_kind.findings]
+
+
+def test_the_rendered_notice_states_no_scope_for_a_named_principal(tmp_path):
+    from gdpr_check.load import load_project
+    from gdpr_check.notice import render
+    root = project(tmp_path, "  allowed_principals:\n    - staff\n"
+                             "    - {id: auditors, name: Auditors, kind: external, scope: read}\n")
+    text = render(load_project(root).policy)
+    assert "### Who has access\n\n- staff\n- Auditors\\\n  *Access:* read only\n" in text
