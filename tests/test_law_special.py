@@ -75,3 +75,74 @@ def test_dependent_subjects():
                                   DataSubject(id="buyers", relationship="customer"),
                                   DataSubject(id="others"))}
     assert special.dependent(["buyers", "staff", "others", "unknown"], subjects) == ["staff"]
+
+
+# -- the rules on a project: per system and per flow ------------------------------------
+
+def run(tmp_path, patch, *rules):
+    from gdpr_check import check
+
+    from .rules.harness import write_project
+    return check(write_project(tmp_path, patch), select=list(rules)).findings
+
+
+HEALTH = {"id": "health", "name": "Health data", "special": True}
+
+
+def test_per_system_and_per_flow_each_purpose_is_judged_on_its_own_data(tmp_path):
+    """The CRM holds health data for a purpose with a condition; the sign-up flow carries
+    it for the newsletter, which has none: only the newsletter is reported, naming the
+    flow, and the register that lists health data for both adds nothing."""
+    findings = run(tmp_path, {
+        "policy": {"data_categories": [HEALTH],
+                   "purposes": [{"id": "customer_relationship",
+                                 "special_condition": "explicit_consent"}],
+                   "registers": [{"id": "marketing",
+                                  "data_categories": ["contact_details", "health"]}]},
+        "inventory": {"systems": [{"id": "crm",
+                                   "data_categories": ["contact_details", "health"]}],
+                      "flows": [{"id": "signup",
+                                 "data_categories": ["contact_details", "health"]}]}},
+        "LB010", "LB012")
+    assert [(f.rule, f.subject_id) for f in findings] == [("LB010", "newsletter")]
+    assert "(health, in signup)" in findings[0].message
+
+
+def test_an_undeclared_purpose_with_health_data_is_also_an_art9_finding(tmp_path):
+    findings = run(tmp_path, {
+        "policy": {"data_categories": [HEALTH]},
+        "inventory": {"systems": [{"id": "sick_leave", "name": "Sick-leave records",
+                                   "purposes": ["absence_management"],
+                                   "data_subjects": ["customer_contacts"],
+                                   "data_categories": ["health"]}]}},
+        "LB001", "LB010")
+    assert sorted((f.rule, f.subject_id) for f in findings) == \
+        [("LB001", "sick_leave"), ("LB010", "absence_management")]
+    art9 = next(f for f in findings if f.rule == "LB010")
+    assert art9.path == "inventory/inventory.yaml" and art9.severity == "critical"
+    assert "which the notice does not declare" in art9.message
+
+
+def test_a_care_purpose_on_the_law_is_not_critical(tmp_path):
+    findings = run(tmp_path, {
+        "policy": {"data_categories": [HEALTH],
+                   "purposes": [{"id": "customer_relationship", "context": "health_care",
+                                 "lawful_basis": "legal_obligation"}]},
+        "inventory": {"systems": [{"id": "crm",
+                                   "data_categories": ["contact_details", "health"]}]}},
+        "LB010", "LB012")
+    assert [(f.rule, f.severity) for f in findings] == [("LB012", "medium")]
+    assert "Art. 9(2)(h)" in findings[0].message
+
+
+def test_per_system_criminal_data_follows_the_system_purpose(tmp_path):
+    record = {"id": "record", "name": "Criminal record extract", "criminal": True}
+    findings = run(tmp_path, {
+        "policy": {"data_categories": [record],
+                   "purposes": [{"id": "vetting", "name": "Statutory background checks",
+                                 "lawful_basis": "legal_obligation"}]},
+        "inventory": {"systems": [{"id": "hr", "name": "HR system", "purposes": ["vetting"],
+                                   "data_subjects": ["customer_contacts"],
+                                   "data_categories": ["record"]}]}},
+        "LB011")
+    assert findings == []
