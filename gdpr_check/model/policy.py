@@ -206,12 +206,12 @@ def _principal_ids(value):
     for index, item in enumerate(value):
         if isinstance(item, str):
             loc = locs[index] if index < len(locs) else getattr(value, "loc", None)
-            item = _located({"id": item, "principal": item}, loc)
+            item = _LocatedMapping({"id": item, "principal": item}, loc)
         items.append(item)
     return items
 
 
-class _located(dict):
+class _LocatedMapping(dict):
     """A mapping that carries its position `loc`, as the parsed tree's mappings do (the
     model cannot import `load.tree.LocDict`; base.Located reads `loc` and `key_locs`)."""
     __slots__ = ("loc", "key_locs")
