@@ -620,7 +620,9 @@ def _security(policy, lang) -> Section:
     if security.authentication:
         section.para(", ".join(AUTH[lang][a] for a in security.authentication),
                      L["authentication"])
-    principals = [Line(text_of(p), details=((L["scope"], SCOPES[lang][p.scope]),))
+    # A principal named by id (the list form) comes with no scope the notice states.
+    principals = [Line(text_of(p), details=((L["scope"], SCOPES[lang][p.scope]),)
+                       if p.kind is not None else ())
                   for p in security.allowed_principals]
     if principals:
         section.heading(L["allowed_principals"])

@@ -31,6 +31,9 @@ EXPECTED = {
     # Metricly relies on the DPF but is not certified on the DPF List: the DPF adequacy
     # decision does not cover it (Art. 45(1), Decision (EU) 2023/1795).
     ("TR003", "metricly"),
+    # ... and the notice tells visitors the DPF protects that transfer (Art. 13(1)(f),
+    # 5(1)(a)); the subject of a notice transfer entry is its recipient.
+    ("NT025", "analytics_provider"),
     # CodeCraft (India) is under the SCCs without a transfer impact assessment, for
     # special-category study data (Art. 46(1), 46(2)(c); C-311/18 Schrems II).
     ("TR004", "codecraft"),
@@ -44,8 +47,10 @@ EXPECTED = {
     ("NT011", "sms_service"),
     # --- other areas --------------------------------------------------------------------
     # The work-ability statements purpose processes health data (work_ability) with no
-    # Art. 9(2) condition stated (Art. 9(1), 9(2); (b) or (h) would apply).
-    ("LB010", "work_ability_reports"),
+    # Art. 9(2) condition stated, although (h) and (b) plainly apply to an occupational
+    # health purpose under the law: a missing statement (Art. 9(2), 13(1)(c)), not
+    # prohibited processing, so LB012 (medium) rather than LB010 (critical).
+    ("LB012", "work_ability_reports"),
     # The dictation share (a NAS) holds health data unencrypted at rest (Art. 32(1)(a)).
     ("SE001", "dictation_share"),
     # The home exercise app is used by an external freelance physiotherapist with password

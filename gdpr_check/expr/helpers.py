@@ -78,6 +78,7 @@ class Helpers:
         self._rights_due: dict = {}  # (kind, id, article) -> rights_due(), per project
         self._disclosures = None  # computed on first use of disclosures()
         self._sub_processors: dict = {}  # processor id -> its sub-processors, transitively
+        self._special_uses: dict = {}  # kind -> special_uses(kind), computed on first use
 
     # -- functions (called as `name(...)` in expressions) -------------------------------
     def lookup(self, kind: str, id: str):
@@ -125,20 +126,23 @@ class Helpers:
     def grantees(self, system) -> list:
         """Who may access `system` (an object or an id): one `(principal, grant, allowed)`
         per grant, in order. `principal` is the granted principal, `grant` the grant,
-        `allowed` the widest scope the notice's `security.allowed_principals` allow for the
-        principal's kind (none: the notice does not allow that kind); `.permitted` is true
-        when the grant's scope is within it (scopes, widest first: full, partial, read)."""
+        `allowed` the widest scope the notice's `security.allowed_principals` allow the
+        principal: named by id (list form), else by its kind (mapping form); none: the
+        notice allows neither. `.permitted` is true when the grant's scope is within it
+        (scopes, widest first: full, partial, read)."""
         if isinstance(system, str):
             system = self.index.by_kind["system"].get(system)
         if system is None:
             return []
         principals = self.index.by_kind["principal"]
-        allowed = self.index.allowed_scopes
+        by_kind, by_id = self.index.allowed_scopes, self.index.allowed_by_principal
         result = []
         for grant in system.access.grants:
             principal = principals.get(grant.principal)
-            result.append(Grantee(principal, grant,
-                                  allowed.get(principal.kind) if principal else None))
+            allowed = by_id.get(grant.principal)
+            if allowed is None and principal is not None:
+                allowed = by_kind.get(principal.kind)
+            result.append(Grantee(principal, grant, allowed))
         return result
 
     def allowed_scope(self, kind: str):
@@ -526,7 +530,79 @@ class Helpers:
         its purposes), the flows made for it, and the notice's registers that list it."""
         return self.index.categories_by_purpose.get(purpose, [])
 
+    def disclosed_as(self, recipient: str) -> list:
+        """The processors whose `recipient` is the notice recipient `recipient`."""
+        return self.index.processors_by_recipient.get(recipient, [])
+
+    def not_dpf_certified(self, recipient: str) -> list:
+        """The processors disclosed as `recipient` that hold data in the US and record a
+        `transfer` without `dpf_certified: true`: the DPF decision does not cover them
+        (Decision (EU) 2023/1795). Processors recording no transfer are not counted."""
+        return [p for p in self.disclosed_as(recipient) if "US" in p.countries
+                and p.transfer is not None and not p.transfer.dpf_certified]
+
+    def special_uses(self, kind: str) -> list:
+        """Where the inventory processes `kind` data ('special', Art. 9; 'criminal',
+        Art. 10): one record per purpose, declared or not, sorted by id, with `.id`, the
+        notice's `.purpose` (none when undeclared), the `.categories` concerned and the
+        `.holders` (systems, processors, flows) holding them for it. Each holder's
+        categories count for its own purposes only; registers are not counted."""
+        from ..law import special
+        tests = {"special": lambda c: c.special, "criminal": lambda c: c.criminal}
+        if kind not in tests:
+            raise ValueError(f"special_uses(): unknown kind '{kind}'; expected special or "
+                             "criminal")
+        cache = self._special_uses
+        if kind not in cache:
+            inv = self.index.inventory
+            cache[kind] = special.uses((*inv.systems, *inv.processors, *inv.flows),
+                                       self.index.by_kind["data_category"],
+                                       self.index.by_kind["purpose"], tests[kind])
+        return cache[kind]
+
+    def plain_conditions(self, purpose) -> list:
+        """The Art. 9(2) conditions that plainly apply to a purpose (an object or id) by
+        its `context` and basis: health_care ((h)) for care and occupational health,
+        employment_social_security ((b)) for employment; [] when none does."""
+        from ..law import special
+        if isinstance(purpose, str):
+            purpose = self.index.by_kind["purpose"].get(purpose)
+        return special.plain_conditions(purpose)
+
+    def art9_point(self, condition: str) -> str:
+        """The point of Art. 9(2) a condition id names, e.g. health_care -> Art. 9(2)(h)."""
+        from ..law import special
+        return special.CONDITION_POINTS.get(condition, "Art. 9(2)")
+
+    def criminal_authorised(self, purpose) -> bool:
+        """Whether a purpose (an object or id) may process criminal-offence data (Art. 10):
+        based on a public task or a legal obligation, or the `legal_claims` condition."""
+        from ..law import special
+        if isinstance(purpose, str):
+            purpose = self.index.by_kind["purpose"].get(purpose)
+        return special.criminal_authorised(purpose)
+
+    def monitoring_labels(self, kinds) -> list:
+        """Readable names of `employee_monitoring` kinds (email, cctv, location, ...)."""
+        from ..law import special
+        return special.monitoring_labels(kinds)
+
+    def tracking_without_consent(self, system) -> list:
+        """The `terminal_access` entries of a system that read or store information on the
+        user's device for anything but the strictly necessary (ePrivacy Directive Art.
+        5(3)) without resting on consent: their purpose is undeclared or not based on
+        consent alone, or the system does not record the consent."""
+        from ..law import special
+        return special.tracking_without_consent(system, self.index.by_kind["purpose"])
+
     # -- filters (`value | name`) -----------------------------------------------------
+    def dependent(self, subjects) -> list:
+        """The data subject ids of a list whose declaration records a relationship of
+        dependence on the controller (employee, job_applicant, citizen), in which consent
+        is rarely freely given (Art. 7(4); EDPB Guidelines 05/2020, para. 16-24)."""
+        from ..law import special
+        return special.dependent(subjects, self.index.by_kind["data_subject"])
+
     def special(self, categories) -> list:
         """The data category ids of a list that the notice marks special (Art. 9(1))."""
         return self._categories_where(categories, lambda c: c.special)
@@ -647,7 +723,9 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "effective_mechanism", "declared_transfers", "receiver", "located", "uses",
              "undeclared", "with_basis", "categories_for", "special", "criminal",
              "uncovered", "international_organisation", "consent_based",
-             "using_undeclared", "flows_via")
+             "using_undeclared", "flows_via", "disclosed_as", "not_dpf_certified", "special_uses", "plain_conditions", "art9_point",
+             "criminal_authorised", "dependent", "monitoring_labels",
+             "tracking_without_consent")
 FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",
-           "personal", "special", "criminal")
+           "personal", "special", "criminal", "dependent")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}

@@ -57,14 +57,26 @@ class Index:
     @cached_property
     def allowed_scopes(self) -> dict[str, str]:
         """Principal kind -> the widest scope the notice's `security.allowed_principals`
-        allow for it; a kind the notice does not name is absent."""
+        allow for it (the mapping form); a kind the notice does not name is absent."""
+        return self._widest("kind")
+
+    @cached_property
+    def allowed_by_principal(self) -> dict[str, str]:
+        """Inventory principal id -> the widest scope the notice allows that principal by
+        name (the list form `[staff, accountant]`, or a mapping's `principal`)."""
+        return self._widest("principal")
+
+    def _widest(self, field: str) -> dict[str, str]:
         from ..model.types import SCOPES
         found: dict[str, str] = {}
         security = self.policy.security
         for allowed in security.allowed_principals if security else ():
-            known = found.get(allowed.kind)
+            key = getattr(allowed, field)
+            if key is None:
+                continue
+            known = found.get(key)
             if known is None or SCOPES.index(allowed.scope) < SCOPES.index(known):
-                found[allowed.kind] = allowed.scope
+                found[key] = allowed.scope
         return found
 
     @cached_property
@@ -134,6 +146,15 @@ class Index:
             if flow.purpose:
                 found[flow.purpose].update(flow.data_categories)
         return {p: sorted(c) for p, c in found.items()}
+
+    @cached_property
+    def processors_by_recipient(self) -> dict[str, list]:
+        """Notice recipient id -> the processors the inventory discloses under it."""
+        found = defaultdict(list)
+        for processor in self.inventory.processors:
+            if processor.recipient:
+                found[processor.recipient].append(processor)
+        return found
 
     @cached_property
     def parents_of_processor(self) -> dict[str, list]:

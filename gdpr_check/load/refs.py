@@ -83,6 +83,14 @@ def check_inventory(inventory: Inventory, policy: Policy) -> None:
                    owner=system, label=f"access.grants[{index}].principal")
     for processor in inventory.processors:
         _check_list(errors, processor, "sub_processors", processors, "processor")
+    # The notice's list form `allowed_principals: [staff, accountant]` names inventory
+    # principals: a wrong id there is broken data, like a grant's unknown principal.
+    security = policy.security
+    for index, allowed in enumerate(security.allowed_principals if security else ()):
+        if allowed.principal is not None:
+            _check(errors, allowed, "principal", allowed.principal, principals,
+                   "principal of the inventory", owner=security,
+                   label=f"allowed_principals[{index}]")
     ends = set(systems) | set(processors) | set(FLOW_ENDS) | {s.id for s in policy.sources}
     for flow in inventory.flows:
         _check(errors, flow, "from", flow.from_, ends, "system, processor, source or "

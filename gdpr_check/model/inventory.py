@@ -109,6 +109,24 @@ class Dpia(Located):
     not_required: Text = None  # a screening's reason why no DPIA is needed (not for Art. 35(3) cases)
 
 
+# Systematic monitoring of employees a system carries out (a DPIA trigger, WP248 rev.01;
+# what each means: law/special.py).
+EmployeeMonitoring = Literal["email", "dlp", "web_usage", "cctv", "location", "productivity",
+                             "keystrokes", "call_recording", "biometric_attendance"]
+
+
+class TerminalAccess(Located):
+    """Reading or storing information on a user's device: cookies, SDKs, pixels,
+    fingerprinting (ePrivacy Directive 2002/58/EC, Art. 5(3))."""
+    KIND: ClassVar[str] = "terminal_access"
+    means: list[Literal["cookies", "local_storage", "pixel", "sdk", "fingerprinting"]] = \
+        Field(default_factory=list)
+    use: Literal["strictly_necessary", "analytics", "advertising", "tracking",
+                 "personalisation"]
+    purpose: Id | None = None  # the notice's purpose the information read serves
+    description: Text = None
+
+
 # `register` is also ABCMeta.register on the class; the field wins on instances, which is
 # all that rules and the loader use, so pydantic's shadowing warning is silenced here.
 warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
@@ -133,6 +151,8 @@ class System(Located):
     dpia: Dpia | None = None  # the DPIA of this processing, if one was done or screened (Art. 35)
     large_scale: Bool | None = None  # the processing is large-scale (Art. 35(3)(b), recital 91)
     monitors_public_area: Bool | None = None  # systematic monitoring of a public area, e.g. CCTV (Art. 35(3)(c))
+    employee_monitoring: list[EmployeeMonitoring] = Field(default_factory=list)  # WP248 rev.01
+    terminal_access: list[TerminalAccess] = Field(default_factory=list)  # ePrivacy Art. 5(3)
 
 
 class Dpa(Located):

@@ -6,9 +6,9 @@ left empty, and rules report them; nothing here has a GDPR-friendly default.
 """
 
 from datetime import date
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, model_validator
 
 from .base import Located
 from .types import (Bool, RIGHTS, AuthMethod, Country, Duration, Id, LawfulBases, Mechanism,
@@ -70,11 +70,28 @@ class SupervisoryAuthority(Located):
     section: Text = None
 
 
+# How data subjects stand towards the controller, where the GDPR treats that specially:
+# consent of people who depend on the controller is rarely free (Art. 7(4), recital 43),
+# and they are vulnerable data subjects for a DPIA (WP248 rev.01); see law/special.py.
+Relationship = Literal["customer", "prospect", "supplier", "visitor", "patient", "member",
+                       "pupil", "employee", "job_applicant", "citizen", "other"]
+
+# The settings in which an Art. 9(2) condition plainly applies to a purpose (law/special.py).
+PurposeContext = Literal["health_care", "social_care", "occupational_health", "employment",
+                         "social_security"]
+
+# Where the notice lets people send rights requests (Art. 12(2)). `in_writing`: "in writing"
+# with no means named, as many notices put it.
+RequestChannel = Literal["in_writing", "post", "email", "web_form", "phone", "in_person",
+                         "self_service"]
+
+
 class DataSubject(Located):
     KIND: ClassVar[str] = "data_subject"
     id: Id
     name: Text = None
     description: Text = None
+    relationship: Relationship | None = None  # e.g. employee: consent rarely free (Art. 7(4))
     section: Text = None
 
 
@@ -102,6 +119,8 @@ class Purpose(Located):
     provision: Literal["contractual", "statutory", "voluntary"] | None = None
     consequences: Text = None  # Art. 13(2)(e): what follows if the data is not provided
     logic: Text = None  # Art. 13(2)(f): logic, significance, consequences of ADM/profiling
+    context: PurposeContext | None = None  # care or HR setting: Art. 9(2)(h)/(b) may apply
+    open_ended: Bool = False  # the notice leaves it open ("and other similar purposes")
     section: Text = None
 
 
@@ -157,19 +176,61 @@ class Transfer(Located):
 
 
 class AllowedPrincipal(Located):
-    """Who the notice says may access the registers (e.g. 'named employees', 'accountants')."""
+    """Who the notice says may access the registers: a kind of principal with the widest
+    scope it may have (e.g. 'named employees', 'accountants': the mapping form), or one
+    inventory principal by its id (`principal`; the list form `[staff, accountant]`)."""
     KIND: ClassVar[str] = "allowed_principal"
     id: Id
+    principal: Id | None = None  # the inventory principal the notice names (list form)
     name: Text = None
-    kind: PrincipalKind
+    kind: PrincipalKind | None = None
     scope: Scope = "full"
     description: Text = None
+
+    @model_validator(mode="after")
+    def _kind_or_principal(self):
+        if self.kind is None and self.principal is None:
+            raise ValueError("give the `kind` of principal the notice allows (employee_group, "
+                             "external, service), or name an inventory `principal`")
+        return self
+
+
+def _principal_ids(value):
+    """The list form (SPEC §4): `allowed_principals: [staff, accountant]` names inventory
+    principals by id. Each id becomes `{id, principal}` at the id's own position, so a
+    reference error points at the id that is wrong."""
+    if not isinstance(value, list):
+        return value
+    locs = getattr(value, "item_locs", None) or ()
+    items = []
+    for index, item in enumerate(value):
+        if isinstance(item, str):
+            loc = locs[index] if index < len(locs) else getattr(value, "loc", None)
+            item = _LocatedMapping({"id": item, "principal": item}, loc)
+        items.append(item)
+    return items
+
+
+class _LocatedMapping(dict):
+    """A mapping that carries its position `loc`, as the parsed tree's mappings do (the
+    model cannot import `load.tree.LocDict`; base.Located reads `loc` and `key_locs`)."""
+    __slots__ = ("loc", "key_locs")
+
+    def __init__(self, mapping: dict, loc):
+        super().__init__(mapping)
+        self.loc = loc
+        self.key_locs = dict.fromkeys(mapping, loc)
+
+
+AllowedPrincipals = Annotated[
+    list[AllowedPrincipal],
+    BeforeValidator(_principal_ids, json_schema_input_type=list[AllowedPrincipal | Id])]
 
 
 class Security(Located):
     KIND: ClassVar[str] = "security"
     measures: list[str] = Field(default_factory=list)
-    allowed_principals: list[AllowedPrincipal] = Field(default_factory=list)
+    allowed_principals: AllowedPrincipals = Field(default_factory=list)
     authentication: list[AuthMethod] = Field(default_factory=list)
     description: Text = None
     section: Text = None
@@ -195,6 +256,7 @@ class Rights(Located):
     complaint: RightStatement | None = None
     no_automated_decision: RightStatement | None = None
     request_channel: Text = None
+    request_channels: list[RequestChannel] = Field(default_factory=list)  # Art. 12(2)
     identity_verification: Bool | str | None = None
     response_time: Duration | None = None
     description: Text = None
