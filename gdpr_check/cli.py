@@ -12,13 +12,13 @@ import sys
 import click
 
 from . import __version__
+from .meta import ISSUES_URL
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 FORMAT_NAMES = ("text", "json", "sarif", "junit", "markdown", "html")
 SEVERITIES = ("info", "low", "medium", "high", "critical", "never")
 SUFFIX_FORMATS = {".json": "json", ".sarif": "sarif", ".xml": "junit", ".md": "markdown",
                   ".html": "html", ".htm": "html", ".txt": "text"}
-ISSUES_URL = "https://github.com/gdpr-check/gdpr-check/issues"
 
 
 class Failure(Exception):
