@@ -35,11 +35,10 @@ def _same(a: Path, b: Path) -> bool:
 
 
 def select_rules(rules, select=(), ignore=()) -> list:
-    """Keep rules matching any `select` (id, area or tag), then drop any matching `ignore`."""
-    def matches(rule, keys):
-        return any(k == rule.id or k == rule.area or k in rule.tags for k in keys)
-    chosen = [r for r in rules if not select or matches(r, select)]
-    return [r for r in chosen if not matches(r, ignore)]
+    """Keep rules matching any `select` (id, area or tag), then drop any matching `ignore`;
+    an unknown key, or a selection that keeps nothing, is an `InputError` (selection.py)."""
+    from .selection import select_rules as select_checked
+    return select_checked(rules, select, ignore)
 
 
 def load_rules(root: Path, extra=()):
@@ -59,18 +58,20 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     """
     from . import baseline as baselines, waivers as waiver_files
     from .config import load_config
+    from .selection import require_enabled
     root = Path(path)
     settings = load_config(root) if config is None else (config or None)
     if settings is not None:
         rules = rules or settings.rule_paths()
-        select = select or settings.select
-        ignore = ignore or settings.ignore
+        select = select or settings.select_keys("select")
+        ignore = ignore or settings.select_keys("ignore")
     waivers_file = waiver_files.find(root, settings, waivers)
     baseline_file = baselines.find(settings, baseline)
     project = load_project(root)
     loaded = load_rules(root, rules)
     all_rules = select_rules(loaded, select, ignore)
     enabled = [r for r in all_rules if r.enabled]
+    require_enabled(enabled, all_rules, select, ignore)
     findings = run_rules(project, enabled, reference())
     report = Report(findings=findings, rules=enabled, files=project.files,
                     tool_version=__version__,

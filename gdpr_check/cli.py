@@ -178,7 +178,7 @@ def validate(path, rule_dirs, debug):
             compile_rule(rule)
         waivers_file = waivers.find(Path(path), config)
         if waivers_file is not None:
-            waivers.load(waivers_file, Path(path))
+            waivers.check_rule_ids(waivers.load(waivers_file, Path(path)), {r.id for r in rules})
         click.echo(f"{len(project.files)} files and {len(rules)} rules are valid")
         return EXIT_OK
 

@@ -47,6 +47,14 @@ class ProjectConfig:
     def ignore(self) -> list[str]:
         return list(self.model.ignore)
 
+    def select_keys(self, key: str) -> list:
+        """`select` or `ignore` as `selection.Key`s that know their file:line."""
+        from .selection import Key
+        values = getattr(self.model, key)
+        node = self.tree.get(key)
+        return [Key(text, key, self.loc(key, i if isinstance(node, list) else None))
+                for i, text in enumerate(values)]
+
     def loc(self, key: str, index: int | None = None):
         return locate(self.tree, (key,) if index is None else (key, index)) \
             or (self.shown, 1, 1)

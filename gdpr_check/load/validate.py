@@ -86,7 +86,7 @@ def _one(model, tree, path, error, what) -> InputError:
     if kind == "literal_error":
         allowed = error.get("ctx", {}).get("expected", "")
         options = [o.strip(" '") for o in allowed.replace(" or ", ", ").split(",")]
-        hint = did_you_mean(str(error.get("input")), options)
+        hint = _closest_value(str(error.get("input")), options)
         return InputError.at(loc, f"{field}: expected one of {', '.join(options)}, "
                                   f"found {found}{hint}")
     if kind == "string_pattern_mismatch":
@@ -111,6 +111,23 @@ def _one(model, tree, path, error, what) -> InputError:
     return InputError.at(loc, f"{field}: {error['msg']}")
 
 
+
+
+# Words other tools use for a severity, and our nearest level: spelling alone would offer
+# `never` for `severe` (fail_on), the opposite of what was meant.
+_SEVERITY_WORDS = {
+    "severe": "high", "error": "high", "major": "high", "blocker": "critical",
+    "warning": "medium", "warn": "medium", "moderate": "medium", "minor": "low",
+    "note": "low", "information": "info", "informational": "info", "none": "never",
+    "off": "never",
+}
+
+
+def _closest_value(found: str, options: list[str]) -> str:
+    meant = _SEVERITY_WORDS.get(found.strip().casefold())
+    if meant in options:
+        return f" (did you mean '{meant}'?)"
+    return did_you_mean(found, options) or did_you_mean(found.casefold(), options)
 
 
 def _field_name(path, what) -> str:
