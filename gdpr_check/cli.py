@@ -14,6 +14,8 @@ import click
 from . import __version__
 from .meta import ISSUES_URL
 
+MAX_ERRORS = 50  # input errors shown per run, sorted by file and line; the rest are counted
+
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 FORMAT_NAMES = ("text", "json", "sarif", "junit", "markdown", "html")
 SEVERITIES = ("info", "low", "medium", "high", "critical", "never")
@@ -32,8 +34,12 @@ def run_guarded(debug: bool, body):
     try:
         return body()
     except InputError as exc:
-        for line in str(exc).splitlines():
+        lines = str(exc).splitlines()
+        for line in lines[:MAX_ERRORS]:
             click.echo(f"gdpr-check: error: {line}", err=True)
+        if len(lines) > MAX_ERRORS:  # a wrong indentation can make thousands
+            click.echo(f"gdpr-check: error: ... and {len(lines) - MAX_ERRORS} more errors "
+                       "(fix these first)", err=True)
         raise Failure(EXIT_INPUT) from None
     except (Failure, click.exceptions.Exit, click.ClickException):
         raise
@@ -136,14 +142,18 @@ def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_fi
         from .api import check as run_check
         runtime.claim_process()  # this process ends after the run
         from .config import load_config
+        from .errors import InputError
         from .report import render
-        config = load_config(path)
+        try:
+            config = load_config(path)
+        except InputError:
+            config = None  # `run_check` reads it again and reports it with every other error
         fail_on = fail_on or (config and config.fail_on) or "low"
         if plan is None:
             configured = config.outputs() if config else []
             plan = plan_outputs([f for f, _ in configured], [o or "-" for _, o in configured])
         report = run_check(path, rules=rule_dirs, select=select, ignore=ignore,
-                           waivers=waivers_file, baseline=baseline_file, config=config or False)
+                           waivers=waivers_file, baseline=baseline_file, config=config)
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         rendered = []
         for fmt, output in plan:  # render all first: nothing is written if one fails
@@ -165,20 +175,16 @@ def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_fi
 def validate(path, rule_dirs, debug):
     """Load and schema-check PATH and the rules, without running them (fast)."""
     def body():
-        from pathlib import Path
-
-        from .api import load_rules, validate as load
+        from .api import load_inputs
         from .engine import compile_rule
-        from . import waivers
-        from .config import load_config
-        config = load_config(path)  # the config and the waivers file are inputs too
-        project = load(path)
-        rules = load_rules(Path(path), rule_dirs or (config.rule_paths() if config else ()))
-        for rule in rules:
-            compile_rule(rule)
-        waivers_file = waivers.find(Path(path), config)
-        if waivers_file is not None:
-            waivers.check_rule_ids(waivers.load(waivers_file, Path(path)), {r.id for r in rules})
+        from .errors import raise_all
+        from .load import gather
+        inputs = load_inputs(path, rule_dirs)  # config, project, rules, waivers: all errors
+        errors: list = []
+        for rule in inputs.loaded:
+            gather(errors, compile_rule, rule)
+        raise_all(errors)
+        project, rules = inputs.project, inputs.loaded
         click.echo(f"{len(project.files)} files and {len(rules)} rules are valid")
         return EXIT_OK
 

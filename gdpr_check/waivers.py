@@ -120,5 +120,10 @@ def apply_to_report(report, root: Path, waivers_file: Path | None, known: set[st
         return
     waivers = load(waivers_file, root)
     check_rule_ids(waivers, known)
+    apply_loaded(report, waivers, known, today)
+
+
+def apply_loaded(report, waivers: list, known: set[str], today: date | None = None) -> None:
+    """Apply waivers already loaded (and checked) to `report`: marks and notices."""
     ran = {rule.id for rule in report.rules}
     report.notices.extend(apply(report.findings, waivers, ran, known, today))
