@@ -58,13 +58,14 @@ class Inputs:
     selected: list                 # after `select` and `ignore`
     waivers: list
     baseline_file: Path | None
+    skips: list                    # inline `# gdpr-check: skip=...` comments (inline_skips)
 
 
 def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
-                config=None) -> Inputs:
+                config=None, inline_skips=True) -> Inputs:
     """Read and validate every input of a run (arguments as for `check`), collecting the
     errors of all of them before raising, so one run shows every mistake."""
-    from . import baseline as baselines, waivers as waiver_files
+    from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
     from .config import load_config
     errors: list = []
     root = Path(path)
@@ -79,20 +80,24 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     loaded = gather(errors, load_rules, root, rules)
     waiver_list = (gather(errors, waiver_files.load, waivers_file, root) or []) \
         if waivers_file is not None else []
+    skips = (gather(errors, inline.scan_project, root, project.files) or []) \
+        if project is not None and inline_skips else []
     selected = None
     if loaded is not None:
         selected = gather(errors, select_rules, loaded, select, ignore)
         gather(errors, waiver_files.check_rule_ids, waiver_list, {r.id for r in loaded})
+        gather(errors, inline.check_rule_ids, skips, {r.id for r in loaded})
         if selected is not None:
             enabled = [r for r in selected if r.enabled]
             gather(errors, require_enabled, enabled, selected, select, ignore)
     raise_all(errors)
     return Inputs(root=root, settings=settings, project=project, loaded=loaded,
-                  selected=selected, waivers=waiver_list, baseline_file=baseline_file)
+                  selected=selected, waivers=waiver_list, baseline_file=baseline_file,
+                  skips=skips)
 
 
 def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
-          config=None, today=None) -> Report:
+          config=None, today=None, inline_skips=True) -> Report:
     """Load the project at `path`, run every enabled rule, and return the report.
 
     `rules`, `select`, `ignore`, `waivers` and `baseline` win over the project's config
@@ -100,18 +105,22 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     `waivers`: a waivers file (default: the config's, else `waivers.yaml` at the root when
     present; False: none). `baseline`: a previous JSON report (False: none). `config`:
     None reads the project's, False ignores it, or a `config.ProjectConfig` already loaded.
-    `today`: the date waivers expire against (default: today). Every input error of the
+    `today`: the date waivers expire against (default: today). `inline_skips`: False
+    ignores `# gdpr-check: skip=...` comments (an audit run). Every input error of the
     run is raised at once (`errors.InputErrors`).
     """
-    from . import baseline as baselines, waivers as waiver_files
+    from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
     inputs = load_inputs(path, rules, select, ignore, waivers=waivers, baseline=baseline,
-                         config=config)
+                         config=config, inline_skips=inline_skips)
     project = inputs.project
     enabled = [r for r in inputs.selected if r.enabled]
     findings = run_rules(project, enabled, reference())
     report = Report(findings=findings, rules=enabled, files=project.files,
                     tool_version=__version__,
                     graph_builder=lambda: build_graph(project, reference()))
+    # Inline skips first: the comment beside the item is the more specific decision.
+    report.notices.extend(inline.apply(report.findings, inputs.skips, project,
+                                       {r.id for r in enabled}))
     waiver_files.apply_loaded(report, inputs.waivers, {r.id for r in inputs.loaded}, today)
     baselines.apply_to_report(report, inputs.root, inputs.baseline_file)
     return report

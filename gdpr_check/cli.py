@@ -125,11 +125,13 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
               help="Accepted risks (default: the config's, else waivers.yaml in PATH).")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="A previous JSON report: fail only on findings it does not hold.")
+@click.option("--no-inline-skips", is_flag=True,
+              help="Ignore `# gdpr-check: skip=RULE reason` comments (an audit run).")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings, no articles or fixes.")
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_file,
-          baseline_file, quiet, color, debug):
+          baseline_file, no_inline_skips, quiet, color, debug):
     """Run every rule on the project at PATH (default: .) and report the findings.
 
     Settings not given as flags come from PATH/.gdpr-check.yaml or [tool.gdpr-check] in
@@ -153,7 +155,8 @@ def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_fi
             configured = config.outputs() if config else []
             plan = plan_outputs([f for f, _ in configured], [o or "-" for _, o in configured])
         report = run_check(path, rules=rule_dirs, select=select, ignore=ignore,
-                           waivers=waivers_file, baseline=baseline_file, config=config)
+                           waivers=waivers_file, baseline=baseline_file, config=config,
+                           inline_skips=not no_inline_skips)
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         rendered = []
         for fmt, output in plan:  # render all first: nothing is written if one fails
