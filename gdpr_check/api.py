@@ -66,7 +66,7 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     """Read and validate every input of a run (arguments as for `check`), collecting the
     errors of all of them before raising, so one run shows every mistake."""
     from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
-    from .config import load_config
+    from .config import apply_rule_settings, load_config
     errors: list = []
     root = Path(path)
     settings = gather(errors, load_config, root) if config is None else (config or None)
@@ -78,6 +78,8 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     baseline_file = gather(errors, baselines.find, settings, baseline)
     project = gather(errors, load_project, root)
     loaded = gather(errors, load_rules, root, rules)
+    if loaded is not None and settings is not None:
+        loaded = gather(errors, apply_rule_settings, settings, loaded)
     waiver_list = (gather(errors, waiver_files.load, waivers_file, root) or []) \
         if waivers_file is not None else []
     skips = (gather(errors, inline.scan_project, root, project.files) or []) \

@@ -125,13 +125,15 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
               help="Accepted risks (default: the config's, else waivers.yaml in PATH).")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="A previous JSON report: fail only on findings it does not hold.")
+@click.option("--show-config", is_flag=True,
+              help="Print the resolved settings and where each comes from, then exit.")
 @click.option("--no-inline-skips", is_flag=True,
               help="Ignore `# gdpr-check: skip=RULE reason` comments (an audit run).")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings, no articles or fixes.")
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_file,
-          baseline_file, no_inline_skips, quiet, color, debug):
+          baseline_file, show_config, no_inline_skips, quiet, color, debug):
     """Run every rule on the project at PATH (default: .) and report the findings.
 
     Settings not given as flags come from PATH/.gdpr-check.yaml or [tool.gdpr-check] in
@@ -149,7 +151,16 @@ def check(path, formats, outputs, fail_on, select, ignore, rule_dirs, waivers_fi
         try:
             config = load_config(path)
         except InputError:
+            if show_config:
+                raise
             config = None  # `run_check` reads it again and reports it with every other error
+        if show_config:
+            from .config import render_resolved, resolved
+            flags = {"fail_on": fail_on, "select": select, "ignore": ignore,
+                     "rules": rule_dirs, "waivers": waivers_file, "baseline": baseline_file,
+                     "outputs": [{"format": f, "path": o or "-"} for f, o in plan or ()]}
+            click.echo(render_resolved(resolved(config, flags)), nl=False)
+            return EXIT_OK
         fail_on = fail_on or (config and config.fail_on) or "low"
         if plan is None:
             configured = config.outputs() if config else []
@@ -264,14 +275,15 @@ def rules_command(path, fmt, rule_dirs, select, ignore, output, debug):
         from pathlib import Path
 
         from .api import load_rules, select_rules
-        from .config import load_config
+        from .config import apply_rule_settings, load_config
         from .docs import render_rules
         from .errors import InputError
         if not Path(path).is_dir():
             raise InputError(f"project folder not found: {path}")
         config = load_config(path)
         packs = rule_dirs or (config.rule_paths() if config else ())
-        rules = select_rules(load_rules(Path(path), packs), select, ignore)
+        rules = select_rules(apply_rule_settings(config, load_rules(Path(path), packs)),
+                             select, ignore)
         text = render_rules(rules, fmt)
         emit(text, output)
         return EXIT_OK
@@ -293,11 +305,12 @@ def explain(rule_id, path, rule_dirs, debug):
 
         from . import explain as explainer
         from .api import load_rules
-        from .config import load_config
+        from .config import apply_rule_settings, load_config
         from .load.rules import builtin_rules_dir, load_rule_dirs
         config = load_config(path) if Path(path).is_dir() else None
         packs = rule_dirs or (config.rule_paths() if config else ())
-        rule = explainer.find_rule(load_rules(Path(path), packs), rule_id)
+        rule = explainer.find_rule(apply_rule_settings(config, load_rules(Path(path), packs)),
+                                   rule_id)
         # The fixtures are the built-in rule's: not shown for a pack's rule of the same id.
         shipped = {r.id: r.location for r in load_rule_dirs([builtin_rules_dir()], Path(path))}
         builtin = shipped.get(rule.id) == rule.location
@@ -310,7 +323,8 @@ def explain(rule_id, path, rule_dirs, debug):
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(("policy", "inventory", "rules", "waivers")))
+@click.argument("kind", type=click.Choice(("policy", "inventory", "rules", "waivers",
+                                           "config")))
 @click.option("--output", metavar="FILE", help="Write to FILE (atomically).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def schema(kind, output, debug):

@@ -198,10 +198,16 @@ def _switched_off(by_id: dict, rule_id: str, loc) -> Rule:
         hint = did_you_mean(rule_id, by_id)
         raise InputError.at(loc, f"rule {rule_id}: `enabled: false` turns off a rule of an "
                                  f"earlier pack, but no rule has this id{hint}")
-    off = rule.model_copy(update={"enabled": False})
+    return replaced(rule, enabled=False)
+
+
+def replaced(rule: Rule, **update) -> Rule:
+    """A copy of `rule` with fields replaced, keeping its positions and expression locs."""
+    copy = rule.model_copy(update=update)
     for slot in ("_loc", "_key_locs"):  # positions live in slots, which model_copy skips
-        object.__setattr__(off, slot, getattr(rule, slot, None))
-    return off
+        object.__setattr__(copy, slot, getattr(rule, slot, None))
+    copy._expr_locs = dict(rule._expr_locs)  # not shared: a setting may add its own
+    return copy
 
 
 def load_waivers(path: Path, root: Path) -> list[Waiver]:
