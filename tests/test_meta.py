@@ -59,7 +59,7 @@ def test_every_install_line_names_the_distribution_not_the_squatted_one(name):
     assert f"{meta.SQUATTED_NAME}==" not in text and f"{meta.SQUATTED_NAME}[" not in text
     for args in pip_installs(text):
         for target in installed_names(args):
-            local = target.startswith((".", "/")) or target.startswith("'.")
+            local = target.startswith((".", "/", "$"))  # a checkout: a path or a variable
             assert local or target.startswith(meta.DISTRIBUTION), (name, args)
             if not local and "URL@vX.Y.Z" not in target:  # a release, not the template:
                 # the repository at the current version's tag
