@@ -37,7 +37,17 @@ def json_schema(kind: str) -> dict:
                   "$defs": dict(sorted(defs.items()))}
     else:
         schema.pop("title", None)
-    return {"$schema": DIALECT, "title": TITLES[kind], **schema}
+    return {"$schema": DIALECT, "title": TITLES[kind], **_one_line(schema)}
+
+
+def _one_line(node):
+    """Descriptions on one line: the text of docs/reference.md (docs.field_description)."""
+    if isinstance(node, dict):
+        return {k: " ".join(v.split()) if k == "description" and isinstance(v, str)
+                else _one_line(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_one_line(v) for v in node]
+    return node
 
 
 def render(kind: str) -> str:

@@ -77,7 +77,8 @@ def _one(model, tree, path, error, what) -> InputError:
         hint = did_you_mean(str(key), known)
         expected = f"; expected one of: {', '.join(known)}" if known and not hint else ""
         return InputError.at(key_loc(_node_at(tree, path[:-1]), key),
-                             f"unknown key '{key}'{hint}{expected}")
+                             f"unknown key '{key}'{hint}{expected}"
+                             f"{_reference(what, parent_model)}")
     if kind == "missing":
         return InputError.at(locate(tree, path[:-1]),
                              f"missing required key '{path[-1]}' in {_field_name(path[:-1], what)}")
@@ -163,6 +164,14 @@ def _closest_value(found: str, options: list[str]) -> str:
     if meant in options:
         return f" (did you mean '{meant}'?)"
     return did_you_mean(found, options) or did_you_mean(found.casefold(), options)
+
+
+def _reference(what: str, model) -> str:
+    """Where the keys of a policy or inventory object are documented (docs/reference.md)."""
+    if what not in ("policy", "inventory") or model is None:
+        return ""
+    from ..meta import REFERENCE_DOC_URL
+    return f" (reference: {REFERENCE_DOC_URL}#{what}-{model.__name__.lower()})"
 
 
 def _field_name(path, what) -> str:
