@@ -10,8 +10,7 @@ from gdpr_check.cli import main
 from gdpr_check.errors import InputError
 from gdpr_check.inline_skips import item_span, scan
 
-from .packs import INDIA_PACK
-from .rules.harness import write_project
+from .packs import project_with_pack
 
 VIOLATIONS = {"inventory": {"processors": [{"id": "mailer", "countries": ["IN"]},
                                            {"id": "cloudhost", "countries": ["IN"]}]}}
@@ -20,10 +19,7 @@ INVENTORY = "inventory/inventory.yaml"
 
 @pytest.fixture
 def project(tmp_path):
-    folder = write_project(tmp_path / "project", VIOLATIONS)
-    (folder / "rules").mkdir()
-    (folder / "rules" / "test.yaml").write_text(INDIA_PACK)
-    return folder
+    return project_with_pack(tmp_path / "project", VIOLATIONS)
 
 
 def comment(project, anchor: str, text: str, *, above=False, after=0) -> int:

@@ -221,12 +221,17 @@ def _snapshot(folder: Path) -> Path:
     return folder
 
 
-@pytest.mark.slow
-def test_pre_commit_try_repo_fails_listing_findings_by_file(tmp_path):
+def need_pre_commit_and_git() -> None:
+    """Skip without pre-commit or git, except in CI, where their absence is a failure."""
     if importlib.util.find_spec("pre_commit") is None or shutil.which("git") is None:
         if os.environ.get("CI"):
             pytest.fail("pre-commit (the test extra) and git are needed in CI")
         pytest.skip("needs pre-commit (pip install -e '.[test]') and git")
+
+
+@pytest.mark.slow
+def test_pre_commit_try_repo_fails_listing_findings_by_file(tmp_path):
+    need_pre_commit_and_git()
     hook_repo = _snapshot(tmp_path / "gdpr-check")
     project = make_project(tmp_path / "project")
     (project / "README.md").write_text("not a project file\n")
@@ -296,10 +301,7 @@ def test_the_changelog_and_init_name_the_current_version():
 
 @pytest.mark.slow
 def test_the_rev_init_writes_resolves_in_a_clone_tagged_by_the_checklist(tmp_path):
-    if importlib.util.find_spec("pre_commit") is None or shutil.which("git") is None:
-        if os.environ.get("CI"):
-            pytest.fail("pre-commit (the test extra) and git are needed in CI")
-        pytest.skip("needs pre-commit (pip install -e '.[test]') and git")
+    need_pre_commit_and_git()
     clone = _clone(tmp_path / "clone")
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_AUTHOR_NAME="test", GIT_AUTHOR_EMAIL="test@example.test",

@@ -10,7 +10,7 @@ import pytest
 from gdpr_check import check
 from gdpr_check.cli import main
 
-from .rules.harness import write_project
+from .packs import project_with_pack
 
 PACK = """\
 - id: XT002
@@ -29,10 +29,7 @@ VIOLATIONS = {"inventory": {"processors": [{"id": "mailer", "countries": ["IN"]}
 
 @pytest.fixture
 def project(tmp_path):
-    folder = write_project(tmp_path / "project", VIOLATIONS)
-    (folder / "rules").mkdir()
-    (folder / "rules" / "test.yaml").write_text(PACK)
-    return folder
+    return project_with_pack(tmp_path / "project", VIOLATIONS, PACK)
 
 
 def configure(project, text):

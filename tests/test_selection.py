@@ -11,7 +11,7 @@ from gdpr_check.cli import main
 from gdpr_check.errors import InputError
 from gdpr_check.selection import Key, area_of, select_rules
 
-from .packs import INDIA_PACK
+from .packs import project_with_pack
 from .rules.harness import write_project
 
 VIOLATIONS = {"inventory": {"processors": [{"id": "mailer", "countries": ["IN"]}]}}
@@ -24,10 +24,7 @@ def rules(tmp_path_factory):
 
 @pytest.fixture
 def project(tmp_path):
-    folder = write_project(tmp_path / "project", VIOLATIONS)
-    (folder / "rules").mkdir()
-    (folder / "rules" / "test.yaml").write_text(INDIA_PACK)
-    return folder
+    return project_with_pack(tmp_path / "project", VIOLATIONS)
 
 
 def run(capsys, *args):
