@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from gdpr_check import explain
 from gdpr_check.api import load_rules
 from gdpr_check.cli import main
