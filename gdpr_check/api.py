@@ -1,15 +1,18 @@
 """The library's entry points: files -> model -> findings -> report, in one direction."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
 from .engine import run_rules
 from .findings import Report
 from .graph import build_graph
-from .load import Project, load_project
+from .errors import raise_all
+from .load import Project, gather, load_project
 from .load.rules import builtin_rules_dir, load_rule_dirs
 from .refdata import reference
+from .selection import require_enabled
 
 
 def validate(path=".") -> Project:
@@ -35,19 +38,68 @@ def _same(a: Path, b: Path) -> bool:
 
 
 def select_rules(rules, select=(), ignore=()) -> list:
-    """Keep rules matching any `select` (id, area or tag), then drop any matching `ignore`."""
-    def matches(rule, keys):
-        return any(k == rule.id or k == rule.area or k in rule.tags for k in keys)
-    chosen = [r for r in rules if not select or matches(r, select)]
-    return [r for r in chosen if not matches(r, ignore)]
+    """Keep rules matching any `select` (id, area or tag), then drop any matching `ignore`;
+    an unknown key, or a selection that keeps nothing, is an `InputError` (selection.py)."""
+    from .selection import select_rules as select_checked
+    return select_checked(rules, select, ignore)
 
 
 def load_rules(root: Path, extra=()):
     return load_rule_dirs(rule_dirs(root, extra), root)
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """Everything a run reads, loaded and validated: config, project, rules, waivers."""
+    root: Path
+    settings: object | None        # config.ProjectConfig, or None without a config
+    project: Project
+    loaded: list                   # every rule of every pack (selected or not)
+    selected: list                 # after `select` and `ignore`
+    waivers: list
+    baseline_file: Path | None
+    skips: list                    # inline `# gdpr-check: skip=...` comments (inline_skips)
+
+
+def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
+                config=None, inline_skips=True) -> Inputs:
+    """Read and validate every input of a run (arguments as for `check`), collecting the
+    errors of all of them before raising, so one run shows every mistake."""
+    from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
+    from .config import apply_rule_settings, load_config
+    errors: list = []
+    root = Path(path)
+    settings = gather(errors, load_config, root) if config is None else (config or None)
+    if settings is not None:
+        rules = rules or gather(errors, settings.rule_paths) or ()
+        select = select or settings.select_keys("select")
+        ignore = ignore or settings.select_keys("ignore")
+    waivers_file = gather(errors, waiver_files.find, root, settings, waivers)
+    baseline_file = gather(errors, baselines.find, settings, baseline)
+    project = gather(errors, load_project, root)
+    loaded = gather(errors, load_rules, root, rules)
+    if loaded is not None and settings is not None:
+        loaded = gather(errors, apply_rule_settings, settings, loaded)
+    waiver_list = (gather(errors, waiver_files.load, waivers_file, root) or []) \
+        if waivers_file is not None else []
+    skips = (gather(errors, inline.scan_project, root, project.files) or []) \
+        if project is not None and inline_skips else []
+    selected = None
+    if loaded is not None:
+        selected = gather(errors, select_rules, loaded, select, ignore)
+        gather(errors, waiver_files.check_rule_ids, waiver_list, {r.id for r in loaded})
+        gather(errors, inline.check_rule_ids, skips, {r.id for r in loaded})
+        if selected is not None:
+            enabled = [r for r in selected if r.enabled]
+            gather(errors, require_enabled, enabled, selected, select, ignore)
+    raise_all(errors)
+    return Inputs(root=root, settings=settings, project=project, loaded=loaded,
+                  selected=selected, waivers=waiver_list, baseline_file=baseline_file,
+                  skips=skips)
+
+
 def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
-          config=None, today=None) -> Report:
+          config=None, today=None, inline_skips=True) -> Report:
     """Load the project at `path`, run every enabled rule, and return the report.
 
     `rules`, `select`, `ignore`, `waivers` and `baseline` win over the project's config
@@ -55,26 +107,22 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     `waivers`: a waivers file (default: the config's, else `waivers.yaml` at the root when
     present; False: none). `baseline`: a previous JSON report (False: none). `config`:
     None reads the project's, False ignores it, or a `config.ProjectConfig` already loaded.
-    `today`: the date waivers expire against (default: today).
+    `today`: the date waivers expire against (default: today). `inline_skips`: False
+    ignores `# gdpr-check: skip=...` comments (an audit run). Every input error of the
+    run is raised at once (`errors.InputErrors`).
     """
-    from . import baseline as baselines, waivers as waiver_files
-    from .config import load_config
-    root = Path(path)
-    settings = load_config(root) if config is None else (config or None)
-    if settings is not None:
-        rules = rules or settings.rule_paths()
-        select = select or settings.select
-        ignore = ignore or settings.ignore
-    waivers_file = waiver_files.find(root, settings, waivers)
-    baseline_file = baselines.find(settings, baseline)
-    project = load_project(root)
-    loaded = load_rules(root, rules)
-    all_rules = select_rules(loaded, select, ignore)
-    enabled = [r for r in all_rules if r.enabled]
+    from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
+    inputs = load_inputs(path, rules, select, ignore, waivers=waivers, baseline=baseline,
+                         config=config, inline_skips=inline_skips)
+    project = inputs.project
+    enabled = [r for r in inputs.selected if r.enabled]
     findings = run_rules(project, enabled, reference())
     report = Report(findings=findings, rules=enabled, files=project.files,
                     tool_version=__version__,
                     graph_builder=lambda: build_graph(project, reference()))
-    waiver_files.apply_to_report(report, root, waivers_file, {r.id for r in loaded}, today)
-    baselines.apply_to_report(report, root, baseline_file)
+    # Inline skips first: the comment beside the item is the more specific decision.
+    report.notices.extend(inline.apply(report.findings, inputs.skips, project,
+                                       {r.id for r in enabled}))
+    waiver_files.apply_loaded(report, inputs.waivers, {r.id for r in inputs.loaded}, today)
+    baselines.apply_to_report(report, inputs.root, inputs.baseline_file)
     return report

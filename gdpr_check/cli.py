@@ -12,13 +12,15 @@ import sys
 import click
 
 from . import __version__
+from .meta import ISSUES_URL
+
+MAX_ERRORS = 50  # input errors shown per run, sorted by file and line; the rest are counted
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 FORMAT_NAMES = ("text", "json", "sarif", "junit", "markdown", "html")
 SEVERITIES = ("info", "low", "medium", "high", "critical", "never")
 SUFFIX_FORMATS = {".json": "json", ".sarif": "sarif", ".xml": "junit", ".md": "markdown",
                   ".html": "html", ".htm": "html", ".txt": "text"}
-ISSUES_URL = "https://github.com/gdpr-check/gdpr-check/issues"
 
 
 class Failure(Exception):
@@ -32,8 +34,12 @@ def run_guarded(debug: bool, body):
     try:
         return body()
     except InputError as exc:
-        for line in str(exc).splitlines():
+        lines = str(exc).splitlines()
+        for line in lines[:MAX_ERRORS]:
             click.echo(f"gdpr-check: error: {line}", err=True)
+        if len(lines) > MAX_ERRORS:  # a wrong indentation can make thousands
+            click.echo(f"gdpr-check: error: ... and {len(lines) - MAX_ERRORS} more errors "
+                       "(fix these first)", err=True)
         raise Failure(EXIT_INPUT) from None
     except (Failure, click.exceptions.Exit, click.ClickException):
         raise
@@ -124,11 +130,15 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
               help="Accepted risks (default: the config's, else waivers.yaml in PATH).")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="A previous JSON report: fail only on findings it does not hold.")
+@click.option("--show-config", is_flag=True,
+              help="Print the resolved settings and where each comes from, then exit.")
+@click.option("--no-inline-skips", is_flag=True,
+              help="Ignore `# gdpr-check: skip=RULE reason` comments (an audit run).")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings, no articles or fixes.")
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, rule_dirs,
-          waivers_file, baseline_file, quiet, color, debug):
+          waivers_file, baseline_file, show_config, no_inline_skips, quiet, color, debug):
     """Run every rule on the project at PATH (default: .) and report the findings.
 
     Settings not given as flags come from PATH/.gdpr-check.yaml or [tool.gdpr-check] in
@@ -142,8 +152,21 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
         runtime.claim_process()  # this process ends after the run
         from .config import load_config
         from .outputs import Output, inputs_of, write_outputs
+        from .errors import InputError
         from .report import render
-        config = load_config(path)
+        try:
+            config = load_config(path)
+        except InputError:
+            if show_config:
+                raise
+            config = None  # `run_check` reads it again and reports it with every other error
+        if show_config:
+            from .config import render_resolved, resolved
+            flags = {"fail_on": fail_on, "select": select, "ignore": ignore,
+                     "rules": rule_dirs, "waivers": waivers_file, "baseline": baseline_file,
+                     "outputs": [{"format": f, "path": o or "-"} for f, o in plan or ()]}
+            click.echo(render_resolved(resolved(config, flags)), nl=False)
+            return EXIT_OK
         fail_on = fail_on or (config and config.fail_on) or "low"
         if fail_on_unrecorded is None:
             fail_on_unrecorded = bool(config and config.model.fail_on_unrecorded)
@@ -154,7 +177,8 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
             named = {o: (f"config.outputs[{i}].path", config.output_loc(i))
                      for i, (_, o) in enumerate(configured) if o}
         report = run_check(path, rules=rule_dirs, select=select, ignore=ignore,
-                           waivers=waivers_file, baseline=baseline_file, config=config or False)
+                           waivers=waivers_file, baseline=baseline_file, config=config,
+                           inline_skips=not no_inline_skips)
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         rendered = []
         for fmt, output in plan:  # render all first: nothing is written if one fails
@@ -181,20 +205,16 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
 def validate(path, rule_dirs, debug):
     """Load and schema-check PATH and the rules, without running them (fast)."""
     def body():
-        from pathlib import Path
-
-        from .api import load_rules, validate as load
+        from .api import load_inputs
         from .engine import compile_rule
-        from . import waivers
-        from .config import load_config
-        config = load_config(path)  # the config and the waivers file are inputs too
-        project = load(path)
-        rules = load_rules(Path(path), rule_dirs or (config.rule_paths() if config else ()))
-        for rule in rules:
-            compile_rule(rule)
-        waivers_file = waivers.find(Path(path), config)
-        if waivers_file is not None:
-            waivers.load(waivers_file, Path(path))
+        from .errors import raise_all
+        from .load import gather
+        inputs = load_inputs(path, rule_dirs)  # config, project, rules, waivers: all errors
+        errors: list = []
+        for rule in inputs.loaded:
+            gather(errors, compile_rule, rule)
+        raise_all(errors)
+        project, rules = inputs.project, inputs.loaded
         click.echo(f"{len(project.files)} files and {len(rules)} rules are valid")
         return EXIT_OK
 
@@ -273,7 +293,7 @@ def rules_command(path, fmt, rule_dirs, select, ignore, output, debug):
         from pathlib import Path
 
         from .api import load_rules, select_rules
-        from .config import load_config
+        from .config import apply_rule_settings, load_config
         from .docs import render_rules
         from .errors import InputError
         from .outputs import inputs_of
@@ -281,7 +301,8 @@ def rules_command(path, fmt, rule_dirs, select, ignore, output, debug):
             raise InputError(f"project folder not found: {path}")
         config = load_config(path)
         packs = rule_dirs or (config.rule_paths() if config else ())
-        rules = select_rules(load_rules(Path(path), packs), select, ignore)
+        rules = select_rules(apply_rule_settings(config, load_rules(Path(path), packs)),
+                             select, ignore)
         text = render_rules(rules, fmt)
         emit(text, output, inputs_of(path, packs, config))
         return EXIT_OK
@@ -290,7 +311,39 @@ def rules_command(path, fmt, rule_dirs, select, ignore, output, debug):
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(("policy", "inventory", "rules", "waivers")))
+@click.argument("rule_id", metavar="RULE")
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(),
+              help="An extra rule pack (folder or file); same ids replace built-in rules.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def explain(rule_id, path, rule_dirs, debug):
+    """Explain RULE (an id, e.g. AC004): why it exists, the articles, what it checks, how
+    to fix a finding, and a failing and a passing example."""
+    def body():
+        from pathlib import Path
+
+        from . import explain as explainer
+        from .api import load_rules
+        from .config import apply_rule_settings, load_config
+        from .load.rules import builtin_rules_dir, load_rule_dirs
+        config = load_config(path) if Path(path).is_dir() else None
+        packs = rule_dirs or (config.rule_paths() if config else ())
+        rule = explainer.find_rule(apply_rule_settings(config, load_rules(Path(path), packs)),
+                                   rule_id)
+        # The fixtures are the built-in rule's: not shown for a pack's rule of the same id.
+        shipped = {r.id: r.location for r in load_rule_dirs([builtin_rules_dir()], Path(path))}
+        builtin = shipped.get(rule.id) == rule.location
+        failing, passing = explainer.examples(
+            rule.id, explainer.cases_folder(builtin_rules_dir()) if builtin else None)
+        click.echo(explainer.render(rule, failing, passing), nl=False)
+        return EXIT_OK
+
+    raise Failure(run_guarded(debug, body))
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(("policy", "inventory", "rules", "waivers",
+                                           "config")))
 @click.option("--output", metavar="FILE", help="Write to FILE (atomically).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def schema(kind, output, debug):

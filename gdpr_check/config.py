@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, did_you_mean, raise_all
 from .load.files import display_path, escapes_project, leaves_project, read_tree
 from .load.tree import LocDict, LocList, locate
 from .load.validate import validate
@@ -46,6 +46,14 @@ class ProjectConfig:
     @property
     def ignore(self) -> list[str]:
         return list(self.model.ignore)
+
+    def select_keys(self, key: str) -> list:
+        """`select` or `ignore` as `selection.Key`s that know their file:line."""
+        from .selection import Key
+        values = getattr(self.model, key)
+        node = self.tree.get(key)
+        return [Key(text, key, self.loc(key, i if isinstance(node, list) else None))
+                for i, text in enumerate(values)]
 
     def loc(self, key: str, index: int | None = None):
         return locate(self.tree, (key,) if index is None else (key, index)) \
@@ -100,6 +108,86 @@ class ProjectConfig:
     def output_loc(self, index: int):
         """Where the configuration names output `index` (its `path`, else the item)."""
         return locate(self.tree, ("outputs", index, "path")) or self.loc("outputs", index)
+
+
+def apply_rule_settings(config: "ProjectConfig | None", rules: list) -> list:
+    """The rules with the config's `rule_settings` applied (severity, enabled, vars).
+
+    An id no pack has, or a var the rule does not define, is an `InputError` at its line
+    with a did-you-mean: a misspelt setting must not silently leave the rule as it was.
+    """
+    settings = config.model.rule_settings if config is not None else {}
+    if not settings:
+        return rules
+    from .load.rules import replaced
+    by_id = {rule.id: rule for rule in rules}
+    node = config.tree.get("rule_settings")
+    errors = []
+    for rule_id, setting in settings.items():
+        where = node.key_locs.get(rule_id) if isinstance(node, LocDict) else None
+        rule = by_id.get(rule_id)
+        if rule is None:
+            errors.append(InputError.at(where or config.loc("rule_settings"),
+                                        f"rule_settings: there is no rule '{rule_id}'"
+                                        f"{did_you_mean(rule_id, by_id)}"))
+            continue
+        unknown = [name for name in setting.vars if name not in rule.vars]
+        for name in unknown:
+            hint = did_you_mean(name, rule.vars) or \
+                f"; its vars: {', '.join(rule.vars) or '(none)'}"
+            errors.append(InputError.at(setting.field_location("vars") or where,
+                                        f"rule_settings.{rule_id}.vars: {rule_id} has no var "
+                                        f"'{name}'{hint}"))
+        if unknown:
+            continue
+        update = {key: value for key, value in (("severity", setting.severity),
+                                                ("enabled", setting.enabled))
+                  if value is not None}
+        if setting.vars:
+            update["vars"] = {**rule.vars, **setting.vars}
+        by_id[rule_id] = changed = replaced(rule, **update)
+        changed._expr_locs.update({("vars", name): _var_loc(node, rule_id, name) or where
+                                   for name in setting.vars})
+    raise_all(errors)
+    return [by_id[rule.id] for rule in rules]
+
+
+def _var_loc(node, rule_id, name):
+    """Where a var of a rule setting is written, for errors in its expression."""
+    return locate(node, (rule_id, "vars", name)) if isinstance(node, LocDict) else None
+
+
+DEFAULTS = {"fail_on": "low", "select": [], "ignore": [], "rules": [], "waivers": None,
+            "baseline": None, "outputs": [], "rule_settings": {}}
+DEFAULT_NOTES = {"select": "every rule", "waivers": "waivers.yaml at the root, if any",
+                 "outputs": "text on the terminal"}
+
+
+def resolved(config: "ProjectConfig | None", flags: dict) -> list[tuple[str, object, str]]:
+    """(key, value, where it came from) for every setting: a flag (`--fail-on`) wins over
+    the config file (`file:line`), which wins over the default."""
+    rows = []
+    for key, default in DEFAULTS.items():
+        flag = flags.get(key)
+        if flag not in (None, (), [], False):
+            rows.append((key, list(flag) if isinstance(flag, tuple) else flag,
+                         f"--{key.replace('_', '-')}"))
+        elif config is not None and key in config.tree:
+            value = config.model.model_dump(mode="json", exclude_defaults=True).get(key)
+            where = config.tree.key_locs.get(key) or (config.shown, 1, 1)
+            rows.append((key, value, f"{where[0]}:{where[1]}"))
+        else:
+            note = DEFAULT_NOTES.get(key)
+            rows.append((key, default, "default" + (f" ({note})" if note else "")))
+    return rows
+
+
+def render_resolved(rows) -> str:
+    """`--show-config`: one `key: value  # source` line per setting, as YAML."""
+    import json
+    width = max(len(k) for k, _, _ in rows) + 1
+    return "".join(f"{(key + ':').ljust(width)} {json.dumps(value, ensure_ascii=False)}"
+                   f"  # {source}\n" for key, value, source in rows)
 
 
 def find_config(root: Path) -> Path | None:

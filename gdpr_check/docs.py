@@ -4,7 +4,10 @@
   every rule of the packs, grouped by area, from the rule files themselves (SPEC §6, §8);
 - the expression language reference (`docs/expressions.md`): names in scope, every helper
   of `expr/helpers.py` with its docstring, the fields of the objects rules read, and the
-  sandbox's limits.
+  sandbox's limits;
+- the field reference for users (`docs/reference.md`): every key of policy/ and
+  inventory/ with its type, allowed values, default, article, description (the models'
+  field docstrings, also the JSON Schemas' `description`) and an example.
 
 Both are deterministic (sorted, no dates), so tests can tell when a committed copy is
 stale. Regenerate both with `python -m gdpr_check.docs` (from the repository root).
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 import sys
 import textwrap
 import typing
@@ -22,6 +26,7 @@ from .model.rule import AREA_TITLES
 
 RULES_DOC = "docs/rules.md"
 EXPRESSIONS_DOC = "docs/expressions.md"
+REFERENCE_DOC = "docs/reference.md"
 REGENERATE = "python -m gdpr_check.docs"
 
 AREA_SUMMARIES = {
@@ -506,12 +511,215 @@ def _reference_markdown() -> list[str]:
     return out
 
 
+# -- the field reference ------------------------------------------------------------------
+
+def field_description(info) -> str:
+    """A field's description on one line (its docstring in the model): the same text in
+    docs/reference.md and in the JSON Schemas."""
+    return " ".join((info.description or "").split())
+
+
+# An article reference (`Art. 13(1)(a), 14(1)(a)`, `Art. 44-49`), a CJEU judgment or an
+# EDPB guideline cited in a field's description.
+_CITATION = re.compile(
+    r"Art\. \d+(?:\(\w+\))*(?:-\(\w+\))?(?:(?:, ?|-)\d+(?:\(\w+\))*(?:-\(\w+\))?)*"
+    r"|CJEU C-\d+/\d+(?: [A-Z]\w*(?: [IVX]+)?)?|EDPB [A-Z][\w ]*? \d+/\d{4}")
+
+
+def articles_in(text: str) -> str:
+    """The articles (and judgments, guidelines) a description cites, in order."""
+    return "; ".join(dict.fromkeys(_CITATION.findall(text)))
+
+
+def _side_models(root) -> list[tuple[type, list[str]]]:
+    """The models reachable from `root`, each with the YAML paths it appears at."""
+    from pydantic import BaseModel
+    paths: dict[type, list[str]] = {}
+
+    def visit(model, path):
+        first = model not in paths
+        paths.setdefault(model, []).append(path or "(top level)")
+        if not first:
+            return
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            annotation = info.rebuild_annotation()
+            listed = typing.get_origin(_strip(annotation)) in (list, tuple)
+            for inner in _inner_models(annotation, BaseModel):
+                visit(inner, f"{path + '.' if path else ''}{key}{'[]' if listed else ''}")
+
+    visit(root, "")
+    return list(paths.items())
+
+
+def _strip(annotation):
+    """`X | None` and `Annotated[X, ...]` -> X."""
+    while True:
+        origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+        if origin is typing.Annotated:
+            annotation = args[0]
+        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            rest = [a for a in args if a is not type(None)]
+            if len(rest) != 1:
+                return annotation
+            annotation = rest[0]
+        else:
+            return annotation
+
+
+def _inner_models(annotation, base) -> list:
+    found, stack = [], [annotation]
+    while stack:
+        current = stack.pop(0)
+        if isinstance(current, type) and issubclass(current, base):
+            found.append(current)
+        else:
+            stack.extend(typing.get_args(current))
+    return found
+
+
+def _scaffold_examples() -> dict:
+    """(model, field) -> a value `gdpr-check init` writes there: real, valid examples."""
+    import yaml
+
+    from .model import Inventory, Policy
+    from .scaffold import INVENTORY, NOTICE
+    examples: dict = {}
+
+    def walk(obj):
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            if name in obj.model_fields_set:
+                examples.setdefault((type(obj), name), value)
+            for item in value if isinstance(value, list) else [value]:
+                if hasattr(type(item), "model_fields"):
+                    walk(item)
+
+    inventory = yaml.safe_load(INVENTORY)
+    inventory.pop("defaults", None)
+    walk(Policy.model_validate(yaml.safe_load(NOTICE)))
+    walk(Inventory.model_validate(inventory))
+    return examples
+
+
+_TYPE_EXAMPLES = {"country": "FI", "duration": "P1M", "id": "customers"}  # by _type_name
+
+
+def _example(model, name, info, examples) -> str:
+    from datetime import date
+    from pydantic import BaseModel
+    value = examples.get((model, name))
+    if isinstance(value, BaseModel) or (isinstance(value, list) and value
+                                        and isinstance(value[0], BaseModel)):
+        value = None  # a nested object: its own section has the examples
+    if value is None or value == [] or value == {}:
+        value = _type_example(info.rebuild_annotation())
+    if value is None:
+        return ""
+    def scalar(v):
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, date):
+            return v.isoformat()
+        text = str(v)
+        return text if re.fullmatch(r"[\w .@/:+-]+", text) and text.strip() == text \
+            else json.dumps(text, ensure_ascii=False)
+    shown = "[" + ", ".join(scalar(v) for v in value) + "]" if isinstance(value, list) \
+        else scalar(value)
+    return f"`{name if not info.alias else info.alias}: {shown}`"
+
+
+def _type_example(annotation):
+    from datetime import date
+    from pydantic import BaseModel
+    named = _TYPE_EXAMPLES.get(_type_name(annotation).removesuffix(" or none"))
+    if named is not None:
+        return named
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        for arg in args:
+            found = _type_example(arg) if arg is not type(None) else None
+            if found is not None:
+                return found
+        return None
+    if origin is typing.Annotated:
+        return _type_example(args[0])
+    if origin in (list, tuple) and args:
+        inner = _type_example(args[0])
+        return [inner] if inner is not None else None
+    if origin is typing.Literal:
+        return args[0]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return None
+    return {bool: True, int: 72, date: date(2025, 1, 1), str: "text"}.get(annotation)
+
+
+def _default(info) -> str:
+    from pydantic import BaseModel
+    from pydantic_core import PydanticUndefined
+    if info.is_required():
+        return "required"
+    if info.default_factory is not None:
+        value = info.default_factory()
+        if isinstance(value, BaseModel) or value == {}:
+            return "`{}`"
+        return "`[]`" if value == [] else f"`{value}`"
+    if info.default is None or info.default is PydanticUndefined:
+        return "—"
+    if isinstance(info.default, bool):
+        return f"`{'true' if info.default else 'false'}`"
+    return f"`{info.default}`"
+
+
+def render_reference_markdown() -> str:
+    from .meta import DISTRIBUTION
+    from .model import Inventory, Policy
+    examples = _scaffold_examples()
+    out = ["# Field reference", "",
+           f"<!-- Generated by `{REGENERATE}` from the models (gdpr_check/model/); do not "
+           "edit. -->", "",
+           "Every key of the files in `policy/` (the privacy notice, as it is published) and "
+           "`inventory/` (what the company runs). A folder's files are merged, so each key "
+           "may sit in any file of its folder. The descriptions are also the `description`s "
+           "of the JSON Schemas (`gdpr-check schema policy`, `gdpr-check schema inventory`) "
+           "that editors show. Ids are lower-case letters, digits, `_`, `.` and `-`; "
+           "countries are ISO 3166-1 alpha-2 codes; durations are ISO 8601 (`P30D`, `P1M`, "
+           "`P6Y`); dates are `YYYY-MM-DD`; booleans are only `true` and `false`. Examples "
+           f"come from the starter `gdpr-check init` writes ({DISTRIBUTION}) where it has "
+           "one.", ""]
+    for title, root in (("policy/: the privacy notice", Policy),
+                        ("inventory/: what runs", Inventory)):
+        out += [f"## {title}", ""]
+        for model, paths in _side_models(root):
+            kind = getattr(model, "KIND", model.__name__)
+            out += [f'<a id="{_anchor(root.__name__ + "-" + model.__name__)}"></a>', "",
+                    f"### {model.__name__} (`{kind}`)", "",
+                    "At: " + ", ".join(f"`{p}`" for p in paths), ""]
+            doc = model.__doc__
+            if doc and not doc.startswith(("A base", "Usage docs")):
+                out += [" ".join(doc.split()), ""]
+            out += ["| Key | Type and allowed values | Default | Article | Description | "
+                    "Example |", "|---|---|---|---|---|---|"]
+            for name, info in model.model_fields.items():
+                description = field_description(info)
+                out.append("| " + " | ".join((
+                    f"`{info.alias or name}`",
+                    _type_name(info.rebuild_annotation()).replace(
+                        "(#model-", f"(#{root.__name__.lower()}-"),
+                    _default(info), _cell(articles_in(description)) or "—",
+                    _cell(description) or "—",
+                    _cell(_example(model, name, info, examples)) or "—")) + " |")
+            out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
 # -- the command ------------------------------------------------------------------------
 
 def generated() -> dict[str, str]:
     """The generated documents, by their path in the repository."""
     return {RULES_DOC: render_rules_markdown(builtin_rules()),
-            EXPRESSIONS_DOC: render_expressions_markdown()}
+            EXPRESSIONS_DOC: render_expressions_markdown(),
+            REFERENCE_DOC: render_reference_markdown()}
 
 
 def main(argv=None) -> int:

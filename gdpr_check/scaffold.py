@@ -10,17 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
 from .errors import InputError
 from .outputs import create_new
+from .meta import CI_DOC_URL, REFERENCE_DOC_URL, REPOSITORY_URL, tag
 
-REPO_URL = "https://github.com/gdpr-check/gdpr-check"
+REPO_URL = REPOSITORY_URL
 
 NOTICE = """\
 # The privacy notice, as structured data: the single source of truth for what the company
 # promises (GDPR Art. 13/14). Record what your published notice *says*, not what it should
 # say: `gdpr-check check` compares it with inventory/ and reports the gaps.
-# Every key is described in the SPEC (section 4); ids are lower-case [a-z0-9_.-].
+# Every key (type, allowed values, the article it serves): REFERENCE
+# Ids are lower-case [a-z0-9_.-].
 # Editors: `gdpr-check schema policy` prints a JSON Schema for yaml-language-server.
 notice:
   title: Privacy notice of Example Ltd
@@ -89,12 +90,12 @@ rights:
   request_channel: privacy@example.com
   identity_verification: true
   response_time: P1M
-"""
+""".replace("REFERENCE", REFERENCE_DOC_URL)  # a plain string: the YAML has braces
 
 INVENTORY = """\
 # What the company actually runs: systems, processors (vendors), data flows and who has
 # access. Ids here refer to the notice's vocabulary (purposes, data categories, ...): one
-# the notice does not declare is a finding. See the SPEC (section 5) for every key.
+# the notice does not declare is a finding. Every key: REFERENCE
 # A folder of files is merged, like an Ansible inventory; `defaults` apply to every item.
 defaults:
   systems:
@@ -146,11 +147,11 @@ breach:
   procedure: Breach response procedure in the security handbook
   contact: Privacy team, privacy@example.com
   log: Breach register kept by the privacy team
-"""
+""".replace("REFERENCE", REFERENCE_DOC_URL)
 
-CONFIG = """\
+CONFIG = f"""\
 # gdpr-check settings; command-line flags win over them. Paths are relative to this file.
-# See docs/ci.md of gdpr-check for every key.
+# Every key: {CI_DOC_URL}
 fail_on: low                # info | low | medium | high | critical | never
 # select: [transfers]       # rule ids, areas or tags to run (default: all)
 # ignore: []                # rule ids, areas or tags to skip
@@ -158,7 +159,7 @@ fail_on: low                # info | low | medium | high | critical | never
 waivers: waivers.yaml
 # baseline: gdpr-check-baseline.json   # fail only on findings not in this JSON report
 # outputs:
-#   - {format: sarif, path: gdpr-check.sarif}
+#   - {{format: sarif, path: gdpr-check.sarif}}
 """
 
 WAIVERS = """\
@@ -176,7 +177,7 @@ WAIVERS = """\
 
 PRE_COMMIT_ENTRY = f"""\
   - repo: {REPO_URL}
-    rev: v{__version__}
+    rev: {tag()}
     hooks:
       - id: gdpr-check
 """

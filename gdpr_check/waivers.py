@@ -6,8 +6,10 @@ Waivers go bad in two ways, and both are reported as notices so they are cleaned
 
 - *expired* (`expires` is before today, or before the date of SOURCE_DATE_EPOCH when it
   is set): it no longer applies, its findings fail again;
-- *stale*: it matches no finding any more (the problem was fixed, the subject renamed, or
-  the rule id is misspelt).
+- *stale*: it matches no finding any more (the problem was fixed, or the subject renamed).
+
+A waiver for a rule id that no pack has is an error (exit 2, with a did-you-mean), not a
+notice: a misspelt id waives nothing, and the finding it was meant for still fails.
 
 A waiver for a rule that exists but did not run (`--select`, `--ignore`, `enabled: false`)
 is neither: nothing can be said about it in this run.
@@ -18,7 +20,7 @@ import os
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .errors import InputError, did_you_mean
+from .errors import InputError, did_you_mean, raise_all
 from .findings import Finding, Notice
 
 DEFAULT_NAME = "waivers.yaml"
@@ -55,14 +57,18 @@ def apply(findings: list[Finding], waivers: list, ran: set[str], known: set[str]
                     finding.waived = {"reason": waiver.reason,
                                       "approved_by": waiver.approved_by,
                                       "expires": waiver.expires.isoformat()}
-        elif waiver.rule not in known:
-            notices.append(_notice(waiver, "stale-waiver",
-                                   f"{_name(waiver)} matches nothing: there is no rule "
-                                   f"'{waiver.rule}'{did_you_mean(waiver.rule, known)}"))
         elif waiver.rule in ran:
             notices.append(_notice(waiver, "stale-waiver",
                                    f"{_name(waiver)} matches no finding; remove it"))
     return notices
+
+
+def check_rule_ids(waivers: list, known: set[str]) -> None:
+    """Every waiver names a rule some pack has (an `InputError` per waiver that does not)."""
+    raise_all([InputError.at(w.field_location("rule"),
+                             f"{_name(w)}: there is no rule '{w.rule}'"
+                             f"{did_you_mean(w.rule, known)}")
+               for w in waivers if w.rule not in known])
 
 
 def current_date() -> date:
@@ -113,5 +119,11 @@ def apply_to_report(report, root: Path, waivers_file: Path | None, known: set[st
     if waivers_file is None:
         return
     waivers = load(waivers_file, root)
+    check_rule_ids(waivers, known)
+    apply_loaded(report, waivers, known, today)
+
+
+def apply_loaded(report, waivers: list, known: set[str], today: date | None = None) -> None:
+    """Apply waivers already loaded (and checked) to `report`: marks and notices."""
     ran = {rule.id for rule in report.rules}
     report.notices.extend(apply(report.findings, waivers, ran, known, today))

@@ -30,7 +30,8 @@ def run(capsys, *argv) -> tuple[int, str, str]:
 
 # -- the committed documents are up to date -------------------------------------------------
 
-@pytest.mark.parametrize("relative", [docs.RULES_DOC, docs.EXPRESSIONS_DOC])
+@pytest.mark.parametrize("relative", [docs.RULES_DOC, docs.EXPRESSIONS_DOC,
+                                      docs.REFERENCE_DOC])
 def test_committed_docs_are_not_stale(relative):
     path = ROOT / relative
     assert path.exists(), f"{relative} is missing: generate it with `{docs.REGENERATE}`"

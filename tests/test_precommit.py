@@ -199,10 +199,9 @@ def _git(*args, cwd):
     subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
 
 
-def _snapshot(folder: Path) -> Path:
-    """This source tree as it is now (committed or not) in a one-commit git repository:
-    what pre-commit clones and pip-installs, independent of how the tests were checked out."""
-    folder.mkdir(parents=True)
+def _copy_tree(folder: Path) -> None:
+    """This source tree's package files (committed or not) into `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
     for name in SNAPSHOT:
         source = ROOT / name
         if source.is_dir():
@@ -210,18 +209,29 @@ def _snapshot(folder: Path) -> Path:
                             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         elif source.exists():
             shutil.copy2(source, folder / name)
+
+
+def _snapshot(folder: Path) -> Path:
+    """This source tree as it is now (committed or not) in a one-commit git repository:
+    what pre-commit clones and pip-installs, independent of how the tests were checked out."""
+    _copy_tree(folder)
     _git("init", "-q", cwd=folder)
     _git("add", "-A", cwd=folder)
     _git("commit", "-q", "-m", "snapshot", cwd=folder)
     return folder
 
 
-@pytest.mark.slow
-def test_pre_commit_try_repo_fails_listing_findings_by_file(tmp_path):
+def need_pre_commit_and_git() -> None:
+    """Skip without pre-commit or git, except in CI, where their absence is a failure."""
     if importlib.util.find_spec("pre_commit") is None or shutil.which("git") is None:
         if os.environ.get("CI"):
             pytest.fail("pre-commit (the test extra) and git are needed in CI")
         pytest.skip("needs pre-commit (pip install -e '.[test]') and git")
+
+
+@pytest.mark.slow
+def test_pre_commit_try_repo_fails_listing_findings_by_file(tmp_path):
+    need_pre_commit_and_git()
     hook_repo = _snapshot(tmp_path / "gdpr-check")
     project = make_project(tmp_path / "project")
     (project / "README.md").write_text("not a project file\n")
@@ -247,3 +257,77 @@ def test_pre_commit_try_repo_fails_listing_findings_by_file(tmp_path):
     lines = (project / "inventory" / "inventory.yaml").read_text().splitlines()
     for _, line, _ in findings:  # each points at its processor in the file
         assert lines[int(line) - 1].lstrip().startswith("- id:"), lines[int(line) - 1]
+
+
+# --- pinning: the rev `init` writes resolves ----------------------------------------------
+
+CONTRIBUTING = ROOT / "CONTRIBUTING.md"
+
+
+def release_tag_commands() -> str:
+    """The lines of CONTRIBUTING's release checklist that create the tag (not the push)."""
+    (block,) = [b for b in re.findall(r"^```sh\n(.*?)^```", CONTRIBUTING.read_text(),
+                                      re.S | re.M) if "git tag" in b]
+    return "\n".join(line for line in block.splitlines() if "git push" not in line)
+
+
+def _clone(folder: Path) -> Path:
+    """A clone of this repository with the working tree's package committed on top, so the
+    test checks the code as it is now, however the tests were checked out (a source tree
+    without git: a one-commit snapshot)."""
+    if not (ROOT / ".git").exists():
+        return _snapshot(folder)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    subprocess.run(["git", "clone", "-q", "--no-hardlinks", "--no-tags", str(ROOT),
+                    str(folder)], check=True, capture_output=True, env=env)
+    for name in SNAPSHOT:
+        target = folder / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    _copy_tree(folder)
+    _git("add", "-A", cwd=folder)
+    _git("commit", "-q", "--allow-empty", "-m", "the working tree", cwd=folder)
+    return folder
+
+
+def test_the_changelog_and_init_name_the_current_version():
+    from gdpr_check import meta
+    from gdpr_check.scaffold import PRE_COMMIT
+    assert re.search(rf"^## {re.escape(__version__)} - ", (ROOT / "CHANGELOG.md").read_text(),
+                     re.M)
+    assert re.search(rf"^\s+rev: {re.escape(meta.tag())}$", PRE_COMMIT, re.M)
+    assert 'git tag -a "v$version"' in release_tag_commands()
+
+
+@pytest.mark.slow
+def test_the_rev_init_writes_resolves_in_a_clone_tagged_by_the_checklist(tmp_path):
+    need_pre_commit_and_git()
+    clone = _clone(tmp_path / "clone")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_AUTHOR_NAME="test", GIT_AUTHOR_EMAIL="test@example.test",
+               GIT_COMMITTER_NAME="test", GIT_COMMITTER_EMAIL="test@example.test",
+               PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")
+    script = release_tag_commands().replace("python3 ", f"{shlex.quote(sys.executable)} ")
+    subprocess.run(["bash", "-euc", script], cwd=clone, env=env, check=True,
+                   capture_output=True)
+
+    project = tmp_path / "project"
+    assert main(["init", str(project)]) == 0
+    config = project / ".pre-commit-config.yaml"
+    written = config.read_text()
+    from gdpr_check.meta import REPOSITORY_URL, tag
+    assert f"repo: {REPOSITORY_URL}\n    rev: {tag()}\n" in written
+    config.write_text(written.replace(REPOSITORY_URL, str(clone)))  # no network: the clone
+    _git("init", "-q", cwd=project)
+    _git("add", "-A", cwd=project)
+    env.update(PRE_COMMIT_HOME=str(tmp_path / "cache"), PRE_COMMIT_COLOR="never",
+               NO_COLOR="1")
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files"],
+                            cwd=project, env=env, capture_output=True, text=True,
+                            timeout=900)
+    out = result.stdout + result.stderr
+    expected = main(["check", str(project), "-q"])  # what the hook must report
+    assert result.returncode == expected, out
+    assert re.search(r"^gdpr-check \(GDPR rules.*\.+(Passed|Failed)$", out, re.M), out

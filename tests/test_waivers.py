@@ -113,14 +113,21 @@ def test_expired_waivers_fail_again_and_are_reported(project, capsys):
 
 def test_stale_waivers_are_reported(project):
     text = (waiver("XT001", "no-such-processor")            # line 1: matches nothing
-            + waiver("XT01", "mailer")                      # line 6: misspelt rule id
-            + waiver("XT001", "mailer"))                    # line 11: applies
+            + waiver("XT001", "mailer"))                    # line 6: applies
     (project / "waivers.yaml").write_text(text)
     report = check(project, select=["XT001"])
-    stale = [(n.kind, n.line) for n in report.notices]
-    assert stale == [("stale-waiver", 1), ("stale-waiver", 6)]
-    assert "did you mean 'XT001'" in report.notices[1].message
+    assert [(n.kind, n.line) for n in report.notices] == [("stale-waiver", 1)]
     assert [f.subject_id for f in report.findings if f.waived] == ["mailer"]
+
+
+def test_a_waiver_for_a_misspelt_rule_id_is_exit_2_with_a_did_you_mean(project, capsys):
+    # It waives nothing, so the finding it was meant for would fail with only a notice.
+    (project / "waivers.yaml").write_text(waiver("XT001", "mailer") + waiver("XT01", "cloudhost"))
+    code, out, err = run(capsys, "check", str(project), "--select", "XT001")
+    assert (code, out) == (2, "")
+    assert err == ("gdpr-check: error: waivers.yaml:6:3: waiver for XT01 on 'cloudhost': "
+                   "there is no rule 'XT01' (did you mean 'XT001'?)\n")
+    assert run(capsys, "validate", str(project))[0] == 2
 
 
 def test_a_waiver_for_a_rule_that_did_not_run_is_not_stale(project):

@@ -478,6 +478,18 @@ class Helpers:
                              f"{', '.join(sorted(self.index.by_kind))}")
         return list(dict.fromkeys(i for i in ids or () if i not in table))
 
+    def suggest_declared(self, kind: str, ids) -> str:
+        """For `fail_msg`: ` (did you mean 'x'?)` naming the declared `kind` id closest to
+        each undeclared id of a list (a typo like `bookkeping`), or `` when none is close."""
+        from ..errors import did_you_mean
+        table = self.index.by_kind.get(kind)
+        if table is None:
+            raise ValueError(f"suggest_declared(): unknown kind '{kind}'; expected one of "
+                             f"{', '.join(sorted(self.index.by_kind))}")
+        hints = [did_you_mean(i, table) for i in self.undeclared(kind, ids)]
+        close = [h.split("'")[1] for h in hints if h]
+        return f" (did you mean '{', '.join(close)}'?)" if close else ""
+
     def with_basis(self, purposes, basis: str) -> list:
         """The purpose ids of a list whose declared `lawful_basis` includes `basis`."""
         table = self.index.by_kind["purpose"]
@@ -725,7 +737,7 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "uncovered", "international_organisation", "consent_based",
              "using_undeclared", "flows_via", "disclosed_as", "not_dpf_certified", "special_uses", "plain_conditions", "art9_point",
              "criminal_authorised", "dependent", "monitoring_labels",
-             "tracking_without_consent")
+             "tracking_without_consent", "suggest_declared")
 FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",
            "personal", "special", "criminal", "dependent")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, raise_all
 from ..runtime import freeze_long_lived
 from ..model import Inventory, Policy
 from . import refs
@@ -25,12 +25,33 @@ class Project:
     files: list[str] = field(default_factory=list)
 
 
-def load_side(root: Path, side: str, expected: str, parser=DEFAULT_PARSER):
+def load_side(root: Path, side: str, expected: str, parser=DEFAULT_PARSER, errors=None):
+    """The merged tree of one side and its files. With `errors` (a list), problems of each
+    file are added to it and the readable files are still merged; without, the first
+    problem is raised."""
+    collected = [] if errors is None else errors
     folder = root / side
     files = yaml_files(folder)
-    trees = [read_mapping_file(path, root, expected, parser) for path in files]
-    merged = merge_side(trees, side)
+    trees = [tree for tree in (gather(collected, read_mapping_file, path, root, expected, parser)
+                               for path in files) if tree is not None]
+    merged = gather(collected, merge_side, trees, side)
+    if errors is None:
+        raise_all(collected)
     return merged, [display_path(p, root) for p in files]
+
+
+def gather(errors: list, function, *args):
+    """`function(*args)`, or None with its input errors added to `errors`: one run reports
+    every independent mistake, instead of one layer of typos per run."""
+    try:
+        return function(*args)
+    except InputError as exc:
+        errors.extend(errors_of(exc))
+        return None
+
+
+def errors_of(exc: InputError) -> list[InputError]:
+    return list(getattr(exc, "errors", [exc]))
 
 
 def load_project(root: Path | str = ".") -> Project:
@@ -63,18 +84,36 @@ def load_project(root: Path | str = ".") -> Project:
 
 
 def _load(root: Path, parser) -> Project:
-    policy_tree, policy_files = load_side(root, "policy",
-                                          "notice keys (controller, purposes, ...)", parser)
-    inventory_tree, inventory_files = load_side(root, "inventory",
-                                                "inventory keys (systems, processors, ...)",
-                                                parser)
-    apply_defaults(inventory_tree)
-    policy = validate(Policy, policy_tree, "policy")
-    inventory = validate(Inventory, inventory_tree, "inventory")
-    refs.check_policy(policy)
-    refs.check_inventory(inventory, policy)
+    """Read, validate and cross-check both sides, collecting every error before raising:
+    a broken notice does not hide the inventory's mistakes."""
+    errors: list[InputError] = []
+    policy_tree, policy_files = load_side(root, "policy", "notice keys (controller, purposes, "
+                                          "...)", parser, errors)
+    inventory_tree, inventory_files = load_side(root, "inventory", "inventory keys (systems, "
+                                                "processors, ...)", parser, errors)
+    if inventory_tree is not None:
+        before = len(errors)
+        gather(errors, apply_defaults, inventory_tree)
+        if len(errors) > before:
+            inventory_tree = None  # items without their defaults would fail for nothing
+    policy = gather(errors, validate, Policy, policy_tree, "policy") \
+        if policy_tree is not None else None
+    inventory = gather(errors, validate, Inventory, inventory_tree, "inventory") \
+        if inventory_tree is not None else None
+    if policy is not None:
+        gather(errors, refs.check_policy, policy)
+    if inventory is not None:
+        gather(errors, refs.check_inventory, inventory, policy, _source_ids(policy_tree))
+    raise_all(errors)
     return Project(root=root, policy=policy, inventory=inventory,
                    files=policy_files + inventory_files)
+
+
+def _source_ids(policy_tree) -> set:
+    """The notice's source ids as written, for checking flows when the notice is invalid."""
+    sources = policy_tree.get("sources") if isinstance(policy_tree, dict) else None
+    return {s.get("id") for s in sources if isinstance(s, dict)} \
+        if isinstance(sources, list) else set()
 
 
 @contextmanager

@@ -65,7 +65,9 @@ def check_policy(policy: Policy) -> None:
     raise_all(errors)
 
 
-def check_inventory(inventory: Inventory, policy: Policy) -> None:
+def check_inventory(inventory: Inventory, policy: Policy | None, source_ids=None) -> None:
+    """`source_ids`: the notice's source ids, when the notice did not validate (`policy`
+    None), so that the inventory is still checked in the same run."""
     errors: list[InputError] = []
     principals = check_unique_ids(inventory.principals, "principal", errors)
     systems = check_unique_ids(inventory.systems, "system", errors)
@@ -85,13 +87,14 @@ def check_inventory(inventory: Inventory, policy: Policy) -> None:
         _check_list(errors, processor, "sub_processors", processors, "processor")
     # The notice's list form `allowed_principals: [staff, accountant]` names inventory
     # principals: a wrong id there is broken data, like a grant's unknown principal.
-    security = policy.security
+    security = policy.security if policy is not None else None
     for index, allowed in enumerate(security.allowed_principals if security else ()):
         if allowed.principal is not None:
             _check(errors, allowed, "principal", allowed.principal, principals,
                    "principal of the inventory", owner=security,
                    label=f"allowed_principals[{index}]")
-    ends = set(systems) | set(processors) | set(FLOW_ENDS) | {s.id for s in policy.sources}
+    ends = set(systems) | set(processors) | set(FLOW_ENDS) | \
+        ({s.id for s in policy.sources} if policy is not None else set(source_ids or ()))
     for flow in inventory.flows:
         _check(errors, flow, "from", flow.from_, ends, "system, processor, source or "
                                                        "'data_subject'")

@@ -172,17 +172,23 @@ def _expression_locs(raw: LocDict) -> dict:
 def load_rule_dirs(dirs: list[Path], root: Path) -> list[Rule]:
     """All rules of the packs, later packs replacing earlier rules with the same id."""
     by_id: dict[str, Rule] = {}
+    errors: list[InputError] = []  # every pack's mistakes in one run, not one file a run
     for folder in dirs:
         if not folder.exists():
-            raise InputError(f"--rules {folder}: rule pack not found (expected a folder of "
-                             "YAML rule files, or one file)")
+            errors.append(InputError(f"--rules {folder}: rule pack not found (expected a "
+                                     "folder of YAML rule files, or one file)"))
+            continue
         files = [folder] if folder.is_file() else yaml_files(folder)
         for path in files:
-            for rule in load_rule_file(path, root):
-                if isinstance(rule, tuple):
-                    by_id[rule[0]] = _switched_off(by_id, *rule)
-                else:
-                    by_id[rule.id] = rule
+            try:
+                for rule in load_rule_file(path, root):
+                    if isinstance(rule, tuple):
+                        by_id[rule[0]] = _switched_off(by_id, *rule)
+                    else:
+                        by_id[rule.id] = rule
+            except InputError as exc:
+                errors.extend(getattr(exc, "errors", [exc]))
+    raise_all(errors)
     return sorted(by_id.values(), key=lambda r: r.id)
 
 
@@ -192,10 +198,16 @@ def _switched_off(by_id: dict, rule_id: str, loc) -> Rule:
         hint = did_you_mean(rule_id, by_id)
         raise InputError.at(loc, f"rule {rule_id}: `enabled: false` turns off a rule of an "
                                  f"earlier pack, but no rule has this id{hint}")
-    off = rule.model_copy(update={"enabled": False})
+    return replaced(rule, enabled=False)
+
+
+def replaced(rule: Rule, **update) -> Rule:
+    """A copy of `rule` with fields replaced, keeping its positions and expression locs."""
+    copy = rule.model_copy(update=update)
     for slot in ("_loc", "_key_locs"):  # positions live in slots, which model_copy skips
-        object.__setattr__(off, slot, getattr(rule, slot, None))
-    return off
+        object.__setattr__(copy, slot, getattr(rule, slot, None))
+    copy._expr_locs = dict(rule._expr_locs)  # not shared: a setting may add its own
+    return copy
 
 
 def load_waivers(path: Path, root: Path) -> list[Waiver]:

@@ -77,7 +77,8 @@ def _one(model, tree, path, error, what) -> InputError:
         hint = did_you_mean(str(key), known)
         expected = f"; expected one of: {', '.join(known)}" if known and not hint else ""
         return InputError.at(key_loc(_node_at(tree, path[:-1]), key),
-                             f"unknown key '{key}'{hint}{expected}")
+                             f"unknown key '{key}'{hint}{expected}"
+                             f"{_reference(what, parent_model)}")
     if kind == "missing":
         return InputError.at(locate(tree, path[:-1]),
                              f"missing required key '{path[-1]}' in {_field_name(path[:-1], what)}")
@@ -86,7 +87,7 @@ def _one(model, tree, path, error, what) -> InputError:
     if kind == "literal_error":
         allowed = error.get("ctx", {}).get("expected", "")
         options = [o.strip(" '") for o in allowed.replace(" or ", ", ").split(",")]
-        hint = did_you_mean(str(error.get("input")), options)
+        hint = _closest_value(str(error.get("input")), options)
         return InputError.at(loc, f"{field}: expected one of {', '.join(options)}, "
                                   f"found {found}{hint}")
     if kind == "string_pattern_mismatch":
@@ -103,7 +104,10 @@ def _one(model, tree, path, error, what) -> InputError:
                                       "'Art. 6(1)(f)'")
         return InputError.at(loc, f"{field}: {found} does not match {pattern}")
     if kind == "value_error":
-        return InputError.at(loc, f"{field}: {error['msg'].removeprefix('Value error, ')}")
+        message = error["msg"].removeprefix("Value error, ")
+        if message.endswith(_NOT_A_COUNTRY):
+            message += country_hint(str(error.get("input")))
+        return InputError.at(loc, f"{field}: {message}")
     if kind in _TYPE_NAMES:
         return InputError.at(loc, f"{field}: expected {_TYPE_NAMES[kind]}, found {found}")
     if kind == "too_short":
@@ -111,6 +115,63 @@ def _one(model, tree, path, error, what) -> InputError:
     return InputError.at(loc, f"{field}: {error['msg']}")
 
 
+
+
+_NOT_A_COUNTRY = "is not an ISO 3166-1 alpha-2 country code"
+# Names people write for a country that pycountry does not match, and the code meant.
+_COUNTRY_ALIASES = {
+    "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB", "england": "GB",
+    "scotland": "GB", "wales": "GB", "northern ireland": "GB", "u.s.": "US",
+    "u.s.a.": "US", "america": "US", "united states of america": "US", "el": "GR",
+    "korea": "KR", "south korea": "KR", "russia": "RU", "czechia": "CZ",
+    "holland": "NL", "the netherlands": "NL", "suomi": "FI", "sverige": "SE",
+    "deutschland": "DE", "norge": "NO", "eesti": "EE",
+}
+_GREECE_NOTE = " EL is the EU's code for Greece; ISO 3166-1, used here, has GR"
+
+
+def country_hint(value: str) -> str:
+    """` (did you mean 'FI'?)` for a country name, an alpha-3 code or a common alias."""
+    import pycountry
+    text = value.strip()
+    code = _COUNTRY_ALIASES.get(text.casefold())
+    if code is None:
+        try:
+            code = pycountry.countries.lookup(text).alpha_2  # names, alpha-3, official names
+        except LookupError:
+            import difflib  # stricter than did_you_mean: 0.6 offers Albania for Atlantis
+            names = {c.name: c.alpha_2 for c in pycountry.countries}
+            close = difflib.get_close_matches(text, sorted(names), n=1, cutoff=0.8)
+            code = names[close[0]] if close else None  # a misspelt name: `Finnland`
+    if code is None or code == text:
+        return ""
+    note = _GREECE_NOTE if code == "GR" else ""
+    return f" (did you mean '{code}' ({pycountry.countries.get(alpha_2=code).name})?{note})"
+
+
+# Words other tools use for a severity, and our nearest level: spelling alone would offer
+# `never` for `severe` (fail_on), the opposite of what was meant.
+_SEVERITY_WORDS = {
+    "severe": "high", "error": "high", "major": "high", "blocker": "critical",
+    "warning": "medium", "warn": "medium", "moderate": "medium", "minor": "low",
+    "note": "low", "information": "info", "informational": "info", "none": "never",
+    "off": "never",
+}
+
+
+def _closest_value(found: str, options: list[str]) -> str:
+    meant = _SEVERITY_WORDS.get(found.strip().casefold())
+    if meant in options:
+        return f" (did you mean '{meant}'?)"
+    return did_you_mean(found, options) or did_you_mean(found.casefold(), options)
+
+
+def _reference(what: str, model) -> str:
+    """Where the keys of a policy or inventory object are documented (docs/reference.md)."""
+    if what not in ("policy", "inventory") or model is None:
+        return ""
+    from ..meta import REFERENCE_DOC_URL
+    return f" (reference: {REFERENCE_DOC_URL}#{what}-{model.__name__.lower()})"
 
 
 def _field_name(path, what) -> str:

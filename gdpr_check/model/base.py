@@ -11,8 +11,10 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 
 class Located(BaseModel):
+    # use_attribute_docstrings: the string under a field is its description, in the JSON
+    # Schemas and in docs/reference.md (docs.py): the field reference is written once.
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              validate_default=False)
+                              validate_default=False, use_attribute_docstrings=True)
 
     KIND: ClassVar[str] = "object"
     # Slots, not pydantic private attributes: those cost a default lookup per instance,

@@ -9,6 +9,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BeforeValidator, Field
 
 from .base import Located
+from .rule import Severity
 from .types import Bool
 
 FailOn = Literal["info", "low", "medium", "high", "critical", "never"]
@@ -20,7 +21,8 @@ def _as_list(value):
     return [value] if isinstance(value, str) else value
 
 
-Names = Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(_as_list)]
+Names = Annotated[list[Annotated[str, Field(min_length=1)]],
+                 BeforeValidator(_as_list, json_schema_input_type=str | list[str])]
 PathText = Annotated[str, Field(min_length=1)]
 
 
@@ -33,6 +35,19 @@ class Output(Located):
     @property
     def to_stdout(self) -> bool:
         return self.path is None or self.path == "-"
+
+
+class RuleSetting(Located):
+    """Settings of one rule, changed without copying it into a pack (like yamllint's
+    per-rule `level`, ansible-lint's `warn_list`)."""
+    KIND: ClassVar[str] = "rule setting"
+    severity: Severity | None = Field(
+        default=None, description="The severity its findings get (info ... critical).")
+    enabled: Bool | None = Field(default=None, description="false: the rule does not run.")
+    vars: dict[str, Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=dict,
+        description="Replace named expressions of the rule's `vars` (its options, e.g. a "
+                    "threshold): each must be one the rule defines.")
 
 
 class Config(Located):
@@ -51,4 +66,8 @@ class Config(Located):
         default=None, description="A previous JSON report: fail only on new findings.")
     outputs: list[Output] = Field(default_factory=list,
                                   description="Reports to write: [{format, path}].")
+    rule_settings: dict[str, RuleSetting] = Field(
+        default_factory=dict,
+        description="Per-rule settings by rule id: {AC004: {severity: low}, TR003: "
+                    "{enabled: false}}.")
 

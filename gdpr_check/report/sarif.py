@@ -23,10 +23,12 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
+from ..meta import REPOSITORY_URL, RULES_DOC_URL
+
 SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
               "sarif-schema-2.1.0.json")
-INFORMATION_URI = "https://github.com/gdpr-check/gdpr-check"
-RULES_DOC_URI = INFORMATION_URI + "/blob/main/docs/rules.md"
+INFORMATION_URI = REPOSITORY_URL  # gdpr_check/meta.py: the addresses are defined once
+RULES_DOC_URI = RULES_DOC_URL
 FINGERPRINT_KEY = "gdprCheck/v1"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note",
           "info": "note"}
