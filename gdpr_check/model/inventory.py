@@ -166,10 +166,15 @@ class TerminalAccess(Located):
     KIND: ClassVar[str] = "terminal_access"
     means: list[Literal["cookies", "local_storage", "pixel", "sdk", "fingerprinting"]] = \
         Field(default_factory=list)
+    """How the device is read or written: cookies, local_storage, pixel, sdk, fingerprinting."""
     use: Literal["strictly_necessary", "analytics", "advertising", "tracking",
                  "personalisation"]
-    purpose: Id | None = None  # the notice's purpose the information read serves
+    """What it is for: only strictly_necessary is exempt from consent (Art. 5(3) ePrivacy;
+    EDPB Guidelines 2/2023)."""
+    purpose: Id | None = None
+    """The notice's purpose the information read serves."""
     description: Text = None
+    """What is read or stored, in words (e.g. the GA4 cookies _ga, _ga_*)."""
 
 
 # `register` is also ABCMeta.register on the class; the field wins on instances, which is
