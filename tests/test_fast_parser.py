@@ -17,7 +17,7 @@ import pytest
 from gdpr_check.errors import InputError
 from gdpr_check.load import load_project, parser
 from gdpr_check.load.parser import DEFAULT_PARSER, FastParser, _fast_tree
-from gdpr_check.load.tree import LocDict, LocList
+from tests.fuzz.compare import difference
 
 pytest.importorskip("yaml_rs")
 
@@ -29,22 +29,6 @@ CLINIC = ROOT / "tests" / "fixtures" / "clinic"
 @pytest.fixture
 def always_fast(monkeypatch):
     monkeypatch.setattr(FastParser, "min_chars", 0)
-
-
-def difference(a, b, where="(root)"):
-    """The first difference between two located trees (types, values and positions)."""
-    if type(a) is not type(b):
-        return f"{where}: {type(a).__name__} != {type(b).__name__}"
-    if isinstance(a, LocDict):
-        if a.loc != b.loc or list(a) != list(b) or a.key_locs != b.key_locs:
-            return f"{where}: {a.loc} {dict(a.key_locs)} != {b.loc} {dict(b.key_locs)}"
-        return next((d for k in a if (d := difference(a[k], b[k], f"{where}.{k}"))), None)
-    if isinstance(a, LocList):
-        if a.loc != b.loc or len(a) != len(b) or a.item_locs != b.item_locs:
-            return f"{where}: {a.loc} {a.item_locs} != {b.loc} {b.item_locs}"
-        return next((d for i, (x, y) in enumerate(zip(a, b))
-                     if (d := difference(x, y, f"{where}[{i}]"))), None)
-    return None if repr(a) == repr(b) else f"{where}: {a!r} != {b!r}"
 
 
 def both(text: str):

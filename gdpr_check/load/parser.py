@@ -438,8 +438,9 @@ _REFUSED = frozenset("[{&*!?%@`|>")
 _FLOW = frozenset("[{")
 _BLOCK = frozenset("|>")
 _QUOTES = frozenset("'\"")
-# First characters of plain scalars `_core_value` may read as something else than text.
-_RISKY = frozenset("~nNtTfF0123456789+-.")
+# First characters of plain scalars `_core_value` may read as something else than text,
+# and the line break an empty block scalar starts with (see `check_text`).
+_RISKY = frozenset("~nNtTfF0123456789+-.\n")
 _FAST_MAX_DEPTH = 48
 
 
@@ -607,9 +608,11 @@ class _Locator:
                 self.check_text(value, ev)
             return value
         if value is None:
-            if ev[2] in ("", "#", "~", "n", "N") and (ev[0] is not None or ev[2]):
+            if ev[2] in ("", "#", "~", "n", "N") and (ev[0] is not None or ev[2] not in "#"):
                 return value
-            raise _Unsure  # `- ` with nothing after it: leave the positions to PyYAML
+            # `- ` with nothing or a comment after it: PyYAML puts the empty scalar where
+            # the `-` ends, the scan where the text starts: leave the positions to PyYAML
+            raise _Unsure
         if kind is bool:  # yaml-rs reads only true/True/TRUE/false/... as booleans, as we do
             if ev[2] in ("t", "T", "f", "F"):
                 return value
@@ -627,6 +630,8 @@ class _Locator:
         if type(_core_value(value)) is not str and ev[2] not in _QUOTES \
                 and ev[2] not in _BLOCK:
             raise _Unsure
+        if ev[2] in _BLOCK and not value.strip("\n"):
+            raise _Unsure  # an empty block scalar ending the file: yaml-rs reads "\n"
 
     def raw(self, ev) -> str:
         """The plain scalar written after the key or `-` of event `ev` (without comment)."""
