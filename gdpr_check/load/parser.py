@@ -286,7 +286,7 @@ class _Builder:
                                  f"{hint}", *self.loc(key_node))
             if key in result:
                 first = result.key_locs[key]
-                raise InputError(f"duplicate key '{key}' (first defined at line {first[1]})",
+                raise InputError(f"duplicate key {describe(key)} (first defined at line {first[1]})",
                                  *self.loc(key_node))
             result.key_locs[key] = self.loc(key_node)
             result[key] = self.build(value_node, depth + 1)
@@ -326,7 +326,7 @@ class _Builder:
             tag[len(_STD_TAG):]]
         if isinstance(resolved, wanted) and not (wanted is int and isinstance(resolved, bool)):
             return float(resolved) if tag.endswith("float") else resolved
-        raise InputError(f"'{value}' is not a valid {_short_tag(tag)}", *self.loc(node))
+        raise InputError(f"{describe(value)} is not a valid {_short_tag(tag)}", *self.loc(node))
 
 
 def _core_value(text: str):
@@ -358,7 +358,8 @@ def _core_value(text: str):
 
 
 def _short_tag(tag: str) -> str:
-    return "!!" + tag[len(_STD_TAG):] if tag.startswith(_STD_TAG) else tag
+    short = "!!" + tag[len(_STD_TAG):] if tag.startswith(_STD_TAG) else tag
+    return short if short.isprintable() else repr(short)  # a message stays on one line
 
 
 DEFAULT_PARSER = PyYamlParser()
@@ -735,6 +736,10 @@ class _Flow:
                 node.key_locs[key] = (self.path, self.line + 1, self.column + 1)
                 if type(key) is not str or self.scalar(key) is not key:
                     raise _Unsure
+                # an implicit key and its `:` are on one line (yaml-rs also took
+                # `{d\n: e}`, which PyYAML refuses)
+                if self.lines[self.line][self.column:].lstrip(" ")[:1] != ":":
+                    raise _Unsure
                 self.expect(":")
                 node[key] = self.item(item, depth)
             self.close("}")
@@ -765,7 +770,8 @@ class _Flow:
                 raise _Unsure  # escapes, a quote running over lines, a different value
             self.column = match.end()
             return value
-        if first in _REFUSED or first == "," or first == "-" and value is None:
+        # `:x` and `?x` start a plain scalar in YAML 1.2 (yaml-rs), not in PyYAML's 1.1
+        if first in _REFUSED or first in ",:" or first == "-" and value is None:
             raise _Unsure
         end = self._PLAIN_END.search(text, self.column)
         stop = end.start() if end is not None else len(text)

@@ -17,16 +17,11 @@ DURATION_PATTERN = (r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?"
 _DURATION = re.compile(DURATION_PATTERN)
 
 
-def _shown(value: str) -> str:
-    """A value quoted for a one-line message: line breaks and controls as escapes."""
-    return repr(value) if not value.isprintable() else f"'{value}'"
-
-
 def _check_duration(value: str) -> str:
     # fullmatch: `$` also matches before a final line break, so "P1M\n" (a `|` block
     # scalar) passed here and then failed inside a built-in rule, blamed on the rule file.
     if not _DURATION.fullmatch(value):
-        raise ValueError(f"{_shown(value)} is not an ISO 8601 duration such as P1M, P30D "
+        raise ValueError(f"{value!r} is not an ISO 8601 duration such as P1M, P30D "
                          f"or P3Y{_stray_space(value)}")
     return value
 
@@ -56,7 +51,7 @@ def _check_country(value: str) -> str:
     if value not in iso_countries():
         hint = " (codes are upper case)" if value.upper() in iso_countries() else \
             _stray_space(value)
-        raise ValueError(f"{_shown(value)} is not an ISO 3166-1 alpha-2 country code{hint}")
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code{hint}")
     return value
 
 

@@ -23,6 +23,8 @@ from pathlib import Path
 from .mutate import ROOT
 
 STATUSES = ("ok", "crash", "hang", "memory", "divergence")
+# Starting a worker (Python, the tool, the corpus) is not part of any case's time limit.
+STARTUP_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -70,11 +72,17 @@ class _Worker:
             env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr,
             start_new_session=True)
         self.buffer = b""
+        kind, answer = self.answer(STARTUP_SECONDS)
+        if kind != "answer" or not answer.get("ready"):
+            raise RuntimeError(f"the fuzz worker did not start: {self.last_error()}")
 
     def ask(self, request: dict, timeout: float):
         """The worker's answer, or "hang" after `timeout` seconds, or "died" (exit code)."""
         self.proc.stdin.write((json.dumps(request) + "\n").encode())
         self.proc.stdin.flush()
+        return self.answer(timeout)
+
+    def answer(self, timeout: float):
         deadline = time.monotonic() + timeout
         fd = self.proc.stdout.fileno()
         while b"\n" not in self.buffer:

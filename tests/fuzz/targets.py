@@ -111,12 +111,35 @@ def check_and_render(files: dict[str, bytes]) -> dict:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def misbehave(index: int) -> dict:
+    """The runner's own test (`selftest`): case N does the N-th thing the runner must
+    count - nothing, a traceback, a hang, a memory overrun, a signal, a divergence."""
+    import os
+    import signal
+    import time
+    kind = index % 6
+    if kind == 1:
+        raise KeyError("a bug")
+    if kind == 2:
+        time.sleep(3600)
+    if kind == 3:
+        hog = [bytearray(64 * 1024 * 1024) for _ in range(1000)]
+        return {"size": len(hog)}
+    if kind == 4:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if kind == 5:
+        raise Divergence("on purpose")
+    return {}
+
+
 # target name -> (make the case from an rng, run it)
 TARGETS = {
     "parser": (yaml_case, parse_both),
     "rules": (rule_pack_case, compile_and_run_pack),
     "reports": (project_case, check_and_render),
 }
+FUZZ_TARGETS = tuple(TARGETS)  # what `python -m tests.fuzz` runs by default
+TARGETS["selftest"] = (lambda rng: None, None)
 
 
 def make_case(target: str, seed: int, index: int):
@@ -124,4 +147,6 @@ def make_case(target: str, seed: int, index: int):
 
 
 def run_case(target: str, seed: int, index: int) -> dict:
+    if target == "selftest":
+        return misbehave(index)
     return TARGETS[target][1](make_case(target, seed, index))

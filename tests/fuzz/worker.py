@@ -22,6 +22,8 @@ def main(argv: list[str]) -> int:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from .targets import Divergence, run_case  # imported under the limit, like the cases
     out = sys.stdout
+    out.write('{"ready": true}\n')  # the time limit starts with the first case, not here
+    out.flush()
     for line in sys.stdin:
         request = json.loads(line)
         start = time.perf_counter()
