@@ -144,10 +144,26 @@ def window(rng: random.Random, data: bytes, max_lines: int) -> bytes:
     return b"\n".join(lines[start:start + rng.randint(1, max_lines)]) + b"\n"
 
 
+def deep_document(rng: random.Random) -> str:
+    """Nesting around the limits: the fast path's (48), `MAX_DEPTH` (64), the depth scan's
+    columns (128) and yaml-rs's flow limit (256)."""
+    depth = rng.choice([10, 47, 48, 49, 63, 64, 65, 100, 127, 128, 129, 200, 257, 300])
+    style = rng.randrange(4)
+    if style == 0:
+        return "".join(" " * i + f"k{i}:\n" for i in range(depth)) + " " * depth + "v: 1\n"
+    if style == 1:
+        return "a:\n" + "- " * depth + "x\n"
+    if style == 2:
+        return "a: " + "[" * depth + "x" + "]" * depth + "\n"
+    return "a:\n" + "".join(" " * (2 * i) + "-\n" for i in range(depth)) + " " * (2 * depth) + "x\n"
+
+
 def yaml_case(rng: random.Random) -> bytes:
     """One input for the parsers: a base document, then zero to a few mutations."""
     pick = rng.random()
-    if pick < 0.4:
+    if pick < 0.03:
+        data = deep_document(rng).encode()
+    elif pick < 0.4:
         data = random_document(rng).encode()
     elif pick < 0.8:
         data = window(rng, rng.choice(corpus()), 80)
