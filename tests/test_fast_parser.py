@@ -352,6 +352,9 @@ DISAGREED = {
     "comment-after-a-dash": b"a:\n- - 1\n  - #8\n  - 2\n",
     "flow-key-over-two-lines": b"a: {b: 1, c: [2, 3],\n  d\n: e}\nf: g\n",
     "flow-plain-colon": b"a: {b: 1, c: [2, :3],\n  d: e}\n",  # YAML 1.2 plain, not 1.1
+    "tag-on-a-line-of-its-own": b"a:\n  b:\n   !x:\n    c:\nend: 1\n",
+    "anchor-on-a-line-of-its-own": b"a:\n  b:\n   &x\n    c: 1\n",
+    "flow-value-on-the-next-line": b"a:\n  [x, y]\nb: 1\n",
     "message-with-a-line-break": b"{top0: 28, top1: [!!int 'kept\n\n\n   ']}\n",
 }
 REFUSED = {"next-line": (1, 5), "line-separator": (1, 5), "paragraph-separator": (1, 6),

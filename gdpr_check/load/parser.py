@@ -835,6 +835,11 @@ def _events(rows, path, locator):
                 if not content and locator.lines()[line - 1].rstrip() == "---":
                     continue
                 raise _Unsure
+            if first in refused:
+                # not surely a continuation: node properties on a line of their own
+                # (`!x:` is a tag to yaml-rs, on the mapping below), a value on the
+                # next line (`[a]`), a complex key (`? k`)
+                raise _Unsure
             continue  # a continuation line of a multi-line scalar
         content = True
         if key:
