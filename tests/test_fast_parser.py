@@ -17,7 +17,7 @@ import pytest
 from gdpr_check.errors import InputError
 from gdpr_check.load import load_project, parser
 from gdpr_check.load.parser import DEFAULT_PARSER, FastParser, _fast_tree
-from gdpr_check.load.tree import LocDict, LocList
+from tests.fuzz.compare import difference
 
 pytest.importorskip("yaml_rs")
 
@@ -29,22 +29,6 @@ CLINIC = ROOT / "tests" / "fixtures" / "clinic"
 @pytest.fixture
 def always_fast(monkeypatch):
     monkeypatch.setattr(FastParser, "min_chars", 0)
-
-
-def difference(a, b, where="(root)"):
-    """The first difference between two located trees (types, values and positions)."""
-    if type(a) is not type(b):
-        return f"{where}: {type(a).__name__} != {type(b).__name__}"
-    if isinstance(a, LocDict):
-        if a.loc != b.loc or list(a) != list(b) or a.key_locs != b.key_locs:
-            return f"{where}: {a.loc} {dict(a.key_locs)} != {b.loc} {dict(b.key_locs)}"
-        return next((d for k in a if (d := difference(a[k], b[k], f"{where}.{k}"))), None)
-    if isinstance(a, LocList):
-        if a.loc != b.loc or len(a) != len(b) or a.item_locs != b.item_locs:
-            return f"{where}: {a.loc} {a.item_locs} != {b.loc} {b.item_locs}"
-        return next((d for i, (x, y) in enumerate(zip(a, b))
-                     if (d := difference(x, y, f"{where}[{i}]"))), None)
-    return None if repr(a) == repr(b) else f"{where}: {a!r} != {b!r}"
 
 
 def both(text: str):
@@ -348,3 +332,91 @@ def test_random_documents(seed):
         slow = DEFAULT_PARSER.parse_text(text, "f.yaml")  # must not fail where fast did not
         assert difference(fast, slow) is None, (difference(fast, slow), text)
     assert accepted > 30
+
+
+# -- one verdict for the same bytes (issue 8) ------------------------------------------------
+
+_PAD = b"#" * 70_000 + b"\n"  # a file the fast path reads (over 64 KiB)
+
+# Inputs the parsers read differently before: values, positions, even the verdict.
+DISAGREED = {
+    "next-line": b"a: x\xc2\x85b: y\n",
+    "line-separator": b"a: x\xe2\x80\xa8b: y\n",
+    "paragraph-separator": b'a: "x\xe2\x80\xa9y"\nb: 1\n',
+    "two-boms": b"\xef\xbb\xbf\xef\xbb\xbfa: 1\n",
+    "bom-inside": b"a: 1\n\xef\xbb\xbfb: 2\n",
+    "keep-chomp-at-the-end": b"a: |+\n  kept",
+    "folded-keep-at-the-end": b"b: 1\na: >+\n  kept",
+    "empty-block-scalar-at-the-end": b"a: >1\n",
+    "empty-keep-at-the-end": b"b: [x]\na: |+\n",
+    "comment-after-a-dash": b"a:\n- - 1\n  - #8\n  - 2\n",
+    "flow-key-over-two-lines": b"a: {b: 1, c: [2, 3],\n  d\n: e}\nf: g\n",
+    "flow-plain-colon": b"a: {b: 1, c: [2, :3],\n  d: e}\n",  # YAML 1.2 plain, not 1.1
+    "tag-on-a-line-of-its-own": b"a:\n  b:\n   !x:\n    c:\nend: 1\n",
+    "anchor-on-a-line-of-its-own": b"a:\n  b:\n   &x\n    c: 1\n",
+    "flow-value-on-the-next-line": b"a:\n  [x, y]\nb: 1\n",
+    "message-with-a-line-break": b"{top0: 28, top1: [!!int 'kept\n\n\n   ']}\n",
+}
+REFUSED = {"next-line": (1, 5), "line-separator": (1, 5), "paragraph-separator": (1, 6),
+           "two-boms": (1, 1), "bom-inside": (2, 1)}
+
+
+@pytest.mark.parametrize("name", DISAGREED)
+@pytest.mark.parametrize("pad", [b"", _PAD], ids=["small", "large"])
+def test_same_bytes_same_verdict(name, pad, monkeypatch):
+    """The same bytes give the same tree, positions and error whichever parser reads them:
+    forced through the fast path (small) and at the size where it is used (large)."""
+    from tests.fuzz.targets import parse_both
+    data = pad + DISAGREED[name]
+    if not pad:
+        monkeypatch.setattr(FastParser, "min_chars", 0)
+    outcome = parse_both(data)  # raises Divergence
+    if name in REFUSED:
+        assert outcome["verdict"] == "error"
+        line, column = REFUSED[name]
+        with pytest.raises(InputError) as error:
+            parser.parse_bytes(data, "f.yaml", FastParser())
+        assert (error.value.line, error.value.column) == (line + bool(pad), column)
+        assert "read differently" in error.value.message
+
+
+def test_keep_chomping_at_the_end_is_pyyamls_value():
+    """With no line break after its last line, a keep-chomped scalar has none (YAML 1.2
+    §8.1.1.2); yaml-rs added one."""
+    assert parser.parse_bytes(_PAD + b"a: |+\n  kept", "f.yaml", FastParser()) == {"a": "kept"}
+
+
+# The property: for any bytes, `parse_both` finds no difference. Hypothesis generates
+# documents from YAML fragments and mutates real ones; derandomized, so CI runs the same
+# examples every time (no example database), in a few seconds.
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from tests.fuzz import mutate  # noqa: E402
+
+_FRAGMENTS = st.sampled_from(mutate.TOKENS + [b"a", b"b c", b"1", b"x: y", b"- z", b"k:"])
+_LINE = st.tuples(st.integers(0, 6), st.lists(_FRAGMENTS, max_size=6)).map(
+    lambda t: b" " * t[0] + b"".join(t[1]))
+_LINES = st.lists(_LINE, min_size=1, max_size=12).map(b"\n".join)
+_EDITS = st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 3), _FRAGMENTS), max_size=4)
+
+
+def _edited(base: bytes, edits) -> bytes:
+    for at, delete, token in edits:
+        at %= len(base) + 1
+        base = base[:at] + token + base[at + delete:]
+    return base
+
+
+_REAL = st.sampled_from(mutate.SNIPPETS).map(str.encode) | st.builds(
+    lambda n, start, size: b"\n".join(mutate.corpus()[n % len(mutate.corpus())]
+                                      .split(b"\n")[start:start + size]) + b"\n",
+    st.integers(0, 10**6), st.integers(0, 200), st.integers(1, 40))
+_INPUTS = _LINES | st.builds(_edited, _REAL, _EDITS)
+
+
+@settings(max_examples=400, derandomize=True, database=None, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(_INPUTS)
+def test_property_fast_and_slow_agree(data):
+    from tests.fuzz.targets import parse_both
+    parse_both(data)

@@ -354,3 +354,117 @@ def test_a_copy_of_the_base_fixture_loads(tmp_path):
     shutil.copytree(BASE, tmp_path / "p")
     loaded = load_project(tmp_path / "p")
     assert {s.id for s in loaded.inventory.systems} == {"crm", "newsletter_list"}
+
+
+# -- limits on what an untrusted pull request can make the loader do (issue 8) -------------
+
+def test_aliases_are_bounded_by_the_text_they_repeat(monkeypatch):
+    """One large string aliased many times is under the count limit but is gigabytes of
+    text for every consumer: the characters aliases repeat are bounded too."""
+    from gdpr_check.load import parser
+    monkeypatch.setattr(parser, "MAX_ALIAS_BYTES", 10_000)
+    big = b"x" * 1000
+    assert parse_bytes(b"a: &a " + big + b"\nb: [" + b", ".join([b"*a"] * 9) + b"]\n", "f.yaml")
+    with pytest.raises(InputError) as error:
+        parse_bytes(b"a: &a " + big + b"\nb: [" + b", ".join([b"*a"] * 11) + b"]\n", "f.yaml")
+    assert (error.value.line, error.value.column) == (1, 4)  # the value repeated
+    assert "alias bomb" in error.value.message and "9.8 KiB" not in error.value.message
+
+
+def test_alias_text_is_counted_over_the_whole_project(tmp_path, monkeypatch):
+    from gdpr_check.load import parser
+    monkeypatch.setattr(parser, "MAX_ALIAS_BYTES", 10_000)
+    aliased = "x: &x " + "y" * 1000 + "\nsystems:\n" + "".join(
+        f"  - {{id: s{{n}}{i}, name: *x}}\n" for i in range(6))
+    files = {f"inventory/{n}.yaml": aliased.replace("{n}", n) for n in "ab"}
+    with pytest.raises(InputError) as error:  # 6 + 6 repeats of 1,000 characters
+        project(tmp_path, files)
+    assert error.value.path == "inventory/b.yaml" and "alias bomb" in error.value.message
+
+
+def test_the_project_as_a_whole_has_a_size_limit(tmp_path, monkeypatch):
+    """The limit per file let 200 MB through in four files (4.8 GB, 95 s)."""
+    from gdpr_check.load import parser
+    write(tmp_path, {"policy/notice.yaml": POLICY, "inventory/inventory.yaml": INVENTORY})
+    total = sum(p.stat().st_size for p in tmp_path.rglob("*.yaml"))
+    monkeypatch.setattr(parser, "MAX_PROJECT_BYTES", total)
+    assert load_project(tmp_path)  # exactly at the limit
+    (tmp_path / "inventory" / "z.yaml").write_text("flows: []\n")
+    with pytest.raises(InputError) as error:
+        load_project(tmp_path)
+    assert (error.value.path, error.value.line) == ("inventory/z.yaml", 1)
+    assert "add up to" in error.value.message and "limit for one project" in error.value.message
+
+
+def test_the_size_limit_is_an_exit_2_line(tmp_path):
+    import subprocess
+    import sys
+    write(tmp_path, {"policy/notice.yaml": POLICY, "inventory/inventory.yaml": INVENTORY})
+    script = ("import sys; from gdpr_check.load import parser; parser.MAX_PROJECT_BYTES = 100;"
+              " from gdpr_check.cli import entry; sys.argv = ['gdpr-check', 'validate', "
+              f"{str(tmp_path)!r}]; entry()")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 2, result.stderr
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert len(lines) == 1 and "limit for one project" in lines[0], lines
+
+
+_PAD = "#" * 70_000 + "\n"  # over the 64 KiB from which the fast path reads a file
+DEEP = {
+    "indented": "a:\n" + "".join(" " * (2 * i) + "-\n" for i in range(11_400)) + "x\n",
+    "dashes": _PAD + "a:\n" + "- " * 11_400 + "x\n",
+    "complex-keys": _PAD + "? " * 11_400 + "x\n",
+    "flow": _PAD + "a: " + "[" * 11_400 + "]" * 11_400 + "\n",
+}
+
+
+@pytest.mark.parametrize("text", DEEP.values(), ids=DEEP.keys())
+def test_deep_nesting_in_a_large_file_is_refused_not_a_crash(text):
+    """~11,400 levels of block nesting overflowed yaml-rs's stack (exit 139, no output);
+    the loader checks the depth before yaml-rs sees the text. In a subprocess, so that a
+    regression fails this test instead of ending the session."""
+    import subprocess
+    import sys
+    assert len(text) > 64 * 1024  # the fast path's size
+    script = ("import sys; from gdpr_check.errors import InputError\n"
+              "from gdpr_check.load.parser import FastParser\n"
+              "try: FastParser().parse_text(sys.stdin.read(), 'f.yaml')\n"
+              "except InputError as e: print(e)\n")
+    result = subprocess.run([sys.executable, "-c", script], input=text, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-500:]
+    assert result.stdout.startswith("f.yaml:") and "nesting" in result.stdout
+
+
+def test_messages_quote_line_breaks_in_values():
+    """A value with a line break in an error message stays on one line (SPEC §10)."""
+    for text in (b'"a\\nb": 1\n"a\\nb": 2\n', b"a: !!int 'x\n\n  '\n"):
+        with pytest.raises(InputError) as error:
+            parse_bytes(text, "f.yaml")
+        assert "\n" not in error.value.message and "\\n" in error.value.message
+
+
+@pytest.mark.parametrize("period", ['"P1M\\n"', "|\n        P1M", "'P1M '", '"P1M\\t"'])
+def test_a_duration_with_a_line_break_is_refused_at_the_users_line(tmp_path, period):
+    """"P1M\\n" passed the model and then failed inside the built-in rule RI011, whose
+    file the error blamed."""
+    inventory = INVENTORY.replace("    name: CRM\n", f"    name: CRM\n    retention:\n"
+                                                   f"      period: {period}\n")
+    with pytest.raises(InputError) as error:
+        project(tmp_path, inventory=inventory)
+    assert error.value.path == "inventory/inventory.yaml"
+    assert error.value.line == line_of(tmp_path / "inventory" / "inventory.yaml", "period:")
+    assert "is not an ISO 8601 duration" in error.value.message
+    assert "remove the spaces or line break around it" in error.value.message
+    assert "\n" not in error.value.message
+
+
+@pytest.mark.parametrize("field,value", [("countries: [FI, SE]", 'countries: [FI, "SE\\n"]'),
+                                         ("provider: host", 'provider: "host\\n"'),
+                                         ("scope: full", 'scope: "full\\n"')])
+def test_ids_countries_and_enums_with_a_line_break_are_refused(tmp_path, field, value):
+    with pytest.raises(InputError) as error:
+        project(tmp_path, inventory=INVENTORY.replace(field, value, 1))
+    assert error.value.path == "inventory/inventory.yaml"
+    assert "\n" not in error.value.message

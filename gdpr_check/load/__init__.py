@@ -12,7 +12,7 @@ from ..model import Inventory, Policy
 from . import refs
 from .defaults import apply_defaults
 from .files import display_path, merge_side, read_mapping_file, yaml_files
-from .parser import DEFAULT_PARSER, FastParser
+from .parser import DEFAULT_PARSER, Budget, FastParser, PyYamlParser
 from .validate import validate
 
 
@@ -67,14 +67,14 @@ def load_project(root: Path | str = ".") -> Project:
     if not (root / "policy").is_dir() and not (root / "inventory").is_dir():
         raise InputError(f"{root}: no policy/ or inventory/ folder here; expected a project "
                          "root (run `gdpr-check init` to start one)")
-    fast = FastParser()
+    fast = FastParser(PyYamlParser(Budget()))  # one budget: the project's files together
     with gc_paused():
         try:
             project = _load(root, fast)
         except InputError:
             if not fast.used:
                 raise
-            return _load(root, DEFAULT_PARSER)
+            return _load(root, PyYamlParser(Budget()))
         if fast.used:
             # A large project (files the fast parser read): its models live until the end
             # of the run and hold no cycles, so later collections need not walk them (each

@@ -65,7 +65,11 @@ def read_tree(path: Path, root: Path, parser=DEFAULT_PARSER):
     if escape:  # e.g. inventory/x.yaml -> ~/.netrc, whose lines errors would quote
         raise escape
     try:
-        check_size(path.stat().st_size, shown)  # before reading a huge file into memory
+        size = path.stat().st_size
+        check_size(size, shown)  # before reading a huge file into memory
+        budget = getattr(parser, "budget", None)
+        if budget is not None:  # the project's files together, too
+            budget.read(size, shown)
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", shown) from None

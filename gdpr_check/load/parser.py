@@ -9,7 +9,10 @@ the tree from nodes ourselves, which is where we:
 - refuse duplicate keys (PyYAML silently keeps the last one);
 - resolve plain scalars by YAML 1.2 core rules, so `NO` (Norway) stays a string and only
   true/false are booleans;
-- bound alias expansion ("billion laughs") and nesting depth.
+- bound alias expansion ("billion laughs": by count and by the bytes aliases repeat),
+  nesting depth, and what a whole project may read (`Budget`);
+- refuse the characters YAML 1.1 and 1.2 parsers read differently (NEL, LS, PS, a BOM
+  past the start), so that both parsers give one verdict for the same bytes.
 """
 from __future__ import annotations
 
@@ -49,9 +52,15 @@ class _Loader(_BaseLoader):
         pass
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+# All the YAML files of one project together (SPEC §11's largest target is ~32 MB; each
+# MB of YAML costs ~35 MB of models, so this keeps a hostile pull request near 2 GB).
+MAX_PROJECT_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
 # Aliases may repeat a node; beyond this many repeated nodes we call it an alias bomb.
 MAX_ALIAS_EXPANSION = 10_000
+# ... and beyond this many characters repeated (summed over a project): one 1 MB string
+# aliased 9,000 times is under the count but is 9 GB of text to every consumer of it.
+MAX_ALIAS_BYTES = 16 * 1024 * 1024
 
 # The YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution): only these
 # plain scalars are not strings, so `NO` (Norway), `yes`, `on` and `012a` stay text.
@@ -96,6 +105,64 @@ def decode(data: bytes, path: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+# Characters the two parsers read differently, refused with their position so that the
+# verdict never depends on a file's size: PyYAML (YAML 1.1) breaks lines at NEL, LS and PS
+# where yaml-rs (YAML 1.2) reads them as text (different values, line numbers, verdicts);
+# a byte order mark is allowed only at the very start (`decode` drops it), where yaml-rs
+# kept a second one in the first key and PyYAML refused one further on.
+_AMBIGUOUS = re.compile("[\x85\u2028\u2029\ufeff]")
+_AMBIGUOUS_NAMES = {"\x85": "a next-line character (U+0085, NEL)",
+                    "\u2028": "a line separator (U+2028)",
+                    "\u2029": "a paragraph separator (U+2029)",
+                    "\ufeff": "a byte order mark (U+FEFF) other than one at the very start"}
+_AMBIGUOUS_ESCAPES = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\ufeff": "\\uFEFF"}
+
+
+def check_text(text: str, path: str) -> None:
+    """Refuse the characters YAML parsers disagree about, at their line and column."""
+    found = _AMBIGUOUS.search(text)
+    if found is None:
+        return
+    char = found.group()
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    raise InputError(f"{_AMBIGUOUS_NAMES[char]}, which YAML parsers read differently; "
+                     "expected plain \\n line ends (inside a double-quoted string write it as "
+                     f"the escape \"{_AMBIGUOUS_ESCAPES[char]}\")", path, line, column)
+
+
+class Budget:
+    """What the files of one load may add up to: the bytes read and the characters that
+    aliases repeat. A limit per file alone let four 50 MB files (4.8 GB, 95 s) through.
+
+    A parser holds one; `load_project` gives its parsers a fresh one per load, and a parser
+    without a project budget takes a fresh one per file.
+    """
+
+    def __init__(self, max_bytes: int | None = None, max_alias_bytes: int | None = None):
+        self.max_bytes = MAX_PROJECT_BYTES if max_bytes is None else max_bytes
+        self.max_alias_bytes = MAX_ALIAS_BYTES if max_alias_bytes is None else max_alias_bytes
+        self.bytes = 0
+        self.alias_bytes = 0
+
+    def read(self, size: int, path: str) -> None:
+        """Count a file of `size` bytes; refuse it if the project's files exceed the limit."""
+        self.bytes += size
+        if self.bytes > self.max_bytes:
+            raise InputError(f"the project's YAML files add up to {_size(self.bytes)} with this "
+                             f"file, more than the {_size(self.max_bytes)} limit for one "
+                             "project; expected a smaller inventory", path, 1, 1)
+
+    def repeat(self, size: int, loc) -> None:
+        """Count `size` characters an alias repeats; refuse past the limit."""
+        self.alias_bytes += size
+        if self.alias_bytes > self.max_alias_bytes:
+            raise InputError(f"aliases to this value bring the text they repeat past "
+                             f"{_size(self.max_alias_bytes)} "
+                             "(a YAML alias bomb?); expected each value written out, or "
+                             "fewer repeats of large values", *loc)
+
+
 def check_size(size: int, path: str) -> None:
     """Refuse a file over `MAX_FILE_BYTES` (callers check before reading it whole, too)."""
     if size > MAX_FILE_BYTES:
@@ -121,7 +188,11 @@ class PyYamlParser:
 
     name = "pyyaml-c" if _BaseLoader.__name__.startswith("C") else "pyyaml"
 
+    def __init__(self, budget: Budget | None = None):
+        self.budget = budget
+
     def parse_text(self, text: str, path: str):
+        check_text(text, path)
         try:
             loader = _Loader(text)
             try:
@@ -153,12 +224,13 @@ class PyYamlParser:
             raise InputError(f"malformed YAML: {first}", path) from None
         if node is None:
             return None
-        return _Builder(path).build(node)
+        return _Builder(path, self.budget or Budget()).build(node)
 
 
 class _Builder:
-    def __init__(self, path: str):
+    def __init__(self, path: str, budget: Budget):
         self.path = path
+        self.budget = budget
         self.seen: set[int] = set()
         self.repeats = 0
         self.open: set[int] = set()  # collections being built: reaching one again is a cycle
@@ -175,6 +247,8 @@ class _Builder:
             if self.repeats > MAX_ALIAS_EXPANSION:
                 raise InputError("too many alias expansions (a YAML alias bomb?)",
                                  *self.loc(node))
+            if isinstance(node, yaml.ScalarNode):  # a collection's scalars count one by one
+                self.budget.repeat(len(node.value), self.loc(node))
         else:
             self.seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
@@ -212,7 +286,7 @@ class _Builder:
                                  f"{hint}", *self.loc(key_node))
             if key in result:
                 first = result.key_locs[key]
-                raise InputError(f"duplicate key '{key}' (first defined at line {first[1]})",
+                raise InputError(f"duplicate key {describe(key)} (first defined at line {first[1]})",
                                  *self.loc(key_node))
             result.key_locs[key] = self.loc(key_node)
             result[key] = self.build(value_node, depth + 1)
@@ -252,7 +326,7 @@ class _Builder:
             tag[len(_STD_TAG):]]
         if isinstance(resolved, wanted) and not (wanted is int and isinstance(resolved, bool)):
             return float(resolved) if tag.endswith("float") else resolved
-        raise InputError(f"'{value}' is not a valid {_short_tag(tag)}", *self.loc(node))
+        raise InputError(f"{describe(value)} is not a valid {_short_tag(tag)}", *self.loc(node))
 
 
 def _core_value(text: str):
@@ -284,7 +358,8 @@ def _core_value(text: str):
 
 
 def _short_tag(tag: str) -> str:
-    return "!!" + tag[len(_STD_TAG):] if tag.startswith(_STD_TAG) else tag
+    short = "!!" + tag[len(_STD_TAG):] if tag.startswith(_STD_TAG) else tag
+    return short if short.isprintable() else repr(short)  # a message stays on one line
 
 
 DEFAULT_PARSER = PyYamlParser()
@@ -309,8 +384,9 @@ class FastParser:
     name = "yaml-rs"
     min_chars = 64 * 1024
 
-    def __init__(self, slow=DEFAULT_PARSER):
-        self.slow = slow
+    def __init__(self, slow: PyYamlParser | None = None):
+        self.slow = DEFAULT_PARSER if slow is None else slow
+        self.budget = self.slow.budget
         self.used = False
 
     def parse_text(self, text: str, path: str):
@@ -363,9 +439,29 @@ _REFUSED = frozenset("[{&*!?%@`|>")
 _FLOW = frozenset("[{")
 _BLOCK = frozenset("|>")
 _QUOTES = frozenset("'\"")
-# First characters of plain scalars `_core_value` may read as something else than text.
-_RISKY = frozenset("~nNtTfF0123456789+-.")
+# First characters of plain scalars `_core_value` may read as something else than text,
+# and the line break an empty block scalar starts with (see `check_text`).
+_RISKY = frozenset("~nNtTfF0123456789+-.\n")
 _FAST_MAX_DEPTH = 48
+
+
+# yaml-rs recurses once per level of block nesting and overflows the stack (a segfault,
+# exit 139, not an error) near 11,000 levels; flow collections it refuses itself past 256.
+# A block level starts at least one column right of its parent (an indentless sequence
+# shares its mapping's column, once per level), and levels that start on one line need a
+# `- `, `? ` or `: ` each: a node's depth is at most twice the column it starts in. So when
+# no line is indented 128 columns and no run of indicators and spaces is 128 long, every
+# node starts before column 256 and is under ~770 levels deep (flow included); any other
+# file goes the PyYAML way, whose builder stops at `MAX_DEPTH` with a position. (Substring
+# search and a regex whose first character is rare: ~2% of the fast path's time.)
+_DEEP_INDENT = "\n" + " " * 128
+_DEEP_INDICATORS = re.compile(r"[-?:][-?: ]{127}")
+
+
+def _maybe_deep(text: str) -> bool:
+    """Whether `text` might nest too deep for yaml-rs's stack (see `_DEEP_INDENT`)."""
+    return _DEEP_INDENT in text or text.startswith(_DEEP_INDENT[1:]) \
+        or _DEEP_INDICATORS.search(text) is not None
 
 
 def _fast_tree(text: str, path: str):
@@ -373,10 +469,16 @@ def _fast_tree(text: str, path: str):
     yaml_rs = _load_yaml_rs()
     if not yaml_rs or "\t" in text or "\r" in text or _UNPRINTABLE.search(text):
         return None
+    # What the parsers read differently goes the slow way, which refuses or decides it:
+    # NEL/LS/PS/BOM (`check_text`), and a last line without its line end, where yaml-rs
+    # adds one to a keep-chomping block scalar (`|+`) that PyYAML (rightly) does not.
+    if not text.endswith("\n") or _AMBIGUOUS.search(text) or _maybe_deep(text):
+        return None
     try:
-        # Aliases send the file the slow way anyway: an alias bomb stops yaml-rs at once.
+        # No alias is ever replayed: the fast path declines aliases anyway, and yaml-rs
+        # would first build every copy (one 1 MB string aliased 9,000 times: 9 GB).
         data = yaml_rs.loads(text, parse_datetime=False, alias_limits=yaml_rs.AliasLimits(
-            max_total_replayed_events=MAX_ALIAS_EXPANSION, max_replay_stack_depth=MAX_DEPTH))
+            max_total_replayed_events=0, max_replay_stack_depth=MAX_DEPTH))
     except Exception:  # noqa: BLE001 - any complaint: the slow path words it
         return None
     if type(data) is not dict or not data:
@@ -510,9 +612,11 @@ class _Locator:
                 self.check_text(value, ev)
             return value
         if value is None:
-            if ev[2] in ("", "#", "~", "n", "N") and (ev[0] is not None or ev[2]):
+            if ev[2] in ("", "#", "~", "n", "N") and (ev[0] is not None or ev[2] not in "#"):
                 return value
-            raise _Unsure  # `- ` with nothing after it: leave the positions to PyYAML
+            # `- ` with nothing or a comment after it: PyYAML puts the empty scalar where
+            # the `-` ends, the scan where the text starts: leave the positions to PyYAML
+            raise _Unsure
         if kind is bool:  # yaml-rs reads only true/True/TRUE/false/... as booleans, as we do
             if ev[2] in ("t", "T", "f", "F"):
                 return value
@@ -530,6 +634,8 @@ class _Locator:
         if type(_core_value(value)) is not str and ev[2] not in _QUOTES \
                 and ev[2] not in _BLOCK:
             raise _Unsure
+        if ev[2] in _BLOCK and not value.strip("\n"):
+            raise _Unsure  # an empty block scalar ending the file: yaml-rs reads "\n"
 
     def raw(self, ev) -> str:
         """The plain scalar written after the key or `-` of event `ev` (without comment)."""
@@ -633,6 +739,10 @@ class _Flow:
                 node.key_locs[key] = (self.path, self.line + 1, self.column + 1)
                 if type(key) is not str or self.scalar(key) is not key:
                     raise _Unsure
+                # an implicit key and its `:` are on one line (yaml-rs also took
+                # `{d\n: e}`, which PyYAML refuses)
+                if self.lines[self.line][self.column:].lstrip(" ")[:1] != ":":
+                    raise _Unsure
                 self.expect(":")
                 node[key] = self.item(item, depth)
             self.close("}")
@@ -663,7 +773,8 @@ class _Flow:
                 raise _Unsure  # escapes, a quote running over lines, a different value
             self.column = match.end()
             return value
-        if first in _REFUSED or first == "," or first == "-" and value is None:
+        # `:x` and `?x` start a plain scalar in YAML 1.2 (yaml-rs), not in PyYAML's 1.1
+        if first in _REFUSED or first in ",:" or first == "-" and value is None:
             raise _Unsure
         end = self._PLAIN_END.search(text, self.column)
         stop = end.start() if end is not None else len(text)
@@ -723,6 +834,11 @@ def _events(rows, path, locator):
             if not prefix:  # column 0, neither key nor item: `---`, `...`, a bare scalar
                 if not content and locator.lines()[line - 1].rstrip() == "---":
                     continue
+                raise _Unsure
+            if first in refused:
+                # not surely a continuation: node properties on a line of their own
+                # (`!x:` is a tag to yaml-rs, on the mapping below), a value on the
+                # next line (`[a]`), a complex key (`? k`)
                 raise _Unsure
             continue  # a continuation line of a multi-line scalar
         content = True

@@ -18,9 +18,18 @@ _DURATION = re.compile(DURATION_PATTERN)
 
 
 def _check_duration(value: str) -> str:
-    if not _DURATION.match(value):
-        raise ValueError(f"'{value}' is not an ISO 8601 duration such as P1M, P30D or P3Y")
+    # fullmatch: `$` also matches before a final line break, so "P1M\n" (a `|` block
+    # scalar) passed here and then failed inside a built-in rule, blamed on the rule file.
+    if not _DURATION.fullmatch(value):
+        raise ValueError(f"{value!r} is not an ISO 8601 duration such as P1M, P30D "
+                         f"or P3Y{_stray_space(value)}")
     return value
+
+
+def _stray_space(value: str) -> str:
+    """A hint when a value would be valid but for spaces or line breaks around it."""
+    return " (remove the spaces or line break around it)" \
+        if value.strip() != value and value.strip() else ""
 
 
 Duration = Annotated[str, AfterValidator(_check_duration),
@@ -40,8 +49,9 @@ def iso_countries() -> frozenset[str]:
 
 def _check_country(value: str) -> str:
     if value not in iso_countries():
-        hint = " (codes are upper case)" if value.upper() in iso_countries() else ""
-        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code{hint}")
+        hint = " (codes are upper case)" if value.upper() in iso_countries() else \
+            _stray_space(value)
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code{hint}")
     return value
 
 
