@@ -12,7 +12,7 @@ from ..model import Inventory, Policy
 from . import refs
 from .defaults import apply_defaults
 from .files import display_path, merge_side, read_mapping_file, yaml_files
-from .parser import DEFAULT_PARSER, Budget, FastParser, PyYamlParser
+from .parser import DEFAULT_PARSER, Budget, BudgetExceeded, FastParser, PyYamlParser
 from .validate import validate
 
 
@@ -45,6 +45,8 @@ def gather(errors: list, function, *args):
     every independent mistake, instead of one layer of typos per run."""
     try:
         return function(*args)
+    except BudgetExceeded:
+        raise  # the whole load stops: see BudgetExceeded
     except InputError as exc:
         errors.extend(errors_of(exc))
         return None

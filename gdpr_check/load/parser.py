@@ -131,6 +131,11 @@ def check_text(text: str, path: str) -> None:
                      f"the escape \"{_AMBIGUOUS_ESCAPES[char]}\")", path, line, column)
 
 
+class BudgetExceeded(InputError):
+    """The project as a whole is over a budget: the load stops there. Reading on would spend
+    what the limit protects, and every later file would report the same overrun."""
+
+
 class Budget:
     """What the files of one load may add up to: the bytes read and the characters that
     aliases repeat. A limit per file alone let four 50 MB files (4.8 GB, 95 s) through.
@@ -149,7 +154,7 @@ class Budget:
         """Count a file of `size` bytes; refuse it if the project's files exceed the limit."""
         self.bytes += size
         if self.bytes > self.max_bytes:
-            raise InputError(f"the project's YAML files add up to {_size(self.bytes)} with this "
+            raise BudgetExceeded(f"the project's YAML files add up to {_size(self.bytes)} with this "
                              f"file, more than the {_size(self.max_bytes)} limit for one "
                              "project; expected a smaller inventory", path, 1, 1)
 
@@ -157,7 +162,7 @@ class Budget:
         """Count `size` characters an alias repeats; refuse past the limit."""
         self.alias_bytes += size
         if self.alias_bytes > self.max_alias_bytes:
-            raise InputError(f"aliases to this value bring the text they repeat past "
+            raise BudgetExceeded(f"aliases to this value bring the text they repeat past "
                              f"{_size(self.max_alias_bytes)} "
                              "(a YAML alias bomb?); expected each value written out, or "
                              "fewer repeats of large values", *loc)
