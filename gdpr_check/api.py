@@ -36,18 +36,30 @@ def _same(a: Path, b: Path) -> bool:
 
 def select_rules(rules, select=(), ignore=()) -> list:
     """Keep rules matching any `select` (id, area or tag), then drop any matching `ignore`."""
-    def matches(rule, keys):
-        return any(k == rule.id or k == rule.area or k in rule.tags for k in keys)
-    chosen = [r for r in rules if not select or matches(r, select)]
-    return [r for r in chosen if not matches(r, ignore)]
+    return [r for r in rules if _selected(r.id, r.area, r.tags, select, ignore)]
+
+
+def _selected(rule_id, area, tags, select, ignore) -> bool:
+    def matches(keys):
+        return any(k == rule_id or k == area or k in tags for k in keys)
+    return (not select or matches(select)) and not matches(ignore)
 
 
 def load_rules(root: Path, extra=()):
     return load_rule_dirs(rule_dirs(root, extra), root)
 
 
+def _drift(project, root: Path, sources) -> list:
+    """Drift findings against the infrastructure `sources` (none: nothing is imported)."""
+    if not sources:
+        return []
+    from .imports.drift import drift_findings
+    from .imports.terraform import read_sources
+    return drift_findings(project, read_sources(sources, root))
+
+
 def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
-          config=None, today=None) -> Report:
+          config=None, today=None, sources=()) -> Report:
     """Load the project at `path`, run every enabled rule, and return the report.
 
     `rules`, `select`, `ignore`, `waivers` and `baseline` win over the project's config
@@ -55,7 +67,9 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     `waivers`: a waivers file (default: the config's, else `waivers.yaml` at the root when
     present; False: none). `baseline`: a previous JSON report (False: none). `config`:
     None reads the project's, False ignores it, or a `config.ProjectConfig` already loaded.
-    `today`: the date waivers expire against (default: today).
+    `today`: the date waivers expire against (default: today). `sources`: Terraform plans
+    or .tf files to compare the inventory with (default: the config's `sources`); their
+    disagreements are added as drift findings (`imports.drift`).
     """
     from . import baseline as baselines, waivers as waiver_files
     from .config import load_config
@@ -65,13 +79,16 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
         rules = rules or settings.rule_paths()
         select = select or settings.select
         ignore = ignore or settings.ignore
+        sources = sources or settings.source_paths()
     waivers_file = waiver_files.find(root, settings, waivers)
     baseline_file = baselines.find(settings, baseline)
     project = load_project(root)
     loaded = load_rules(root, rules)
     all_rules = select_rules(loaded, select, ignore)
     enabled = [r for r in all_rules if r.enabled]
-    findings = run_rules(project, enabled, reference())
+    drift = [f for f in _drift(project, root, sources)
+             if _selected(f.rule, "records", f.tags, select, ignore)]
+    findings = run_rules(project, enabled, reference()) + drift
     report = Report(findings=findings, rules=enabled, files=project.files,
                     tool_version=__version__,
                     graph_builder=lambda: build_graph(project, reference()))

@@ -47,4 +47,8 @@ class Config(Located):
         default=None, description="A previous JSON report: fail only on new findings.")
     outputs: list[Output] = Field(default_factory=list,
                                   description="Reports to write: [{format, path}].")
+    sources: Names = Field(
+        default_factory=list,
+        description="Infrastructure to compare the inventory with (drift findings): "
+                    "`terraform show -json` plans, .tf files or folders of them.")
 
