@@ -363,3 +363,94 @@ def _bool(value, default=None):
     if isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
     return default
+
+
+# --- importing into inventory/ ------------------------------------------------------------
+
+CLOUD_PROCESSORS = {"aws": ("aws", "amazon"), "azure": ("azure", "microsoft"),
+                    "google": ("google", "gcp")}
+
+
+def plan_import(sources, root: Path):
+    """Update the `hosting` and `security` blocks of the systems the resources are tagged
+    with, in the inventory files where those systems are written, keeping every field and
+    comment the user wrote. Countries are added, never removed (the infrastructure read may
+    be only part of what the system uses)."""
+    from ..load import load_project
+    from . import writer
+    project = load_project(root)
+    resources = read_sources(sources, root)
+    plan = writer.Plan()
+    systems = {s.id: s for s in project.inventory.systems}
+    by_system: dict[str, list[Resource]] = {}
+    for resource in resources:
+        if resource.system in systems:
+            by_system.setdefault(resource.system, []).append(resource)
+        elif resource.system or resource.personal:
+            plan.unmapped.append(f"{resource.shown}: no system of inventory/ is tagged "
+                                 f"{resource.system or '(untagged)'}; not imported")
+        if resource.country is None and resource.kind not in GLOBAL_KINDS:
+            plan.unmapped.append(f"{resource.shown}: region "
+                                 f"{resource.region or 'not a literal value'} names no single "
+                                 "country; not recorded")
+    edits: dict[str, list] = {}
+    for system_id in sorted(by_system):
+        system = systems[system_id]
+        for key, body in _blocks(system, by_system[system_id], project, plan):
+            line = system.location[1]
+            key_line = system.field_location(key)[1] \
+                if key in (getattr(system, "_key_locs", None) or {}) else None
+            edits.setdefault(system.location[0], []).append((line, key_line, key, body))
+    for shown in sorted(edits):
+        path = root / shown
+        text = path.read_text(encoding="utf-8")
+        # bottom-up, additions (at an item's end) before replacements: lines above stay valid
+        for line, key_line, key, body in sorted(
+                edits[shown], key=lambda e: (e[0], e[1] is None, e[1] or 0), reverse=True):
+            try:
+                text = writer.edit_block(text, line, key, body, key_line)
+            except InputError as exc:
+                raise InputError(exc.message, shown, exc.line, exc.column) from None
+        plan.add(path, text, f"terraform {', '.join(str(s) for s in sources)}", edit=True)
+    return plan
+
+
+def _blocks(system, resources, project, plan):
+    countries = sorted({r.country for r in resources if r.country})
+    if countries:
+        hosting = system.hosting.model_dump(exclude_unset=True) if system.hosting else {}
+        if "provider" not in hosting:
+            provider = _cloud_processor(project, resources)
+            if provider is None:
+                plan.unmapped.append(f"system {system.id}: no processor of inventory/ for "
+                                     f"{'/'.join(sorted({r.cloud for r in resources}))}; "
+                                     "add it, then import again to record its hosting")
+                countries = []
+            else:
+                hosting = {"provider": provider, **hosting}
+        if countries:
+            hosting["countries"] = sorted(set(hosting.get("countries", [])) | set(countries))
+            yield "hosting", hosting
+    known = [r.encrypted for r in resources if r.encrypted is not None]
+    if known:
+        security = system.security.model_dump(exclude_unset=True, exclude_none=True)
+        security["encryption_at_rest"] = all(known)
+        yield "security", _ordered(security)
+
+
+def _ordered(block: dict) -> dict:
+    order = ("encryption_at_rest", "encryption_in_transit", "audit_log", "backups")
+    return {k: block[k] for k in sorted(block, key=lambda k: order.index(k)
+                                        if k in order else len(order))}
+
+
+def _cloud_processor(project, resources) -> str | None:
+    clouds = {r.cloud for r in resources}
+    if len(clouds) != 1:
+        return None
+    words = CLOUD_PROCESSORS[clouds.pop()]
+    for processor in project.inventory.processors:
+        text = f"{processor.id} {processor.name or ''}".lower()
+        if any(word in text for word in words):
+            return processor.id
+    return None
