@@ -95,19 +95,19 @@ def region_country(cloud: str, region: str, where: str) -> str | None:
     if key not in table and cloud == "google" and re.match(r"^[a-z]+-[a-z]+\d+-[a-z]$", key):
         key = key.rsplit("-", 1)[0]  # a zone: europe-west1-b -> europe-west1
     if key not in table:
-        raise InputError(f"unknown {cloud} region '{region}': not in gdpr_check/refdata/"
-                         "regions.yaml (add it there with its country and source)",
-                         *_split(where))
+        path, line, column, pointer = _split(where)
+        raise InputError(f"{pointer + ': ' if pointer else ''}unknown {cloud} region "
+                         f"'{region}': not in gdpr_check/refdata/regions.yaml (add it there "
+                         "with its country and source)", path, line, column)
     return table[key]
 
 
 def _split(where: str):
-    """`path:line:col (pointer)` back into InputError's path, line, column."""
+    """`path:line[:col] [(pointer)]` back into path, line, column and JSON pointer."""
     match = re.match(r"^(.*?):(\d+)(?::(\d+))?(?: \((.*)\))?$", where)
     if not match:
-        return (where,)
-    path = match[1] + (f" {match[4]}" if match[4] else "")
-    return (path, int(match[2]), int(match[3]) if match[3] else None)
+        return where, None, None, None
+    return match[1], int(match[2]), int(match[3]) if match[3] else None, match[4]
 
 
 # --- reading sources ------------------------------------------------------------------------
@@ -145,6 +145,12 @@ def read_plan(path: Path, root: Path) -> list[Resource]:
     if not text.lstrip().startswith("{"):
         raise InputError("expected a Terraform plan in the `terraform show -json` format "
                          "(a JSON object)", shown, 1, 1)
+    import json
+    try:
+        json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"malformed JSON: {getattr(exc, 'msg', exc)}", shown,
+                         getattr(exc, "lineno", None), getattr(exc, "colno", None)) from None
     # The project's YAML parser reads JSON too, with duplicate keys refused and positions.
     tree = parse_bytes(text.encode(), shown)
     if not isinstance(tree, dict) or "format_version" not in tree:
@@ -247,7 +253,7 @@ def _provider_key(cloud: str) -> str:
 
 
 def _block_line(text: str, rtype: str, name: str) -> int:
-    pattern = re.compile(rf'^\s*resource\s+"{re.escape(rtype)}"\s+"{re.escape(name)}"', re.M)
+    pattern = re.compile(rf'^[ \t]*resource\s+"{re.escape(rtype)}"\s+"{re.escape(name)}"', re.M)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 

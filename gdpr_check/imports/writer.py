@@ -57,7 +57,7 @@ def scalar(value) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     text = str(value)
-    if _PLAIN.match(text) and text.lower() not in _RESERVED and not text.endswith(" ") \
+    if _PLAIN.match(text) and text.lower() not in _RESERVED and not text.endswith((" ", ":")) \
             and ": " not in text and " #" not in text and not re.match(r"^[\d.+-]", text):
         return text
     return json.dumps(text, ensure_ascii=False)
