@@ -109,3 +109,38 @@ def test_malformed_manifest_is_exit_2_at_file_line(tmp_path, capsys):
     (bad / "systems.yml").write_text("systm:\n  - fides_key: shop\n")
     assert main(["import", "fides", str(bad), "--project", str(project)]) == 2
     assert "systems.yml:1:1: 'systm' is not a Fides resource type" in capsys.readouterr().err
+
+
+DECLARED = """\
+system:
+  - fides_key: clinic_app
+    name: Clinic app
+    system_type: Application
+    privacy_declarations:
+      - data_use: essential.service
+        data_categories: [user.health_and_medical, user.criminal_history, user.name]
+        data_subjects: [patient]
+        legal_basis_for_processing: Contract
+        special_category_legal_basis: Health or social care (with a basis in law)
+    egress:
+      - {fides_key: user, type: user}
+"""
+
+
+def test_legal_bases_and_special_categories_are_mapped(tmp_path):
+    from gdpr_check.imports import fides
+    manifests = tmp_path / "m"
+    manifests.mkdir()
+    (manifests / "system.yml").write_text(DECLARED)
+    plan = fides.plan_import(manifests, tmp_path / "p", "FI")
+    policy = yaml.safe_load(plan.files[1].text)
+    purpose, = policy["purposes"]
+    assert purpose["lawful_basis"] == ["contract"]
+    assert purpose["special_condition"] == "health_care"
+    categories = {c["id"]: c for c in policy["data_categories"]}
+    assert categories["user.health_and_medical"].get("special") is True
+    assert categories["user.criminal_history"].get("criminal") is True
+    assert "special" not in categories["user.name"]
+    inventory = yaml.safe_load(plan.files[0].text)
+    assert inventory["flows"] == [{"id": "clinic_app-to-data_subject", "from": "clinic_app",
+                                   "to": "data_subject"}]

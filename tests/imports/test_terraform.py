@@ -183,3 +183,16 @@ def test_import_updates_hosting_and_security_keeping_user_fields(tmp_path, capsy
     assert main(args) == 0                       # idempotent
     assert snapshot(root) == first
     assert "unchanged" in capsys.readouterr().out
+
+
+def test_every_report_format_renders_drift_findings(base_project):
+    from gdpr_check.report import FORMATS, render
+    report = gdpr_check.check(base_project, config=False, sources=[PLAN])
+    for fmt in FORMATS:
+        assert "RC901" in render(report, fmt, root=str(base_project))
+
+
+def test_a_missing_source_in_the_config_is_exit_2(base_project, capsys):
+    (base_project / ".gdpr-check.yaml").write_text("sources: [infra/nope.json]\n")
+    assert main(["check", str(base_project)]) == 2
+    assert ".gdpr-check.yaml:1:" in capsys.readouterr().err
