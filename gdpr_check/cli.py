@@ -355,7 +355,7 @@ def _run_import(make_plan, project, dry_run, force, debug):
         else:
             for action, path in writer.apply(plan, Path(project), force=force):
                 click.echo(f"{action} {path}")
-        for line in plan.unmapped:
+        for line in dict.fromkeys(plan.unmapped):  # one line per fact, in the order found
             click.echo(f"not mapped: {line}")
         return EXIT_OK
 

@@ -78,3 +78,10 @@ def test_hand_edited_import_is_not_overwritten(base_project, capsys):
     assert "P3Y" in target.read_text()
     assert run(base_project, "--force") == 0
     assert "P2Y" in target.read_text()
+
+
+def test_an_import_never_writes_outside_the_project(base_project, capsys):
+    before = snapshot(base_project.parent)
+    assert run(base_project, "--to", "../escaped.yaml") == 2
+    assert "writes only inside the project" in capsys.readouterr().err
+    assert snapshot(base_project.parent) == before

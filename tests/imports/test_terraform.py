@@ -196,3 +196,12 @@ def test_a_missing_source_in_the_config_is_exit_2(base_project, capsys):
     (base_project / ".gdpr-check.yaml").write_text("sources: [infra/nope.json]\n")
     assert main(["check", str(base_project)]) == 2
     assert ".gdpr-check.yaml:1:" in capsys.readouterr().err
+
+
+def test_unknown_region_in_a_tf_file_is_exit_2_with_line(base_project, tmp_path, capsys):
+    tf = tmp_path / "x.tf"
+    tf.write_text('\nresource "azurerm_storage_account" "a" {\n  location = "Atlantis"\n}\n')
+    before = snapshot(base_project)
+    assert main(["import", "terraform", str(tf), "--project", str(base_project)]) == 2
+    assert "x.tf:2: unknown azure region 'Atlantis'" in capsys.readouterr().err
+    assert snapshot(base_project) == before
