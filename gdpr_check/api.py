@@ -44,8 +44,29 @@ def select_rules(rules, select=(), ignore=()) -> list:
     return select_checked(rules, select, ignore)
 
 
+def _drift_selected(finding, select, ignore) -> bool:
+    """Drift findings (`imports.drift`) have no rule in a pack: they are kept by their id,
+    their area (`records`) or their tags, like a rule would be."""
+    from .selection import area_of
+
+    def matches(keys):
+        texts = [getattr(k, "text", k) for k in keys]  # selection.Key or a plain string
+        return any(t in (finding.rule, *finding.tags) or area_of(t) == finding.area
+                   for t in texts)
+    return (not select or matches(select)) and not matches(ignore)
+
+
 def load_rules(root: Path, extra=()):
     return load_rule_dirs(rule_dirs(root, extra), root)
+
+
+def _drift(project, root: Path, sources) -> list:
+    """Drift findings against the infrastructure `sources` (none: nothing is imported)."""
+    if not sources:
+        return []
+    from .imports.drift import drift_findings
+    from .imports.terraform import read_sources
+    return drift_findings(project, read_sources(sources, root))
 
 
 @dataclass(frozen=True)
@@ -59,10 +80,13 @@ class Inputs:
     waivers: list
     baseline_file: Path | None
     skips: list                    # inline `# gdpr-check: skip=...` comments (inline_skips)
+    sources: tuple = ()            # infrastructure to compare with (drift findings)
+    select: tuple = ()             # the resolved selection, which drift findings follow too
+    ignore: tuple = ()
 
 
 def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
-                config=None, inline_skips=True) -> Inputs:
+                config=None, inline_skips=True, sources=()) -> Inputs:
     """Read and validate every input of a run (arguments as for `check`), collecting the
     errors of all of them before raising, so one run shows every mistake."""
     from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
@@ -74,6 +98,7 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
         rules = rules or gather(errors, settings.rule_paths) or ()
         select = select or settings.select_keys("select")
         ignore = ignore or settings.select_keys("ignore")
+        sources = sources or gather(errors, settings.source_paths) or ()
     waivers_file = gather(errors, waiver_files.find, root, settings, waivers)
     baseline_file = gather(errors, baselines.find, settings, baseline)
     project = gather(errors, load_project, root)
@@ -95,11 +120,12 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     raise_all(errors)
     return Inputs(root=root, settings=settings, project=project, loaded=loaded,
                   selected=selected, waivers=waiver_list, baseline_file=baseline_file,
-                  skips=skips)
+                  skips=skips, sources=tuple(sources), select=tuple(select),
+                  ignore=tuple(ignore))
 
 
 def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
-          config=None, today=None, inline_skips=True) -> Report:
+          config=None, today=None, inline_skips=True, sources=()) -> Report:
     """Load the project at `path`, run every enabled rule, and return the report.
 
     `rules`, `select`, `ignore`, `waivers` and `baseline` win over the project's config
@@ -113,10 +139,12 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     """
     from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
     inputs = load_inputs(path, rules, select, ignore, waivers=waivers, baseline=baseline,
-                         config=config, inline_skips=inline_skips)
+                         config=config, inline_skips=inline_skips, sources=sources)
     project = inputs.project
     enabled = [r for r in inputs.selected if r.enabled]
-    findings = run_rules(project, enabled, reference())
+    drift = [f for f in _drift(project, inputs.root, inputs.sources)
+             if _drift_selected(f, inputs.select, inputs.ignore)]
+    findings = run_rules(project, enabled, reference()) + drift
     report = Report(findings=findings, rules=enabled, files=project.files,
                     tool_version=__version__,
                     graph_builder=lambda: build_graph(project, reference()))

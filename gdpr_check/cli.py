@@ -130,6 +130,9 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
               help="Accepted risks (default: the config's, else waivers.yaml in PATH).")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="A previous JSON report: fail only on findings it does not hold.")
+@click.option("--source", "sources", multiple=True, type=click.Path(exists=True),
+              metavar="PLAN|TF", help="Terraform plan JSON or .tf to compare the inventory "
+                                      "with (drift findings; repeatable).")
 @click.option("--show-config", is_flag=True,
               help="Print the resolved settings and where each comes from, then exit.")
 @click.option("--no-inline-skips", is_flag=True,
@@ -138,7 +141,7 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, rule_dirs,
-          waivers_file, baseline_file, show_config, no_inline_skips, quiet, color, debug):
+          waivers_file, baseline_file, show_config, no_inline_skips, sources, quiet, color, debug):
     """Run every rule on the project at PATH (default: .) and report the findings.
 
     Settings not given as flags come from PATH/.gdpr-check.yaml or [tool.gdpr-check] in
@@ -178,7 +181,7 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
                      for i, (_, o) in enumerate(configured) if o}
         report = run_check(path, rules=rule_dirs, select=select, ignore=ignore,
                            waivers=waivers_file, baseline=baseline_file, config=config,
-                           inline_skips=not no_inline_skips)
+                           inline_skips=not no_inline_skips, sources=sources)
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         rendered = []
         for fmt, output in plan:  # render all first: nothing is written if one fails
@@ -391,6 +394,109 @@ def ropa(path, fmt, output, debug):
         from .ropa import render
         text = render(load_project(path), fmt)
         emit(text, output, inputs_of(path))
+        return EXIT_OK
+
+    raise Failure(run_guarded(debug, body))
+
+
+# --- import / export (issue 12; docs/imports.md) -------------------------------------------
+
+def _import_options(command):
+    command = click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")(
+        command)
+    command = click.option("--force", is_flag=True,
+                           help="Replace files edited by hand since the last import.")(command)
+    command = click.option("--dry-run", is_flag=True,
+                           help="Show what would be written; write nothing.")(command)
+    return click.option("--project", default=".", show_default=True,
+                        type=click.Path(file_okay=False),
+                        help="The project root to write policy/ and inventory/ into.")(command)
+
+
+def _run_import(make_plan, project, dry_run, force, debug):
+    """Build the plan, then show it (--dry-run) or write it; list what was not mapped."""
+    def body():
+        from pathlib import Path
+
+        from .imports import writer
+        plan = make_plan(Path(project))
+        if dry_run:
+            for planned in plan.files:
+                click.echo(f"--- would write {planned.path}")
+                click.echo(planned.text, nl=False)
+        else:
+            for action, path in writer.apply(plan, Path(project), force=force):
+                click.echo(f"{action} {path}")
+        for line in dict.fromkeys(plan.unmapped):  # one line per fact, in the order found
+            click.echo(f"not mapped: {line}")
+        return EXIT_OK
+
+    raise Failure(run_guarded(debug, body))
+
+
+@cli.group("import")
+def import_group():
+    """Import the inventory from Fides manifests, Terraform or a spreadsheet."""
+
+
+@import_group.command("fides")
+@click.argument("directory", type=click.Path(exists=True))
+@click.option("--country", metavar="XX", help="The controller's country (fideslang has none).")
+@_import_options
+def import_fides(directory, country, project, dry_run, force, debug):
+    """Fides manifests in DIRECTORY -> inventory/fides.yaml and policy/fides.yaml."""
+    from pathlib import Path
+
+    def make(root):
+        from .imports import fides
+        return fides.plan_import(Path(directory), root, country)
+    _run_import(make, project, dry_run, force, debug)
+
+
+@import_group.command("terraform")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
+@_import_options
+def import_terraform(sources, project, dry_run, force, debug):
+    """`terraform show -json` plans or .tf files -> the hosting and security of systems."""
+    def make(root):
+        from .imports import terraform
+        return terraform.plan_import(sources, root)
+    _run_import(make, project, dry_run, force, debug)
+
+
+@import_group.command("csv")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--mapping", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="YAML: which column holds which field (docs/imports.md).")
+@click.option("--to", "target", metavar="FILE",
+              help="The inventory file to write, relative to the project "
+                   "(default inventory/<name of FILE>.yaml).")
+@_import_options
+def import_csv(file, mapping, target, project, dry_run, force, debug):
+    """A record of processing kept as a spreadsheet (one system per row) -> inventory/."""
+    from pathlib import Path
+
+    def make(root):
+        from .imports import csv as csv_import
+        return csv_import.plan_import(Path(file), Path(mapping), root, target)
+    _run_import(make, project, dry_run, force, debug)
+
+
+@cli.group("export")
+def export_group():
+    """Export the inventory and notice to other tools' formats."""
+
+
+@export_group.command("fides")
+@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.option("--output", metavar="FILE", help="Write the manifest to FILE (atomically).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def export_fides(path, output, debug):
+    """PATH's notice and inventory as a Fides manifest that fideslang's models accept."""
+    def body():
+        from .api import validate as load
+        from .imports import fides
+        emit(fides.export(load(path)), output)
         return EXIT_OK
 
     raise Failure(run_guarded(debug, body))

@@ -85,6 +85,9 @@ class ProjectConfig:
     def baseline_path(self) -> Path | None:
         return self.existing_path("baseline") if self.model.baseline else None
 
+    def source_paths(self) -> list[Path]:
+        return [self.existing_path("sources", i) for i in range(len(self.model.sources))]
+
     def outputs(self) -> list[tuple[str, str | None]]:
         """(format, file or None for standard output), file paths resolved.
 
@@ -225,7 +228,7 @@ def load_config(root: Path | str, file: Path | str | None = None) -> ProjectConf
             found = "a list" if isinstance(tree, LocList) else f"a single value ({tree!r})"
             raise InputError.at(getattr(tree, "loc", None) or (shown, 1, 1),
                                 "expected a mapping of settings (fail_on, select, ignore, "
-                                f"rules, waivers, baseline, outputs), found {found}")
+                                f"rules, waivers, baseline, outputs, sources), found {found}")
     model = validate(Config, tree, "config")
     config = ProjectConfig(model=model, file=path, shown=shown, tree=tree)
     stdout = [i for i, o in enumerate(model.outputs) if o.to_stdout]

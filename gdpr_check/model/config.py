@@ -70,4 +70,8 @@ class Config(Located):
         default_factory=dict,
         description="Per-rule settings by rule id: {AC004: {severity: low}, TR003: "
                     "{enabled: false}}.")
+    sources: Names = Field(
+        default_factory=list,
+        description="Infrastructure to compare the inventory with (drift findings): "
+                    "`terraform show -json` plans, .tf files or folders of them.")
 
