@@ -37,11 +37,16 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def select_rules(rules, select=(), ignore=()) -> list:
+def select_rules(rules, select=(), ignore=(), other_ids=()) -> list:
     """Keep rules matching any `select` (id, area or tag), then drop any matching `ignore`;
     an unknown key, or a selection that keeps nothing, is an `InputError` (selection.py)."""
     from .selection import select_rules as select_checked
-    return select_checked(rules, select, ignore)
+    return select_checked(rules, select, ignore, other_ids)
+
+
+def _drift_ids() -> tuple:
+    from .imports.drift import DRIFT_RULES
+    return tuple(DRIFT_RULES)
 
 
 def _drift_selected(finding, select, ignore) -> bool:
@@ -111,7 +116,8 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
         if project is not None and inline_skips else []
     selected = None
     if loaded is not None:
-        selected = gather(errors, select_rules, loaded, select, ignore)
+        selected = gather(errors, select_rules, loaded, select, ignore,
+                          _drift_ids() if sources else ())
         gather(errors, waiver_files.check_rule_ids, waiver_list, {r.id for r in loaded})
         gather(errors, inline.check_rule_ids, skips, {r.id for r in loaded})
         if selected is not None:
