@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 
 from ..errors import InputError
-from ..expr import Helpers, Index, scope_for
+from ..expr import Helpers, Index, budget, scope_for
 from ..expr.sandbox import Scope, new_context, save_cache
 from ..findings import Finding
 from ..runtime import freeze_long_lived
@@ -32,11 +32,14 @@ def run_rules(project, rules, reference) -> list[Finding]:
     gc.disable()
     try:
         findings = None
+        objects = _objects(project.inventory)
+        budget.start_run(objects)
         if large:
             from . import parallel  # only large runs use it
             if parallel.possible():
                 findings = parallel.run(compiled, base, project.policy, root_loc)
         if findings is None:  # a small run, or one with an error: reported in rule order
+            budget.start_run(objects)  # what a parallel attempt spent does not count
             findings = []
             for rule in compiled:
                 findings.extend(run_rule(rule, base, project.policy, root_loc))
@@ -51,8 +54,12 @@ def run_rules(project, rules, reference) -> list[Finding]:
 
 
 def _large(inventory) -> bool:
+    return _objects(inventory) >= LARGE_INVENTORY
+
+
+def _objects(inventory) -> int:
     return sum(len(getattr(inventory, kind)) for kind in
-               ("principals", "systems", "processors", "flows")) >= LARGE_INVENTORY
+               ("principals", "systems", "processors", "flows"))
 
 
 # Objects in the inventory from which a run is large: it freezes what lives to its end
@@ -64,6 +71,7 @@ def loop_items(compiled: CompiledRule, base: dict, policy) -> list:
     """The items a rule checks: its `loop`, or the notice for a rule without one."""
     if compiled.loop is None:
         return [policy]
+    budget.start_rule(0)  # the loop has a budget of its own, whichever process runs it
     items = _evaluate(compiled, compiled.loop, new_context(Scope(base)), None)
     if items is None:
         return []
@@ -77,6 +85,7 @@ def run_rule(compiled: CompiledRule, base: dict, policy, root_loc, items=None) -
     rule = compiled.rule
     if items is None:
         items = loop_items(compiled, base, policy)
+    budget.start_rule(len(items))
     # One scope and one context for the whole rule: each item replaces `item` and the
     # vars in it. `when` cannot name a var, so the previous item's vars are never read.
     scope = Scope(base)
