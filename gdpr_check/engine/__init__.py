@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 
+from .. import rule_schema
 from ..errors import InputError
 from ..expr import Helpers, Index, budget, scope_for
 from ..expr.sandbox import Scope, new_context, save_cache
@@ -195,10 +196,8 @@ def _finding(compiled, context, item, failed, root_loc, message=None, key="", lo
 
 def _schema_findings(compiled, context, item, root_loc) -> list[Finding]:
     """One finding per JSON Schema error, located at the offending field when known."""
-    if compiled.schema_check is None:
-        import jsonschema  # costly to import; only rules with `schema:` pay for it
-        validator_cls = jsonschema.validators.validator_for(compiled.rule.schema_)
-        compiled.schema_check = validator_cls(compiled.rule.schema_)
+    if compiled.schema_check is None:  # built on first use: jsonschema is costly to import
+        compiled.schema_check = rule_schema.validator(compiled.rule.schema_)
     data = item.model_dump(mode="json", by_alias=True) if hasattr(item, "model_dump") else item
     findings = []
     errors = sorted(compiled.schema_check.iter_errors(data),
