@@ -95,8 +95,9 @@ def check_binop(op: str, left, right) -> None:
     if op == "*":
         if is_int(left) and is_int(right) and \
                 left.bit_length() + right.bit_length() > MAX_INT_BITS:
-            raise BudgetExceeded("multiplying numbers this large is too much for a rule "
-                                 "expression")
+            raise BudgetExceeded(f"a product of {left.bit_length() + right.bit_length():,} "
+                                 "bits is too large for a rule expression (at most "
+                                 f"{MAX_INT_BITS:,})")
         for seq, count in ((left, right), (right, left)):
             if isinstance(seq, (str, bytes, list, tuple)) and is_int(count) \
                     and len(seq) * count > MAX_LENGTH:
@@ -193,13 +194,16 @@ def bounded_filter(name: str, original):
     one; keeps the `jinja_pass_arg` (context, environment) the compiled code passes."""
     bound = _FILTER_BOUNDS.get(name)
     measured = _MEASURED.get(name)
-    signature = inspect.signature(original) if bound or measured or name == "tojson" \
-        else None
+    checked = bound is not None or measured is not None or name == "tojson"
+    signature = []  # computed on the first call: most runs never call most filters
 
     def bounded(*args, **kwargs):
         spend(cost_of(args))
-        if signature is not None:
-            args, kwargs = _checked_arguments(name, signature, bound, measured, args, kwargs)
+        if checked:
+            if not signature:
+                signature.append(inspect.signature(original))
+            args, kwargs = _checked_arguments(name, signature[0], bound, measured, args,
+                                              kwargs)
         return built(original(*args, **kwargs))
 
     bounded.__name__ = name
