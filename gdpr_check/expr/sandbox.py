@@ -111,8 +111,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().call_test(name, value, args, kwargs, context, eval_ctx)
 
     def call_binop(self, context, op, left, right):
+        bounds.check_binop(op, left, right)  # first: "too large" says more than "budget"
         spend(cost_of((left, right)))
-        bounds.check_binop(op, left, right)
         return built(self.binop_table[op](left, right))
 
     def wrap_str_format(self, value):
