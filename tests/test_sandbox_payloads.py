@@ -16,19 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from .test_bad_input import RULE
+
 BASE = Path(__file__).parent / "fixtures" / "base"
 PACK = "pack/extra.yaml"
 WALL_SECONDS = 30
 MEMORY_BYTES = 1 << 30
 
-HEAD = """\
-- id: X001
-  name: Every system is checked
-  area: security
-  articles: ["Art. 32"]
-  severity: low
-  loop: inventory.systems
-"""
+HEAD = RULE  # a rule over the systems, its `that` to come on line 7
 FAILS = "  that: item.id == 'no such system'\n"
 
 
