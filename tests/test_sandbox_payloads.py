@@ -135,7 +135,7 @@ def make_project(tmp_path: Path, pack: str) -> Path:
 
 
 def run_limited(function, *args):
-    """`function(*args)` in a forked child limited to MEMORY_BYTES of address space;
+    """`function(*args)` in a forked child allowed MEMORY_BYTES more address space;
     (outcome, seconds). The child is killed after WALL_SECONDS."""
     read, write = os.pipe()
     started = time.monotonic()
@@ -144,7 +144,9 @@ def run_limited(function, *args):
         code = 0
         try:
             os.close(read)
-            resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+            # what the payload may add to the (forked) test process: 1 GiB
+            limit = _address_space() + MEMORY_BYTES
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
             try:
                 outcome = function(*args)
             except MemoryError:
@@ -199,7 +201,6 @@ def test_there_are_enough_payloads():
 @pytest.mark.parametrize("name", sorted(PAYLOADS))
 def test_payload_is_refused_or_stopped(tmp_path, name):
     pack, where, fragment = PAYLOADS[name]
-    assert _address_space() < MEMORY_BYTES * 3 // 4, "the test process itself is too large"
     root = make_project(tmp_path, pack)
     (kind, text), elapsed = run_limited(check_project, root)
     assert kind == "input-error", f"{name}: {kind}: {text}"
