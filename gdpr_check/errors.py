@@ -2,8 +2,39 @@
 
 `InputError` is anything the user can fix in their files, rules or flags: it always names
 file:line:column and what was expected, and maps to exit code 2 (SPEC §8, §10).
+
+Messages echo what the user wrote (a key, a value, an expression). Input may come from an
+untrusted pull request, so every echoed value is capped here, in one place: a quoted value
+longer than `MAX_SHOWN` characters is shown shortened with its size, and no line of a
+message is longer than `MAX_LINE` characters (a 10 MB key must not make a 10 MB error line).
 """
 from __future__ import annotations
+
+import re
+
+MAX_SHOWN = 80      # characters of an echoed value kept before `…`
+MAX_LINE = 1_000    # characters of one message line, whatever it holds
+# A value the message quotes: 'x', "x" or `x`, long enough to be worth shortening.
+_LONG_QUOTED = re.compile(r"'[^'\n]{%d,}'|\"[^\"\n]{%d,}\"|`[^`\n]{%d,}`"
+                          % ((MAX_SHOWN + 20,) * 3))
+
+
+def cap_message(message: str) -> str:
+    """Shorten every long quoted value of `message`, then every overlong line."""
+    if len(message) <= MAX_SHOWN + 20:
+        return message
+    message = _LONG_QUOTED.sub(_shorten_quoted, message)
+    lines = message.split("\n")
+    if all(len(line) <= MAX_LINE for line in lines):
+        return message
+    return "\n".join(line if len(line) <= MAX_LINE else
+                     f"{line[:MAX_LINE]}… ({len(line):,} characters)" for line in lines)
+
+
+def _shorten_quoted(match) -> str:
+    text = match.group()
+    quote, inner = text[0], text[1:-1]
+    return f"{quote}{inner[:MAX_SHOWN]}…{quote} ({len(inner):,} characters)"
 
 
 class InputError(Exception):
@@ -11,6 +42,7 @@ class InputError(Exception):
 
     def __init__(self, message: str, path: str | None = None, line: int | None = None,
                  column: int | None = None):
+        message = cap_message(message)
         super().__init__(message)
         self.message = message
         self.path = path
@@ -62,6 +94,8 @@ def raise_all(errors: list[InputError]) -> None:
 
 def did_you_mean(word: str, options) -> str:
     """` (did you mean 'x'?)` for the option closest to a misspelt `word`, or ``."""
+    if len(word) > MAX_SHOWN:  # nobody misspells a name that long; difflib would be slow
+        return ""
     import difflib
     close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

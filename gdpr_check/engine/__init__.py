@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import gc
 
+from .. import rule_schema
 from ..errors import InputError
-from ..expr import Helpers, Index, scope_for
+from ..expr import Helpers, Index, budget, scope_for
 from ..expr.sandbox import Scope, new_context, save_cache
 from ..findings import Finding
 from ..runtime import freeze_long_lived
@@ -32,11 +33,14 @@ def run_rules(project, rules, reference) -> list[Finding]:
     gc.disable()
     try:
         findings = None
+        objects = _objects(project.inventory)
+        budget.start_run(objects)
         if large:
             from . import parallel  # only large runs use it
             if parallel.possible():
                 findings = parallel.run(compiled, base, project.policy, root_loc)
         if findings is None:  # a small run, or one with an error: reported in rule order
+            budget.start_run(objects)  # what a parallel attempt spent does not count
             findings = []
             for rule in compiled:
                 findings.extend(run_rule(rule, base, project.policy, root_loc))
@@ -51,8 +55,12 @@ def run_rules(project, rules, reference) -> list[Finding]:
 
 
 def _large(inventory) -> bool:
+    return _objects(inventory) >= LARGE_INVENTORY
+
+
+def _objects(inventory) -> int:
     return sum(len(getattr(inventory, kind)) for kind in
-               ("principals", "systems", "processors", "flows")) >= LARGE_INVENTORY
+               ("principals", "systems", "processors", "flows"))
 
 
 # Objects in the inventory from which a run is large: it freezes what lives to its end
@@ -64,6 +72,7 @@ def loop_items(compiled: CompiledRule, base: dict, policy) -> list:
     """The items a rule checks: its `loop`, or the notice for a rule without one."""
     if compiled.loop is None:
         return [policy]
+    budget.start_rule(0)  # the loop has a budget of its own, whichever process runs it
     items = _evaluate(compiled, compiled.loop, new_context(Scope(base)), None)
     if items is None:
         return []
@@ -77,6 +86,7 @@ def run_rule(compiled: CompiledRule, base: dict, policy, root_loc, items=None) -
     rule = compiled.rule
     if items is None:
         items = loop_items(compiled, base, policy)
+    budget.start_rule(len(items))
     # One scope and one context for the whole rule: each item replaces `item` and the
     # vars in it. `when` cannot name a var, so the previous item's vars are never read.
     scope = Scope(base)
@@ -193,10 +203,8 @@ def _name_of(item) -> str | None:
 
 def _schema_findings(compiled, context, item, root_loc) -> list[Finding]:
     """One finding per JSON Schema error, located at the offending field when known."""
-    if compiled.schema_check is None:
-        import jsonschema  # costly to import; only rules with `schema:` pay for it
-        validator_cls = jsonschema.validators.validator_for(compiled.rule.schema_)
-        compiled.schema_check = validator_cls(compiled.rule.schema_)
+    if compiled.schema_check is None:  # built on first use: jsonschema is costly to import
+        compiled.schema_check = rule_schema.validator(compiled.rule.schema_)
     data = item.model_dump(mode="json", by_alias=True) if hasattr(item, "model_dump") else item
     findings = []
     errors = sorted(compiled.schema_check.iter_errors(data),

@@ -21,6 +21,7 @@ import pickle
 import sys
 
 from ..errors import InputError
+from ..expr import budget
 
 # Bytes of the child's answer read at a time.
 _CHUNK = 1 << 20
@@ -51,13 +52,15 @@ def run(compiled, base, policy, root_loc):
     except InputError:
         return None
     mine, theirs = _split(compiled, loops)
+    at_fork = budget.used()
     helpers = base.get("_helpers")
     if hasattr(helpers, "today"):
         helpers.today()  # fixed before forking: both processes judge dates by the same day
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
-        _child(read, write, theirs, compiled, base, policy, root_loc, loops, run_rule)
+        _child(read, write, theirs, compiled, base, policy, root_loc, loops, run_rule,
+               at_fork)
     os.close(write)
     results: dict | None = {}
     try:
@@ -74,9 +77,12 @@ def run(compiled, base, policy, root_loc):
         _, status = os.waitpid(pid, 0)
     if results is None or not answer or os.waitstatus_to_exitcode(status) != 0:
         return None
-    outcome, found = pickle.loads(answer)  # noqa: S301 - our own child wrote it
+    outcome, found, spent = pickle.loads(answer)  # noqa: S301 - our own child wrote it
     if outcome != "ok":
         return None
+    steps, size = budget.used()
+    if not budget.within_run(steps + spent[0], size + spent[1]):
+        return None  # together over the run's budget: the sequential run reports where
     results.update(found)
     return [finding for index in range(len(compiled)) for finding in results[index]]
 
@@ -95,17 +101,20 @@ def _split(compiled, loops) -> tuple[list[int], list[int]]:
     return sorted(sides[0]), sorted(sides[1])
 
 
-def _child(read, write, indexes, compiled, base, policy, root_loc, loops, run_rule):
-    """Run `indexes`, write ("ok", {index: findings}) or ("error", None), and exit."""
+def _child(read, write, indexes, compiled, base, policy, root_loc, loops, run_rule, at_fork):
+    """Run `indexes`, write ("ok", {index: findings}, (steps, size) spent) or
+    ("error", None, None), and exit."""
     code = 0
     try:
         os.close(read)
         try:
             found = {i: run_rule(compiled[i], base, policy, root_loc, loops[i])
                      for i in indexes}
-            answer = pickle.dumps(("ok", found), protocol=pickle.HIGHEST_PROTOCOL)
+            steps, size = budget.used()
+            spent = (steps - at_fork[0], size - at_fork[1])
+            answer = pickle.dumps(("ok", found, spent), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:  # noqa: BLE001 - the parent re-runs and reports it
-            answer = pickle.dumps(("error", None))
+            answer = pickle.dumps(("error", None, None))
         view = memoryview(answer)
         while view:
             view = view[os.write(write, view[:_CHUNK]):]

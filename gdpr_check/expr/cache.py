@@ -6,17 +6,30 @@ millisecond; the built-in pack has a few hundred, which would be most of a run's
 the expression's source and the names it may use, so a warm run only unmarshals them.
 A stale or unreadable cache is ignored, never an error. `GDPR_CHECK_CACHE_DIR=off`
 disables it.
+
+The cache holds code that is executed, and a cache folder can come from elsewhere (a CI
+cache restored from another branch's run). So the file is signed: an HMAC-SHA256 of its
+contents under a secret key that this user's runs create once (`cache_key_path()`, mode
+0600, in the *state* folder, not beside the cache, so a restored cache folder does not
+bring its own key). A file whose signature does not verify is ignored before anything in
+it is unmarshalled, and rewritten: only code this user's own runs compiled, after the
+checks of the same version (part of every entry's key), is ever executed. When the key
+cannot be kept safe (a key file readable by others, or not ours) the cache is not used.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import marshal
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
 
-_FORMAT = 1
+_FORMAT = 2
+_KEY_BYTES = 32
+_MAC_BYTES = 32
 MAX_ENTRIES = 2048  # beyond this, keep only what the current run used (built-ins: ~550)
 
 
@@ -28,15 +41,29 @@ def cache_dir() -> Path | None:
     return Path(base) / "gdpr-check"
 
 
+def cache_key_path() -> Path:
+    """Where the cache's signing key lives: the user's state folder (XDG), so that copying
+    or restoring the cache folder does not carry the key with it."""
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local",
+                                                            "state")
+    return Path(base) / "gdpr-check" / "cache-key"
+
+
 class CodeCache:
-    def __init__(self, path: Path | None, salt: str):
+    def __init__(self, path: Path | None, salt: str, key_path: Path | None = None):
         self.path = path
         self.salt = salt
         self.entries: dict[str, bytes] = {}
         self.dirty = False
         self.used: set[str] = set()
+        self._key_path = key_path if key_path is not None else cache_key_path()
+        self._key = None
         if path is not None:
-            self.entries = _read(path)
+            self._key = _signing_key(self._key_path)
+            if self._key is None:
+                self.path = None  # no safe key: run without the cache
+            else:
+                self.entries = _read(path, self._key)
 
     def key(self, *parts: str) -> str:
         text = "\0".join((self.salt, *parts))
@@ -65,22 +92,70 @@ class CodeCache:
             self.entries = {k: v for k, v in self.entries.items() if k in self.used}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            payload = marshal.dumps((_FORMAT, self.entries))
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".expr-", suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
-                marshal.dump((_FORMAT, self.entries), handle)
+                handle.write(_sign(self._key, payload) + payload)
             os.replace(tmp, self.path)
             self.dirty = False
         except OSError:
             pass
 
 
-def _read(path: Path) -> dict:
+def _sign(key: bytes, payload: bytes) -> bytes:
+    return hmac.new(key, payload, hashlib.sha256).digest()
+
+
+def _read(path: Path, key: bytes) -> dict:
+    """The entries of a cache file, if its signature verifies under `key`; else none."""
     try:
         with open(path, "rb") as handle:
-            version, entries = marshal.load(handle)
-        return entries if version == _FORMAT and isinstance(entries, dict) else {}
-    except (OSError, ValueError, EOFError, TypeError):
+            data = handle.read()
+    except OSError:
         return {}
+    mac, payload = data[:_MAC_BYTES], data[_MAC_BYTES:]
+    if len(mac) != _MAC_BYTES or not hmac.compare_digest(mac, _sign(key, payload)):
+        return {}  # not written by this user's runs: never unmarshalled
+    try:
+        version, entries = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return {}
+    return entries if version == _FORMAT and isinstance(entries, dict) else {}
+
+
+def _signing_key(path: Path) -> bytes | None:
+    """This user's key, created on first use (0600, in a 0700 folder); None when it cannot
+    be created, or the file found there is not a private file of ours."""
+    try:
+        return _existing_key(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")  # created 0600
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(os.urandom(_KEY_BYTES))
+            os.link(tmp, path)  # atomic: of two runs creating it at once, one key wins
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+        return _existing_key(path)
+    except OSError:
+        return None
+
+
+def _existing_key(path: Path) -> bytes | None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        private = stat.S_ISREG(info.st_mode) and not info.st_mode & 0o077 and \
+            (not hasattr(os, "getuid") or info.st_uid == os.getuid())
+        key = handle.read(_KEY_BYTES + 1)
+    return key if private and len(key) == _KEY_BYTES else None
 
 
 def open_cache(tool_version: str, jinja_version: str, helper_names) -> CodeCache:

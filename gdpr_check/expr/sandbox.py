@@ -10,7 +10,10 @@
 - An expression whose value is undefined (`item.nosuchfield`) is an error when evaluated,
   not a value: StrictUndefined alone only fails when the value is *used*, which a
   truth test of a list holding it never does.
-- `**` and `*` are bounded, so `9**9**9` or `'x' * 10**9` cannot hang or exhaust a run.
+- Work is bounded (`budget.py`, `bounds.py`): every call, test, operator and `{% for %}`
+  iteration is counted against the rule's and the run's budgets, and whatever could build a
+  huge value (`9**9**9`, `'x' * 10**9`, `'x'.zfill(10**10)`, `join`, `replace`, widths) is
+  refused before it builds it. The static checks are in `checks.py`.
 """
 from __future__ import annotations
 
@@ -21,14 +24,15 @@ import jinja2
 from pathlib import Path
 
 from jinja2 import StrictUndefined, Undefined, nodes, pass_context
-from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 from jinja2.parser import Parser
-from jinja2.meta import find_undeclared_variables
 from jinja2.runtime import missing
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .. import __version__
 from ..errors import InputError, did_you_mean
+from . import bounds, budget, checks
+from .budget import MAX_LENGTH, built, cost_of, spend
 from .cache import open_cache
 from .helpers import CONSTANTS, FILTERS, FUNCTIONS, Helpers
 
@@ -40,6 +44,7 @@ _JINJA_GLOBALS = frozenset({"range", "dict"})
 def _filter(name):
     @pass_context
     def call(context, value, *args):
+        spend(cost_of(args) + (len(value) if isinstance(value, (list, tuple, str)) else 0))
         return getattr(context.parent["_helpers"], name)(value, *args)
     call.__name__ = name
     return call
@@ -47,12 +52,16 @@ def _filter(name):
 
 # Bounds on what one operator may build: big enough for any real rule, small enough that a
 # mistaken (or hostile) rule pack fails fast instead of hanging the run or eating memory.
-MAX_POWER_BITS = 4096
-MAX_REPEAT_LENGTH = 1_000_000
+MAX_POWER_BITS = bounds.MAX_POWER_BITS
+MAX_REPEAT_LENGTH = MAX_LENGTH
+
+# Filters that cannot be written: the static checks refuse unknown names and Jinja's lexer
+# only reads identifiers, so only the compiler's own rewrites (`_rewrite`) can use them.
+_CONCAT, _ITERATE = "\x00concat", "\x00iterate"
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"**", "*", "%"})
+    intercepted_binops = frozenset({"**", "*", "%", "+"})
 
     def getattr(self, obj, attribute):
         """Fast path for the fields of our own models: plain data, known safe, and read
@@ -82,15 +91,19 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         """Fast path for the engine's own helpers (bound methods of `Helpers`): trusted,
         and called for nearly every item; anything else takes the sandbox's checks."""
         if getattr(__obj, "__func__", None) in _TRUSTED_HELPERS:
+            spend(cost_of(args))
             if kwargs:  # template code passes these for Context.call's sake
                 kwargs.pop("_loop_vars", None)
                 kwargs.pop("_block_vars", None)
             return __obj(*args, **kwargs)
-        return super().call(__context, __obj, *args, **kwargs)
+        args = bounds.check_method(__obj, args, kwargs)
+        spend(cost_of(args) + cost_of(kwargs.values()))
+        return built(super().call(__context, __obj, *args, **kwargs))
 
     def call_test(self, name, value, args=None, kwargs=None, context=None, eval_ctx=None):
         """`select('in', ...)`, `reject('none')`: call a plain test (one that takes no
         context) directly, instead of through Jinja's generic dispatch for every element."""
+        spend(cost_of(args) + 1 if args else 1)
         if type(name) is str:
             test = self.tests.get(name)
             if test is not None and getattr(test, "jinja_pass_arg", None) is None:
@@ -98,36 +111,24 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().call_test(name, value, args, kwargs, context, eval_ctx)
 
     def call_binop(self, context, op, left, right):
-        if op == "**" and _is_int(left) and _is_int(right) and right > 0 and abs(left) > 1 \
-                and abs(left).bit_length() * right > MAX_POWER_BITS:
-            raise SecurityError(f"{left} ** {right} is too large for a rule expression")
-        if op == "*":
-            for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and _is_int(count) \
-                        and len(seq) * count > MAX_REPEAT_LENGTH:
-                    raise SecurityError(f"repeating a {type(seq).__name__} {count} times is "
-                                        "too large for a rule expression")
-        if op == "%" and isinstance(left, str):
-            _check_percent_format(left, right)
-        return self.binop_table[op](left, right)
+        bounds.check_binop(op, left, right)  # first: "too large" says more than "budget"
+        spend(cost_of((left, right)))
+        return built(self.binop_table[op](left, right))
 
     def wrap_str_format(self, value):
-        """`'{:>1000000000}'.format(x)`: bound the widths of str.format, as of `%`."""
+        """`'{:>1000000000}'.format(x)`, `'{0}{0}{0}'.format(big)`: bound the widths and the
+        size of str.format's result, as of `%`."""
         wrapped = super().wrap_str_format(value)
         if wrapped is None:
             return None
-        if not _check_brace_format(value.__self__):
-            return wrapped
+        nested = bounds.check_brace_format(value.__self__)
 
-        def nested_widths_checked(*args, **kwargs):  # `'{0:{1}}'.format(x, 10**9)`
-            values = [*args, *kwargs.values()]
-            if len(args) == 1 and isinstance(args[0], dict):  # format_map
-                values += list(args[0].values())
-            if any(_is_int(v) and v > MAX_REPEAT_LENGTH for v in values):
-                raise SecurityError("a format width larger than "
-                                    f"{MAX_REPEAT_LENGTH:,} is too large for a rule expression")
+        def checked(*args, **kwargs):
+            if nested:  # `'{0:{1}}'.format(x, 10**9)`
+                bounds.check_nested_widths(args, kwargs)
+            bounds.check_method(value, args, kwargs)
             return wrapped(*args, **kwargs)
-        return nested_widths_checked
+        return checked
 
 
 _FIELDS: dict = {}
@@ -151,58 +152,6 @@ def _model_fields(cls):
         return fields
 
 
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[a-zA-Z%]")
-
-
-def _too_wide(width) -> bool:
-    return width is not None and width.isdigit() and int(width) > MAX_REPEAT_LENGTH
-
-
-def _check_percent_format(fmt: str, args) -> None:
-    """`'%1000000000s' % x` or `'%*s' % (10**9, x)` would build a huge string."""
-    values = args if isinstance(args, tuple) else (args,)
-    for width, precision in _PERCENT_SPEC.findall(fmt):
-        if _too_wide(width) or _too_wide(precision) or ("*" in (width, precision) and any(
-                _is_int(v) and v > MAX_REPEAT_LENGTH for v in values)):
-            raise SecurityError("a format width larger than "
-                                f"{MAX_REPEAT_LENGTH:,} is too large for a rule expression")
-
-
-def _check_brace_format(fmt: str) -> bool:
-    """Refuse literal widths over the bound; True when a width comes from an argument."""
-    nested = False
-    for field in re.findall(r"\{(?:[^{}]|\{[^{}]*\})*\}", fmt):
-        spec = field[1:-1].partition(":")[2]
-        nested = nested or "{" in spec
-        if any(int(n) > MAX_REPEAT_LENGTH for n in re.findall(r"\d+", spec)):
-            raise SecurityError("a format width larger than "
-                                f"{MAX_REPEAT_LENGTH:,} is too large for a rule expression")
-    return nested
-
-
-def _bounded(name: str, original):
-    """Jinja2 filters taking a width (`center`, `indent`) or a %-format (`format`)."""
-    def bounded(*args, **kwargs):
-        if name == "format":
-            _check_percent_format(str(args[0]), tuple(args[1:]) or kwargs)
-        else:
-            width = args[1] if len(args) > 1 else kwargs.get("width")
-            if _is_int(width) and width > MAX_REPEAT_LENGTH or \
-                    isinstance(width, str) and len(width) > MAX_REPEAT_LENGTH:
-                raise SecurityError(f"{name}() width larger than {MAX_REPEAT_LENGTH:,} is "
-                                    "too large for a rule expression")
-        return original(*args, **kwargs)
-    bounded.__name__ = name
-    for attribute in ("jinja_pass_arg",):  # keep @pass_environment & co. of the original
-        if hasattr(original, attribute):
-            setattr(bounded, attribute, getattr(original, attribute))
-    return bounded
-
-
 def _make_environment() -> ImmutableSandboxedEnvironment:
     env = _Sandbox(undefined=StrictUndefined, autoescape=False)
     for name in ("lipsum", "cycler", "joiner", "namespace"):
@@ -216,10 +165,14 @@ def _make_environment() -> ImmutableSandboxedEnvironment:
                 and function.__code__.co_name == "wrapper" \
                 and function.__module__ == "jinja2.filters" and sync.__name__.startswith("sync_"):
             env.filters[name] = sync
-    for name in ("format", "center", "indent"):
-        env.filters[name] = _bounded(name, env.filters[name])
+    env.filters.pop("random", None)  # a verdict must not depend on chance
+    for name, function in list(env.filters.items()):
+        env.filters[name] = bounds.bounded_filter(name, function)
     for name in FILTERS:
         env.filters[name] = _filter(name)
+    env.filters[_CONCAT] = bounds.concat
+    env.filters[_ITERATE] = bounds.iterate
+    env.concat = bounds.render
     return env
 
 
@@ -227,9 +180,12 @@ ENV = _make_environment()
 
 
 def _checks_version() -> str:
-    """A digest of this module: cached code was checked and generated by one version of
-    the checks and the environment, so editing either must not reuse it."""
-    return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+    """A digest of this module and checks.py: cached code was checked and generated by one
+    version of the checks and the environment, so editing either must not reuse it."""
+    digest = hashlib.blake2b(digest_size=8)
+    for module in (__file__, checks.__file__):  # the code generated, and what it passed
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
 
 
 CACHE = open_cache(__version__, jinja2.__version__,
@@ -258,7 +214,9 @@ class Expression:
         self._fn, self._generator = compile_checked(source, loc, extra_names)
 
     def __call__(self, scope: dict):
-        """Evaluate with the names of `scope` (a fresh context each time)."""
+        """Evaluate with the names of `scope` (a fresh context, and a fresh budget: one
+        evaluation on its own is a run of its own)."""
+        budget.start_run()
         return self.evaluate(new_context(scope))
 
     def evaluate(self, context):
@@ -321,34 +279,61 @@ def compile_checked(source: str, loc, extra_names=()):
 
 
 def _compile_expression(source: str, loc, extra_names):
-    try:
+    checks.check_size(ENV, source, loc, template=False)
+
+    def parse():
         parser = Parser(ENV, source, state="variable")
         expr = parser.parse_expression()
         if not parser.stream.eos:
             token = parser.stream.current
             raise TemplateSyntaxError(f"unexpected '{token.value}' after the expression",
                                       token.lineno)
-    except TemplateSyntaxError as exc:
-        raise InputError.at(loc, f"expression `{source}` does not parse: {exc.message}") from None
-    _refuse_private(expr, source, loc)
-    allowed = ROOT_NAMES | _JINJA_GLOBALS | set(FUNCTIONS) | set(CONSTANTS) | set(extra_names)
-    # An expression binds no names, so every loaded Name is free.
-    # (`find_all` skips the node it starts from, so a bare name is checked on its own.)
-    used = {n.name for n in [expr, *expr.find_all(nodes.Name)]
-            if isinstance(n, nodes.Name) and n.ctx == "load"}
-    unknown = sorted(used - allowed)
-    if unknown:
-        raise InputError.at(loc, f"expression `{source}` uses unknown name "
-                                 f"{_unknown_name(unknown[0], allowed)}")
+        return expr
+    expr = checks.parse_guarded(parse, source, loc, "expression")
+    checks.check_tree(ENV, expr, source, loc, _allowed(extra_names), _JINJA_GLOBALS,
+                      template=False)
+    expr = _rewrite(expr)
     expr.set_environment(ENV)
     body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
+    return _generate(lambda: _as_function(ENV.compile(nodes.Template(body, lineno=1),
+                                                      raw=True)), source, loc, "expression")
+
+
+def _allowed(extra_names) -> frozenset:
+    return ROOT_NAMES | _JINJA_GLOBALS | set(FUNCTIONS) | set(CONSTANTS) | set(extra_names)
+
+
+def _generate(generate, source, loc, what):
+    """Jinja's code generation and Python's compile, for a tree the checks passed."""
     try:
-        return compile(_as_function(ENV.compile(nodes.Template(body, lineno=1), raw=True)),
-                       "<template>", "exec")
+        return compile(generate(), "<template>", "exec")
     except TemplateSyntaxError as exc:
-        raise InputError.at(loc, f"expression `{source}`: {exc.message}") from None
-    except Exception as exc:  # e.g. an unknown filter or test
-        raise InputError.at(loc, f"expression `{source}`: {exc}") from None
+        raise InputError.at(loc, f"{what} `{source}`: {exc.message}") from None
+    except RecursionError:  # the depth check keeps far below this; a last line of defence
+        raise InputError.at(loc, f"{what} `{source}` nests too deeply to compile") from None
+
+
+def _rewrite(tree):
+    """Route what the sandbox has no hook for through the budget: `a ~ b` (the compiler
+    joins it inline) and the iterable of each `{% for %}` (iterated inline)."""
+    # children before their parents, so that a parent wraps its children's final form
+    for parent in reversed([tree, *tree.find_all(nodes.Node)]):
+        for field in parent.fields:
+            value = getattr(parent, field, None)
+            if isinstance(value, nodes.Concat):
+                setattr(parent, field, _concat_call(value))
+            elif isinstance(value, list) and any(isinstance(v, nodes.Concat) for v in value):
+                setattr(parent, field, [_concat_call(v) if isinstance(v, nodes.Concat) else v
+                                        for v in value])
+        if isinstance(parent, nodes.For):
+            parent.iter = nodes.Filter(parent.iter, _ITERATE, [], [], None, None,
+                                       lineno=parent.iter.lineno)
+    return _concat_call(tree) if isinstance(tree, nodes.Concat) else tree
+
+
+def _concat_call(node):
+    return nodes.Filter(nodes.List(node.nodes, lineno=node.lineno), _CONCAT, [], [], None,
+                        None, lineno=node.lineno)
 
 
 # Jinja compiles `result = <expression>` into a generator that stores the value in the
@@ -367,23 +352,18 @@ def _as_function(source: str) -> str:
 
 def compile_template(source: str, loc, extra_names=()):
     """A message template (`fail_msg`): text with `{{ ... }}`, checked like expressions."""
+    if not isinstance(source, str):
+        raise InputError.at(loc, "expected a message template (a string)")
     key = CACHE.key("template", source, *sorted(extra_names))
     code = CACHE.get(key)
     if code is None:
-        try:
-            tree = ENV.parse(source)
-        except TemplateSyntaxError as exc:
-            raise InputError.at(loc, f"template does not parse: {exc.message}") from None
-        _refuse_private(tree, source, loc)
-        allowed = ROOT_NAMES | _JINJA_GLOBALS | set(FUNCTIONS) | set(CONSTANTS) | set(extra_names)
-        unknown = sorted(find_undeclared_variables(tree) - allowed)
-        if unknown:
-            raise InputError.at(loc, f"template uses unknown name "
-                                     f"{_unknown_name(unknown[0], allowed)}")
-        try:
-            code = ENV.compile(source)
-        except Exception as exc:  # e.g. an unknown filter
-            raise InputError.at(loc, f"template: {exc}") from None
+        checks.check_size(ENV, source, loc, template=True)
+        tree = checks.parse_guarded(lambda: ENV.parse(source), source, loc, "template")
+        checks.check_tree(ENV, tree, source, loc, _allowed(extra_names), _JINJA_GLOBALS,
+                          template=True)
+        tree = _rewrite(tree)
+        tree.set_environment(ENV)
+        code = _generate(lambda: ENV.compile(tree, raw=True), source, loc, "template")
         CACHE.put(key, code)
     template = ENV.template_class.from_code(ENV, code, ENV.make_globals(None))
     return Message(template)
@@ -400,6 +380,7 @@ class Message:
         self._root = template.root_render_func
 
     def __call__(self, scope: dict) -> str:
+        budget.start_run()  # rendered on its own: a run of its own
         try:
             return self.template.render(scope)
         except UndefinedError as exc:
@@ -447,52 +428,9 @@ def _model_classes() -> dict:
     return found
 
 
-def _unknown_name(name: str, allowed) -> str:
-    """`'itme' (did you mean 'item'?)`, or the names in scope when none is close."""
-    names = sorted(allowed - _JINJA_GLOBALS)
-    return f"'{name}'" + (did_you_mean(name, names) or f"; names in scope: {', '.join(names)}")
-
-
 def save_cache() -> None:
     """Persist newly compiled expressions (called once per run, after compiling rules)."""
     CACHE.save()
-
-
-# Filters and tests whose string arguments name attributes (`map(attribute='x')`, ...).
-_ATTRIBUTE_FILTERS = frozenset({"attr", "map", "selectattr", "rejectattr", "groupby", "sort",
-                                "sum", "unique", "min", "max", "dictsort"})
-
-
-def _private_names(tree):
-    """Every name an expression (or template) spells out as an attribute, key or name."""
-    for node in [tree, *tree.find_all(nodes.Node)]:
-        if isinstance(node, nodes.Getattr):
-            yield node.attr
-            # `'{0.__class__}'.format(x)`: a replacement field walking into a `_` name
-            if node.attr in ("format", "format_map") and isinstance(node.node, nodes.Const) \
-                    and isinstance(node.node.value, str):
-                for field in re.findall(r"\{([^{}]*)\}", node.node.value):
-                    for part in re.split(r"[.\[\]!:]", field):
-                        if part.strip().startswith("_"):
-                            yield part.strip()
-        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
-            if isinstance(node.arg.value, str):
-                yield node.arg.value
-        elif isinstance(node, nodes.Name):
-            yield node.name
-        elif isinstance(node, (nodes.Filter, nodes.Test)) and node.name in _ATTRIBUTE_FILTERS:
-            args = [*node.args, *(kw.value for kw in node.kwargs)]
-            for arg in args:
-                if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
-                    yield from (part for part in arg.value.split(".") if part)
-
-
-def _refuse_private(tree, source, loc):
-    private = [n for n in _private_names(tree) if isinstance(n, str) and n.startswith("_")]
-    if private:
-        name = min(private, key=lambda n: (source.find(n) % (len(source) + 1), n))  # leftmost
-        raise InputError.at(loc, f"expression `{source}` reaches for '{name}': names "
-                                 "starting with '_' are not allowed in the sandbox")
 
 
 def scope_for(helpers, policy, inventory, reference) -> Scope:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import rule_schema
 from ..errors import InputError, did_you_mean, raise_all
 from ..model import Rule, Waiver
 from .files import read_tree, yaml_files
@@ -92,38 +93,10 @@ def _check_body(rule: Rule, raw: LocDict, label: str) -> InputError | None:
         if problem is not None:
             return problem
     if rule.schema_ is not None:
-        import jsonschema  # costly to import; only packs with `schema:` rules pay for it
         try:
-            jsonschema.validators.validator_for(rule.schema_).check_schema(rule.schema_)
-        except jsonschema.SchemaError as exc:
-            where = "/".join(str(p) for p in exc.absolute_path) or "(top)"
-            return InputError.at(raw.key_locs.get("schema", raw.loc),
-                                 f"{label}.schema is not a valid JSON Schema at {where}: "
-                                 f"{exc.message}")
-        remote = _remote_ref(rule.schema_)
-        if remote is not None:
-            return InputError.at(raw.key_locs.get("schema", raw.loc),
-                                 f"{label}.schema: $ref '{remote}' is not local; expected a "
-                                 "reference inside the schema ('#/$defs/...'): rules never "
-                                 "fetch anything")
-    return None
-
-
-def _remote_ref(schema) -> str | None:
-    """The first `$ref` (or `$dynamicRef`) that leaves the schema, if any."""
-    if isinstance(schema, dict):
-        for key, value in schema.items():
-            if key in ("$ref", "$dynamicRef") and isinstance(value, str) \
-                    and not value.startswith("#"):
-                return value
-            found = _remote_ref(value)
-            if found is not None:
-                return found
-    elif isinstance(schema, list):
-        for value in schema:
-            found = _remote_ref(value)
-            if found is not None:
-                return found
+            rule_schema.check(rule.schema_, raw.key_locs.get("schema", raw.loc), label)
+        except InputError as exc:
+            return exc
     return None
 
 
