@@ -20,15 +20,16 @@ _LONG_QUOTED = re.compile(r"'[^'\n]{%d,}'|\"[^\"\n]{%d,}\"|`[^`\n]{%d,}`"
 
 
 def cap_message(message: str) -> str:
-    """Shorten every long quoted value of `message`, then every overlong line."""
+    """One line: line breaks (an expression quoted from a block scalar) become spaces; then
+    every long quoted value is shortened, and an overlong line cut."""
+    if "\n" in message or "\r" in message:
+        message = " ".join(message.split())
     if len(message) <= MAX_SHOWN + 20:
         return message
     message = _LONG_QUOTED.sub(_shorten_quoted, message)
-    lines = message.split("\n")
-    if all(len(line) <= MAX_LINE for line in lines):
+    if len(message) <= MAX_LINE:
         return message
-    return "\n".join(line if len(line) <= MAX_LINE else
-                     f"{line[:MAX_LINE]}… ({len(line):,} characters)" for line in lines)
+    return f"{message[:MAX_LINE]}… ({len(message):,} characters)"
 
 
 def _shorten_quoted(match) -> str:
