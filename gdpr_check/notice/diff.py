@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import MONTHS_EN, RIGHT_NAMES, _translate, country_name, duration_parts, humanise_duration
@@ -32,6 +32,8 @@ class Fact:
 class DiffResult:
     facts: list[Fact]
     missing: list[Fact]
+    # durations the published text states that policy/ does not hold: (line, shown)
+    added: list[tuple[int, str]] = field(default_factory=list)
 
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -114,8 +116,8 @@ class PublishedText:
     def has_duration(self, duration: str) -> bool:
         if re.search(rf"(?<![\w]){re.escape(duration.casefold())}(?![\w])", self.lower):
             return True
-        return all(re.search(_duration_pattern(n, u, self.lang), self.lower)
-                   for n, u in duration_parts(duration))
+        stated = {(n, u) for _, n, u in durations_in(self.raw, self.lang)}
+        return all(part in stated for part in duration_parts(duration))
 
     def has_date(self, day) -> bool:
         forms = [day.isoformat(), f"{day.day}.{day.month}.{day.year}",
@@ -168,17 +170,6 @@ _UNIT_WORDS = {
            "D": r"(?:päiv\w*|vuorokau\w*)", "H": r"tunt\w*", "TM": r"minuut\w*",
            "S": r"sekunt\w*"},
 }
-
-
-def _duration_pattern(number: str, unit: str, lang: str) -> str:
-    numbers = [re.escape(number)]
-    if number.isdigit() and 1 <= int(number) <= 12:
-        numbers.append(_NUMBER_WORDS[lang][int(number) - 1])
-    words = _UNIT_WORDS[lang][unit]
-    pattern = rf"(?<![\w.])(?:{'|'.join(numbers)})[\s-]*{words}(?!\w)"
-    if number == "1" and lang == "fi":  # "kuukauden kuluessa": within one month
-        pattern += rf"|(?<!\w){words}(?!\w)"
-    return pattern
 
 
 def facts(policy, lang: str) -> list[Fact]:
@@ -365,7 +356,46 @@ def read_published(path: str | Path) -> str:
     return published_text(text, path.name)
 
 
+def durations_in(raw: str, lang: str) -> list[tuple[int, str, str]]:
+    """Every duration a text states, as (line, number, ISO unit), in text order.
+
+    A number (digits or a number word) before a unit word is that many units; in Finnish
+    a bare unit in the genitive before "kuluessa"/"sisällä"/"ajan" is one unit
+    ("kuukauden kuluessa": within one month), so "kolmen kuukauden kuluessa" is three
+    months and never also one."""
+    text = unicodedata.normalize("NFKC", raw).casefold()
+    found = []
+    for unit, words in _UNIT_WORDS[lang].items():
+        numbers = "|".join([r"\d+(?:\.\d+)?"] + _NUMBER_WORDS[lang])
+        pattern = rf"(?<![\w.])(?:({numbers})[\s-]*)?(?<!\w)({words})(?!\w)"
+        for match in re.finditer(pattern, text):
+            number = match.group(1)
+            if number is None:
+                if not (lang == "fi" and re.match(r"\s+(?:kuluessa|sisällä|ajan|ajaksi)\b",
+                                                  text[match.end():])):
+                    continue
+                number = "1"
+            elif not number[0].isdigit():
+                number = str(next(i + 1 for i, alts in enumerate(_NUMBER_WORDS[lang])
+                                  if re.fullmatch(alts, number)))
+            found.append((text.count("\n", 0, match.start()) + 1, number, unit))
+    return sorted(found)
+
+
+def _policy_durations(policy) -> set[tuple[str, str]]:
+    """Every duration policy/ holds, as (number, ISO unit) parts."""
+    values = [policy.rights.response_time if policy.rights else None]
+    values += [r.retention.period for r in policy.registers if r.retention is not None]
+    if policy.notice is not None and policy.notice.indirect_notification is not None:
+        values.append(policy.notice.indirect_notification.within)
+    return {part for value in values if value for part in duration_parts(value)}
+
+
 def diff(policy, text: str, lang: str = "en") -> DiffResult:
     published = PublishedText(text, lang)
     every = facts(policy, lang)
-    return DiffResult(facts=every, missing=[f for f in every if not f.found(published)])
+    held = _policy_durations(policy)
+    added = [(line, humanise_duration(f"P{'T' if u == 'TM' else ''}{n}{u[-1]}", lang))
+             for line, n, u in durations_in(text, lang) if (n, u) not in held]
+    return DiffResult(facts=every, missing=[f for f in every if not f.found(published)],
+                      added=added)
