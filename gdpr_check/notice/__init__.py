@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -322,10 +322,12 @@ class Section:
 
     def para(self, text, label=None, details=(), href=None):
         if text:
-            self.blocks.append(("p", Line(text, label, tuple(details), _href(href or text))))
+            self.blocks.append(("p", Line(without_elisions(text), label, tuple(details),
+                                          _href(href or text))))
 
     def bullets(self, lines):
-        lines = [line for line in lines if line.text]
+        lines = [replace(line, text=without_elisions(line.text)) for line in lines
+                 if line.text]
         if lines:
             self.blocks.append(("ul", lines))
 
@@ -339,6 +341,15 @@ class Document:
     title: str
     meta: list[Line]
     sections: list[Section]
+
+
+_ELIDED = re.compile(r"\s*\[\s*(?:\.\.\.|…)\s*\]")
+
+
+def without_elisions(text: str) -> str:
+    """Policy descriptions quote the notice with "[...]" where a quote skips words (the
+    diff needs to know); a published notice must not show the marks (issue 11)."""
+    return re.sub(r"\s+([.,;:])", r"\1", _ELIDED.sub("", text)).strip()
 
 
 def _href(text: str | None) -> str | None:
