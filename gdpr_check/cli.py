@@ -577,7 +577,8 @@ def notice_diff(file, path, lang, debug):
     word's last three letters may differ (Finnish inflection), so a changed ending goes
     unnoticed; reworded text is reported missing unless the item's name still appears;
     data subjects, data categories, sources and security measures are prose and are not
-    compared; and only what the published text lost is found, not what it added."""
+    compared. Of what the published text added, only durations are found: each duration
+    it states ("kolmen kuukauden kuluessa", "6 years") must be one policy/ holds."""
     def body():
         from .load import load_project
         from .notice import diff, read_published
@@ -586,10 +587,13 @@ def notice_diff(file, path, lang, debug):
         result = diff(policy, text, _notice_lang(policy, lang))
         for fact in result.missing:
             click.echo(f"{fact.where()}: {fact.what} not found in {file}: {fact.shown}")
+        for line, shown in result.added:
+            click.echo(f"{file}:{line}: duration not in policy/: {shown}")
         total = len(result.facts)
-        if result.missing:
+        if result.missing or result.added:
             click.echo(f"{len(result.missing)} of {total} statements of policy/ are missing "
-                       f"from {file}")
+                       f"from {file}" + (f"; {len(result.added)} durations it states are not "
+                                         f"in policy/" if result.added else ""))
             return EXIT_FINDINGS
         click.echo(f"all {total} statements of policy/ are in {file}")
         return EXIT_OK

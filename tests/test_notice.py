@@ -79,7 +79,7 @@ def test_english_headings_keep_the_policys_content(capsys):
                                  "Purposes and legal bases of the processing",
                                  "Legitimate interests"]
     assert "*Legal basis:* performance of a contract (Art. 6(1)(b))" in out
-    assert "Asiakasrekisteriä pidetään tilausten, luototuksen, laskutuksen \\[...\\] takia." in out
+    assert "Asiakasrekisteriä pidetään tilausten, luototuksen, laskutuksen takia." in out
 
 
 def test_a_complete_policy_renders_every_section(capsys):
@@ -273,3 +273,50 @@ def test_bad_published_files_exit_2(capsys, tmp_path):
     assert run(capsys, "notice", "diff", empty, ROOT)[0] == 2
     code, _, err = run(capsys, "notice", "diff", SEED, tmp_path)
     assert code == 2 and "no policy/ or inventory/ folder" in err
+
+
+# -- diff: each fact of the seed changed on its own (issue 11) --------------------------
+
+@pytest.mark.parametrize("change, expected", [
+    # the one-month deadline made three months: the old one is gone, the new one is added
+    (("pääsääntöisesti kuukauden kuluessa", "kolmen kuukauden kuluessa"),
+     ["response time to requests not found", ":71: duration not in policy/: 3 kuukautta"]),
+    (("(USA), jonka palvelimet sijaitsevat Yhdysvalloissa",
+      "(Kanada), jonka palvelimet sijaitsevat Kanadassa"),
+     # the recipient's name as the policy writes it, "MailChimp (USA)", names the country
+     ["recipient mailchimp not found", "transfer to mailchimp: country not found"]),
+    (("MailChimp (USA)", "Sendinblue (USA)"), ["recipient mailchimp not found"]),
+    (("- Oikeus pyytää tietojen poistamista\n", ""), ["right erasure not found"]),
+    (("Tämä seloste on julkaistu", "Tietoja säilytetään kuusi vuotta. Tämä seloste on "
+                                   "julkaistu"), [": duration not in policy/: 6 vuotta"]),
+])
+def test_one_changed_fact_of_the_seed_exits_1_naming_it(capsys, tmp_path, change, expected):
+    text = seed()
+    assert change[0] in text
+    published = tmp_path / "seloste.txt"
+    published.write_text(text.replace(*change), encoding="utf-8")
+    code, out, _ = run(capsys, "notice", "diff", published, ROOT)
+    assert code == 1, out
+    reported = out.splitlines()[:-1]
+    assert len(reported) == len(expected), out
+    for line, want in zip(reported, expected):
+        assert want in line, out
+
+
+def test_a_bare_unit_is_one_only_before_kuluessa_and_never_beside_a_number():
+    from gdpr_check.notice.diff import durations_in
+    assert durations_in("vastaamme kuukauden kuluessa", "fi") == [(1, "1", "M")]
+    assert durations_in("vastaamme kolmen kuukauden kuluessa", "fi") == [(1, "3", "M")]
+    assert durations_in("kuukausittain, vuoden 2018 alussa", "fi") == []
+    assert durations_in("within one month\nkept for 6 years", "en") == [(1, "1", "M"),
+                                                                         (2, "6", "Y")]
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_the_3dtech_render_shows_no_elisions_or_encoder_notes(capsys, lang):
+    code, out, _ = run(capsys, "notice", "render", ROOT, "--lang", lang)
+    assert code == 0
+    assert "[...]" not in out and "…" not in out
+    # section numbers of the seed inside the text: "(3: ...)", "(5 c: ...)", "viranomaisia (6)"
+    assert not re.search(r"\(\d+(?: [a-z])?:| \(\d\)", out), out
+    assert "Asiakasrekisteriä pidetään perinnän takia." in out
