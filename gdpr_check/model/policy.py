@@ -187,6 +187,9 @@ class Purpose(Located):
     context: PurposeContext | None = None
     """The setting of the purpose where it is care or HR (health_care, social_care,
     occupational_health, employment, social_security): Art. 9(2)(h) or (b) may then apply."""
+    publication: Bool = False
+    """true: the purpose is to make the data public (a photo gallery, a list of speakers);
+    on consent, that is the individual's intervention Art. 25(2) asks for."""
     open_ended: Bool = False
     """true: the notice leaves the purpose open ("and other similar purposes"), which
     Art. 5(1)(b) does not allow: purposes must be specified."""
