@@ -87,6 +87,10 @@ class Controller(Located):
     """The EU representative of a controller outside the EU (Art. 13(1)(a), 27)."""
     dpo: Contact | None = None
     """The data protection officer's contact details (Art. 13(1)(b), 37(7))."""
+    aim: Literal["political", "philosophical", "religious", "trade_union", "other"] | None = None
+    """For a foundation, association or other not-for-profit body: its aim. Only a
+    political, philosophical, religious or trade-union aim opens Art. 9(2)(d); `other` (a
+    sports club, a hobby society) does not."""
     section: Text = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
