@@ -191,6 +191,10 @@ class Purpose(Located):
     context: PurposeContext | None = None
     """The setting of the purpose where it is care or HR (health_care, social_care,
     occupational_health, employment, social_security): Art. 9(2)(h) or (b) may then apply."""
+    child_consent_from: int | None = Field(default=None, ge=0, le=17)
+    """For an information society service offered directly to children on consent: the
+    age from which a child consents alone (below it the holder of parental responsibility
+    consents). Art. 8(1) allows no lower age than the member state sets (13-16)."""
     publication: Bool = False
     """true: the purpose is to make the data public (a photo gallery, a list of speakers);
     on consent, that is the individual's intervention Art. 25(2) asks for."""
