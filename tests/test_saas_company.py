@@ -85,10 +85,9 @@ EXPECTED = {
     # --- employees ----------------------------------------------------------------------
     # Activity tracking with screenshots rests on the employees' consent, which cannot be
     # freely given to one's employer (Art. 4(11), 7(4), recital 43; EDPB Guidelines 05/2020,
-    # paras. 21-22; Finnish Act 759/2004 s. 3), reported on the system holding the data ...
+    # paras. 21-22; Finnish Act 759/2004 s. 3), reported once, on the system holding the
+    # data (not again on the flow collecting it).
     ("LB013", "timetracker"),
-    # ... and on the flow collecting it, whose basis is the purpose's consent.
-    ("LB013", "activity_capture"),
     # Systematic monitoring of employees needs a DPIA (Art. 35(1); WP248 rev.01 criteria 3
     # and 7; the Finnish DPA's Art. 35(4) list); none is recorded.
     ("DP005", "timetracker"),
