@@ -55,12 +55,14 @@ def misplaced(report, root: Path) -> list[str]:
 
     A finding is in place when its line, or a list item enclosing it (e.g. the system whose
     grant fails), names the subject (`- id: crm`, `{recipient: sms_service, ...}`); for a
-    sub-processor, the notice's transfers may name the recipient of the processor engaging
-    it (Art. 13(1)(f) disclosure goes through it); a finding about the notice or the
+    processor, the notice's transfers may name its recipient, and for a sub-processor the
+    recipient of the processor engaging it (Art. 13(1)(f) disclosure goes through it); a finding about the notice or the
     inventory as a whole may point anywhere in that side's files."""
     from gdpr_check.load import load_project
     through: dict[str, set[str]] = {}
     for processor in load_project(root).inventory.processors:
+        if processor.recipient:  # TR011 points at the notice's transfers of its recipient
+            through.setdefault(processor.id, set()).add(processor.recipient)
         for sub in processor.sub_processors:
             through.setdefault(sub, set()).add(processor.recipient or processor.id)
     wrong = []

@@ -112,6 +112,15 @@ def test_an_authority_for_each_of_the_30_eea_states(ref):
     assert ref.authority("US") is None
 
 
+def test_an_art_8_age_for_each_of_the_30_eea_states(ref):
+    """Art. 8(1): 16, or a lower age set by the member state, not below 13."""
+    assert set(ref.child_consent_ages) == ref.eea
+    assert all(13 <= age <= 16 for age in ref.child_consent_ages.values())
+    assert ref.child_consent_age("FI") == 13  # Tietosuojalaki 1050/2018, 5 §
+    assert ref.child_consent_age("DE") == 16
+    assert ref.child_consent_age("US") is None and ref.child_consent_age(None) is None
+
+
 def test_the_file_is_dated_and_names_its_sources(ref):
     assert date(2026, 1, 26) <= ref.as_of  # includes the Brazil decision
     assert len(ref.sources) >= 3 and all("https://" in s for s in ref.sources)

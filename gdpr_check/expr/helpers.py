@@ -546,6 +546,15 @@ class Helpers:
         """The processors whose `recipient` is the notice recipient `recipient`."""
         return self.index.processors_by_recipient.get(recipient, [])
 
+    def backup_countries(self, processor) -> list:
+        """The countries, sorted, where the systems that `processor` (an object or id) hosts
+        keep their backups: copies of the data it holds there, which the notice's transfers
+        must name as much as the processor's own `countries` (Art. 13(1)(f))."""
+        pid = processor if isinstance(processor, str) else processor.id
+        return sorted({country for system in self.index.systems_by_provider.get(pid, ())
+                       if system.security is not None and system.security.backups is not None
+                       for country in system.security.backups.countries})
+
     def not_dpf_certified(self, recipient: str) -> list:
         """The processors disclosed as `recipient` that hold data in the US and record a
         `transfer` without `dpf_certified: true`: the DPF decision does not cover them
@@ -736,7 +745,7 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "undeclared", "with_basis", "categories_for", "special", "criminal",
              "uncovered", "international_organisation", "consent_based",
              "using_undeclared", "flows_via", "disclosed_as", "not_dpf_certified", "special_uses", "plain_conditions", "art9_point",
-             "criminal_authorised", "dependent", "monitoring_labels",
+             "criminal_authorised", "dependent", "monitoring_labels", "backup_countries",
              "tracking_without_consent", "suggest_declared")
 FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",
            "personal", "special", "criminal", "dependent")

@@ -137,10 +137,12 @@ class SystemSecurity(Located):
 
 class Consent(Located):
     KIND: ClassVar[str] = "consent"
-    recorded: Bool = False
-    """true: the system records who consented, when and to what (Art. 7(1))."""
-    withdrawable: Bool = False
-    """true: consent can be withdrawn as easily as given (Art. 7(3))."""
+    recorded: Bool | None = None
+    """true: the system records who consented, when and to what (Art. 7(1)); false: it
+    does not; empty: not recorded in the inventory (a to-do, LB015)."""
+    withdrawable: Bool | None = None
+    """true: consent can be withdrawn as easily as given (Art. 7(3)); false: it cannot;
+    empty: not recorded in the inventory (a to-do, LB015)."""
 
 
 class Dpia(Located):

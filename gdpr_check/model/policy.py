@@ -87,6 +87,10 @@ class Controller(Located):
     """The EU representative of a controller outside the EU (Art. 13(1)(a), 27)."""
     dpo: Contact | None = None
     """The data protection officer's contact details (Art. 13(1)(b), 37(7))."""
+    aim: Literal["political", "philosophical", "religious", "trade_union", "other"] | None = None
+    """For a foundation, association or other not-for-profit body: its aim. Only a
+    political, philosophical, religious or trade-union aim opens Art. 9(2)(d); `other` (a
+    sports club, a hobby society) does not."""
     section: Text = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
@@ -187,6 +191,13 @@ class Purpose(Located):
     context: PurposeContext | None = None
     """The setting of the purpose where it is care or HR (health_care, social_care,
     occupational_health, employment, social_security): Art. 9(2)(h) or (b) may then apply."""
+    child_consent_from: int | None = Field(default=None, ge=0, le=17)
+    """For an information society service offered directly to children on consent: the
+    age from which a child consents alone (below it the holder of parental responsibility
+    consents). Art. 8(1) allows no lower age than the member state sets (13-16)."""
+    publication: Bool = False
+    """true: the purpose is to make the data public (a photo gallery, a list of speakers);
+    on consent, that is the individual's intervention Art. 25(2) asks for."""
     open_ended: Bool = False
     """true: the notice leaves the purpose open ("and other similar purposes"), which
     Art. 5(1)(b) does not allow: purposes must be specified."""

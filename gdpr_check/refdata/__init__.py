@@ -103,6 +103,12 @@ class Reference:
     authorities: dict[str, dict]
     sources: tuple[str, ...] = field(default=())
     eu: frozenset[str] = field(default=frozenset())
+    child_consent_ages: dict[str, int] = field(default_factory=dict)
+
+    def child_consent_age(self, country: str | None) -> int | None:
+        """The age from which a child of `country` (an EEA state) consents alone to an
+        information society service (Art. 8(1)); None outside the EEA."""
+        return self.child_consent_ages.get(country) if country else None
 
     def in_eea(self, country: str) -> bool:
         return country in self.eea
@@ -200,6 +206,8 @@ def load(path: Path = DATA_FILE) -> Reference:
         decisions=decisions,
         authorities={a["country"]: dict(a) for a in data.get("supervisory_authorities") or []},
         sources=tuple(data.get("sources") or ()),
+        child_consent_ages={a["country"]: int(a["age"])
+                            for a in data.get("child_consent_ages") or []},
     )
 
 
