@@ -33,7 +33,8 @@ LABEL_LIMIT = 14         # edges; more and their labels collide: hover titles an
 
 
 def render(report, fail_on: str = "low", fail_on_unrecorded: bool = False,
-           root=None, prefix: str = "", link_base: str | None = None, **_options) -> str:
+           root=None, prefix: str = "", link_base: str | None = None,
+           max_findings: int | None = None, **_options) -> str:
     import jinja2
     from markupsafe import Markup
 
@@ -42,13 +43,13 @@ def render(report, fail_on: str = "low", fail_on_unrecorded: bool = False,
     env.filters["code"] = _code_spans
     template = env.from_string(TEMPLATE)
     summary = report.summary()
-    rows = _rows(report)
+    rows = _rows(report, max_findings)
     return template.render(
         report=report, summary=summary, fail_on=fail_on, gated=fail_on_unrecorded,
         failing=len(report.failing(fail_on, unrecorded=fail_on_unrecorded)),
         severities=SEVERITIES, counted=issues.counts(report.findings, rows["issues"]),
         matrix=_matrix(report), areas=_areas(report), rows=rows["rows"],
-        todos=_todos(report),
+        todos=rows["todos"], left_out=rows["left_out"], max_findings=max_findings,
         checks=_checks(report), map=_map(report), area_titles=AREA_TITLES,
         audit=_audit(report, root), doc=_doc_link, href=_href(prefix, link_base),
         css=Markup(CSS), js=Markup(JS),   # our own constants: not user text
@@ -121,25 +122,25 @@ def _matrix(report) -> list[dict]:
     return ordered
 
 
-def _rows(report) -> dict:
+def _rows(report, max_findings=None) -> dict:
     """One row per violation issue (issues.py): a defect repeated over several subjects is
-    one row listing them."""
+    one row listing them; and one per rule of unrecorded facts. `max_findings` keeps the
+    most important (`issues.most_severe`)."""
     findings = sorted(report.findings, key=lambda f: (
         -SEVERITY_ORDER[f.severity], list(AREA_TITLES).index(f.area)
         if f.area in AREA_TITLES else len(AREA_TITLES), f.area, f.rule, f.subject_kind,
         f.subject_id, f.key))
     grouped = issues.violations(findings)
     rules = {r.id: r for r in report.rules}
-    return {"issues": grouped, "rows": [_row(issue, rules) for issue in grouped]}
+    todos = issues.todos(report.findings)
+    shown = issues.most_severe([*grouped, *todos], max_findings)
+    return {"issues": grouped,
+            "rows": [_row(i, rules, shown[id(i)]) for i in grouped if id(i) in shown],
+            "todos": [_row(t, rules, shown[id(t)]) for t in todos if id(t) in shown],
+            "left_out": len(report.findings) - sum(shown.values())}
 
 
-def _todos(report) -> list[dict]:
-    """The unrecorded facts, one row per rule."""
-    rules = {r.id: r for r in report.rules}
-    return [_row(todo, rules) for todo in issues.todos(report.findings)]
-
-
-def _row(issue, rules) -> dict:
+def _row(issue, rules, listed) -> dict:
     f = issue.head
     waiver = None
     if f.waived is not None:
@@ -147,7 +148,7 @@ def _row(issue, rules) -> dict:
         waiver = {"reason": w.get("reason") or "", "approved_by": w.get("approved_by"),
                   "expires": w.get("expires")}
     members = [{"f": m, "label": issues.subject_label(m), "where": _where(m)}
-               for m in issue.findings]
+               for m in issue.findings[:listed]]
     return {"f": f, "message": issue.message, "members": members, "waiver": waiver,
             "noun": issues.plural(len(issue), f.subject_kind),
             "anchor": f"f-{f.fingerprint[:16]}", "where": _where(f),
@@ -635,6 +636,9 @@ TEMPLATE = """<!DOCTYPE html>
 {% endfor %}
 </tbody>
 </table>
+{% if left_out %}
+<p id="left-out">{{ left_out }} less severe finding{{ 's are' if left_out != 1 else ' is' }} not listed (--max-findings {{ max_findings }}); the JSON and SARIF reports list all.</p>
+{% endif %}
 {% else %}
 <p class="empty">No findings.</p>
 {% endif %}
