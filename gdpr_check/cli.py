@@ -19,6 +19,8 @@ MAX_ERRORS = 50  # input errors shown per run, sorted by file and line; the rest
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 FORMAT_NAMES = ("text", "json", "sarif", "junit", "markdown", "html")
 SEVERITIES = ("info", "low", "medium", "high", "critical", "never")
+SUMMARY = "summary"  # the terminal's share when every report goes to a file: the text report
+# without its findings (report/text.py `summary_only`); not a --format of its own
 SUFFIX_FORMATS = {".json": "json", ".sarif": "sarif", ".xml": "junit", ".md": "markdown",
                   ".html": "html", ".htm": "html", ".txt": "text"}
 
@@ -100,7 +102,9 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
         plan.append((fmt, None if output == "-" else output))
     plan.extend((fmt, None) for fmt in formats[len(outputs):])
     if plan and all(path is not None for _, path in plan):
-        plan.insert(0, ("text", None))  # files written, and the usual text on the terminal
+        # Files written; the terminal gets the verdict and the counts, not every finding
+        # again (72,000 lines for a large run). `--format text` asks for all of them.
+        plan.insert(0, (SUMMARY, None))
     if not plan:
         plan = [("text", None)]
     if sum(1 for _, path in plan if path is None) > 1:
@@ -138,10 +142,18 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
 @click.option("--no-inline-skips", is_flag=True,
               help="Ignore `# gdpr-check: skip=RULE reason` comments (an audit run).")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings, no articles or fixes.")
+@click.option("--max-findings", type=click.IntRange(min=0), metavar="N",
+              help="List at most N findings in the text, Markdown and HTML reports, the "
+                   "most severe first; a line says how many more there are.  [default: all]")
+@click.option("--link-base", metavar="URL",
+              help="Make the Markdown report's file links absolute, below URL (e.g. "
+                   "https://github.com/OWNER/REPO/blob/COMMIT), so they work in a PR "
+                   "comment.")
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, rule_dirs,
-          waivers_file, baseline_file, show_config, no_inline_skips, sources, quiet, color, debug):
+          waivers_file, baseline_file, show_config, no_inline_skips, sources, quiet,
+          max_findings, link_base, color, debug):
     """Run every rule on the project at PATH (default: .) and report the findings.
 
     Settings not given as flags come from PATH/.gdpr-check.yaml or [tool.gdpr-check] in
@@ -183,19 +195,28 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
                            waivers=waivers_file, baseline=baseline_file, config=config,
                            inline_skips=not no_inline_skips, sources=sources)
         github = os.environ.get("GITHUB_ACTIONS") == "true"
+        from .report.paths import prefix_for
+        prefix = prefix_for(path)  # once: where the project sits in its repository
         rendered = []
         for fmt, output in plan:  # render all first: nothing is written if one fails
             colour = color if color is not None else (output is None and sys.stdout.isatty()
                                                       and "NO_COLOR" not in os.environ)
-            rendered.append((render(report, fmt, colour=colour, quiet=quiet, fail_on=fail_on,
+            rendered.append((render(report, "text" if fmt == SUMMARY else fmt, colour=colour,
+                                    quiet=quiet, fail_on=fail_on,
                                     fail_on_unrecorded=fail_on_unrecorded,
-                                    github=github and output is None, root=path), output))
+                                    github=github and output is None, root=path,
+                                    prefix=prefix, max_findings=max_findings,
+                                    link_base=link_base, summary_only=fmt == SUMMARY),
+                             output))
         write_outputs([Output(output, text, *named.get(output, (f"--output {output}",)))
                        for text, output in rendered if output is not None],
                       inputs_of(path, rule_dirs, config, waivers_file, baseline_file))
-        for text, output in rendered:  # standard output last: after the files, or nothing
+        for (fmt, _), (text, output) in zip(plan, rendered):  # standard output last
             if output is None:
                 click.echo(text, nl=False)
+                if fmt == SUMMARY:
+                    click.echo("reports written: " + ", ".join(
+                        o for f, o in plan if o is not None))
         return EXIT_FINDINGS if report.failing(fail_on, unrecorded=fail_on_unrecorded) else EXIT_OK
 
     raise Failure(run_guarded(debug, body))

@@ -19,6 +19,11 @@ FORMATS = {
 
 
 def render(report, fmt: str, **options) -> str:
+    """`options` are each format's keywords; `root`, the project folder, also gives
+    `prefix`, where it sits in its repository (`paths.py`), unless one is given."""
+    if "prefix" not in options:
+        from .paths import prefix_for
+        options["prefix"] = prefix_for(options.get("root"))
     module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
     return module.render(report, **options)
 

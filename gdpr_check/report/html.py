@@ -4,10 +4,17 @@ One file with no external resources (inline CSS, inline JS, an inline SVG, syste
 it can be mailed, archived next to the audit trail and opened offline. It shows the
 summary by area and severity, every finding with its articles, subject, location and fix,
 the data-flow map with failing flows marked (drawn here from `report.graph`, see
-`gdpr_check/graph.py`), and filters by area and severity. All text from the inputs goes
-through Jinja2's autoescaping. No timestamps: the same input gives the same bytes.
+`gdpr_check/graph.py`), filters by area and severity, a text search and sortable columns.
+Each finding links to its rule's documentation (built-in rules) and its file:line (below
+`link_base`, else relative to the repository root, `paths.py`). For the audit file the
+header names the git commit checked and the reference data's date; the run's date only
+when asked (`SOURCE_DATE_EPOCH`, as reproducible builds set it), so by default the same
+input gives the same bytes. All text from the inputs goes through Jinja2's autoescaping;
+`code` in a fix is shown as code, not as literal backticks.
 """
 from __future__ import annotations
+
+import os
 
 from ..findings import SEVERITY_ORDER
 from . import issues
@@ -26,24 +33,73 @@ LABEL_LIMIT = 14         # edges; more and their labels collide: hover titles an
 
 
 def render(report, fail_on: str = "low", fail_on_unrecorded: bool = False,
-           **_options) -> str:
+           root=None, prefix: str = "", link_base: str | None = None,
+           max_findings: int | None = None, **_options) -> str:
     import jinja2
     from markupsafe import Markup
 
     env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
+    env.filters["code"] = _code_spans
     template = env.from_string(TEMPLATE)
     summary = report.summary()
-    rows = _rows(report)
+    rows = _rows(report, max_findings)
     return template.render(
         report=report, summary=summary, fail_on=fail_on, gated=fail_on_unrecorded,
         failing=len(report.failing(fail_on, unrecorded=fail_on_unrecorded)),
         severities=SEVERITIES, counted=issues.counts(report.findings, rows["issues"]),
         matrix=_matrix(report), areas=_areas(report), rows=rows["rows"],
-        todos=_todos(report),
+        todos=rows["todos"], left_out=rows["left_out"], max_findings=max_findings,
         checks=_checks(report), map=_map(report), area_titles=AREA_TITLES,
+        audit=_audit(report, root), doc=_doc_link, href=_href(prefix, link_base),
         css=Markup(CSS), js=Markup(JS),   # our own constants: not user text
     ).rstrip() + "\n"
+
+
+def _audit(report, root) -> dict:
+    """What an auditor files the report with: the commit checked, the reference data's
+    date and, only when SOURCE_DATE_EPOCH asks for it, the run's date (UTC)."""
+    from datetime import datetime, timezone
+
+    from ..refdata import reference
+    from .paths import commit_of
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    run_date = None
+    if epoch.isdigit():
+        run_date = datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return {"commit": commit_of(root), "reference": reference().as_of.isoformat(),
+            "run_date": run_date}
+
+
+def _doc_link(rule) -> str | None:
+    """A built-in rule's section of docs/rules.md (the address defined once, meta.py)."""
+    from ..meta import RULES_DOC_URL
+    from .sarif import _is_builtin
+    return f"{RULES_DOC_URL}#{rule.id.lower()}" if _is_builtin(rule) else None
+
+
+def _href(prefix: str, link_base: str | None):
+    """file:line -> a link to the file: below `link_base` (a blob URL), else relative to the
+    repository root, as the report is usually kept beside the checkout."""
+    from urllib.parse import quote
+
+    def href(path, line) -> str:
+        target = quote(prefix + path.replace("\\", "/"), safe="/-._~")
+        if link_base:
+            return f"{link_base.rstrip('/')}/{target}" + (f"#L{line}" if line else "")
+        return target
+    return href
+
+
+def _code_spans(text):
+    """Fix and rule text is written in Markdown: `x` becomes <code>x</code>, the rest is
+    escaped (markupsafe), so no literal backtick reaches the page."""
+    from markupsafe import Markup, escape
+    parts = str(text or "").split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: not code, shown as written
+        return escape(text)
+    return Markup("").join(escape(p) if i % 2 == 0 else Markup("<code>%s</code>") % p
+                           for i, p in enumerate(parts))
 
 
 def _areas(report) -> list[str]:
@@ -66,23 +122,25 @@ def _matrix(report) -> list[dict]:
     return ordered
 
 
-def _rows(report) -> dict:
+def _rows(report, max_findings=None) -> dict:
     """One row per violation issue (issues.py): a defect repeated over several subjects is
-    one row listing them."""
+    one row listing them; and one per rule of unrecorded facts. `max_findings` keeps the
+    most important (`issues.most_severe`)."""
     findings = sorted(report.findings, key=lambda f: (
         -SEVERITY_ORDER[f.severity], list(AREA_TITLES).index(f.area)
         if f.area in AREA_TITLES else len(AREA_TITLES), f.area, f.rule, f.subject_kind,
         f.subject_id, f.key))
     grouped = issues.violations(findings)
-    return {"issues": grouped, "rows": [_row(issue) for issue in grouped]}
+    rules = {r.id: r for r in report.rules}
+    todos = issues.todos(report.findings)
+    shown = issues.most_severe([*grouped, *todos], max_findings)
+    return {"issues": grouped,
+            "rows": [_row(i, rules, shown[id(i)]) for i in grouped if id(i) in shown],
+            "todos": [_row(t, rules, shown[id(t)]) for t in todos if id(t) in shown],
+            "left_out": len(report.findings) - sum(shown.values())}
 
 
-def _todos(report) -> list[dict]:
-    """The unrecorded facts, one row per rule."""
-    return [_row(todo) for todo in issues.todos(report.findings)]
-
-
-def _row(issue) -> dict:
+def _row(issue, rules, listed) -> dict:
     f = issue.head
     waiver = None
     if f.waived is not None:
@@ -90,10 +148,11 @@ def _row(issue) -> dict:
         waiver = {"reason": w.get("reason") or "", "approved_by": w.get("approved_by"),
                   "expires": w.get("expires")}
     members = [{"f": m, "label": issues.subject_label(m), "where": _where(m)}
-               for m in issue.findings]
+               for m in issue.findings[:listed]]
     return {"f": f, "message": issue.message, "members": members, "waiver": waiver,
             "noun": issues.plural(len(issue), f.subject_kind),
-            "anchor": f"f-{f.fingerprint[:16]}", "where": _where(f)}
+            "anchor": f"f-{f.fingerprint[:16]}", "where": _where(f),
+            "doc": _doc_link(rules[f.rule]) if f.rule in rules else None}
 
 
 def _where(f) -> str:
@@ -338,6 +397,11 @@ details.flows { margin-top:14px; } details.flows summary { cursor:pointer; font-
 #filters fieldset { border:0; margin:0; padding:0; }
 #filters legend { font-weight:600; font-size:12px; text-transform:uppercase; color:var(--muted); padding:0; }
 #filters label { margin-right:12px; font-size:14px; white-space:nowrap; cursor:pointer; }
+#search { font:inherit; padding:2px 6px; width:16em; }
+button.sort { font:inherit; font-weight:600; background:none; border:0; padding:0; cursor:pointer; color:inherit; }
+button.sort::after { content:" \2195"; color:var(--muted); }
+button.sort[aria-sort="ascending"]::after { content:" \2191"; } button.sort[aria-sort="descending"]::after { content:" \2193"; }
+a.rule { color:inherit; } a.loc { color:var(--muted); }
 #shown { margin-left:auto; color:var(--muted); font-size:13px; align-self:center; }
 .empty { color:var(--ok); font-weight:600; }
 .map-wrap { overflow-x:auto; border:1px solid var(--line); border-radius:6px; background:#fbfcfd; }
@@ -377,13 +441,17 @@ JS = """
     });
     return out;
   }
+  var search = document.getElementById('search');
   function apply() {
     var severity = checked('severity'), area = checked('area');
     var waived = form.querySelector('input[name="waived"]').checked;
+    var words = search.value.toLowerCase().split(/\\s+/).filter(Boolean);
     var shown = 0;
     rows.forEach(function (row) {
+      var text = row.textContent.toLowerCase();
       var show = severity[row.dataset.severity] && area[row.dataset.area] &&
-        (waived || row.dataset.waived !== 'true');
+        (waived || row.dataset.waived !== 'true') &&
+        words.every(function (w) { return text.indexOf(w) >= 0; });
       row.hidden = !show;
       if (show) { shown += Number(row.dataset.count); }
     });
@@ -391,6 +459,30 @@ JS = """
       shown + ' of ' + total + ' findings shown';
   }
   form.addEventListener('change', apply);
+  search.addEventListener('input', apply);
+  // Sorting: by a row's data (severity rank, file:line) or its cell's text; a second
+  // click reverses. The rendered order (most severe first) is rank ascending.
+  var body = rows.length ? rows[0].parentNode : null;
+  function key(row, name) {
+    if (name === 'rank') { return Number(row.dataset.rank); }
+    if (name === 'where') { return row.dataset.where; }
+    var cell = row.querySelector(name === 'rule' ? '.rule' : '.message');
+    return cell ? cell.textContent.toLowerCase() : '';
+  }
+  document.querySelectorAll('button.sort').forEach(function (button) {
+    button.addEventListener('click', function () {
+      var name = button.dataset.key;
+      var up = button.getAttribute('aria-sort') !== 'ascending';
+      document.querySelectorAll('button.sort').forEach(function (b) { b.removeAttribute('aria-sort'); });
+      button.setAttribute('aria-sort', up ? 'ascending' : 'descending');
+      rows.sort(function (a, b) {
+        var x = key(a, name), y = key(b, name);
+        var order = x < y ? -1 : (x > y ? 1 : Number(a.dataset.rank) - Number(b.dataset.rank));
+        return up ? order : -order;
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    });
+  });
   apply();
 })();
 """
@@ -408,6 +500,7 @@ TEMPLATE = """<!DOCTYPE html>
 <header>
 <h1>GDPR compliance report</h1>
 <p class="meta">gdpr-check {{ report.tool_version }} · {{ summary.rules }} rules checked on {{ summary.files }} files{% if report.files and report.files | length <= 12 %}: {{ report.files | join(', ') }}{% endif %}</p>
+<p class="meta" id="audit">{% if audit.commit %}commit <code>{{ audit.commit }}</code> · {% endif %}reference data as of {{ audit.reference }}{% if audit.run_date %} · run {{ audit.run_date }}{% endif %}</p>
 {% if fail_on == 'never' %}
 <p class="verdict {{ 'fail' if summary.findings else 'pass' }}" id="verdict">{{ summary.findings }} open finding{{ '' if summary.findings == 1 else 's' }}</p>
 {% elif failing %}
@@ -512,6 +605,9 @@ TEMPLATE = """<!DOCTYPE html>
 <fieldset><legend>Area</legend>
 {% for a in areas %}<label><input type="checkbox" name="area" value="{{ a }}" checked> {{ area_titles.get(a, a) }}</label>{% endfor %}
 </fieldset>
+<fieldset><legend>Search</legend>
+<input type="search" id="search" placeholder="rule, text, subject, file" aria-label="Search the findings">
+</fieldset>
 <fieldset><legend>Status</legend>
 <label><input type="checkbox" name="waived" value="waived" checked> show waived</label>
 </fieldset>
@@ -519,27 +615,30 @@ TEMPLATE = """<!DOCTYPE html>
 </form>
 <table id="findings-table">
 <colgroup><col class="c-sev"><col class="c-rule"><col><col class="c-gdpr"><col class="c-where"></colgroup>
-<thead><tr><th>Severity</th><th>Rule</th><th>Finding</th><th>GDPR</th><th>Subject and location</th></tr></thead>
+<thead><tr><th><button type="button" class="sort" data-key="rank">Severity</button></th><th><button type="button" class="sort" data-key="rule">Rule</button></th><th><button type="button" class="sort" data-key="message">Finding</button></th><th>GDPR</th><th><button type="button" class="sort" data-key="where">Subject and location</button></th></tr></thead>
 <tbody>
 {% for row in rows %}
 {% set f = row.f %}
-<tr class="finding{{ ' waived' if row.waiver }}" id="{{ row.anchor }}" data-rule="{{ f.rule }}" data-area="{{ f.area }}" data-severity="{{ f.severity }}" data-waived="{{ 'true' if row.waiver else 'false' }}" data-subject="{{ f.subject_kind }}:{{ f.subject_id }}" data-count="{{ row.members | length }}">
+<tr class="finding{{ ' waived' if row.waiver }}" id="{{ row.anchor }}" data-rule="{{ f.rule }}" data-area="{{ f.area }}" data-severity="{{ f.severity }}" data-waived="{{ 'true' if row.waiver else 'false' }}" data-subject="{{ f.subject_kind }}:{{ f.subject_id }}" data-count="{{ row.members | length }}" data-rank="{{ loop.index0 }}" data-where="{{ f.path or '' }}:{{ '%06d' | format(f.line or 0) }}">
 <td><span class="sev {{ f.severity }}">{{ f.severity }}</span></td>
-<td><span class="rule">{{ f.rule }}</span><br><span class="rulename">{{ f.name }}</span></td>
+<td>{% if row.doc %}<a class="rule" href="{{ row.doc }}">{{ f.rule }}</a>{% else %}<span class="rule">{{ f.rule }}</span>{% endif %}<br><span class="rulename">{{ f.name }}</span></td>
 <td><span class="message">{{ row.message }}</span>{% if row.waiver %}<span class="tag waived">waived</span>{% elif not f.new %}<span class="tag baseline">baseline</span>{% endif %}
 {% if row.waiver %}<p class="fix"><b>Waived:</b> {{ row.waiver.reason }}{% if row.waiver.approved_by %}; approved by {{ row.waiver.approved_by }}{% endif %}{% if row.waiver.expires %}; expires {{ row.waiver.expires }}{% endif %}</p>{% endif %}
-{% if f.remediation %}<p class="fix"><b>Fix:</b> {{ f.remediation }}</p>{% endif %}
+{% if f.remediation %}<p class="fix"><b>Fix:</b> {{ f.remediation | code }}</p>{% endif %}
 </td>
 <td class="articles">{% for a in f.articles %}<span>{{ a }}</span>{{ ', ' if not loop.last }}{% endfor %}</td>
 {% if row.members | length == 1 %}
-<td>{{ f.subject_kind | replace('_', ' ') }} <code>{{ f.subject_id }}</code>{% if row.where %}<br><span class="loc">{{ row.where }}</span>{% endif %}</td>
+<td>{{ f.subject_kind | replace('_', ' ') }} <code>{{ f.subject_id }}</code>{% if row.where %}<br><a class="loc" href="{{ href(f.path, f.line) }}">{{ row.where }}</a>{% endif %}</td>
 {% else %}
-<td>{{ row.noun | replace('_', ' ') }}:<ul class="subjects">{% for m in row.members %}<li data-subject="{{ m.f.subject_kind }}:{{ m.f.subject_id }}">{{ m.label }}{% if m.where %}<br><span class="loc">{{ m.where }}</span>{% endif %}</li>{% endfor %}</ul></td>
+<td>{{ row.noun | replace('_', ' ') }}:<ul class="subjects">{% for m in row.members %}<li data-subject="{{ m.f.subject_kind }}:{{ m.f.subject_id }}">{{ m.label }}{% if m.where %}<br><a class="loc" href="{{ href(m.f.path, m.f.line) }}">{{ m.where }}</a>{% endif %}</li>{% endfor %}</ul></td>
 {% endif %}
 </tr>
 {% endfor %}
 </tbody>
 </table>
+{% if left_out %}
+<p id="left-out">{{ left_out }} less severe finding{{ 's are' if left_out != 1 else ' is' }} not listed (--max-findings {{ max_findings }}); the JSON and SARIF reports list all.</p>
+{% endif %}
 {% else %}
 <p class="empty">No findings.</p>
 {% endif %}
@@ -556,8 +655,8 @@ TEMPLATE = """<!DOCTYPE html>
 {% set f = row.f %}
 <tr class="todo" data-rule="{{ f.rule }}" data-area="{{ f.area }}" data-severity="{{ f.severity }}" data-count="{{ row.members | length }}">
 <td><span class="sev {{ f.severity }}">{{ f.severity }}</span></td>
-<td><span class="rule">{{ f.rule }}</span><br><span class="rulename">{{ f.name }}</span>{% if f.remediation %}<p class="fix"><b>Fix:</b> {{ f.remediation }}</p>{% endif %}</td>
-<td>{{ row.noun | replace('_', ' ') }}:<ul class="subjects">{% for m in row.members %}<li data-subject="{{ m.f.subject_kind }}:{{ m.f.subject_id }}">{% if row.members | length == 1 %}<span class="message">{{ m.f.message }}</span>{% else %}{{ m.label }}{% endif %}{% if m.f.waived is not none %}<span class="tag waived">waived</span>{% elif not m.f.new %}<span class="tag baseline">baseline</span>{% endif %}{% if m.where %}<br><span class="loc">{{ m.where }}</span>{% endif %}</li>{% endfor %}</ul></td>
+<td><span class="rule">{{ f.rule }}</span><br><span class="rulename">{{ f.name }}</span>{% if f.remediation %}<p class="fix"><b>Fix:</b> {{ f.remediation | code }}</p>{% endif %}</td>
+<td>{{ row.noun | replace('_', ' ') }}:<ul class="subjects">{% for m in row.members %}<li data-subject="{{ m.f.subject_kind }}:{{ m.f.subject_id }}">{% if row.members | length == 1 %}<span class="message">{{ m.f.message }}</span>{% else %}{{ m.label }}{% endif %}{% if m.f.waived is not none %}<span class="tag waived">waived</span>{% elif not m.f.new %}<span class="tag baseline">baseline</span>{% endif %}{% if m.where %}<br><a class="loc" href="{{ href(m.f.path, m.f.line) }}">{{ m.where }}</a>{% endif %}</li>{% endfor %}</ul></td>
 <td class="articles">{% for a in f.articles %}<span>{{ a }}</span>{{ ', ' if not loop.last }}{% endfor %}</td>
 </tr>
 {% endfor %}

@@ -66,6 +66,31 @@ def todos(findings) -> list[Issue]:
     return sorted(issues, key=lambda i: (-SEVERITY_ORDER[i.head.severity], i.head.rule))
 
 
+def importance(issue: Issue) -> tuple:
+    """Which entries a capped report keeps first: open before waived, new before those in
+    the baseline, violations before unrecorded facts, then the most severe."""
+    f = issue.head
+    return (f.waived is not None, not f.new, is_unrecorded(f), -SEVERITY_ORDER[f.severity],
+            f.rule, _place(f))
+
+
+def most_severe(entries, limit: int | None) -> dict[int, int]:
+    """The entries to list when at most `limit` findings may be (None: no limit), by
+    `id(entry)`, each with how many of its findings to list. Entries are taken by
+    `importance` until the next would pass the limit; the first is always taken (cut to
+    the limit), so a run with findings never lists none unless `limit` is 0."""
+    if limit is None:
+        return {id(e): len(e) for e in entries}
+    shown: dict[int, int] = {}
+    room = limit
+    for entry in sorted(entries, key=importance):
+        if room <= 0 or (shown and len(entry) > room):
+            break
+        shown[id(entry)] = min(len(entry), room)
+        room -= shown[id(entry)]
+    return shown
+
+
 def subject_label(f: Finding) -> str:
     """How an entry names one of its subjects: its name, else its id."""
     return f.subject_name or f.subject_id

@@ -19,7 +19,7 @@ import re
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def render(report, fail_on_unrecorded: bool = False, **_options) -> str:
+def render(report, fail_on_unrecorded: bool = False, prefix: str = "", **_options) -> str:
     from xml.etree import ElementTree as ET
 
     suites = _suites(report)
@@ -29,7 +29,7 @@ def render(report, fail_on_unrecorded: bool = False, **_options) -> str:
         suite = ET.SubElement(root, "testsuite", _counts_attrs(f"gdpr-check.{area}",
                                                                 [(area, cases)], gated))
         for case in cases:
-            suite.append(_testcase(ET, case, gated))
+            suite.append(_testcase(ET, case, gated, prefix))
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") \
         + "\n"
@@ -72,7 +72,7 @@ def _outcome(f, gated: bool) -> str:
     return "failure"
 
 
-def _testcase(ET, case, gated: bool):
+def _testcase(ET, case, gated: bool, prefix: str):
     f = case["finding"]
     attrs = {"classname": _text(f"gdpr-check.{case['area']}.{case['rule']}")}
     if f is None:
@@ -81,7 +81,7 @@ def _testcase(ET, case, gated: bool):
     attrs["name"] = _text(f"{case['rule']} {f.subject_kind} {f.subject_id}"
                           + (f" [{f.key}]" if f.key else ""))
     if f.path:
-        attrs["file"] = _text(f.path)
+        attrs["file"] = _text(prefix + f.path)  # from the repository root, as CI shows files
         if f.line:
             attrs["line"] = str(f.line)
     element = ET.Element("testcase", attrs)

@@ -2,17 +2,20 @@
 
 A headline with the verdict, a table of findings by area x severity, then the findings of
 each area, most severe first, each with its location as a link (`path#Lline`, relative to
-the project root, or below `link_base` when given, e.g. a blob URL of the commit), the
+the repository root (`paths.py`), below `link_base` when given, which a PR comment needs:
+there a relative link resolves against the PR's page; e.g. the commit's blob URL), the
 articles and the fix; one entry per issue, listing its subjects when a defect repeats
 (`issues.py`), and unrecorded facts last, as a to-do list by rule. Waived and baseline
 findings are marked. When everything would not
-fit in a GitHub comment (`max_chars`), the least severe findings are left out, and the
-text says how many. Everything that comes from the inputs is escaped, so a `|` in a
+fit in a GitHub comment (`max_chars`, under its 65,536-character limit) or more than
+`max_findings` findings would be listed, the least severe are left out, and the text says
+how many. Everything that comes from the inputs is escaped, so a `|` in a
 message cannot break the table and a `<script>` cannot become HTML.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from ..findings import SEVERITY_ORDER
@@ -40,9 +43,26 @@ def escape(text, line_start: bool = False) -> str:
     return _MENTION.sub("\\1@\u200b", text)
 
 
+@dataclass(frozen=True)
+class _Links:
+    """How a location becomes a link: below `base` (a URL) when given, the path relative to
+    the repository root (`prefix` + the project-relative path)."""
+    base: str | None = None
+    prefix: str = ""
+
+    def to(self, path: str, line) -> str:
+        shown = self.prefix + path.replace("\\", "/")
+        target = quote(shown, safe="/-._~")
+        if self.base:
+            target = self.base.rstrip("/") + "/" + target
+        label = f"{shown}:{line}" if line else shown
+        return f"[{escape(label)}]({target}{f'#L{line}' if line else ''})"
+
+
 def render(report, fail_on: str = "low", link_base: str | None = None, quiet: bool = False,
            max_chars: int | None = MAX_CHARS, fail_on_unrecorded: bool = False,
-           **_options) -> str:
+           max_findings: int | None = None, prefix: str = "", **_options) -> str:
+    links = _Links(link_base, prefix)
     summary = report.summary()
     failing = len(report.failing(fail_on, unrecorded=fail_on_unrecorded))
     by_area: dict[str, list] = {}
@@ -63,13 +83,17 @@ def render(report, fail_on: str = "low", link_base: str | None = None, quiet: bo
     if report.notices:
         tail += ["", "### Notices", ""]
         for notice in report.notices:
-            where = f"{_link(notice.path, notice.line, link_base)}: " if notice.path else ""
+            where = f"{links.to(notice.path, notice.line)}: " if notice.path else ""
             tail.append(f"- {where}**{escape(notice.kind)}**: {escape(notice.message)}")
     todos = issues.todos(report.findings)
-    blocks = {id(i): "\n".join(_entry(i, link_base, quiet))
-              for i in [*(i for group in entries.values() for i in group), *todos]}
+    capped = issues.most_severe([*(i for g in entries.values() for i in g), *todos],
+                                max_findings)
+    blocks = {id(i): "\n".join(_entry(i, links, quiet, capped[id(i)]))
+              for i in [*(i for group in entries.values() for i in group), *todos]
+              if id(i) in capped}
     shown = _within_budget([*(i for group in entries.values() for i in group), *todos],
                            blocks, max_chars, used=sum(len(x) + 1 for x in head + tail) + 600)
+    shown = {k: capped[k] for k in shown}
     lines = list(head)
     for area in _area_order(by_area):
         listed = [i for i in entries[area] if id(i) in shown]
@@ -83,13 +107,12 @@ def render(report, fail_on: str = "low", link_base: str | None = None, quiet: bo
                   f"*Facts the inventory or notice does not record, to complete; {effect}.*",
                   ""]
         lines += [blocks[id(t)] for t in listed]
-    left_out = len(report.findings) - sum(len(i) for i in
-                                          [*(i for g in entries.values() for i in g), *todos]
-                                          if id(i) in shown)
+    left_out = len(report.findings) - sum(shown.values())
     if left_out:
+        why = f"--max-findings {max_findings}" if len(shown) == len(capped) \
+            else "GitHub's comment size limit"
         lines += ["", f"*{left_out} less severe finding{'s are' if left_out != 1 else ' is'} "
-                      "left out to keep this comment within GitHub's size limit; the JSON, "
-                      "SARIF or HTML report lists all.*"]
+                      f"left out ({why}); the JSON, SARIF or HTML report lists all.*"]
     return "\n".join(lines + tail) + "\n"
 
 
@@ -108,13 +131,12 @@ def _order(f):
 
 
 def _within_budget(entries, blocks, max_chars, used) -> set[int]:
-    """The entries to show: all, or the most severe ones that fit in `max_chars`."""
+    """The entries to show (those with a block): all, or the most important ones
+    (`issues.importance`) that fit in `max_chars`."""
     if max_chars is None or used + sum(len(b) + 1 for b in blocks.values()) <= max_chars:
         return set(blocks)
     shown = set()
-    for entry in sorted(entries, key=lambda i: (i.head.waived is not None, not i.head.new,
-                                                issues.is_unrecorded(i.head),
-                                                _order(i.head))):
+    for entry in sorted((e for e in entries if id(e) in blocks), key=issues.importance):
         size = len(blocks[id(entry)]) + 1
         if used + size > max_chars:
             break
@@ -173,9 +195,9 @@ def _table(report) -> list[str]:
     return lines
 
 
-def _entry(issue, link_base, quiet) -> list[str]:
+def _entry(issue, links, quiet, listed) -> list[str]:
     """An issue (or a to-do): the finding as before, and when it repeats over several
-    subjects, the subjects it concerns, each with its link."""
+    subjects, the subjects it concerns (the first `listed`), each with its link."""
     f = issue.head
     marks = ""
     if f.waived is not None:
@@ -192,11 +214,13 @@ def _entry(issue, link_base, quiet) -> list[str]:
     if len(issue) == 1:
         where = [f"{escape(f.subject_kind)} `{_code(f.subject_id)}`"]
         if f.path:
-            where.append(_link(f.path, f.line, link_base))
+            where.append(links.to(f.path, f.line))
     else:
         noun = issues.plural(len(issue), f.subject_kind)
-        where = [f"{escape(noun)}: " + "; ".join(_member(m, link_base)
-                                                  for m in issue.findings)]
+        more = len(issue) - listed
+        where = [f"{escape(noun)}: " + "; ".join(_member(m, links)
+                                                  for m in issue.findings[:listed])
+                 + (f"; and {more} more" if more else "")]
     where.append(escape(", ".join(f.articles)))
     message = issue.message if not issues.is_unrecorded(f) or len(issue) == 1 else \
         f"Not recorded for {issues.plural(len(issue), f.subject_kind)}"
@@ -207,18 +231,10 @@ def _entry(issue, link_base, quiet) -> list[str]:
     return lines
 
 
-def _member(f, link_base) -> str:
+def _member(f, links) -> str:
     label = escape(issues.subject_label(f))
     status = " (waived)" if f.waived is not None else ("" if f.new else " (in baseline)")
-    return (f"{label} ({_link(f.path, f.line, link_base)})" if f.path else label) + status
-
-
-def _link(path: str, line, link_base) -> str:
-    target = quote(path.replace("\\", "/"), safe="/-._~")
-    if link_base:
-        target = link_base.rstrip("/") + "/" + target
-    label = f"{path}:{line}" if line else path
-    return f"[{escape(label)}]({target}{f'#L{line}' if line else ''})"
+    return (f"{label} ({links.to(f.path, f.line)})" if f.path else label) + status
 
 
 def _code(text: str) -> str:

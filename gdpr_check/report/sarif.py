@@ -7,7 +7,8 @@ What GitHub reads (docs.github.com, "SARIF support for code scanning"):
   `properties.security-severity`, a score GitHub buckets as critical (> 9.0), high
   (7.0-8.9), medium (4.0-6.9) and low (<= 3.9);
 - `results[]`: `ruleId`/`ruleIndex`, `level`, `message.text`, the first location's
-  `artifactLocation.uri` (relative to the repository, here `%SRCROOT%`, the project root)
+  `artifactLocation.uri` (relative to the repository root, `%SRCROOT%`: a project in a
+  subfolder gets its folder in front, `paths.py`, the same paths as the annotations)
   and `region.startLine`, and `partialFingerprints`, which GitHub uses to match an alert
   across runs: ours is the finding's fingerprint (rule + subject + key), so it does not
   change when lines move or a message is reworded.
@@ -15,14 +16,21 @@ Waived findings carry an external suppression with the waiver's reason; with a b
 results say whether they are `new` or `unchanged`. Unrecorded facts (`kind: unrecorded`,
 the record does not say) are `note` whatever their severity: they are to-dos, not alerts;
 `properties.kind` tells them from violations.
+
+GitHub's upload limits (same page) are kept: at most 25,000 results per run and 10 MB of
+gzip-compressed SARIF. A larger run keeps its most important results (open before waived,
+new before baseline, then by level and severity) in their usual order, and says in the
+run's `toolExecutionNotifications` how many were left out; the JSON report lists all.
 """
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from pathlib import Path
 from urllib.parse import quote
 
+from ..findings import SEVERITY_ORDER as SEVERITY_RANK
 from ..meta import REPOSITORY_URL, RULES_DOC_URL
 
 SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
@@ -35,22 +43,62 @@ LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "not
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0",
                      "info": "1.0"}
 MAX_DESCRIPTION = 1024   # GitHub's limit for shortDescription and fullDescription
+MAX_RESULTS = 25_000     # GitHub's limit of results per run
+MAX_GZIP_BYTES = 10 * 1024 * 1024  # GitHub's limit of an upload, gzip-compressed
+_RANK = {"error": 0, "warning": 1, "note": 2}
 
 
-def render(report, **_options) -> str:
+def render(report, prefix: str = "", max_results: int = MAX_RESULTS,
+           max_gzip_bytes: int = MAX_GZIP_BYTES, **_options) -> str:
     descriptors, index = _rules(report)
     baseline = _has_baseline(report)  # once: it looks at every finding
+    results = [_result(f, index[f.rule], baseline, prefix) for f in report.findings]
+    notifications = [_notification(n, prefix) for n in report.notices]
+    keep = min(len(results), max_results)
+    while True:
+        text = _log(report, descriptors, _kept(results, keep), notifications, len(results),
+                    max_results)
+        if keep == 0 or _gzip_size(text) <= max_gzip_bytes:
+            return text
+        keep = int(keep * 0.9 * max_gzip_bytes / _gzip_size(text))  # shrink until it fits
+
+
+def _log(report, descriptors, results, notifications, total, limit) -> str:
     run = {
         "tool": {"driver": _driver(report, descriptors)},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index[f.rule], baseline) for f in report.findings],
+        "results": results,
     }
-    notifications = [_notification(n) for n in report.notices]
+    if len(results) < total:
+        notifications = [*notifications, _left_out(total - len(results), total, limit)]
     if notifications:
         run["invocations"] = [{"executionSuccessful": True,
                                "toolExecutionNotifications": notifications}]
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _kept(results: list[dict], keep: int) -> list[dict]:
+    """The `keep` most important results, in their original order."""
+    if keep >= len(results):
+        return results
+    ranked = sorted(range(len(results)), key=lambda i: (
+        "suppressions" in results[i], results[i].get("baselineState") == "unchanged",
+        _RANK[results[i]["level"]], -SEVERITY_RANK[results[i]["properties"]["severity"]], i))
+    chosen = sorted(ranked[:keep])
+    return [results[i] for i in chosen]
+
+
+def _left_out(missing: int, total: int, limit: int) -> dict:
+    return {"level": "warning", "descriptor": {"id": "results-left-out"},
+            "message": {"text": f"{missing} of {total} results are left out to stay within "
+                                f"GitHub code scanning's upload limits ({limit:,} "
+                                "results per run, 10 MB gzip-compressed); the least severe "
+                                "went first. The JSON report lists every finding."}}
+
+
+def _gzip_size(text: str) -> int:
+    return len(gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0))
 
 
 def _driver(report, descriptors) -> dict:
@@ -148,7 +196,7 @@ def _is_builtin(rule) -> bool:
         return False
 
 
-def _result(f, rule_index: int, with_baseline: bool) -> dict:
+def _result(f, rule_index: int, with_baseline: bool, prefix: str) -> dict:
     result = {
         "ruleId": f.rule,
         "ruleIndex": rule_index,
@@ -161,7 +209,7 @@ def _result(f, rule_index: int, with_baseline: bool) -> dict:
             region["startColumn"] = f.column
         result["locations"] = [{
             "physicalLocation": {
-                "artifactLocation": {"uri": _uri(f.path), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": {"uri": _uri(prefix + f.path), "uriBaseId": "%SRCROOT%"},
                 "region": region,
             },
             "logicalLocations": [_logical(f)],
@@ -197,12 +245,13 @@ def _logical(f) -> dict:
             "kind": f.subject_kind}
 
 
-def _notification(notice) -> dict:
+def _notification(notice, prefix: str) -> dict:
     out = {"level": "warning", "message": {"text": _clean(notice.message)},
            "descriptor": {"id": notice.kind}}
     if notice.path:
         region = {"startLine": notice.line} if notice.line else None
-        physical = {"artifactLocation": {"uri": _uri(notice.path), "uriBaseId": "%SRCROOT%"}}
+        physical = {"artifactLocation": {"uri": _uri(prefix + notice.path),
+                                         "uriBaseId": "%SRCROOT%"}}
         if region:
             physical["region"] = region
         out["locations"] = [{"physicalLocation": physical}]

@@ -176,3 +176,70 @@ def test_the_3dtech_report(browser, tmp_path):
         assert page.requests == [page.url] and page.errors == []
     finally:
         page.page.close()
+
+
+def test_text_search(opened):
+    page, report = opened
+    p = page.page
+    p.fill("#search", "crm_backup")
+    assert page.visible_rules() == ["XR100"]
+    assert p.inner_text("#shown") == "1 of 5 findings shown"
+    p.fill("#search", "newsletter_list XR200")   # every word must appear
+    assert page.visible_rules() == ["XR200"]
+    p.fill("#search", "no such thing")
+    assert page.visible_rules() == []
+    p.fill("#search", "")
+    assert sorted(page.visible_rules()) == sorted(f.rule for f in report.findings)
+    assert page.errors == []
+
+
+def _order(page) -> list[str]:
+    return page.page.eval_on_selector_all("tr.finding", "rows => rows.map(r => r.dataset.rule)")
+
+
+def test_sortable_columns(opened):
+    page, _ = opened
+    p = page.page
+    rendered = _order(page)
+    p.click('button.sort[data-key="rule"]')
+    assert _order(page) == sorted(rendered)
+    assert p.get_attribute('button.sort[data-key="rule"]', "aria-sort") == "ascending"
+    p.click('button.sort[data-key="rule"]')
+    assert _order(page) == sorted(rendered, reverse=True)
+    p.click('button.sort[data-key="rank"]')
+    assert _order(page) == rendered                     # most severe first, as rendered
+    p.click('button.sort[data-key="where"]')
+    wheres = p.eval_on_selector_all("tr.finding", "rows => rows.map(r => r.dataset.where)")
+    assert wheres == sorted(wheres)
+    p.fill("#search", "XR2")                            # filters still apply after a sort
+    assert page.visible_rules() == ["XR200"]
+    assert page.errors == []
+
+
+def test_links_to_files_and_rule_docs(browser, tmp_path):
+    from gdpr_check.meta import RULES_DOC_URL
+    project = make_project(tmp_path / "project")
+    html_file = project / "report.html"   # beside the checkout: relative links resolve
+    html_file.write_text(render(run(project), "html"), encoding="utf-8")
+    page = Opened(browser, html_file)
+    try:
+        link = page.page.locator('tr[data-rule="XR100"] a.loc').first
+        href = link.evaluate("a => a.href")
+        assert href.startswith((project / "inventory").as_uri())
+        assert (project / link.get_attribute("href")).is_file()
+        assert link.inner_text().startswith("inventory/inventory.yaml:")
+    finally:
+        page.page.close()
+    if _repository_has_sample_data():
+        report = check(REPO)
+        shipped = tmp_path / "3dtech.html"
+        shipped.write_text(render(report, "html"), encoding="utf-8")
+        page = Opened(browser, shipped)
+        try:
+            rule = report.findings[0].rule
+            href = page.page.locator(f'tr[data-rule="{rule}"] a.rule').first.get_attribute("href")
+            assert href == f"{RULES_DOC_URL}#{rule.lower()}"
+            fixes = page.page.eval_on_selector_all(".fix", "e => e.map(x => x.innerText)")
+            assert fixes and not any("`" in f for f in fixes)  # code shown as code
+        finally:
+            page.page.close()

@@ -8,7 +8,9 @@ from html.parser import HTMLParser
 from gdpr_check.findings import Finding, Report
 from gdpr_check.report import render
 
-from .conftest import run
+from gdpr_check import check
+
+from .conftest import REPO, run
 
 
 class Page(HTMLParser):
@@ -51,11 +53,33 @@ def test_self_contained(report):
     assert len(page.scripts) == 1 and len(page.styles) == 1
     css = page.styles[0]
     assert "@import" not in css and "url(" not in css and "@font-face" not in css
-    # the only URLs: the SVG namespace, and markers referenced within the page
+    # the only URLs: the SVG namespace (links are not loads: the report-test pack has no
+    # documentation page, and file links are relative to the checkout)
     urls = set(re.findall(r"https?://[^\s\"'<>]+", text))
     assert urls <= {"http://www.w3.org/2000/svg"}, urls
     hrefs = [a.get("href") for _, a in page.tags if "href" in a]
-    assert all(h.startswith("#") for h in hrefs), hrefs
+    files = [h for h in hrefs if not h.startswith("#")]
+    assert files and all(h in ("inventory/inventory.yaml", "policy/notice.yaml")
+                         for h in files), hrefs
+
+
+def test_links_and_audit_header(report, project, monkeypatch):
+    from gdpr_check.meta import RULES_DOC_URL
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    text = render(report, "html", link_base="https://example.org/blob/abc")
+    assert 'href="https://example.org/blob/abc/inventory/inventory.yaml#L' in text
+    assert "reference data as of 20" in text and " · run " not in text
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764633600")
+    assert "run 2025-12-02 00:00 UTC" in render(report, "html")
+    builtin = check(REPO)  # the shipped pack: each finding links to its rule's page
+    first = builtin.findings[0]
+    assert f'href="{RULES_DOC_URL}#{first.rule.lower()}"' in render(builtin, "html")
+
+
+def test_fix_text_shows_code_not_backticks():
+    from gdpr_check.report.html import _code_spans
+    assert str(_code_spans("add `mfa` to <b>")) == "add <code>mfa</code> to &lt;b&gt;"
+    assert str(_code_spans("it's `odd")) == "it&#39;s `odd"
 
 
 def test_every_finding_has_a_row(report):

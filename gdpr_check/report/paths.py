@@ -1,0 +1,79 @@
+"""Where the checked project sits in its repository, so every report names files the same
+way: relative to the repository root, as GitHub code scanning, annotations and blob links
+expect (`compliance/inventory/systems.yaml`, not `inventory/systems.yaml`, when the project
+is the subfolder `compliance/`).
+
+Findings keep paths relative to the project root (the model's vocabulary); the reports add
+this prefix. The root comes from `git rev-parse --show-toplevel` run in the project folder;
+when that fails (not a git checkout, no git, a repository git refuses), it is
+$GITHUB_WORKSPACE when the project lies inside it (a GitHub job's checkout), else the
+project root itself (an empty prefix): a report is never refused for it.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+from functools import lru_cache
+
+GIT_TIMEOUT = 5  # seconds: rev-parse is instant; a hung network file system must not hang us
+
+
+def prefix_for(root) -> str:
+    """The project folder `root` relative to its repository root, as `a/b/` ('' when the
+    project is the repository root, is not in one, or `root` is None)."""
+    if root is None:
+        return ""
+    workspace = os.environ.get("GITHUB_WORKSPACE") or None
+    return _prefix(os.path.realpath(os.fspath(root)),
+                   os.path.realpath(workspace) if workspace else None)
+
+
+def in_repository(path: str | None, prefix: str) -> str | None:
+    """A project-relative `path` relative to the repository root, with forward slashes."""
+    if path is None:
+        return None
+    return prefix + path.replace("\\", "/")
+
+
+@lru_cache(maxsize=16)
+def _prefix(project: str, workspace: str | None) -> str:
+    top = repository_root(project) or workspace
+    if top is None:
+        return ""
+    relative = os.path.relpath(project, top)
+    if relative == "." or relative.startswith(".."):
+        return ""
+    return relative.replace(os.sep, "/").rstrip("/") + "/"
+
+
+def repository_root(folder: str) -> str | None:
+    """The top of the git work tree holding `folder`, or None."""
+    top = _git(folder, "rev-parse", "--show-toplevel")
+    return os.path.realpath(top) if top else None
+
+
+def commit_of(root) -> str | None:
+    """The commit checked out in the project's repository (`git rev-parse HEAD`), for the
+    audit report's header; None outside git."""
+    if root is None:
+        return None
+    sha = _git(os.fspath(root), "rev-parse", "HEAD")
+    return sha if sha and len(sha) in (40, 64) else None
+
+
+def _git(folder: str, *args) -> str | None:
+    """The output of a read-only git command run in `folder`, or None when it fails.
+
+    The repository may come from an untrusted pull request: rev-parse reads no index and
+    runs no hooks, fsmonitor is switched off anyway, no pager or prompt can start, the
+    caller's GIT_* variables cannot redirect it, and the call is bounded in time."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", GIT_OPTIONAL_LOCKS="0")
+    try:
+        done = subprocess.run(["git", "-c", "core.fsmonitor=false", *args], cwd=folder,
+                              env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=GIT_TIMEOUT, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    out = done.stdout.decode("utf-8", "replace").strip()
+    return out if done.returncode == 0 and out else None
