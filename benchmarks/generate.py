@@ -1,15 +1,23 @@
 """Generate a large synthetic project for the scale benchmark (SPEC §11).
 
-    python benchmarks/generate.py OUT_DIR [--scale 1.0]
+    python benchmarks/generate.py OUT_DIR [--scale 1.0] [--flows N] [--style block|flow|json]
 
 Scale 1.0 gives 10,000 systems, 2,000 processors and 100,000 flows (about 26 MB of YAML),
 split over several files like a real inventory folder. The policy is this repository's own
 (3DTech Oy), so the full rule pack has real vocabulary to check against; the inventory uses
 its ids, with a deterministic share of mistakes so the rules have findings to report.
+
+Styles (the same data each time, so reports compare byte for byte): `block` (PyYAML's
+block style), `flow` (one `{id: ..., from: ..., to: ...}` object per line under a block
+key, as export scripts write it) and `json` (one JSON document per file, one object per
+line; JSON is valid YAML, and the files keep the `.yaml` suffix the loader looks for).
+`--errors N` adds N purposes with an unknown key to the policy: a project that must be
+refused, to time how fast errors come.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import shutil
 from pathlib import Path
@@ -110,32 +118,64 @@ def flow(i, rng, vocab, n_systems, n_processors) -> dict:
     }
 
 
-def dump(path: Path, data) -> None:
+STYLES = ("block", "flow", "json")
+
+
+def dump(path: Path, data: dict, style: str = "block") -> None:
+    """Write `{key: [items]}` in `style`."""
     # CSafeDumper: the generator is not what is measured, but it should not take minutes.
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    path.write_text(yaml.dump(data, Dumper=dumper, sort_keys=False, width=120))
+    if style == "block":
+        path.write_text(yaml.dump(data, Dumper=dumper, sort_keys=False, width=120))
+        return
+    (key, items), = data.items()
+    if style == "json":
+        lines = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+        path.write_text(f'{{"{key}": [\n{lines}\n]}}\n')
+        return
+    rows = "".join("- " + yaml.dump(item, Dumper=dumper, sort_keys=False, width=1 << 30,
+                                    default_flow_style=True, allow_unicode=True)
+                   for item in items)
+    path.write_text(f"{key}:\n{rows}")
 
 
-def generate(out: Path, scale: float = 1.0, seed: int = 20261125, policy: Path = ROOT / "policy") -> Path:
+def add_errors(policy: Path, count: int) -> None:
+    """Append `count` purposes with an unknown key to the policy (each one an error)."""
+    path = policy / "processing.yaml"
+    data = yaml.safe_load(path.read_text())
+    bad = "".join(f"  - id: bench_bad_{i}\n    name: Bad {i}\n    no_such_key_{i}: 1\n"
+                  for i in range(count))
+    text = path.read_text()
+    if "purposes" not in data:
+        raise SystemExit(f"{path} has no purposes list to add errors to")
+    path.write_text(text.replace("purposes:\n", "purposes:\n" + bad, 1))
+
+
+def generate(out: Path, scale: float = 1.0, seed: int = 20261125, policy: Path = ROOT / "policy",
+             flows: int | None = None, style: str = "block", errors: int = 0) -> Path:
     rng = random.Random(seed)
     n_systems, n_processors, n_flows = (max(1, int(n * scale)) for n in (10_000, 2_000, 100_000))
     n_processors = max(n_processors, 20)
+    if flows is not None:
+        n_flows = flows
     if out.exists():
         shutil.rmtree(out)
     shutil.copytree(policy, out / "policy")
     vocab = policy_vocabulary(out / "policy")
+    if errors:
+        add_errors(out / "policy", errors)
     inv = out / "inventory"
     inv.mkdir(parents=True)
-    dump(inv / "principals.yaml", {"principals": principals(rng)})
+    dump(inv / "principals.yaml", {"principals": principals(rng)}, style)
     dump(inv / "processors.yaml", {"processors": [processor(i, rng, vocab)
-                                                  for i in range(n_processors)]})
+                                                  for i in range(n_processors)]}, style)
     for part in range(4):
         chunk = range(part * n_systems // 4, (part + 1) * n_systems // 4)
-        dump(inv / f"systems-{part}.yaml", {"systems": [system(i, rng, vocab, n_processors) for i in chunk]})
+        dump(inv / f"systems-{part}.yaml", {"systems": [system(i, rng, vocab, n_processors) for i in chunk]}, style)
     for part in range(10):
         chunk = range(part * n_flows // 10, (part + 1) * n_flows // 10)
         dump(inv / f"flows-{part}.yaml", {"flows": [flow(i, rng, vocab, n_systems, n_processors)
-                                                    for i in chunk]})
+                                                    for i in chunk]}, style)
     return out
 
 
@@ -143,10 +183,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--flows", type=int, help="number of flows (default: 100,000 x scale)")
+    parser.add_argument("--style", choices=STYLES, default="block")
+    parser.add_argument("--errors", type=int, default=0, help="policy errors to add")
     parser.add_argument("--policy", type=Path, default=ROOT / "policy",
                         help="the policy/ folder to use (default: this repository's)")
     args = parser.parse_args()
-    out = generate(args.out, args.scale, policy=args.policy)
+    out = generate(args.out, args.scale, policy=args.policy, flows=args.flows,
+                   style=args.style, errors=args.errors)
     size = sum(p.stat().st_size for p in out.rglob("*.yaml"))
     print(f"{out}: {size / 1e6:.1f} MB of YAML")
 

@@ -2,6 +2,9 @@
 
     .venv/bin/python benchmarks/run.py          # this repository + scale series to 0.2
     .venv/bin/python benchmarks/run.py --full   # ... and the full 10k/2k/100k project
+    .venv/bin/python benchmarks/run.py --styles [--max-flows 100000]
+        # issue 10: block, flow and JSON styles at 1k/10k/100k flows beside 10,000
+        # systems and 2,000 processors, per phase, peak memory and the ratios it asks for
 
 Run it with the project's virtual environment (the README's install): the interpreter
 that runs this script runs gdpr-check too, and a system Python's site start-up (.pth
@@ -43,7 +46,8 @@ BUDGET_MEMORY = 1.5e9   # bytes
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed(cmd: list[str], cwd: Path, sample: bool = False) -> tuple[float, int, int]:
+def timed(cmd: list[str], cwd: Path, sample: bool = False,
+          allowed: tuple[int, ...] = (0, 1)) -> tuple[float, int, int]:
     """Wall seconds, peak memory bytes and exit code of one child process.
 
     Memory is the process's own peak RSS; with `sample`, the peak of the summed
@@ -61,7 +65,7 @@ def timed(cmd: list[str], cwd: Path, sample: bool = False) -> tuple[float, int, 
     peak = sampler.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in allowed:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.strip()[:400]}")
     return wall, peak or usage.ru_maxrss * 1024, proc.returncode
 
@@ -102,9 +106,67 @@ def _pss(pid: int) -> int:
     return 0
 
 
-def gdpr_check(path: Path) -> list[str]:
-    return [sys.executable, "-m", "gdpr_check", "check", str(path), "--format", "json",
+def gdpr_check(path: Path, fmt: str = "json") -> list[str]:
+    return [sys.executable, "-m", "gdpr_check", "check", str(path), "--format", fmt,
             "--fail-on", "never"]
+
+
+STYLES = ("block", "flow", "json")
+FLOW_SIZES = (1_000, 10_000, 100_000)
+OTHER_FORMATS = ("text", "sarif", "junit", "markdown", "html")
+
+
+def _verdict(ok: bool) -> str:
+    return "ok" if ok else "OVER"
+
+
+def bench_styles(work: Path, max_flows: int) -> None:
+    """Issue 10's "What it must show", in one run: every YAML style at 1k/10k/100k flows
+    beside 10,000 systems and 2,000 processors (wall and child peak RSS of `check`, JSON
+    report), the phases at the largest size, errors against a valid load, the other report
+    formats against JSON, and the budgets at the top size."""
+    sizes = [n for n in FLOW_SIZES if n <= max_flows]
+    walls: dict[tuple[str, int], float] = {}
+    print("style  flows    MB    wall s   RSS MB")
+    for style in STYLES:
+        for flows in sizes:
+            project = generate(work / f"{style}-{flows}", flows=flows, style=style)
+            size = sum(p.stat().st_size for p in project.rglob("*.yaml")) / 1e6
+            wall, rss, _ = timed(gdpr_check(project), project)
+            walls[style, flows] = wall
+            print(f"{style:<6} {flows:>6} {size:>6.1f} {wall:>8.2f} {rss / 1e6:>8.0f}", flush=True)
+            if flows == 100_000:
+                print(f"       top size: {wall / BUDGET_FULL:.2f} x the 5 s budget "
+                      f"({_verdict(wall <= BUDGET_FULL)}), {rss / BUDGET_MEMORY:.2f} x the "
+                      f"1.5 GB budget ({_verdict(rss <= BUDGET_MEMORY)})")
+    top = sizes[-1]
+    print(f"ratios at {top} flows:")
+    for style in STYLES:
+        ratio = walls[style, top] / walls["json", top]
+        print(f"  {style:<6} / json input      {ratio:5.2f}  (<= 1.3: {_verdict(ratio <= 1.3)})")
+        if 10_000 in sizes and 100_000 in sizes:
+            growth = walls[style, 100_000] / walls[style, 10_000]
+            print(f"  {style:<6} t(100k)/t(10k)    {growth:5.2f}  (<= 4: {_verdict(growth <= 4)})")
+    for style in STYLES:
+        project = generate(work / f"{style}-{top}-errors", flows=top, style=style, errors=20)
+        wall, _, code = timed(gdpr_check(project), project, allowed=(2,))
+        ratio = wall / walls[style, top]
+        print(f"  {style:<6} 20 policy errors refused (exit {code}) in {wall:.2f} s = {ratio:.2f} "
+              f"x a valid load (<= 1.2: {_verdict(ratio <= 1.2)})", flush=True)
+    project = work / f"block-{top}"
+    for fmt in OTHER_FORMATS:
+        wall, rss, _ = timed(gdpr_check(project, fmt), project)
+        ratio = wall / walls["block", top]
+        print(f"  block, --format {fmt:<9} {wall:6.2f} s, {rss / 1e6:5.0f} MB RSS = {ratio:.2f} x "
+              f"JSON (<= 1.3: {_verdict(ratio <= 1.3)})", flush=True)
+    for style in STYLES:
+        root = work / f"{style}-{top}"
+        phases = json.loads(subprocess.run(
+            [sys.executable, __file__, "--phases", str(root)], cwd=ROOT, capture_output=True,
+            text=True, check=True).stdout)
+        row = "  ".join(f"{name} {seconds:.2f}" for name, seconds in phases["seconds"].items())
+        print(f"  phases, {style:<6} ({phases['parser']}): {row}; PyYAML path parse "
+              f"{phases['pyyaml_parse']:.2f}", flush=True)
 
 
 def bench_repo(runs: int) -> None:
@@ -206,10 +268,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--full", action="store_true", help="include scale 0.5 and 1.0")
+    parser.add_argument("--styles", action="store_true",
+                        help="issue 10's matrix: block, flow and JSON styles")
+    parser.add_argument("--max-flows", type=int, default=100_000,
+                        help="largest flow count of --styles (1000, 10000 or 100000)")
     parser.add_argument("--phases", type=Path, help=argparse.SUPPRESS)  # the child's job
     args = parser.parse_args()
     if args.phases:
         run_phases(args.phases)
+        return
+    if args.styles:
+        with tempfile.TemporaryDirectory(prefix="gdpr-bench-") as work:
+            bench_styles(Path(work), args.max_flows)
         return
     bench_repo(args.runs)
     scales = [0.025, 0.05, 0.1, 0.2] + ([0.5, 1.0] if args.full else [])

@@ -124,13 +124,27 @@ def test_repository_files_same_tree(path, always_fast):
     assert difference(tree, DEFAULT_PARSER.parse_text(text, "f.yaml")) is None
 
 
-def generated(folder: Path, scale: float) -> Path:
+def generated(folder: Path, scale: float, style: str = "block") -> Path:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         from generate import generate
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    return generate(folder, scale)
+    return generate(folder, scale, style=style)
+
+
+@pytest.mark.parametrize("style", ["flow", "json"])
+def test_generated_styles_same_data_and_tree(tmp_path, style):
+    """The benchmark's flow and JSON styles hold the block style's data (so their timings
+    compare), and where the fast path vouches for a file it builds the slow path's tree."""
+    block = generated(tmp_path / "block", 0.005)
+    other = generated(tmp_path / style, 0.005, style)
+    for path in sorted((block / "inventory").glob("*.yaml")):
+        text = (other / "inventory" / path.name).read_text(encoding="utf-8")
+        assert DEFAULT_PARSER.parse_text(text, "f.yaml") == \
+            DEFAULT_PARSER.parse_text(path.read_text(encoding="utf-8"), "f.yaml"), path.name
+        fast, slow = both(text)
+        assert fast is None or difference(fast, slow) is None, path.name
 
 
 def test_generated_project_same_tree(tmp_path):
