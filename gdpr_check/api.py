@@ -37,28 +37,20 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def select_rules(rules, select=(), ignore=(), other_ids=()) -> list:
+def select_rules(rules, select=(), ignore=()) -> list:
     """Keep rules matching any `select` (id, area or tag), then drop any matching `ignore`;
     an unknown key, or a selection that keeps nothing, is an `InputError` (selection.py)."""
     from .selection import select_rules as select_checked
-    return select_checked(rules, select, ignore, other_ids)
+    return select_checked(rules, select, ignore)
 
 
-def _drift_ids() -> tuple:
-    from .imports.drift import DRIFT_RULES
-    return tuple(DRIFT_RULES)
-
-
-def _drift_selected(finding, select, ignore) -> bool:
-    """Drift findings (`imports.drift`) have no rule in a pack: they are kept by their id,
-    their area (`records`) or their tags, like a rule would be."""
-    from .selection import area_of
-
-    def matches(keys):
-        texts = [getattr(k, "text", k) for k in keys]  # selection.Key or a plain string
-        return any(t in (finding.rule, *finding.tags) or area_of(t) == finding.area
-                   for t in texts)
-    return (not select or matches(select)) and not matches(ignore)
+def _drift_checks(sources) -> tuple:
+    """The drift checks a run may select: only where infrastructure is compared, so that
+    naming one without `sources` is the typo it would be."""
+    if not sources:
+        return ()
+    from .imports.drift import CHECKS
+    return CHECKS
 
 
 def load_rules(root: Path, extra=()):
@@ -86,8 +78,6 @@ class Inputs:
     baseline_file: Path | None
     skips: list                    # inline `# gdpr-check: skip=...` comments (inline_skips)
     sources: tuple = ()            # infrastructure to compare with (drift findings)
-    select: tuple = ()             # the resolved selection, which drift findings follow too
-    ignore: tuple = ()
 
 
 def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
@@ -116,8 +106,8 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
         if project is not None and inline_skips else []
     selected = None
     if loaded is not None:
-        selected = gather(errors, select_rules, loaded, select, ignore,
-                          _drift_ids() if sources else ())
+        selected = gather(errors, select_rules, [*loaded, *_drift_checks(sources)],
+                          select, ignore)
         gather(errors, waiver_files.check_rule_ids, waiver_list, {r.id for r in loaded})
         gather(errors, inline.check_rule_ids, skips, {r.id for r in loaded})
         if selected is not None:
@@ -126,8 +116,7 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     raise_all(errors)
     return Inputs(root=root, settings=settings, project=project, loaded=loaded,
                   selected=selected, waivers=waiver_list, baseline_file=baseline_file,
-                  skips=skips, sources=tuple(sources), select=tuple(select),
-                  ignore=tuple(ignore))
+                  skips=skips, sources=tuple(sources))
 
 
 def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
@@ -140,16 +129,19 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     present; False: none). `baseline`: a previous JSON report (False: none). `config`:
     None reads the project's, False ignores it, or a `config.ProjectConfig` already loaded.
     `today`: the date waivers expire against (default: today). `inline_skips`: False
-    ignores `# gdpr-check: skip=...` comments (an audit run). Every input error of the
+    ignores `# gdpr-check: skip=...` comments (an audit run). `sources`: Terraform plans or
+    .tf files to compare the inventory with (default: the config's `sources`); their
+    disagreements are added as drift findings (`imports.drift`). Every input error of the
     run is raised at once (`errors.InputErrors`).
     """
     from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
     inputs = load_inputs(path, rules, select, ignore, waivers=waivers, baseline=baseline,
                          config=config, inline_skips=inline_skips, sources=sources)
     project = inputs.project
-    enabled = [r for r in inputs.selected if r.enabled]
-    drift = [f for f in _drift(project, inputs.root, inputs.sources)
-             if _drift_selected(f, inputs.select, inputs.ignore)]
+    checks = _drift_checks(inputs.sources)  # selected beside the rules, run apart
+    enabled = [r for r in inputs.selected if r.enabled and not any(r is c for c in checks)]
+    chosen = {c.id for c in checks if any(c is r for r in inputs.selected)}
+    drift = [f for f in _drift(project, inputs.root, inputs.sources) if f.rule in chosen]
     findings = run_rules(project, enabled, reference()) + drift
     report = Report(findings=findings, rules=enabled, files=project.files,
                     tool_version=__version__,

@@ -61,29 +61,26 @@ def _casefold_hint(text: str, options) -> str:
     return f" (did you mean '{folded[hint.split(chr(39))[1]]}'?)" if hint else ""
 
 
-def select_rules(rules, select=(), ignore=(), other_ids=()) -> list:
+def select_rules(rules, select=(), ignore=()) -> list:
     """Keep rules matching any `select` key, then drop those matching any `ignore` key.
 
-    `other_ids` are ids of checks that are not rules of a pack (the drift checks of
-    `imports.drift`, when infrastructure sources are given): naming one is not a typo.
-    Raises `InputError` (all problems at once) for a key that names no rule, area or tag
-    of `rules` nor one of `other_ids`, and when the selection leaves nothing to run.
+    A rule is anything with an `id`, an `area` and `tags` (the pack's rules, and the drift
+    checks of `imports.drift` when infrastructure is compared). Raises `InputError` (all
+    problems at once) for a key that names no rule, area or tag of `rules`, and when the
+    selection leaves no rule.
     """
     select, ignore = _as_keys(select, "--select"), _as_keys(ignore, "--ignore")
     errors, chosen_by, dropped_by = [], [], []
-    other_chosen = False
     for key, into in [(k, chosen_by) for k in select] + [(k, dropped_by) for k in ignore]:
         match = _matcher(key, rules)
-        if match is None and key.text in other_ids:
-            other_chosen = other_chosen or into is chosen_by
-        elif match is None:
+        if match is None:
             errors.append(unknown_key_error(key, rules))
         else:
             into.append(match)
     raise_all(errors)
     chosen = [r for r in rules if not select or any(m(r) for m in chosen_by)]
     chosen = [r for r in chosen if not any(m(r) for m in dropped_by)]
-    if rules and not chosen and not other_chosen:
+    if rules and not chosen:
         raise InputError.at(_first_loc(select + ignore),
                             f"the selection ({describe(select, ignore)}) leaves no rule to "
                             "run; a gate that runs nothing would always pass")

@@ -13,6 +13,8 @@ disagreement then hides.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..findings import Finding
 
 REGION, PUBLIC, ENCRYPTION, UNCOVERED = "RC901", "RC902", "RC903", "RC904"
@@ -37,6 +39,20 @@ DRIFT_RULES = {
                 "that covers it, or add that system."),
 }
 AREA = "records"
+TAGS = ("drift",)
+
+
+@dataclass(frozen=True)
+class DriftCheck:
+    """A drift check as `selection.select_rules` sees a rule: an id, an area and tags, so
+    `--select`/`--ignore` choose drift checks the way they choose the pack's rules."""
+    id: str
+    area: str = AREA
+    tags: tuple = TAGS
+    enabled: bool = True
+
+
+CHECKS = tuple(DriftCheck(rule_id) for rule_id in DRIFT_RULES)
 
 
 def drift_findings(project, resources) -> list[Finding]:
@@ -90,7 +106,7 @@ def _uncovered(resource, inventory_at):
                    articles=list(articles), subject_kind="resource",
                    subject_id=resource.address, message=f"{resource.shown} {why}",
                    remediation=remediation, path=path, line=line, column=column,
-                   key=resource.address, tags=["drift"])
+                   key=resource.address, tags=list(TAGS))
 
 
 def _finding(rule, system, resource, loc, message):
@@ -99,7 +115,7 @@ def _finding(rule, system, resource, loc, message):
     return Finding(rule=rule, name=name, area=AREA, severity=severity, articles=list(articles),
                    subject_kind="system", subject_id=system.id, message=message,
                    remediation=remediation, path=path, line=line, column=column,
-                   key=resource.address, tags=["drift"])
+                   key=resource.address, tags=list(TAGS))
 
 
 def _first_inventory_file(project):
