@@ -26,18 +26,18 @@ def run_rules(project, rules, reference) -> list[Finding]:
     index = Index(project.policy, project.inventory)
     base = scope_for(Helpers(index, reference), project.policy, project.inventory, reference)
     root_loc = project.policy.location or project.inventory.location
-    large = _large(project.inventory)
+    objects = _objects(project.inventory)
+    large = objects >= LARGE_INVENTORY
     # Evaluation makes no reference cycles worth collecting (measured: ~3,000 objects on a
     # 10,000-system run), while each collection would walk every model and finding.
     enabled = gc.isenabled()
     gc.disable()
     try:
         findings = None
-        objects = _objects(project.inventory)
-        budget.start_run(objects)
         if large:
             from . import parallel  # only large runs use it
             if parallel.possible():
+                budget.start_run(objects)
                 findings = parallel.run(compiled, base, project.policy, root_loc)
         if findings is None:  # a small run, or one with an error: reported in rule order
             budget.start_run(objects)  # what a parallel attempt spent does not count
@@ -52,10 +52,6 @@ def run_rules(project, rules, reference) -> list[Finding]:
                 freeze_long_lived()
             gc.enable()
     return findings
-
-
-def _large(inventory) -> bool:
-    return _objects(inventory) >= LARGE_INVENTORY
 
 
 def _objects(inventory) -> int:
