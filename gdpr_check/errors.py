@@ -85,6 +85,11 @@ class InputErrors(InputError):
         return "\n".join(str(e) for e in self.errors)
 
 
+def errors_of(exc: InputError) -> list[InputError]:
+    """The single errors an `InputError` carries: itself, or those of an `InputErrors`."""
+    return list(getattr(exc, "errors", [exc]))
+
+
 def raise_all(errors: list[InputError]) -> None:
     """Raise the collected errors, if any, as one exception."""
     if len(errors) == 1:

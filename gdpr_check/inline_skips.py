@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, did_you_mean, raise_all
+from .errors import InputError, did_you_mean, errors_of, raise_all
 from .findings import Notice
 
 _ID = r"[A-Za-z][A-Za-z0-9_.-]*"
@@ -98,7 +98,7 @@ def scan_project(root: Path, files: list[str]) -> list[Skip]:
             text = (Path(root) / shown).read_text(encoding="utf-8", errors="replace")
             skips.extend(scan(text, shown))
         except InputError as exc:
-            errors.extend(getattr(exc, "errors", [exc]))
+            errors.extend(errors_of(exc))
         except OSError as exc:
             errors.append(InputError(f"cannot read file: {exc.strerror}", shown))
     raise_all(errors)

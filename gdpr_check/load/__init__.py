@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, raise_all
+from ..errors import InputError, errors_of, raise_all
 from ..runtime import freeze_long_lived
 from ..model import Inventory, Policy
 from . import refs
@@ -50,10 +50,6 @@ def gather(errors: list, function, *args):
     except InputError as exc:
         errors.extend(errors_of(exc))
         return None
-
-
-def errors_of(exc: InputError) -> list[InputError]:
-    return list(getattr(exc, "errors", [exc]))
 
 
 def load_project(root: Path | str = ".") -> Project:

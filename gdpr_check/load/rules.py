@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import rule_schema
-from ..errors import InputError, did_you_mean, raise_all
+from ..errors import InputError, did_you_mean, errors_of, raise_all
 from ..model import Rule, Waiver
 from .files import read_tree, yaml_files
 from .tree import LocDict, LocList
@@ -57,7 +57,7 @@ def load_rule_file(path: Path, root: Path) -> list:
         try:
             rule = validate(Rule, raw, label)
         except InputError as exc:
-            errors.extend(getattr(exc, "errors", [exc]))
+            errors.extend(errors_of(exc))
             continue
         problem = _check_body(rule, raw, label)
         if problem is not None:
@@ -160,7 +160,7 @@ def load_rule_dirs(dirs: list[Path], root: Path) -> list[Rule]:
                     else:
                         by_id[rule.id] = rule
             except InputError as exc:
-                errors.extend(getattr(exc, "errors", [exc]))
+                errors.extend(errors_of(exc))
     raise_all(errors)
     return sorted(by_id.values(), key=lambda r: r.id)
 
@@ -195,6 +195,6 @@ def load_waivers(path: Path, root: Path) -> list[Waiver]:
         try:
             waivers.append(validate(Waiver, raw, label))
         except InputError as exc:
-            errors.extend(getattr(exc, "errors", [exc]))
+            errors.extend(errors_of(exc))
     raise_all(errors)
     return waivers
