@@ -560,7 +560,7 @@ class Helpers:
         `transfer` without `dpf_certified: true`: the DPF decision does not cover them
         (Decision (EU) 2023/1795). Processors recording no transfer are not counted."""
         return [p for p in self.disclosed_as(recipient) if "US" in p.countries
-                and p.transfer is not None and not p.transfer.dpf_certified]
+                and p.transfer is not None and not _dpf_certified(p)]
 
     def special_uses(self, kind: str) -> list:
         """Where the inventory processes `kind` data ('special', Art. 9; 'criminal',
