@@ -58,9 +58,10 @@ def render(report, prefix: str = "", max_results: int = MAX_RESULTS,
     while True:
         text = _log(report, descriptors, _kept(results, keep), notifications, len(results),
                     max_results)
-        if keep == 0 or _gzip_size(text) <= max_gzip_bytes:
+        size = _gzip_size(text)
+        if keep == 0 or size <= max_gzip_bytes:
             return text
-        keep = int(keep * 0.9 * max_gzip_bytes / _gzip_size(text))  # shrink until it fits
+        keep = int(keep * 0.9 * max_gzip_bytes / size)  # shrink until it fits
 
 
 def _log(report, descriptors, results, notifications, total, limit) -> str:
