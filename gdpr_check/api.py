@@ -78,6 +78,7 @@ class Inputs:
     baseline_file: Path | None
     skips: list                    # inline `# gdpr-check: skip=...` comments (inline_skips)
     sources: tuple = ()            # infrastructure to compare with (drift findings)
+    drift_checks: tuple = ()       # the drift checks selectable with those sources
 
 
 def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
@@ -105,9 +106,9 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     skips = (gather(errors, inline.scan_project, root, project.files) or []) \
         if project is not None and inline_skips else []
     selected = None
+    drift_checks = _drift_checks(sources)
     if loaded is not None:
-        selected = gather(errors, select_rules, [*loaded, *_drift_checks(sources)],
-                          select, ignore)
+        selected = gather(errors, select_rules, [*loaded, *drift_checks], select, ignore)
         gather(errors, waiver_files.check_rule_ids, waiver_list, {r.id for r in loaded})
         gather(errors, inline.check_rule_ids, skips, {r.id for r in loaded})
         if selected is not None:
@@ -116,7 +117,7 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     raise_all(errors)
     return Inputs(root=root, settings=settings, project=project, loaded=loaded,
                   selected=selected, waivers=waiver_list, baseline_file=baseline_file,
-                  skips=skips, sources=tuple(sources))
+                  skips=skips, sources=tuple(sources), drift_checks=drift_checks)
 
 
 def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
@@ -138,10 +139,11 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     inputs = load_inputs(path, rules, select, ignore, waivers=waivers, baseline=baseline,
                          config=config, inline_skips=inline_skips, sources=sources)
     project = inputs.project
-    checks = _drift_checks(inputs.sources)  # selected beside the rules, run apart
-    enabled = [r for r in inputs.selected if r.enabled and not any(r is c for c in checks)]
-    chosen = {c.id for c in checks if any(c is r for r in inputs.selected)}
-    drift = [f for f in _drift(project, inputs.root, inputs.sources) if f.rule in chosen]
+    chosen = [r for r in inputs.selected if r.enabled]  # drift checks beside the rules
+    enabled = [r for r in chosen if r not in inputs.drift_checks]
+    drift_chosen = {r.id for r in chosen if r in inputs.drift_checks}
+    drift = [f for f in _drift(project, inputs.root, inputs.sources)
+             if f.rule in drift_chosen]
     findings = run_rules(project, enabled, reference()) + drift
     report = Report(findings=findings, rules=enabled, files=project.files,
                     tool_version=__version__,
