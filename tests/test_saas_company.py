@@ -47,10 +47,10 @@ EXPECTED = {
     ("BR001", "chat_cn"),
     # --- access control -----------------------------------------------------------------
     # Outsourced first-line agents see every ticket: more than the notice allows
-    # contractors ("only the data their task needs", Art. 5(1)(a)) ...
+    # contractors ("only the data their task needs", Art. 5(1)(a), 25(2)). That it is also
+    # more than their task needs (Art. 5(1)(c)) is the same grant: AC005 stays quiet where
+    # AC003 reports it (review of round 2: one defect, one finding).
     ("AC003", "helpdesk"),
-    # ... and more than their task needs (Art. 5(1)(c), 25(2)).
-    ("AC005", "helpdesk"),
     # Privileged HR administrators reach sick-leave data with a password only
     # (Art. 32(1)(b), 5(1)(f)).
     ("AC004", "hr_system"),
