@@ -92,13 +92,14 @@ def _link(kind, source, target, from_id, to_id, countries) -> dict:
 def failing(graph: dict, findings) -> tuple[dict, dict]:
     """(flows, nodes) with findings: edge key -> sorted rule ids, node key -> rule ids.
 
-    Waived findings do not count. A flow fails on its own findings only; hosting and
-    sub-processor links are never marked (they are not flows).
+    Waived findings do not count, nor do unrecorded facts: a flow whose record leaves a
+    fact open is a to-do, not a failing flow. A flow fails on its own findings only;
+    hosting and sub-processor links are never marked (they are not flows).
     """
     node_rules: dict[str, set] = {}
     flow_rules: dict[str, set] = {}
     for finding in findings:
-        if finding.waived is not None:
+        if finding.waived is not None or finding.kind == "unrecorded":
             continue
         if finding.subject_kind == "flow":
             flow_rules.setdefault(f"flow:{finding.subject_id}", set()).add(finding.rule)

@@ -60,6 +60,16 @@ def test_failing_flows(report):
     assert nodes == {"system:newsletter_list": ["XR200"], "processor:mailer": ["XR600"]}
 
 
+def test_unrecorded_facts_do_not_mark_a_flow_failing(report):
+    from dataclasses import replace
+    graph = report.data_flow_graph()
+    [finding] = [f for f in report.findings if f.subject_id == "crm_backup"]
+    flows, _ = failing(graph, [replace(finding, kind="unrecorded")])
+    assert flows == {}
+    flows, _ = failing(graph, [finding])
+    assert flows == {"flow:crm_backup": ["XR100"]}
+
+
 def test_mermaid_marks_failing_flows(report):
     text = to_mermaid(report.data_flow_graph(), report.findings)
     assert text.startswith("flowchart LR\n")
