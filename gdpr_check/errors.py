@@ -98,10 +98,16 @@ def raise_all(errors: list[InputError]) -> None:
         raise InputErrors(errors)
 
 
-def did_you_mean(word: str, options) -> str:
-    """` (did you mean 'x'?)` for the option closest to a misspelt `word`, or ``."""
+def closest(word: str, options) -> str | None:
+    """The option closest to a misspelt `word`, or None when none is close."""
     if len(word) > MAX_SHOWN:  # nobody misspells a name that long; difflib would be slow
-        return ""
+        return None
     import difflib
     close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
+
+
+def did_you_mean(word: str, options) -> str:
+    """` (did you mean 'x'?)` for the option closest to a misspelt `word`, or ``."""
+    close = closest(word, options)
+    return f" (did you mean '{close}'?)" if close else ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import InputError, did_you_mean, raise_all
+from .errors import InputError, closest, raise_all
 from .model.rule import AREA_TITLES
 
 
@@ -55,10 +55,10 @@ def unknown_key_error(key: Key, rules) -> InputError:
 
 
 def _casefold_hint(text: str, options) -> str:
-    """`lb001` for `LB001`: did_you_mean is case-sensitive, and ids are upper-case."""
+    """`lb001` for `LB001`: `closest` is case-sensitive, and ids are upper-case."""
     folded = {o.casefold(): o for o in options}
-    hint = did_you_mean(text.casefold(), folded)
-    return f" (did you mean '{folded[hint.split(chr(39))[1]]}'?)" if hint else ""
+    close = closest(text.casefold(), folded)
+    return f" (did you mean '{folded[close]}'?)" if close else ""
 
 
 def select_rules(rules, select=(), ignore=()) -> list:

@@ -481,13 +481,12 @@ class Helpers:
     def suggest_declared(self, kind: str, ids) -> str:
         """For `fail_msg`: ` (did you mean 'x'?)` naming the declared `kind` id closest to
         each undeclared id of a list (a typo like `bookkeping`), or `` when none is close."""
-        from ..errors import did_you_mean
+        from ..errors import closest
         table = self.index.by_kind.get(kind)
         if table is None:
             raise ValueError(f"suggest_declared(): unknown kind '{kind}'; expected one of "
                              f"{', '.join(sorted(self.index.by_kind))}")
-        hints = [did_you_mean(i, table) for i in self.undeclared(kind, ids)]
-        close = [h.split("'")[1] for h in hints if h]
+        close = [c for c in (closest(i, table) for i in self.undeclared(kind, ids)) if c]
         return f" (did you mean '{', '.join(close)}'?)" if close else ""
 
     def with_basis(self, purposes, basis: str) -> list:
