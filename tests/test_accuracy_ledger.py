@@ -1,7 +1,8 @@
 """The fixture companies, and the accuracy ledger of their findings (docs/accuracy.md).
 
 The sample companies: 3DTech Oy (the repository root), the clinic (tests/fixtures/clinic),
-the SaaS company (tests/fixtures/saas) and the floorball club (tests/fixtures/club). Each
+the SaaS company (tests/fixtures/saas), the floorball club (tests/fixtures/club) and the
+online shop (tests/fixtures/shop). Each
 is checked on a pinned "today", so that DPA dates, DPIA dates and the adequacy decisions
 in force do not drift with the calendar.
 """
@@ -21,11 +22,13 @@ FIXTURES = REPO / "tests" / "fixtures"
 # (tests/test_second_company.py); the others are checked on 2026-11-01, when the Brazilian
 # adequacy decision ((EU) 2026/179) is in force and the UK decision runs to 2031-12-27.
 NOV_2026 = "1793491200"  # 2026-11-01T00:00:00Z
+DEC_2026 = "1796083200"  # 2026-12-01T00:00:00Z, the day the shop was written
 COMPANIES: dict[str, tuple[Path, str]] = {
     "3dtech": (REPO, NOV_2026),
     "clinic": (FIXTURES / "clinic", "1780272000"),  # 2026-06-01T00:00:00Z
     "saas": (FIXTURES / "saas", NOV_2026),
     "club": (FIXTURES / "club", NOV_2026),
+    "shop": (FIXTURES / "shop", DEC_2026),
 }
 
 
@@ -325,7 +328,7 @@ def known_rule_bugs() -> dict[tuple[str, str, str], str]:
     import importlib
     bugs = {}
     for name, module in (("clinic", "test_second_company"), ("saas", "test_saas_company"),
-                         ("club", "test_club_company")):
+                         ("club", "test_club_company"), ("shop", "test_shop_company")):
         alarms = importlib.import_module(f"tests.{module}").KNOWN_FALSE_ALARMS
         bugs.update({(name, rule, subject): why for (rule, subject), why in alarms.items()})
     return bugs
