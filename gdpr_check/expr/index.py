@@ -83,13 +83,20 @@ class Index:
     def disclosure_flows(self) -> list:
         """Flows that pass personal data on from one of the company's systems or a
         processor to a processor or a system hosted by one (not collection from the data
-        subject or a source, not between self-hosted systems), in inventory order."""
+        subject or a source, not between self-hosted systems), in inventory order.
+
+        A flow from a third party (an independent controller, e.g. a payment provider
+        sending the payment result) is the company obtaining data (Art. 14), not the
+        company disclosing it: Art. 19 binds a controller towards the recipients it
+        disclosed data to, and the third party's own erasures are its own duty."""
         systems, processors = self.by_kind["system"], self.by_kind["processor"]
         found = []
         for flow in self.inventory.flows:
             if not (flow.data_subjects or flow.data_categories):
                 continue
             if flow.from_ not in systems and flow.from_ not in processors:
+                continue
+            if flow.from_ in processors and processors[flow.from_].role == "third_party":
                 continue
             target = systems.get(flow.to)
             hosted = target is not None and target.hosting is not None \
