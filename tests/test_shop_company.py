@@ -59,23 +59,22 @@ EXPECTED = {
     # extendable by two only where necessary, with reasons given within the first month.
     # The subject of a rule about the notice's rights section is `rights`.
     ("RI011", "rights"),
+    # --- e-mail marketing (ePrivacy) ----------------------------------------------------
+    # Prize-draw entrants are put on the marketing list with no consent box and mailed on
+    # legitimate interests: electronic mail for direct marketing to natural persons needs
+    # their prior consent (ePrivacy Directive 2002/58/EC Art. 13(1); Act 917/2014,
+    # s. 200(1); CJEU C-102/20 StWL); the existing-customer exception (Art. 13(2),
+    # s. 200(2)) needs an address obtained in a sale, and entrants bought nothing. Where
+    # the ePrivacy rule demands consent, legitimate interests cannot replace it (Art. 95;
+    # EDPB Opinion 5/2019). An expected gap until LB018 and the purposes' `channels`.
+    ("LB018", "entrant_marketing"),
 }
 
 # What the law demands but no rule of the current catalogue reports: (area or the rule
 # that should report it, subject) -> why. Each is an xfail(strict) test.
-GAPS: dict = {
-    ("lawful_basis", "entrant_marketing"): (
-        "E-mail marketing to prize-draw entrants on legitimate interests, with no consent: "
-        "unsolicited electronic mail for direct marketing to natural persons needs their "
-        "prior consent (ePrivacy Directive 2002/58/EC Art. 13(1); Act 917/2014, s. 200(1)); "
-        "the existing-customer exception (Art. 13(2), s. 200(2)) needs contact details "
-        "obtained in the context of a sale, and entrants bought nothing (CJEU C-102/20 "
-        "StWL Städtische Werke Lauf: prior consent for e-mail advertising). "
-        "Where the ePrivacy rule requires consent, the GDPR's legitimate interests cannot "
-        "replace it (Art. 95; EDPB Opinion 5/2019 on the interplay of the two). The model "
-        "records neither the marketing channel nor whether a sale took place, so no rule "
-        "can tell this from lawful postal marketing (legitimate interests, opt-out, Art. 21(2))."),
-}
+GAPS: dict = {}
+# One was found and is reported now: e-mail marketing to prize-draw entrants without
+# consent (LB018), once the notice can say how a purpose markets (`channels`).
 
 # Findings the rules give on lawful items: rule bugs, reported to the rule owners, not
 # "fixed" in the fixture. (rule, subject) -> why the rule is wrong.

@@ -113,6 +113,11 @@ class SupervisoryAuthority(Located):
 Relationship = Literal["customer", "prospect", "supplier", "visitor", "patient", "member",
                        "pupil", "employee", "job_applicant", "citizen", "other"]
 
+# How direct marketing reaches people. The first four are "electronic mail" and automated
+# calls in the sense of the ePrivacy Directive (Art. 2(h), 13(1)): to natural persons only
+# with their prior consent, save the existing-customer exception of Art. 13(2) (rule LB018).
+MarketingChannel = Literal["email", "sms", "automated_call", "fax", "phone", "post"]
+
 # The settings in which an Art. 9(2) condition plainly applies to a purpose (law/special.py).
 PurposeContext = Literal["health_care", "social_care", "occupational_health", "employment",
                          "social_security"]
@@ -180,6 +185,11 @@ class Purpose(Located):
     direct_marketing: Bool = False
     """true: the purpose is direct marketing, which people may always object to (Art.
     21(2)-(3))."""
+    channels: list[MarketingChannel] = Field(default_factory=list)
+    """For direct marketing, how it reaches people: email, sms (text, picture and voice
+    messages), automated_call, fax, phone (calls by a person) or post. The first four need
+    the prior consent of natural persons, except to existing customers for similar
+    products (ePrivacy Directive 2002/58/EC, Art. 13(1)-(2))."""
     provision: Literal["contractual", "statutory", "voluntary"] | None = None
     """Whether providing the data is a contractual or statutory requirement, or voluntary
     (Art. 13(2)(e))."""
