@@ -69,7 +69,7 @@ def _log(report, descriptors, results, notifications, total, limit) -> str:
         "tool": {"driver": _driver(report, descriptors)},
         "columnKind": "unicodeCodePoints",
         "results": results,
-    }
+    } | _provenance(getattr(report, "provenance", None))
     if len(results) < total:
         notifications = [*notifications, _left_out(total - len(results), total, limit)]
     if notifications:
@@ -77,6 +77,26 @@ def _log(report, descriptors, results, notifications, total, limit) -> str:
                                "toolExecutionNotifications": notifications}]
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _provenance(record) -> dict:
+    """What was checked, with what (findings.Provenance): the commit as
+    `versionControlProvenance` (SARIF 3.14.13; the format requires the repository's
+    address beside it, so without a known address the commit goes in `properties` only),
+    and the controller, rule packs and data dates in the run's `properties` (SARIF 3.8)."""
+    if record is None:
+        return {}
+    out = {}
+    if record.commit and record.repository:
+        out["versionControlProvenance"] = [{"repositoryUri": record.repository,
+                                            "revisionId": record.commit}]
+    properties = {"controller": record.controller, "commit": record.commit,
+                  "rulePacks": [p.to_dict() for p in record.rule_packs],
+                  "referenceDataAsOf": record.reference_date}
+    if record.run_date:
+        properties["runDate"] = record.run_date
+    out["properties"] = {k: v for k, v in properties.items() if v is not None}
+    return out
 
 
 def _kept(results: list[dict], keep: int) -> list[dict]:
