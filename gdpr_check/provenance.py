@@ -52,11 +52,12 @@ def _packs(root: Path, packs: list[Path], rules: list, builtin: Path, version: s
            prefix: str) -> list[RulePack]:
     """One record per pack that supplied at least one of the rules that ran: a pack whose
     rules were all replaced or switched off did not take part in the result."""
-    from .load.files import display_path, yaml_files
-    owner: dict[str, int] = {}          # a pack file, as rules name it -> its pack's index
+    from .load.files import yaml_files
+    from .load.rules import pack_file
+    owner: dict[str, int] = {}          # a pack file (absolute, as rules keep it) -> its pack
     for index, pack in enumerate(packs):
         files = [pack] if pack.is_file() else yaml_files(pack)
-        owner.update({display_path(f, root): index for f in files})
+        owner.update({pack_file(f): index for f in files})
     counts = [0] * len(packs)
     for rule in rules:
         index = owner.get(getattr(rule, "_pack", None) or "")

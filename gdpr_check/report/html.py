@@ -11,7 +11,7 @@ header names the controller, the git commit checked, the rule packs and the refe
 data with their dates (`report.provenance`); the run's date only when asked
 (`SOURCE_DATE_EPOCH`, as reproducible builds set it, or `--run-date`), so by default the
 same input gives the same bytes. All text from the inputs goes through Jinja2's autoescaping;
-`code` in a fix is shown as code, not as literal backticks.
+`code` in a message, rule name or fix is shown as code, not as literal backticks.
 """
 from __future__ import annotations
 
@@ -684,8 +684,8 @@ TEMPLATE = """<!DOCTYPE html>
 {% set f = row.f %}
 <tr class="finding{{ ' waived' if row.waiver }}" id="{{ row.anchor }}" data-rule="{{ f.rule }}" data-area="{{ f.area }}" data-severity="{{ f.severity }}" data-waived="{{ 'true' if row.waiver else 'false' }}" data-subject="{{ f.subject_kind }}:{{ f.subject_id }}" data-count="{{ row.members | length }}" data-rank="{{ loop.index0 }}" data-where="{{ f.path or '' }}:{{ '%06d' | format(f.line or 0) }}">
 <td><span class="sev {{ f.severity }}">{{ f.severity }}</span></td>
-<td>{% if row.doc %}<a class="rule" href="{{ row.doc }}">{{ f.rule }}</a>{% else %}<span class="rule">{{ f.rule }}</span>{% endif %}<br><span class="rulename">{{ f.name }}</span></td>
-<td><span class="message">{{ row.message }}</span>{% if row.waiver %}<span class="tag waived">waived</span>{% elif not f.new %}<span class="tag baseline">baseline</span>{% endif %}
+<td>{% if row.doc %}<a class="rule" href="{{ row.doc }}">{{ f.rule }}</a>{% else %}<span class="rule">{{ f.rule }}</span>{% endif %}<br><span class="rulename">{{ f.name | code }}</span></td>
+<td><span class="message">{{ row.message | code }}</span>{% if row.waiver %}<span class="tag waived">waived</span>{% elif not f.new %}<span class="tag baseline">baseline</span>{% endif %}
 {% if row.waiver %}<p class="fix"><b>Waived:</b> {{ row.waiver.reason }}{% if row.waiver.approved_by %}; approved by {{ row.waiver.approved_by }}{% endif %}{% if row.waiver.expires %}; expires {{ row.waiver.expires }}{% endif %}</p>{% endif %}
 {% if f.remediation %}<p class="fix"><b>Fix:</b> {{ f.remediation | code }}</p>{% endif %}
 </td>
@@ -718,8 +718,8 @@ TEMPLATE = """<!DOCTYPE html>
 {% set f = row.f %}
 <tr class="todo" data-rule="{{ f.rule }}" data-area="{{ f.area }}" data-severity="{{ f.severity }}" data-count="{{ row.members | length }}">
 <td><span class="sev {{ f.severity }}">{{ f.severity }}</span></td>
-<td><span class="rule">{{ f.rule }}</span><br><span class="rulename">{{ f.name }}</span>{% if f.remediation %}<p class="fix"><b>Fix:</b> {{ f.remediation | code }}</p>{% endif %}</td>
-<td>{{ row.noun | replace('_', ' ') }}:<ul class="subjects">{% for m in row.members %}<li data-subject="{{ m.f.subject_kind }}:{{ m.f.subject_id }}">{% if row.members | length == 1 %}<span class="message">{{ m.f.message }}</span>{% else %}{{ m.label }}{% endif %}{% if m.f.waived is not none %}<span class="tag waived">waived</span>{% elif not m.f.new %}<span class="tag baseline">baseline</span>{% endif %}{% if m.where %}<br><a class="loc" href="{{ href(m.f.path, m.f.line) }}">{{ m.where }}</a>{% endif %}</li>{% endfor %}</ul></td>
+<td>{% if row.doc %}<a class="rule" href="{{ row.doc }}">{{ f.rule }}</a>{% else %}<span class="rule">{{ f.rule }}</span>{% endif %}<br><span class="rulename">{{ f.name | code }}</span>{% if f.remediation %}<p class="fix"><b>Fix:</b> {{ f.remediation | code }}</p>{% endif %}</td>
+<td>{{ row.noun | replace('_', ' ') }}:<ul class="subjects">{% for m in row.members %}<li data-subject="{{ m.f.subject_kind }}:{{ m.f.subject_id }}">{% if row.members | length == 1 %}<span class="message">{{ m.f.message | code }}</span>{% else %}{{ m.label }}{% endif %}{% if m.f.waived is not none %}<span class="tag waived">waived</span>{% elif not m.f.new %}<span class="tag baseline">baseline</span>{% endif %}{% if m.where %}<br><a class="loc" href="{{ href(m.f.path, m.f.line) }}">{{ m.where }}</a>{% endif %}</li>{% endfor %}</ul></td>
 <td class="articles">{% for a in f.articles %}<span>{{ a }}</span>{{ ', ' if not loop.last }}{% endfor %}</td>
 </tr>
 {% endfor %}
@@ -746,7 +746,7 @@ TEMPLATE = """<!DOCTYPE html>
 <thead><tr><th>Rule</th><th>Area</th><th>Severity</th><th>GDPR</th><th>Result</th></tr></thead>
 <tbody>
 {% for c in checks %}
-<tr><td><span class="rule">{{ c.rule.id }}</span> {{ c.rule.name }}</td><td>{{ area_titles.get(c.rule.area, c.rule.area) }}</td><td>{{ c.rule.severity }}</td><td class="articles">{{ c.rule.articles | join(', ') }}</td><td>{% if c.findings %}<span class="bad">{{ c.findings }} finding{{ '' if c.findings == 1 else 's' }}</span>{% else %}<span class="ok">passed</span>{% endif %}</td></tr>
+<tr><td>{% if doc(c.rule) %}<a class="rule" href="{{ doc(c.rule) }}">{{ c.rule.id }}</a>{% else %}<span class="rule">{{ c.rule.id }}</span>{% endif %} {{ c.rule.name | code }}</td><td>{{ area_titles.get(c.rule.area, c.rule.area) }}</td><td>{{ c.rule.severity }}</td><td class="articles">{{ c.rule.articles | join(', ') }}</td><td>{% if c.findings %}<span class="bad">{{ c.findings }} finding{{ '' if c.findings == 1 else 's' }}</span>{% else %}<span class="ok">passed</span>{% endif %}</td></tr>
 {% endfor %}
 </tbody>
 </table>
