@@ -71,16 +71,17 @@ def last_commit_date(folder) -> str | None:
 
 
 def repository_url(root) -> str | None:
-    """The repository's address for SARIF's `versionControlProvenance`: the GitHub job's
-    ($GITHUB_SERVER_URL/$GITHUB_REPOSITORY), else the `origin` remote as a URL without
-    credentials; None for a local path or no remote (a report must not name a machine's
-    folders, and a token in a remote URL must never reach a report)."""
+    """The repository's address for SARIF's `versionControlProvenance`: the `origin`
+    remote of the project's repository as a URL without credentials (a token in a remote
+    URL must never reach a report; a local path, which names a machine's folders, is not
+    shown), else a GitHub job's ($GITHUB_SERVER_URL/$GITHUB_REPOSITORY), else None. The
+    remote comes first: a job may check out another repository than its own."""
+    remote = _public_url(_git(os.fspath(root), "config", "--get", "remote.origin.url")) \
+        if root is not None else None
     server, name = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
-    if server and name:
+    if remote is None and server and name:
         return f"{server.rstrip('/')}/{name}"
-    if root is None:
-        return None
-    return _public_url(_git(os.fspath(root), "config", "--get", "remote.origin.url"))
+    return remote
 
 
 def _public_url(remote: str | None) -> str | None:

@@ -89,10 +89,10 @@ def _log(report, descriptors, results, notifications, total, limit) -> str:
 
 
 def _provenance(record) -> dict:
-    """What was checked, with what (findings.Provenance): the commit as
-    `versionControlProvenance` (SARIF 3.14.13; the format requires the repository's
-    address beside it, so without a known address the commit goes in `properties` only),
-    and the controller, rule packs and data dates in the run's `properties` (SARIF 3.8)."""
+    """What was checked, with what (findings.Provenance): the commit as the run's
+    `versionControlProvenance` (SARIF's `versionControlDetails` requires the repository's
+    address beside it, so without a known address the commit is in `properties` only),
+    and the controller, rule packs and data dates in the run's property bag."""
     if record is None:
         return {}
     out = {}

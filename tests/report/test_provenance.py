@@ -147,7 +147,15 @@ def test_remote_addresses_are_shown_without_credentials_or_local_paths(remote, s
     assert paths._public_url(remote) == shown
 
 
-def test_a_github_job_names_its_repository(monkeypatch, tmp_path):
+def test_a_github_job_names_its_repository_when_the_checkout_has_no_remote(monkeypatch,
+                                                                         tmp_path):
     monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
     monkeypatch.setenv("GITHUB_REPOSITORY", "acme/privacy")
     assert paths.repository_url(tmp_path) == "https://github.com/acme/privacy"
+
+
+@needs_git
+def test_the_checked_repositorys_remote_wins_over_the_jobs(committed, monkeypatch):
+    monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "acme/workflows")   # another repository's job
+    assert paths.repository_url(committed) == "https://github.com/o/r.git"
