@@ -414,8 +414,8 @@ details.flows { margin-top:14px; } details.flows summary { cursor:pointer; font-
 #filters label { margin-right:12px; font-size:14px; white-space:nowrap; cursor:pointer; }
 #search { font:inherit; padding:2px 6px; width:16em; }
 button.sort { font:inherit; font-weight:600; background:none; border:0; padding:0; cursor:pointer; color:inherit; }
-button.sort::after { content:" \2195"; color:var(--muted); }
-button.sort[aria-sort="ascending"]::after { content:" \2191"; } button.sort[aria-sort="descending"]::after { content:" \2193"; }
+button.sort::after { content:" ↕"; color:var(--muted); }
+button.sort[aria-sort="ascending"]::after { content:" ↑"; } button.sort[aria-sort="descending"]::after { content:" ↓"; }
 a.rule { color:inherit; } a.loc { color:var(--muted); }
 #shown { margin-left:auto; color:var(--muted); font-size:13px; align-self:center; }
 .empty { color:var(--ok); font-weight:600; }

@@ -118,6 +118,14 @@ def test_the_map_scrolls_and_zooms_in_its_frame_and_the_page_fits(browser, tmp_p
         assert int(p.get_attribute("svg.flowmap", "width")) == natural
         p.click('.zoom button[data-zoom="in"]')
         assert p.inner_text("#zoom-level") == "125%"
+        # the sort buttons show their arrows (a CSS escape in a Python string once printed
+        # a control character and "95")
+        arrows = p.eval_on_selector_all(
+            "button.sort", "bs => bs.map(b => getComputedStyle(b, '::after').content)")
+        assert arrows and set(arrows) == {'" ↕"'}
+        p.click('button.sort[data-key="rule"]')
+        assert p.eval_on_selector('button.sort[data-key="rule"]',
+                                  "b => getComputedStyle(b, '::after').content") == '" ↑"'
         # the findings keep a readable width: one block per finding, not five squeezed columns
         widths = p.eval_on_selector_all("#findings-table .message",
                                         "ms => ms.map(m => m.getBoundingClientRect().width)")
