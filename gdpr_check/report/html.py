@@ -45,6 +45,7 @@ def render(report, fail_on: str = "low", fail_on_unrecorded: bool = False,
     env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["code"] = _code_spans
+    env.filters["breakable"] = _breakable
     template = env.from_string(TEMPLATE)
     summary = report.summary()
     rows = _rows(report, max_findings)
@@ -104,6 +105,13 @@ def _code_spans(text):
         return escape(text)
     return Markup("").join(escape(p) if i % 2 == 0 else Markup("<code>%s</code>") % p
                            for i, p in enumerate(parts))
+
+
+def _breakable(text):
+    """An id that may wrap after its underscores in a narrow column (`<wbr>`), and only
+    there: `bookkeeping_by_accountants`, not `bookkee|ping_by`."""
+    from markupsafe import Markup, escape
+    return Markup("_<wbr>").join(escape(part) for part in str(text).split("_"))
 
 
 def _areas(report) -> list[str]:
@@ -406,7 +414,7 @@ ul.subjects { margin:2px 0 0; padding-left:18px; } ul.subjects li { margin:2px 0
 #findings-table code, #findings-table .loc { overflow-wrap:anywhere; }
 .loc { color:var(--muted); font-size:12px; }
 details.flows { margin-top:14px; } details.flows summary { cursor:pointer; font-weight:600; }
-#flows-table { margin-top:8px; } #flows-table code { overflow-wrap:anywhere; } #flows-table tr.failing td:first-child { border-left:3px solid var(--high); }
+#flows-table { margin-top:8px; } #flows-table tr.failing td:first-child { border-left:3px solid var(--high); }
 #filters { display:flex; flex-wrap:wrap; gap:10px 28px; align-items:flex-start; margin-bottom:12px;
   padding:10px 14px; background:#f0f4f8; border-radius:8px; }
 #filters fieldset { border:0; margin:0; padding:0; }
@@ -649,7 +657,7 @@ TEMPLATE = """<!DOCTYPE html>
 <thead><tr><th>Flow</th><th>From → to</th><th>Purpose</th><th>Encrypted</th><th>Outside the EEA</th><th>Findings</th></tr></thead>
 <tbody>
 {% for row in map.flows %}
-<tr data-flow="{{ row.e.id }}"{% if row.rules %} class="failing"{% endif %}><td><code>{{ row.e.id }}</code></td><td>{{ row.from }} → {{ row.to }}</td><td>{{ row.e.purpose or '' }}</td><td>{{ 'no' if row.e.encrypted is false else ('yes' if row.e.encrypted else 'not stated') }}</td><td>{{ row.e.outside_eea | join(', ') }}</td><td>{% if row.rules %}<span class="bad">{{ row.rules | join(', ') }}</span>{% else %}<span class="ok">none</span>{% endif %}</td></tr>
+<tr data-flow="{{ row.e.id }}"{% if row.rules %} class="failing"{% endif %}><td><code>{{ row.e.id | breakable }}</code></td><td>{{ row.from }} → {{ row.to }}</td><td>{{ row.e.purpose or '' }}</td><td>{{ 'no' if row.e.encrypted is false else ('yes' if row.e.encrypted else 'not stated') }}</td><td>{{ row.e.outside_eea | join(', ') }}</td><td>{% if row.rules %}<span class="bad">{{ row.rules | join(', ') }}</span>{% else %}<span class="ok">none</span>{% endif %}</td></tr>
 {% endfor %}
 </tbody>
 </table></div>
