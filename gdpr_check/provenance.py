@@ -28,8 +28,11 @@ def provenance(root: Path, policy, packs: list[Path], rules: list, reference_dat
     `dated`: give the run's date even without SOURCE_DATE_EPOCH."""
     from .report.paths import commit_of, prefix_for, repository_url
     controller = getattr(getattr(policy, "controller", None), "name", None)
+    commit = commit_of(root)
     return Provenance(
-        controller=controller, commit=commit_of(root), repository=repository_url(root),
+        controller=controller, commit=commit,
+        # the address only serves to name the commit; outside git, spare the git call
+        repository=repository_url(root) if commit else None,
         rule_packs=tuple(_packs(root, packs, rules, builtin, version, prefix_for(root))),
         reference_date=reference_date.isoformat() if reference_date else None,
         run_date=run_date(dated))
