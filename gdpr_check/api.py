@@ -66,6 +66,14 @@ def _drift(project, root: Path, sources) -> list:
     return drift_findings(project, read_sources(sources, root))
 
 
+def _provenance(inputs, enabled, dated):
+    """Controller, commit, rule packs and data dates for the audit file (provenance.py)."""
+    from .provenance import provenance
+    return provenance(inputs.root, inputs.project.policy, list(inputs.packs), enabled,
+                      reference().as_of, builtin=builtin_rules_dir(), version=__version__,
+                      dated=dated)
+
+
 @dataclass(frozen=True)
 class Inputs:
     """Everything a run reads, loaded and validated: config, project, rules, waivers."""
@@ -79,6 +87,7 @@ class Inputs:
     skips: list                    # inline `# gdpr-check: skip=...` comments (inline_skips)
     sources: tuple = ()            # infrastructure to compare with (drift findings)
     drift_checks: tuple = ()       # the drift checks selectable with those sources
+    packs: tuple = ()              # the rule folders (or files) read, in load order
 
 
 def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
@@ -117,11 +126,12 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     raise_all(errors)
     return Inputs(root=root, settings=settings, project=project, loaded=loaded,
                   selected=selected, waivers=waiver_list, baseline_file=baseline_file,
-                  skips=skips, sources=tuple(sources), drift_checks=drift_checks)
+                  skips=skips, sources=tuple(sources), drift_checks=drift_checks,
+                  packs=tuple(rule_dirs(root, rules)))
 
 
 def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
-          config=None, today=None, inline_skips=True, sources=()) -> Report:
+          config=None, today=None, inline_skips=True, sources=(), dated=False) -> Report:
     """Load the project at `path`, run every enabled rule, and return the report.
 
     `rules`, `select`, `ignore`, `waivers` and `baseline` win over the project's config
@@ -132,8 +142,9 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     `today`: the date waivers expire against (default: today). `inline_skips`: False
     ignores `# gdpr-check: skip=...` comments (an audit run). `sources`: Terraform plans or
     .tf files to compare the inventory with (default: the config's `sources`); their
-    disagreements are added as drift findings (`imports.drift`). Every input error of the
-    run is raised at once (`errors.InputErrors`).
+    disagreements are added as drift findings (`imports.drift`). `dated`: record the
+    run's date in `report.provenance` (it is there anyway when SOURCE_DATE_EPOCH is set).
+    Every input error of the run is raised at once (`errors.InputErrors`).
     """
     from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
     inputs = load_inputs(path, rules, select, ignore, waivers=waivers, baseline=baseline,
@@ -147,7 +158,8 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     findings = run_rules(project, enabled, reference()) + drift
     report = Report(findings=findings, rules=enabled, files=project.files,
                     tool_version=__version__,
-                    graph_builder=lambda: build_graph(project, reference()))
+                    graph_builder=lambda: build_graph(project, reference()),
+                    provenance=_provenance(inputs, enabled, dated))
     # Inline skips first: the comment beside the item is the more specific decision.
     report.notices.extend(inline.apply(report.findings, inputs.skips, project,
                                        {r.id for r in enabled}))

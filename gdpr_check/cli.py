@@ -149,11 +149,15 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
               help="Make the Markdown report's file links absolute, below URL (e.g. "
                    "https://github.com/OWNER/REPO/blob/COMMIT), so they work in a PR "
                    "comment.")
+@click.option("--run-date", is_flag=True,
+              help="Record the run's date (UTC) in the HTML, JSON and SARIF reports. "
+                   "Without it they hold none, so the same commit gives the same bytes; "
+                   "SOURCE_DATE_EPOCH sets the date.")
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, rule_dirs,
           waivers_file, baseline_file, show_config, no_inline_skips, sources, quiet,
-          max_findings, link_base, color, debug):
+          max_findings, link_base, run_date, color, debug):
     """Run every rule on the project at PATH (default: .) and report the findings.
 
     Settings not given as flags come from PATH/.gdpr-check.yaml or [tool.gdpr-check] in
@@ -193,7 +197,8 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
                      for i, (_, o) in enumerate(configured) if o}
         report = run_check(path, rules=rule_dirs, select=select, ignore=ignore,
                            waivers=waivers_file, baseline=baseline_file, config=config,
-                           inline_skips=not no_inline_skips, sources=sources)
+                           inline_skips=not no_inline_skips, sources=sources,
+                           dated=run_date)
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         from .report.paths import prefix_for
         prefix = prefix_for(path)  # once: where the project sits in its repository

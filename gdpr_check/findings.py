@@ -74,6 +74,42 @@ class Notice:
                 "location": {"path": self.path, "line": self.line}}
 
 
+@dataclass(frozen=True)
+class RulePack:
+    """A rule pack that took part in a run, as an audit file names it."""
+    name: str            # "built-in", or the pack's folder relative to the repository root
+    rules: int           # how many of the run's rules come from it (after replacements)
+    date: str | None     # ISO date: the built-in pack's review date, else the last commit
+    version: str | None = None   # the tool version, for the built-in pack
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "rules": self.rules, "date": self.date,
+                "version": self.version}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What was checked and with what, for the audit file (the HTML header, SARIF's
+    `versionControlProvenance`, JSON's `run`). Everything in it comes from the inputs,
+    so the same commit gives the same report; `run_date` only when asked
+    (SOURCE_DATE_EPOCH, or `check(..., dated=True)`)."""
+    controller: str | None = None       # policy.controller.name
+    commit: str | None = None           # `git rev-parse HEAD` of the project's repository
+    repository: str | None = None       # its `origin` remote, without credentials
+    rule_packs: tuple[RulePack, ...] = ()
+    reference_date: str | None = None   # refdata/reference.yaml `as_of`
+    run_date: str | None = None         # ISO 8601, UTC, to the minute
+
+    def to_dict(self) -> dict:
+        out = {"controller": self.controller, "commit": self.commit,
+               "repository": self.repository,
+               "rule_packs": [p.to_dict() for p in self.rule_packs],
+               "reference_data": self.reference_date}
+        if self.run_date is not None:  # only when asked: plain reports stay byte-identical
+            out["run_date"] = self.run_date
+        return out
+
+
 @dataclass
 class Report:
     findings: list[Finding]
@@ -87,6 +123,7 @@ class Report:
     # `gdpr-check graph` draw it. Set by `api.check`.
     graph_builder: object = field(default=None, repr=False, compare=False)
     baseline: str | None = None  # the --baseline report compared against, if any
+    provenance: Provenance | None = None  # controller, commit, rule packs (set by api.check)
 
     def __post_init__(self):
         self.findings.sort(key=Finding.sort_key)
@@ -129,8 +166,10 @@ class Report:
         return result
 
     def to_dict(self) -> dict:
-        return {
-            "tool": {"name": "gdpr-check", "version": self.tool_version},
+        out: dict = {"tool": {"name": "gdpr-check", "version": self.tool_version}}
+        if self.provenance is not None:
+            out["run"] = self.provenance.to_dict()
+        return out | {
             "summary": self.summary(),
             "findings": [f.to_dict() | ({"new": f.new} if self.baseline is not None else {})
                          for f in self.findings],

@@ -105,3 +105,55 @@ def test_sarif_and_cli_take_the_addresses_from_meta():
     assert sarif.INFORMATION_URI == meta.REPOSITORY_URL
     assert sarif.RULES_DOC_URI == meta.RULES_DOC_URL
     assert cli.ISSUES_URL == meta.ISSUES_URL
+
+
+def _addresses(text: str) -> list[str]:
+    return re.findall(r"https?://[^\s\"'<>)\]`]+", text)
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, str]:
+    """Every report format, rendered from this repository's own run."""
+    from gdpr_check import check
+    from gdpr_check.report import FORMATS, render
+    report = check(ROOT, baseline=False)
+    return {fmt: render(report, fmt, root=ROOT) for fmt in FORMATS}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "markdown", "html"])
+def test_every_report_names_the_projects_addresses_only(rendered, fmt):
+    text = rendered[fmt]
+    for url in _addresses(text):
+        if "gdpr" in url:  # ours: the repository or its docs, never another copy
+            assert url.startswith(meta.REPOSITORY_URL + "/") or url == meta.REPOSITORY_URL, \
+                (fmt, url)
+    assert f"pip install {meta.SQUATTED_NAME}" not in text
+    for args in pip_installs(text):
+        assert all(t.startswith(meta.DISTRIBUTION) for t in installed_names(args)), args
+
+
+def test_sarif_and_html_links_point_at_the_rule_docs(rendered):
+    import json
+    driver = json.loads(rendered["sarif"])["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == meta.REPOSITORY_URL
+    assert driver["rules"] and all(r["helpUri"] == f"{meta.RULES_DOC_URL}#{r['id'].lower()}"
+                                   for r in driver["rules"])
+    links = re.findall(r'<a class="rule" href="([^"]+)">([A-Z]+\d+)</a>', rendered["html"])
+    assert links and all(href == f"{meta.RULES_DOC_URL}#{rule.lower()}"
+                         for href, rule in links)
+
+
+def test_what_init_prints_and_writes_names_the_tag_and_the_command(tmp_path, capsys):
+    from gdpr_check.cli import main
+    assert main(["init", str(tmp_path / "p")]) == 0
+    printed = capsys.readouterr().out
+    assert f"`{meta.COMMAND} check " in printed
+    written = {p.name: p.read_text() for p in (tmp_path / "p").rglob("*") if p.is_file()}
+    for name, text in [("stdout", printed), *written.items()]:
+        assert meta.SQUATTED_NAME + "==" not in text, name
+        for url in _addresses(text):
+            if "gdpr" in url:
+                assert url.startswith(meta.REPOSITORY_URL), (name, url)
+        for rev in re.findall(r"^\s*rev: *(\S+)", text, re.M):
+            assert rev == meta.tag(), (name, rev)
+    assert f"rev: {meta.tag()}" in written[".pre-commit-config.yaml"]

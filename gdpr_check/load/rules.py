@@ -64,7 +64,7 @@ def load_rule_file(path: Path, root: Path) -> list:
             errors.append(problem)
             continue
         rule._expr_locs.update(_expression_locs(raw))
-        rule._pack = tree.loc[0] if tree.loc else None
+        rule._pack = pack_file(path)  # not the shown path: that is relative to the root
         rules.append(rule)
     raise_all(errors)
     seen = {}
@@ -77,6 +77,15 @@ def load_rule_file(path: Path, root: Path) -> list:
                                 f"{seen[rule.id].location[1]})")
         seen[rule.id] = rule
     return rules
+
+
+def pack_file(path: Path) -> str:
+    """The pack file's absolute path: it tells the built-in pack from others wherever the
+    command runs (a path relative to the project root would resolve against the cwd)."""
+    try:
+        return str(path.resolve())
+    except OSError:
+        return str(path.absolute())
 
 
 def _check_body(rule: Rule, raw: LocDict, label: str) -> InputError | None:

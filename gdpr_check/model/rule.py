@@ -82,7 +82,7 @@ class Rule(Located):
     enabled: Bool = True
     # Positions of each expression ("that", 0) / ("vars", name) / "loop", set by the loader.
     _expr_locs: dict = PrivateAttr(default_factory=dict)
-    # The file a rule came from (for docs and SARIF), set by the loader.
+    # The file a rule came from, absolute (for docs and SARIF), set by the loader.
     _pack: str | None = PrivateAttr(default=None)
 
     def expr_loc(self, *key):

@@ -7,14 +7,13 @@ the data-flow map with failing flows marked (drawn here from `report.graph`, see
 `gdpr_check/graph.py`), filters by area and severity, a text search and sortable columns.
 Each finding links to its rule's documentation (built-in rules) and its file:line (below
 `link_base`, else relative to the repository root, `paths.py`). For the audit file the
-header names the git commit checked and the reference data's date; the run's date only
-when asked (`SOURCE_DATE_EPOCH`, as reproducible builds set it), so by default the same
-input gives the same bytes. All text from the inputs goes through Jinja2's autoescaping;
-`code` in a fix is shown as code, not as literal backticks.
+header names the controller, the git commit checked, the rule packs and the reference
+data with their dates (`report.provenance`); the run's date only when asked
+(`SOURCE_DATE_EPOCH`, as reproducible builds set it, or `--run-date`), so by default the
+same input gives the same bytes. All text from the inputs goes through Jinja2's autoescaping;
+`code` in a message, rule name or fix is shown as code, not as literal backticks.
 """
 from __future__ import annotations
-
-import os
 
 from ..findings import SEVERITY_ORDER
 from . import issues
@@ -25,8 +24,13 @@ MAP_LIMIT = 200          # nodes; beyond this an SVG is unreadable: use `gdpr-ch
 KIND_TITLES = {"data_subject": "data subjects", "source": "source", "system": "system",
                "processor": "processor"}
 
-# Geometry of the map (px).
-NODE_W, NODE_H, ROW_H, MARGIN = 178, 46, 66, 24
+# Geometry of the map (px). Boxes are as tall as their wrapped labels need: the name at
+# NAME_SIZE (bold), then the kind, id and countries at SUB_SIZE; nothing is cut short
+# (NAME_LINES, SUB_LINES: beyond them an ellipsis, the full text in the hover title).
+NODE_W, GAP, MARGIN = 200, 20, 24
+PAD_X, PAD_TOP, PAD_BOTTOM = 10, 6, 10
+NAME_SIZE, NAME_LEAD, NAME_LINES = 13, 16, 4
+SUB_SIZE, SUB_LEAD, SUB_GAP, SUB_LINES = 11, 14, 17, 3
 FIT_WIDTH = 1180         # the page's content width: columns close up to fit it
 COL_MIN, COL_MAX = NODE_W + 48, 300
 LABEL_LIMIT = 14         # edges; more and their labels collide: hover titles and the table
@@ -41,6 +45,7 @@ def render(report, fail_on: str = "low", fail_on_unrecorded: bool = False,
     env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["code"] = _code_spans
+    env.filters["breakable"] = _breakable
     template = env.from_string(TEMPLATE)
     summary = report.summary()
     rows = _rows(report, max_findings)
@@ -50,24 +55,24 @@ def render(report, fail_on: str = "low", fail_on_unrecorded: bool = False,
         severities=SEVERITIES, counted=issues.counts(report.findings, rows["issues"]),
         matrix=_matrix(report), areas=_areas(report), rows=rows["rows"],
         todos=rows["todos"], left_out=rows["left_out"], max_findings=max_findings,
-        checks=_checks(report), map=_map(report), area_titles=AREA_TITLES,
-        audit=_audit(report, root), doc=_doc_link, href=_href(prefix, link_base),
+        checks=_checks(report), map=_map(report), pad=PAD_X, area_titles=AREA_TITLES,
+        audit=_audit(report), doc=_doc_link, href=_href(prefix, link_base),
         css=Markup(CSS), js=Markup(JS),   # our own constants: not user text
     ).rstrip() + "\n"
 
 
-def _audit(report, root) -> dict:
-    """What an auditor files the report with: the commit checked, the reference data's
-    date and, only when SOURCE_DATE_EPOCH asks for it, the run's date (UTC)."""
-    from datetime import datetime, timezone
-
-    from ..refdata import reference
-    from .paths import commit_of
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    run_date = None
-    if epoch.isdigit():
-        run_date = datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return {"commit": commit_of(root), "reference": reference().as_of.isoformat(),
+def _audit(report) -> dict:
+    """What an auditor files the report with (`report.provenance`, filled by api.check):
+    the controller, the commit checked, the rule packs and the reference data with their
+    dates and, only when it was asked for, the run's date. A hand-made report has none."""
+    record = getattr(report, "provenance", None)
+    if record is None:
+        return {"controller": None, "commit": None, "packs": [], "reference": None,
+                "run_date": None}
+    run_date = record.run_date.replace("T", " ").replace("Z", " UTC") \
+        if record.run_date else None
+    return {"controller": record.controller, "commit": record.commit,
+            "packs": list(record.rule_packs), "reference": record.reference_date,
             "run_date": run_date}
 
 
@@ -100,6 +105,13 @@ def _code_spans(text):
         return escape(text)
     return Markup("").join(escape(p) if i % 2 == 0 else Markup("<code>%s</code>") % p
                            for i, p in enumerate(parts))
+
+
+def _breakable(text):
+    """An id that may wrap after its underscores in a narrow column (`<wbr>`), and only
+    there: `bookkeeping_by_accountants`, not `bookkee|ping_by`."""
+    from markupsafe import Markup, escape
+    return Markup("_<wbr>").join(escape(part) for part in str(text).split("_"))
 
 
 def _areas(report) -> list[str]:
@@ -190,39 +202,55 @@ def _map(report) -> dict | None:
     order = _order_columns(graph, columns)
     col_w = COL_MAX if len(order) < 2 else \
         max(COL_MIN, min(COL_MAX, (FIT_WIDTH - 2 * MARGIN - NODE_W) / (len(order) - 1)))
-    tallest = max(len(keys) for keys in order.values())
-    height = MARGIN * 2 + tallest * ROW_H - (ROW_H - NODE_H)
+    boxes = {n["key"]: _box(n) for n in graph["nodes"]}
+    stacks = {col: sum(boxes[k]["h"] for k in keys) + GAP * (len(keys) - 1)
+              for col, keys in order.items()}
+    tallest = max(stacks.values())
     pos = {}
     for col, keys in order.items():
-        top = MARGIN + (tallest - len(keys)) * ROW_H / 2    # centre short columns
-        for i, key in enumerate(keys):
-            pos[key] = (MARGIN + col * col_w, top + i * ROW_H)
+        y = MARGIN + (tallest - stacks[col]) / 2    # centre short columns
+        for key in keys:
+            pos[key] = (MARGIN + col * col_w, y)
+            y += boxes[key]["h"] + GAP
     nodes = []
     for node in graph["nodes"]:
         x, y = pos[node["key"]]
-        rules = nodes_failing.get(node["key"], [])
-        nodes.append({"n": node, "x": x, "y": y, "w": NODE_W, "h": NODE_H,
-                      "title": _short(node["name"], 21), "rules": rules,
-                      "sub": _node_sub(node)})
+        nodes.append({"n": node, "x": x, "y": y, "w": NODE_W, **boxes[node["key"]],
+                      "rules": nodes_failing.get(node["key"], [])})
     edges = []
-    for edge, offset in zip(graph["edges"], _offsets(graph["edges"])):
+    for edge, offset in zip(graph["edges"], _offsets(graph["edges"], boxes)):
         (x1, y1), (x2, y2) = pos[edge["source"]], pos[edge["target"]]
-        y1, y2 = y1 + offset, y2 + offset
+        cy1 = y1 + boxes[edge["source"]]["h"] / 2 + offset
+        cy2 = y2 + boxes[edge["target"]]["h"] / 2 + offset
         rules = flows_failing.get(edge["key"], [])
-        edges.append({"e": edge, "rules": rules, "path": _curve(x1, y1, x2, y2),
-                      "lx": (x1 + NODE_W + x2) / 2, "ly": (y1 + y2) / 2 + NODE_H / 2 - 4})
+        edges.append({"e": edge, "rules": rules, "path": _curve(x1, cy1, x2, cy2),
+                      "lx": (x1 + NODE_W + x2) / 2, "ly": (cy1 + cy2) / 2 - 4})
     width = MARGIN * 2 + max(order) * col_w + NODE_W
+    height = MARGIN * 2 + tallest
     names = {n["key"]: n["name"] for n in graph["nodes"]}
     table = [{"e": item["e"], "rules": item["rules"], "from": names[item["e"]["source"]],
               "to": names[item["e"]["target"]]}
              for item in edges if item["e"]["kind"] == "flow"]
     table.sort(key=lambda row: (not row["rules"], row["e"]["id"]))
-    return {"nodes": nodes, "edges": edges, "width": int(width), "height": int(height),
-            "failing": len(flows_failing), "labels": len(edges) <= LABEL_LIMIT,
-            "flows": table}
+    return {"nodes": nodes, "edges": edges, "width": int(width + 0.5),
+            "height": int(height + 0.5), "failing": len(flows_failing),
+            "labels": len(edges) <= LABEL_LIMIT, "flows": table}
 
 
-def _offsets(edges) -> list[float]:
+def _box(node) -> dict:
+    """A node's label lines with their baselines, and the box height that holds them:
+    the whole name, wrapped (labels.py), then the kind, id and countries."""
+    from .labels import wrap
+    names = wrap(node["name"], NODE_W - 2 * PAD_X, NAME_SIZE, NAME_LINES)
+    subs = wrap(_node_sub(node), NODE_W - 2 * PAD_X, SUB_SIZE, SUB_LINES, sep=" · ")
+    first = PAD_TOP + NAME_SIZE
+    name_lines = [(text, first + i * NAME_LEAD) for i, text in enumerate(names)]
+    below = name_lines[-1][1] + SUB_GAP
+    sub_lines = [(text, below + i * SUB_LEAD) for i, text in enumerate(subs)]
+    return {"names": name_lines, "subs": sub_lines, "h": sub_lines[-1][1] + PAD_BOTTOM}
+
+
+def _offsets(edges, boxes) -> list[float]:
     """Vertical offsets that keep edges between the same two boxes apart (a flow and a
     hosting link, or flows both ways)."""
     groups: dict[frozenset, list[int]] = {}
@@ -230,39 +258,31 @@ def _offsets(edges) -> list[float]:
         groups.setdefault(frozenset((e["source"], e["target"])), []).append(i)
     offsets = [0.0] * len(edges)
     for members in groups.values():
-        spread = min(12.0, (NODE_H - 10) / max(1, len(members) - 1))
+        e = edges[members[0]]
+        room = min(boxes[e["source"]]["h"], boxes[e["target"]]["h"]) - 10
+        spread = min(12.0, room / max(1, len(members) - 1))
         for rank, i in enumerate(members):
             offsets[i] = (rank - (len(members) - 1) / 2) * spread
     return offsets
 
 
 def _node_sub(node) -> str:
-    """`system · crm · FI`; when that is too long for the box, the id goes first, so the
-    countries (what an auditor looks for) stay readable."""
-    kind = KIND_TITLES[node["kind"]]
-    countries = ", ".join(node["countries"])
-    size = 25 if node["outside_eea"] else 28
-    parts = [kind]
+    """`system · crm · FI ⚠`: what the box is, its id, the countries its data is in (what
+    an auditor looks for), marked when outside the EEA."""
+    parts = [KIND_TITLES[node["kind"]]]
     if node["kind"] in ("system", "processor"):
         parts.append(node["id"])
-    if countries:
-        parts.append(countries)
+    if node["countries"]:
+        parts.append(", ".join(node["countries"]))
     text = " · ".join(parts)
-    if len(text) > size and len(parts) == 3:
-        text = " · ".join((kind, countries))
-    text = _short(text, size)
     return text + " ⚠" if node["outside_eea"] else text
 
 
-def _short(text: str, size: int) -> str:
-    return text if len(text) <= size else text[:size - 1] + "…"
-
-
-def _curve(x1, y1, x2, y2) -> str:
-    """A cubic Bézier from the right side of one box to the left side of the other; when
-    the target is not to the right, the curve loops out and back in."""
-    sx, sy = x1 + NODE_W, y1 + NODE_H / 2
-    tx, ty = x2, y2 + NODE_H / 2
+def _curve(x1, sy, x2, ty) -> str:
+    """A cubic Bézier from the right side of one box (at height `sy`) to the left side of
+    the other (at `ty`); when the target is not to the right, the curve loops out and
+    back in."""
+    sx, tx = x1 + NODE_W, x2
     bend = max(60.0, (tx - sx) / 2) if tx > sx else 90.0
     return (f"M{sx:.1f},{sy:.1f} C{sx + bend:.1f},{sy:.1f} {tx - bend:.1f},{ty:.1f} "
             f"{tx:.1f},{ty:.1f}")
@@ -350,6 +370,9 @@ body { margin:0; font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvet
 header { background:#102a43; color:#fff; padding:24px 32px 20px; }
 header h1 { margin:0 0 4px; font-size:24px; font-weight:600; }
 header .meta { margin:0; color:#bcccdc; font-size:13px; }
+header dl.meta { display:flex; flex-wrap:wrap; gap:2px 22px; margin-top:6px; }
+header dl.meta div { display:flex; gap:6px; } header dl.meta dd { margin:0; color:#fff; }
+header dl.meta code { overflow-wrap:anywhere; }
 .verdict { display:inline-block; margin-top:12px; padding:4px 12px; border-radius:14px; font-weight:600;
   font-size:14px; }
 .verdict.fail { background:#ffebee; color:#b71c1c; } .verdict.pass { background:#e8f5e9; color:#1b5e20; }
@@ -399,13 +422,17 @@ details.flows { margin-top:14px; } details.flows summary { cursor:pointer; font-
 #filters label { margin-right:12px; font-size:14px; white-space:nowrap; cursor:pointer; }
 #search { font:inherit; padding:2px 6px; width:16em; }
 button.sort { font:inherit; font-weight:600; background:none; border:0; padding:0; cursor:pointer; color:inherit; }
-button.sort::after { content:" \2195"; color:var(--muted); }
-button.sort[aria-sort="ascending"]::after { content:" \2191"; } button.sort[aria-sort="descending"]::after { content:" \2193"; }
+button.sort::after { content:" ↕"; color:var(--muted); }
+button.sort[aria-sort="ascending"]::after { content:" ↑"; } button.sort[aria-sort="descending"]::after { content:" ↓"; }
 a.rule { color:inherit; } a.loc { color:var(--muted); }
 #shown { margin-left:auto; color:var(--muted); font-size:13px; align-self:center; }
 .empty { color:var(--ok); font-weight:600; }
-.map-wrap { overflow-x:auto; border:1px solid var(--line); border-radius:6px; background:#fbfcfd; }
-svg.flowmap { display:block; max-width:100%; height:auto; font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif; }
+.map-wrap { overflow:auto; max-height:80vh; border:1px solid var(--line); border-radius:6px; background:#fbfcfd; }
+svg.flowmap { display:block; font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif; }
+.zoom { display:flex; gap:6px; align-items:center; margin:0 0 8px; font-size:13px; color:var(--muted); }
+.zoom button { font:inherit; min-width:34px; padding:2px 8px; border:1px solid var(--line); border-radius:6px;
+  background:#fff; color:var(--ink); cursor:pointer; }
+.scroll { overflow-x:auto; }
 .node rect { fill:#fff; stroke:#9fb3c8; stroke-width:1.2; }
 .node.processor rect { fill:#fffaf0; stroke:#d9a441; }
 .node.data_subject rect, .node.source rect { fill:#e8f1fb; stroke:#5c8dd6; }
@@ -424,10 +451,47 @@ svg.flowmap { display:block; max-width:100%; height:auto; font-family:system-ui,
 details.checks summary { cursor:pointer; font-weight:600; }
 .ok { color:var(--ok); font-weight:600; } .bad { color:var(--high); font-weight:600; }
 footer { color:var(--muted); font-size:12px; text-align:center; padding:0 0 30px; }
-@media print { #filters { display:none; } section { break-inside:avoid; border:0; } body { background:#fff; } }
+@media print { #filters, .zoom { display:none; } section { break-inside:avoid; border:0; } body { background:#fff; }
+  svg.flowmap { max-width:100%; height:auto; } .map-wrap { max-height:none; overflow:visible; } }
+/* Narrow windows (800 px and less): the findings table becomes one block per finding,
+   severity and rule on the first line, the rest below at full width. */
+@media (max-width: 900px) {
+  header { padding:18px 16px 16px; } main { padding:4px 12px 32px; } section { padding:14px 12px; }
+  #findings-table { table-layout:auto; } #findings-table colgroup { display:none; }
+  #findings-table thead tr { display:flex; flex-wrap:wrap; gap:0 18px; }
+  #findings-table thead th { border:0; background:none; padding:4px 0; }
+  #findings-table tbody tr { display:grid; grid-template-columns:auto 1fr; border-bottom:1px solid var(--line); }
+  #findings-table tbody tr[hidden] { display:none; }
+  #findings-table tbody td { border:0; padding:4px 6px; }
+  #findings-table tbody td:nth-child(n+3) { grid-column:1 / -1; }
+  #findings-table td.articles::before { content:"GDPR: "; color:var(--muted); }
+  #filters { gap:8px 18px; } #search { width:100%; }
+}
 """
 
 JS = """
+(function () {
+  // The map is drawn at its natural size (labels at 13 and 11 px) and scrolls in its
+  // frame; zoom changes the drawn size, "Fit" shows the whole map in the frame's width.
+  var svg = document.querySelector('svg.flowmap');
+  if (!svg) { return; }
+  var frame = svg.parentNode, level = document.getElementById('zoom-level');
+  var width = Number(svg.getAttribute('width')), height = Number(svg.getAttribute('height'));
+  var zoom = 1;
+  function set(value) {
+    zoom = Math.max(0.2, Math.min(3, value));
+    svg.setAttribute('width', String(Math.round(width * zoom)));
+    svg.setAttribute('height', String(Math.round(height * zoom)));
+    level.textContent = Math.round(zoom * 100) + '%';
+  }
+  document.querySelectorAll('.zoom button').forEach(function (button) {
+    button.addEventListener('click', function () {
+      var how = button.dataset.zoom;
+      set(how === 'in' ? zoom * 1.25 : how === 'out' ? zoom / 1.25 :
+          how === 'fit' ? Math.min(1, (frame.clientWidth - 2) / width) : 1);
+    });
+  });
+})();
 (function () {
   var form = document.getElementById('filters');
   if (!form) { return; }
@@ -498,9 +562,15 @@ TEMPLATE = """<!DOCTYPE html>
 </head>
 <body>
 <header>
-<h1>GDPR compliance report</h1>
+<h1>GDPR compliance report{% if audit.controller %}: {{ audit.controller }}{% endif %}</h1>
 <p class="meta">gdpr-check {{ report.tool_version }} · {{ summary.rules }} rules checked on {{ summary.files }} files{% if report.files and report.files | length <= 12 %}: {{ report.files | join(', ') }}{% endif %}</p>
-<p class="meta" id="audit">{% if audit.commit %}commit <code>{{ audit.commit }}</code> · {% endif %}reference data as of {{ audit.reference }}{% if audit.run_date %} · run {{ audit.run_date }}{% endif %}</p>
+<dl class="meta" id="audit">
+{% if audit.controller %}<div><dt>Controller</dt><dd id="audit-controller">{{ audit.controller }}</dd></div>{% endif %}
+<div><dt>Commit</dt><dd id="audit-commit">{% if audit.commit %}<code>{{ audit.commit }}</code>{% else %}not a git checkout{% endif %}</dd></div>
+{% if audit.packs %}<div><dt>Rule packs</dt><dd id="audit-packs">{% for p in audit.packs %}<span class="pack">{{ p.name }} ({% if p.version %}gdpr-check {{ p.version }}, {% endif %}{{ p.rules }} rule{{ '' if p.rules == 1 else 's' }}{% if p.date %}, {{ 'reviewed' if p.version else 'last commit' }} {{ p.date }}{% endif %})</span>{{ '; ' if not loop.last }}{% endfor %}</dd></div>{% endif %}
+{% if audit.reference %}<div><dt>Reference data</dt><dd id="audit-reference">as of {{ audit.reference }}</dd></div>{% endif %}
+{% if audit.run_date %}<div><dt>Run</dt><dd id="audit-run">{{ audit.run_date }}</dd></div>{% endif %}
+</dl>
 {% if fail_on == 'never' %}
 <p class="verdict {{ 'fail' if summary.findings else 'pass' }}" id="verdict">{{ summary.findings }} open finding{{ '' if summary.findings == 1 else 's' }}</p>
 {% elif failing %}
@@ -543,6 +613,7 @@ TEMPLATE = """<!DOCTYPE html>
 <p>The map is left out: the inventory has {{ map.omitted }} nodes, too many to draw here. Run <code>gdpr-check graph --format dot</code> and render it with Graphviz.</p>
 {% else %}
 <p>Where personal data comes from and goes to. {% if map.failing %}<b class="bad">{{ map.failing }} flow{{ '' if map.failing == 1 else 's' }}</b> (red) {{ 'has' if map.failing == 1 else 'have' }} findings of {{ 'its' if map.failing == 1 else 'their' }} own; systems and processors with findings have a red border.{% else %}<span class="ok">No flow has findings.</span>{% endif %} Hover a box or arrow for details.</p>
+<div class="zoom" role="group" aria-label="Zoom the map">Zoom <button type="button" data-zoom="out" aria-label="Zoom out">−</button><button type="button" data-zoom="in" aria-label="Zoom in">+</button><button type="button" data-zoom="fit">Fit</button><button type="button" data-zoom="1">100%</button><span id="zoom-level">100%</span></div>
 <div class="map-wrap">
 <svg class="flowmap" xmlns="http://www.w3.org/2000/svg" width="{{ map.width }}" height="{{ map.height }}" viewBox="0 0 {{ map.width }} {{ map.height }}" role="img" aria-label="Data-flow map">
 <defs>
@@ -565,8 +636,8 @@ TEMPLATE = """<!DOCTYPE html>
 <g class="node {{ n.kind }}{{ ' failing' if item.rules }}" data-node="{{ n.key }}" transform="translate({{ '%.1f' | format(item.x) }},{{ '%.1f' | format(item.y) }})">
 <title>{{ n.name }} ({{ n.kind | replace('_', ' ') }} {{ n.id }}){% if n.countries %}; data in {{ n.countries | join(', ') }}{% endif %}{% if n.outside_eea %}; outside the EEA: {{ n.outside_eea | join(', ') }}{% endif %}{% if item.rules %}; findings: {{ item.rules | join(', ') }}{% endif %}</title>
 <rect width="{{ item.w }}" height="{{ item.h }}" rx="{{ 20 if n.kind in ('data_subject', 'source') else 6 }}"/>
-<text class="name" x="10" y="19">{{ item.title }}</text>
-<text class="sub{{ ' abroad' if n.outside_eea }}" x="10" y="36">{{ item.sub }}</text>
+<text class="name">{% for line, y in item.names %}<tspan x="{{ pad }}" y="{{ y }}">{{ line }}</tspan>{% endfor %}</text>
+<text class="sub{{ ' abroad' if n.outside_eea }}">{% for line, y in item.subs %}<tspan x="{{ pad }}" y="{{ y }}">{{ line }}</tspan>{% endfor %}</text>
 </g>
 {% endfor %}
 </svg>
@@ -582,14 +653,14 @@ TEMPLATE = """<!DOCTYPE html>
 {% if map.flows %}
 <details class="flows"{{ ' open' if map.failing }}>
 <summary>Flows ({{ map.flows | length }}, {{ map.failing }} with findings)</summary>
-<table id="flows-table">
+<div class="scroll"><table id="flows-table">
 <thead><tr><th>Flow</th><th>From → to</th><th>Purpose</th><th>Encrypted</th><th>Outside the EEA</th><th>Findings</th></tr></thead>
 <tbody>
 {% for row in map.flows %}
-<tr data-flow="{{ row.e.id }}"{% if row.rules %} class="failing"{% endif %}><td><code>{{ row.e.id }}</code></td><td>{{ row.from }} → {{ row.to }}</td><td>{{ row.e.purpose or '' }}</td><td>{{ 'no' if row.e.encrypted is false else ('yes' if row.e.encrypted else 'not stated') }}</td><td>{{ row.e.outside_eea | join(', ') }}</td><td>{% if row.rules %}<span class="bad">{{ row.rules | join(', ') }}</span>{% else %}<span class="ok">none</span>{% endif %}</td></tr>
+<tr data-flow="{{ row.e.id }}"{% if row.rules %} class="failing"{% endif %}><td><code>{{ row.e.id | breakable }}</code></td><td>{{ row.from }} → {{ row.to }}</td><td>{{ row.e.purpose or '' }}</td><td>{{ 'no' if row.e.encrypted is false else ('yes' if row.e.encrypted else 'not stated') }}</td><td>{{ row.e.outside_eea | join(', ') }}</td><td>{% if row.rules %}<span class="bad">{{ row.rules | join(', ') }}</span>{% else %}<span class="ok">none</span>{% endif %}</td></tr>
 {% endfor %}
 </tbody>
-</table>
+</table></div>
 </details>
 {% endif %}
 {% endif %}
@@ -621,8 +692,8 @@ TEMPLATE = """<!DOCTYPE html>
 {% set f = row.f %}
 <tr class="finding{{ ' waived' if row.waiver }}" id="{{ row.anchor }}" data-rule="{{ f.rule }}" data-area="{{ f.area }}" data-severity="{{ f.severity }}" data-waived="{{ 'true' if row.waiver else 'false' }}" data-subject="{{ f.subject_kind }}:{{ f.subject_id }}" data-count="{{ row.members | length }}" data-rank="{{ loop.index0 }}" data-where="{{ f.path or '' }}:{{ '%06d' | format(f.line or 0) }}">
 <td><span class="sev {{ f.severity }}">{{ f.severity }}</span></td>
-<td>{% if row.doc %}<a class="rule" href="{{ row.doc }}">{{ f.rule }}</a>{% else %}<span class="rule">{{ f.rule }}</span>{% endif %}<br><span class="rulename">{{ f.name }}</span></td>
-<td><span class="message">{{ row.message }}</span>{% if row.waiver %}<span class="tag waived">waived</span>{% elif not f.new %}<span class="tag baseline">baseline</span>{% endif %}
+<td>{% if row.doc %}<a class="rule" href="{{ row.doc }}">{{ f.rule }}</a>{% else %}<span class="rule">{{ f.rule }}</span>{% endif %}<br><span class="rulename">{{ f.name | code }}</span></td>
+<td><span class="message">{{ row.message | code }}</span>{% if row.waiver %}<span class="tag waived">waived</span>{% elif not f.new %}<span class="tag baseline">baseline</span>{% endif %}
 {% if row.waiver %}<p class="fix"><b>Waived:</b> {{ row.waiver.reason }}{% if row.waiver.approved_by %}; approved by {{ row.waiver.approved_by }}{% endif %}{% if row.waiver.expires %}; expires {{ row.waiver.expires }}{% endif %}</p>{% endif %}
 {% if f.remediation %}<p class="fix"><b>Fix:</b> {{ f.remediation | code }}</p>{% endif %}
 </td>
@@ -655,8 +726,8 @@ TEMPLATE = """<!DOCTYPE html>
 {% set f = row.f %}
 <tr class="todo" data-rule="{{ f.rule }}" data-area="{{ f.area }}" data-severity="{{ f.severity }}" data-count="{{ row.members | length }}">
 <td><span class="sev {{ f.severity }}">{{ f.severity }}</span></td>
-<td><span class="rule">{{ f.rule }}</span><br><span class="rulename">{{ f.name }}</span>{% if f.remediation %}<p class="fix"><b>Fix:</b> {{ f.remediation | code }}</p>{% endif %}</td>
-<td>{{ row.noun | replace('_', ' ') }}:<ul class="subjects">{% for m in row.members %}<li data-subject="{{ m.f.subject_kind }}:{{ m.f.subject_id }}">{% if row.members | length == 1 %}<span class="message">{{ m.f.message }}</span>{% else %}{{ m.label }}{% endif %}{% if m.f.waived is not none %}<span class="tag waived">waived</span>{% elif not m.f.new %}<span class="tag baseline">baseline</span>{% endif %}{% if m.where %}<br><a class="loc" href="{{ href(m.f.path, m.f.line) }}">{{ m.where }}</a>{% endif %}</li>{% endfor %}</ul></td>
+<td>{% if row.doc %}<a class="rule" href="{{ row.doc }}">{{ f.rule }}</a>{% else %}<span class="rule">{{ f.rule }}</span>{% endif %}<br><span class="rulename">{{ f.name | code }}</span>{% if f.remediation %}<p class="fix"><b>Fix:</b> {{ f.remediation | code }}</p>{% endif %}</td>
+<td>{{ row.noun | replace('_', ' ') }}:<ul class="subjects">{% for m in row.members %}<li data-subject="{{ m.f.subject_kind }}:{{ m.f.subject_id }}">{% if row.members | length == 1 %}<span class="message">{{ m.f.message | code }}</span>{% else %}{{ m.label }}{% endif %}{% if m.f.waived is not none %}<span class="tag waived">waived</span>{% elif not m.f.new %}<span class="tag baseline">baseline</span>{% endif %}{% if m.where %}<br><a class="loc" href="{{ href(m.f.path, m.f.line) }}">{{ m.where }}</a>{% endif %}</li>{% endfor %}</ul></td>
 <td class="articles">{% for a in f.articles %}<span>{{ a }}</span>{{ ', ' if not loop.last }}{% endfor %}</td>
 </tr>
 {% endfor %}
@@ -683,7 +754,7 @@ TEMPLATE = """<!DOCTYPE html>
 <thead><tr><th>Rule</th><th>Area</th><th>Severity</th><th>GDPR</th><th>Result</th></tr></thead>
 <tbody>
 {% for c in checks %}
-<tr><td><span class="rule">{{ c.rule.id }}</span> {{ c.rule.name }}</td><td>{{ area_titles.get(c.rule.area, c.rule.area) }}</td><td>{{ c.rule.severity }}</td><td class="articles">{{ c.rule.articles | join(', ') }}</td><td>{% if c.findings %}<span class="bad">{{ c.findings }} finding{{ '' if c.findings == 1 else 's' }}</span>{% else %}<span class="ok">passed</span>{% endif %}</td></tr>
+<tr><td>{% if doc(c.rule) %}<a class="rule" href="{{ doc(c.rule) }}">{{ c.rule.id }}</a>{% else %}<span class="rule">{{ c.rule.id }}</span>{% endif %} {{ c.rule.name | code }}</td><td>{{ area_titles.get(c.rule.area, c.rule.area) }}</td><td>{{ c.rule.severity }}</td><td class="articles">{{ c.rule.articles | join(', ') }}</td><td>{% if c.findings %}<span class="bad">{{ c.findings }} finding{{ '' if c.findings == 1 else 's' }}</span>{% else %}<span class="ok">passed</span>{% endif %}</td></tr>
 {% endfor %}
 </tbody>
 </table>

@@ -61,6 +61,50 @@ def commit_of(root) -> str | None:
     return sha if sha and len(sha) in (40, 64) else None
 
 
+def last_commit_date(folder) -> str | None:
+    """The date (YYYY-MM-DD, the committer's) of the last commit that changed `folder`, a
+    rule pack's date in the audit header; None outside git or for a folder never committed."""
+    if folder is None:
+        return None
+    day = _git(os.fspath(folder), "log", "-1", "--no-show-signature", "--format=%cs", "--", ".")
+    return day if day and len(day) == 10 else None
+
+
+def repository_url(root) -> str | None:
+    """The repository's address for SARIF's `versionControlProvenance`: the `origin`
+    remote of the project's repository as a URL without credentials (a token in a remote
+    URL must never reach a report; a local path, which names a machine's folders, is not
+    shown), else a GitHub job's ($GITHUB_SERVER_URL/$GITHUB_REPOSITORY), else None. The
+    remote comes first: a job may check out another repository than its own."""
+    remote = _public_url(_git(os.fspath(root), "config", "--get", "remote.origin.url")) \
+        if root is not None else None
+    server, name = os.environ.get("GITHUB_SERVER_URL"), os.environ.get("GITHUB_REPOSITORY")
+    if remote is None and server and name:
+        return f"{server.rstrip('/')}/{name}"
+    return remote
+
+
+def _public_url(remote: str | None) -> str | None:
+    """`https://user:token@host/o/r.git` -> `https://host/o/r.git`; `git@host:o/r.git`
+    (scp-like) -> `ssh://host/o/r.git`; anything else (a path, a bundle) -> None."""
+    import re
+    from urllib.parse import urlsplit, urlunsplit
+    if not remote:
+        return None
+    scp = re.fullmatch(r"(?:[^@/:\s]+@)?([A-Za-z0-9.-]+):(?!//)([^\s]+)", remote)
+    if scp and "/" in scp[2] and not remote.startswith("/"):
+        return f"ssh://{scp[1]}/{scp[2].lstrip('/')}"
+    try:
+        parts = urlsplit(remote)
+        port = parts.port
+    except ValueError:       # a malformed port or address: not worth a guess
+        return None
+    if parts.scheme not in ("https", "http", "ssh", "git") or not parts.hostname:
+        return None
+    host = parts.hostname + (f":{port}" if port else "")
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
 def _git(folder: str, *args) -> str | None:
     """The output of a read-only git command run in `folder`, or None when it fails.
 

@@ -43,8 +43,17 @@ LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "not
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0",
                      "info": "1.0"}
 MAX_DESCRIPTION = 1024   # GitHub's limit for shortDescription and fullDescription
-MAX_RESULTS = 25_000     # GitHub's limit of results per run
-MAX_GZIP_BYTES = 10 * 1024 * 1024  # GitHub's limit of an upload, gzip-compressed
+# GitHub code scanning's upload limits: above any of these it rejects the whole file
+# ("SARIF results exceed one or more limits", docs.github.com/en/code-security/
+# code-scanning/troubleshooting-sarif-uploads/results-exceed-limit, and "SARIF support for
+# code scanning", .../integrating-with-code-scanning/sarif-support-for-code-scanning).
+# Of the 25,000 results it accepts it keeps the 5,000 most severe; of 20 tags, 10.
+MAX_RESULTS = 25_000     # results per run
+MAX_GZIP_BYTES = 10 * 1024 * 1024  # an upload's size, gzip-compressed ("10 MB")
+MAX_RUNS = 20            # runs per file (we write one)
+MAX_RULES = 25_000       # rules per run
+MAX_TAGS = 20            # tags per rule
+MAX_LOCATIONS = 1_000    # locations per result (we write one)
 _RANK = {"error": 0, "warning": 1, "note": 2}
 
 
@@ -69,7 +78,7 @@ def _log(report, descriptors, results, notifications, total, limit) -> str:
         "tool": {"driver": _driver(report, descriptors)},
         "columnKind": "unicodeCodePoints",
         "results": results,
-    }
+    } | _provenance(getattr(report, "provenance", None))
     if len(results) < total:
         notifications = [*notifications, _left_out(total - len(results), total, limit)]
     if notifications:
@@ -77,6 +86,26 @@ def _log(report, descriptors, results, notifications, total, limit) -> str:
                                "toolExecutionNotifications": notifications}]
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _provenance(record) -> dict:
+    """What was checked, with what (findings.Provenance): the commit as the run's
+    `versionControlProvenance` (SARIF's `versionControlDetails` requires the repository's
+    address beside it, so without a known address the commit is in `properties` only),
+    and the controller, rule packs and data dates in the run's property bag."""
+    if record is None:
+        return {}
+    out = {}
+    if record.commit and record.repository:
+        out["versionControlProvenance"] = [{"repositoryUri": record.repository,
+                                            "revisionId": record.commit}]
+    properties = {"controller": record.controller, "commit": record.commit,
+                  "rulePacks": [p.to_dict() for p in record.rule_packs],
+                  "referenceDataAsOf": record.reference_date}
+    if record.run_date:
+        properties["runDate"] = record.run_date
+    out["properties"] = {k: v for k, v in properties.items() if v is not None}
+    return out
 
 
 def _kept(results: list[dict], keep: int) -> list[dict]:
@@ -145,7 +174,8 @@ class _RuleInfo:
     def descriptor(self) -> dict:
         name = _clean(self.name)
         description = _clean(self.description) or name
-        tags = list(dict.fromkeys(["security", "privacy", "gdpr", self.area, *self.tags]))
+        tags = list(dict.fromkeys(["security", "privacy", "gdpr", self.area,
+                                   *self.tags]))[:MAX_TAGS]  # more: the upload is refused
         descriptor = {
             "id": self.id,
             "name": _pascal(self.name) or self.id,

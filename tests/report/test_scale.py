@@ -1,6 +1,6 @@
 """Large runs (issue 9, item 7): a generated project with a few thousand findings proves
 the caps, made small by parameter where GitHub's real limits would need 10,000 systems
-(benchmarks/report_scale.py runs that size)."""
+(tests/report/test_github_limits.py and benchmarks/report_scale.py run that size)."""
 from __future__ import annotations
 
 import gzip
