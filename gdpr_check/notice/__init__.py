@@ -29,7 +29,7 @@ FORMATS = ("markdown", "html")
 # Headings and labels; the content comes from the policy.
 LABELS = {
     "en": {
-        "title": "Privacy notice",
+        "title": "Privacy notice", "contents": "Contents",
         "published": "Published", "updated": "Updated", "url": "Published at",
         "controller": "Controller",
         "business_id": "Business ID", "address": "Address", "country": "Country",
@@ -75,7 +75,7 @@ LABELS = {
         "scope": "Access",
     },
     "fi": {
-        "title": "Tietosuojaseloste",
+        "title": "Tietosuojaseloste", "contents": "Sisällys",
         "published": "Laadittu", "updated": "Päivitetty", "url": "Julkaistu osoitteessa",
         "controller": "Rekisterinpitäjä",
         "business_id": "Y-tunnus", "address": "Osoite", "country": "Maa",
@@ -447,9 +447,16 @@ def _contact_lines(contact, lang) -> list[Line]:
     L = LABELS[lang]
     if contact is None:
         return []
-    return [Line(v, L[k], href=_href(v)) for k, v in (
+    return [Line(v, L[k], href=_mailto(v) if k == "email" else _href(v)) for k, v in (
         ("name", contact.name), ("role", contact.role), ("address", contact.address),
         ("phone", contact.phone), ("email", contact.email), ("website", contact.url)) if v]
+
+
+def _mailto(text: str) -> str | None:
+    """A plain e-mail address becomes a mailto: link (nothing else: no header injection)."""
+    if re.fullmatch(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", text):
+        return f"mailto:{text}"
+    return None
 
 
 def in_language(policy, lang: str):
@@ -799,6 +806,9 @@ def to_markdown(document: Document) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+# Accessible (a `lang`, one h1, h2 per section named by its heading, a table of contents
+# in a labelled nav, links that say where they go) and printable (`@media print`: no
+# navigation, black on white, link targets written out, no heading left at a page foot).
 HTML_TEMPLATE = """<!DOCTYPE html>
 <html lang="{{ doc.lang }}">
 <head>
@@ -807,19 +817,42 @@ HTML_TEMPLATE = """<!DOCTYPE html>
 <title>{{ doc.title }}</title>
 <style>
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; line-height: 1.5;
-       max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; }
+       max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; background: #fff; }
 h1 { font-size: 1.8rem; } h2 { font-size: 1.3rem; margin-top: 2rem; } h3 { font-size: 1.05rem; }
-.meta { color: #555; } li { margin: .35rem 0; } .detail { color: #333; }
+.meta { color: #4a4a4a; } li { margin: .35rem 0; } .detail { color: #333; }
+a { color: #0b57d0; } a:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
+nav ol { padding-left: 1.5rem; }
+@media print {
+  @page { margin: 2cm; }
+  body { max-width: none; margin: 0; padding: 0; font-family: Georgia, "Times New Roman", serif;
+         font-size: 11pt; color: #000; }
+  nav { display: none; }
+  a { color: #000; text-decoration: none; }
+  a[href^="http"]::after { content: " (" attr(href) ")"; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  li, p { break-inside: avoid; page-break-inside: avoid; }
+}
 </style>
 </head>
 <body>
+<header>
 <h1>{{ doc.title }}</h1>
 {% if doc.meta %}
 <p class="meta">{% for m in doc.meta %}{{ line(m) }}{% if not loop.last %}<br>{% endif %}{% endfor %}</p>
 {% endif %}
+</header>
+<nav aria-labelledby="contents-title">
+<h2 id="contents-title">{{ labels.contents }}</h2>
+<ol>
 {% for section in doc.sections %}
-<section id="{{ section.key }}">
-<h2>{{ loop.index }}. {{ section.title }}</h2>
+<li><a href="#{{ section.key }}">{{ section.title }}</a></li>
+{% endfor %}
+</ol>
+</nav>
+<main>
+{% for section in doc.sections %}
+<section id="{{ section.key }}" aria-labelledby="{{ section.key }}-title">
+<h2 id="{{ section.key }}-title">{{ loop.index }}. {{ section.title }}</h2>
 {% for kind, body in section.blocks %}
 {% if kind == "h3" %}
 <h3>{{ body }}</h3>
@@ -835,6 +868,7 @@ h1 { font-size: 1.8rem; } h2 { font-size: 1.3rem; margin-top: 2rem; } h3 { font-
 {% endfor %}
 </section>
 {% endfor %}
+</main>
 </body>
 </html>
 """
@@ -851,7 +885,8 @@ def to_html(document: Document) -> str:
     import jinja2
     env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
-    return env.from_string(LINE_MACRO + HTML_TEMPLATE).render(doc=document).rstrip() + "\n"
+    return env.from_string(LINE_MACRO + HTML_TEMPLATE).render(
+        doc=document, labels=LABELS[document.lang]).rstrip() + "\n"
 
 
 
