@@ -576,8 +576,11 @@ def _data(policy, lang) -> Section:
     section = Section("data", L["data"])
     if policy.registers:
         section.heading(L["registers"])
-        # By name: what a register is for is the purposes section's to say.
-        section.listed(policy.registers, lambda r: Line(r.name or r.id), repeat=True)
+        # By name (what a register is for is the purposes section's to say); registers
+        # under a `lead_in` are named by it ("maintains customer, marketing and
+        # stakeholder registers"), in the notice's words, and not listed again.
+        section.listed(policy.registers, lambda r: Line("" if r.lead_in else r.name or r.id),
+                       repeat=True)
     if policy.data_subjects:
         section.heading(L["data_subjects"])
         section.listed(policy.data_subjects, lambda s: Line(text_of(s)))
