@@ -352,15 +352,26 @@ class Section:
     key: str
     title: str
     blocks: list = field(default_factory=list)   # ("p", Line) | ("ul", [Line]) | ("h3", str)
+    _said_so_far: tuple = field(default=(0, ""), repr=False, compare=False)
 
     def says(self, text: str) -> bool:
         """Whether the section already states `text`: each of its sentences, in order, in
         what the section says so far (a quote with "[...]" counts when its pieces are)."""
         pieces = _pieces(text)
-        return bool(pieces) and _contains(" ".join(_said(t) for t in self._texts()), pieces)
+        return bool(pieces) and _contains(self._heard(), pieces)
 
-    def _texts(self):
-        for kind, body in self.blocks:
+    def _heard(self) -> str:
+        """What the section says so far, normalised; extended block by block rather than
+        joined again for every item (a policy of thousands of items stays linear)."""
+        done, heard = self._said_so_far
+        if done != len(self.blocks):
+            new = [_said(t) for t in self._texts(self.blocks[done:])]
+            heard = " ".join([heard, *new]) if heard else " ".join(new)
+            self._said_so_far = (len(self.blocks), heard)
+        return heard
+
+    def _texts(self, blocks):
+        for kind, body in blocks:
             if kind == "p":
                 yield body.text
             elif kind == "ul":
