@@ -132,3 +132,28 @@ def test_render_without_translations_is_unchanged_for_a_one_language_policy(tmp_
     policy = load_project(project).policy
     assert build(policy, "en").missing == []
     assert "Managing orders and invoicing" in render(policy, "en")
+
+
+def test_rules_read_a_text_in_a_language_with_translation(tmp_path):
+    """A rule sees a text as the notice's language; `translation(text, lang)` gives
+    another language's version, or none."""
+    from gdpr_check import check
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "lang.yaml").write_text("""
+- id: XL001
+  name: Every purpose has a Finnish name
+  description: A test rule reading texts per language.
+  area: notice
+  articles: ["Art. 12(1)"]
+  severity: low
+  loop: policy.purposes
+  that:
+    - translation(item.name, 'fi')
+  fail_msg: "'{{ item.name }}' / {{ translation(item.name, 'en') }} has no Finnish name"
+""", encoding="utf-8")
+    project = two_languages(tmp_path / "p")
+    findings = check(project, rules=[pack], select=["XL001"]).findings
+    assert [(f.subject_id, f.message) for f in findings] == [
+        ("customer_relationship", "'Managing orders and invoicing' / Managing orders and "
+                                  "invoicing has no Finnish name")]

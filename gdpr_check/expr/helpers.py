@@ -683,6 +683,13 @@ class Helpers:
             systems = [systems]
         return [s for s in systems if s.data_subjects or s.data_categories]
 
+    def translation(self, text, lang: str):
+        """A text of the notice in `lang` (`translation(item.name, 'en')`), or none when it
+        has no version in `lang`; never the text in another language. As a plain value,
+        a text reads in the notice's `language`."""
+        from ..model.text import text_in
+        return text_in(text, lang)
+
     def untranslated(self) -> list:
         """The notice's texts that lack a language the notice is published in (its
         `language` and `languages`): one record per text and language, with `.id`
@@ -779,7 +786,7 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "uncovered", "international_organisation", "consent_based",
              "using_undeclared", "flows_via", "disclosed_as", "not_dpf_certified", "special_uses", "plain_conditions", "art9_point",
              "criminal_authorised", "dependent", "monitoring_labels", "backup_countries",
-             "tracking_without_consent", "suggest_declared", "untranslated")
+             "tracking_without_consent", "suggest_declared", "untranslated", "translation")
 FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",
            "personal", "special", "criminal", "dependent")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}
