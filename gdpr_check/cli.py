@@ -556,21 +556,38 @@ def notice_render(path, lang, fmt, output, debug):
     data, recipients, transfers, retention, rights, complaint, provision, sources,
     automated decisions and profiling, security.
 
-    The content is the policy's own text (each item's description, else its name); only
-    headings and labels follow --lang. What the policy does not state is left out, never
-    filled in: `gdpr-check check` reports those gaps."""
+    The content is the policy's own text in --lang (each item's description, else its
+    name; `{fi: ..., en: ...}` texts give each language its own). A text with no
+    translation into --lang is never replaced by another language: the notice shows a
+    placeholder naming its file:line, and a warning lists them. What the policy does not
+    state is left out, never filled in: `gdpr-check check` reports those gaps."""
     fmt = _format_from(output, fmt, {".html": "html", ".htm": "html"}, "markdown")
 
     def body():
         from .load import load_project
-        from .notice import render
+        from .notice import build, to_html, to_markdown
         from .outputs import inputs_of
         policy = load_project(path).policy
-        text = render(policy, _notice_lang(policy, lang), fmt)
-        emit(text, output, inputs_of(path))
+        document = build(policy, _notice_lang(policy, lang))
+        emit(to_html(document) if fmt == "html" else to_markdown(document), output,
+             inputs_of(path))
+        _warn_untranslated(document)
         return EXIT_OK
 
     raise Failure(run_guarded(debug, body))
+
+
+def _warn_untranslated(document) -> None:
+    """The render is written, with a placeholder where a text has no translation; say
+    where, so the gap is fixed in policy/ rather than found on the published page."""
+    if not document.missing:
+        return
+    shown = document.missing[:10]
+    more = f" and {len(document.missing) - len(shown)} more" if len(document.missing) > 10 \
+        else ""
+    click.echo(f"gdpr-check: warning: {len(document.missing)} texts of policy/ have no "
+               f"'{document.lang}' translation; the notice marks them: "
+               f"{'; '.join(shown)}{more}", err=True)
 
 
 @notice.command("diff", short_help="Does a published notice still match policy/?")

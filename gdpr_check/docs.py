@@ -262,6 +262,8 @@ def _type_name(annotation) -> str:
         for name, alias in names.items():
             if annotation == getattr(_types(), name, None):
                 return alias
+        if any("check_language" in repr(m) for m in meta):
+            return "language"
         if base is str and any("pattern" in repr(m) for m in meta):
             return "id" if "a-z0-9" in repr(meta) else "string"
         return _type_name(base)
@@ -279,6 +281,8 @@ def _type_name(annotation) -> str:
         return f"[{annotation.__name__}](#{_anchor('model-' + annotation.__name__)})"
     if annotation is typing.Any:
         return "any"
+    if getattr(annotation, "__name__", None) == "LocalizedText":
+        return "text"
     names = {str: "string", bool: "true/false", int: "number", float: "number",
              type(None): "none"}
     if annotation in names:
@@ -602,7 +606,8 @@ def _scaffold_examples() -> dict:
     return examples
 
 
-_TYPE_EXAMPLES = {"country": "FI", "duration": "P1M", "id": "customers"}  # by _type_name
+_TYPE_EXAMPLES = {"country": "FI", "duration": "P1M", "id": "customers",  # by _type_name
+                  "text": "text", "language": "fi"}
 
 
 def _example(model, name, info, examples) -> str:
@@ -684,7 +689,12 @@ def render_reference_markdown() -> str:
            "of the JSON Schemas (`gdpr-check schema policy`, `gdpr-check schema inventory`) "
            "that editors show. Ids are lower-case letters, digits, `_`, `.` and `-`; "
            "countries are ISO 3166-1 alpha-2 codes; durations are ISO 8601 (`P30D`, `P1M`, "
-           "`P6Y`); dates are `YYYY-MM-DD`; booleans are only `true` and `false`. Examples "
+           "`P6Y`); dates are `YYYY-MM-DD`; booleans are only `true` and `false`; "
+           "languages are ISO 639-1 codes (`fi`, `en`). A *text* is a string in the "
+           "notice's `language`, or the text per language, `{fi: Asiakasrekisteri, en: "
+           "Customer register}`: `notice render --lang L` shows each text in L only (a "
+           "placeholder where it has none), and everything else (rules, findings, `ropa`) "
+           "reads it in the notice's `language`. Examples "
            f"come from the starter `gdpr-check init` writes ({DISTRIBUTION}) where it has "
            "one.", ""]
     for title, root in (("policy/: the privacy notice", Policy),

@@ -43,23 +43,26 @@ def headings(markdown: str) -> list[str]:
 
 # -- render ------------------------------------------------------------------------------
 
+FI_HEADINGS = [
+    "Rekisterinpitäjä",
+    "Henkilötietojen käsittelyn tarkoitukset ja oikeusperuste",
+    "Rekisteröidyt ja rekisterin tietosisältö",
+    "Säännönmukaiset tietojen luovutukset ja vastaanottajat",
+    "Tietojen siirto EU:n tai ETA:n ulkopuolelle",
+    "Rekisteröidyn oikeudet",
+    "Oikeus tehdä valitus valvontaviranomaiselle",
+    "Säännönmukaiset tietolähteet",
+    "Automaattinen päätöksenteko ja profilointi",
+    "Rekisterin suojauksen periaatteet",
+]
+
+
 def test_3dtech_in_finnish_follows_art_13_order_and_omits_what_the_notice_lacks(capsys):
     code, out, err = run(capsys, "notice", "render", ROOT)   # the notice's language: fi
     assert code == 0 and err == ""
     assert out.startswith("# EU:n tietosuoja-asetuksen mukainen tietosuojaseloste\n")
-    assert headings(out) == [
-        "Rekisterinpitäjä ja yhteyshenkilö",
-        "Käsittelyn tarkoitukset ja oikeusperusteet",
-        "Oikeutetut edut",
-        "Rekisterit, rekisteröidyt ja henkilötietoryhmät",
-        "Henkilötietojen vastaanottajat",
-        "Tietojen siirrot EU:n tai ETA:n ulkopuolelle",
-        "Rekisteröidyn oikeudet",
-        "Oikeus tehdä valitus valvontaviranomaiselle",
-        "Tietolähteet",
-        "Automaattinen päätöksenteko ja profilointi",
-        "Tietoturva",
-    ]
+    # the headings a Finnish tietosuojaseloste uses (the seed's own, where it has one)
+    assert headings(out) == FI_HEADINGS
     # The seed names no DPO, no retention and no transfer safeguard: nothing is invented.
     assert "Tietosuojavastaava" not in out and "Säilytysaika" not in out
     assert "Suojatoimi" not in out
@@ -67,34 +70,64 @@ def test_3dtech_in_finnish_follows_art_13_order_and_omits_what_the_notice_lacks(
     assert "**Sähköposti:** info@3dtech.fi" in out
     assert "kun käytetään järjestelmää MailChimp (USA)" in out
     assert "*Maat:* Yhdysvallat (US)" in out
-    assert "**Oikeus tietojen poistamiseen:** Oikeus pyytää tietojen poistamista" in out
+    assert "- Oikeus pyytää tietojen poistamista\n" in out
     # rights the notice does not state are not listed
     assert "Oikeus siirtää tiedot" not in out and "Oikeus vastustaa" not in out
 
 
-def test_english_headings_keep_the_policys_content(capsys):
-    code, out, _ = run(capsys, "notice", "render", ROOT, "--lang", "en")
-    assert code == 0
-    assert headings(out)[:3] == ["Controller and contact details",
-                                 "Purposes and legal bases of the processing",
-                                 "Legitimate interests"]
-    assert "*Legal basis:* performance of a contract (Art. 6(1)(b))" in out
-    assert "Asiakasrekisteriä pidetään tilausten, luototuksen, laskutuksen takia." in out
+def test_each_purpose_shows_the_basis_the_notice_states_for_it(capsys):
+    """The seed states its three bases for all processing at once ("voi perustua"): the
+    render says so once, in the seed's words, and shows a basis line only for the purpose
+    the notice ties a basis to (the participants' permission)."""
+    for lang, consent, contract in (("fi", "*Oikeusperuste:* suostumus", "sopimuksen täytäntöönpano"),
+                                    ("en", "*Legal basis:* consent (Art. 6(1)(a))",
+                                     "performance of a contract")):
+        code, out, _ = run(capsys, "notice", "render", ROOT, "--lang", lang)
+        assert code == 0
+        assert out.count(consent) == 1, out
+        assert contract not in out     # no purpose is shown as resting on all three bases
+    _, fi, _ = run(capsys, "notice", "render", ROOT, "--lang", "fi")
+    assert ("Henkilötietojen käsittelyn oikeusperusteena on tarve sopimuksen täytäntöön "
+            "paneminen sekä liiketoimintaan liittyvän oikeutetun edun toteutuminen") in fi
+    assert "voi perustua yhteen tai useampaan tarkoitukseen annettuun suostumukseen" in fi
+    # the phrases a first version dropped, restored in their places
+    assert "Rekisteritietoja siirretään määritellylle henkilötietojen käsittelijälle " \
+           "palvelusopimuksen perusteella." in fi
+    assert "Rekisterissä voidaan käsitellä muun muassa seuraaviin tietoryhmiin" in fi
+    assert "(pääsääntöisesti kuukauden kuluessa)" in fi
+    assert "Vastausaika" not in fi    # the bare "1 kuukausi" would drop "pääsääntöisesti"
+
+
+def test_english_render_is_in_english(capsys):
+    code, out, err = run(capsys, "notice", "render", ROOT, "--lang", "en")
+    assert code == 0 and err == ""
+    assert out.startswith("# Privacy notice under the EU General Data Protection Regulation\n")
+    assert headings(out)[:3] == ["Controller", "Purposes and legal basis of the processing",
+                                 "Data subjects and categories of personal data"]
+    assert "The customer register is kept for orders, credit, invoicing, debt collection" in out
+    assert "(as a rule within one month)" in out
+    assert "**Position:** Managing Director" in out
+    # no Finnish text of the policy: the words of the seed that have no place in English
+    for finnish in ("Asiakasrekisteri", "pidetään", "Tietosuojavaltuutettu", "Toimitusjohtaja",
+                    "henkilötiedot", "Oikeus", "kuukauden"):
+        assert finnish not in out, finnish
 
 
 def test_a_complete_policy_renders_every_section(capsys):
     code, out, _ = run(capsys, "notice", "render", BASE)
     assert code == 0
     assert headings(out) == [
-        "Controller and contact details", "Data protection officer",
-        "Purposes and legal bases of the processing",
-        "Registers, data subjects and categories of personal data",
-        "Recipients of personal data", "Transfers outside the EU/EEA", "Retention periods",
-        "Your rights", "Right to lodge a complaint with a supervisory authority",
+        "Controller", "Data protection officer",
+        "Purposes and legal basis of the processing",
+        "Data subjects and categories of personal data",
+        "Recipients and regular disclosures of personal data", "Transfers outside the EU/EEA",
+        "Retention periods", "Your rights",
+        "Right to lodge a complaint with a supervisory authority",
         "Whether you must provide the data", "Sources of the data", "Security of processing",
     ]
     assert "**Customer register:** 6 years, from end of customer relationship. Bookkeeping act" in out
     assert "*Safeguard:* EU-US Data Privacy Framework (adequacy decision, Art. 45)" in out
+    assert "*Legal basis:* performance of a contract (Art. 6(1)(b))" in out
     assert "**Response time:** 1 month" in out
     assert "- **Right to data portability:** Right to data portability" not in out
     assert "- Right to data portability\\\n  *How:* E-mail privacy@example.test" in out
@@ -187,7 +220,7 @@ def test_a_changed_email_is_reported(capsys, tmp_path):
     published.write_text(seed().replace("info@3dtech.fi", "myynti@3dtech.fi"), encoding="utf-8")
     code, out, _ = run(capsys, "notice", "diff", published, ROOT)
     assert code == 1
-    assert out.splitlines()[0] == (f"policy/notice.yaml:38: contact e-mail not found in "
+    assert out.splitlines()[0] == (f"policy/notice.yaml:44: contact e-mail not found in "
                                    f"{published}: info@3dtech.fi")
 
 
@@ -319,4 +352,8 @@ def test_the_3dtech_render_shows_no_elisions_or_encoder_notes(capsys, lang):
     assert "[...]" not in out and "…" not in out
     # section numbers of the seed inside the text: "(3: ...)", "(5 c: ...)", "viranomaisia (6)"
     assert not re.search(r"\(\d+(?: [a-z])?:| \(\d\)", out), out
-    assert "Asiakasrekisteriä pidetään perinnän takia." in out
+    # each purpose in the seed's own sentence, not cut to "pidetään perinnän takia"
+    assert {"fi": "Asiakasrekisteriä pidetään tilausten, luototuksen, laskutuksen, perinnän,",
+            "en": "The customer register is kept for orders, credit, invoicing, debt "
+                  "collection,"}[lang] in out
+    assert "pidetään perinnän takia" not in out

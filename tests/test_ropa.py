@@ -64,10 +64,11 @@ def test_one_row_per_register_and_purpose_of_the_notice_then_the_inventory(three
 def test_mailchimp_newsletter_row_names_the_us_transfer_and_the_notice_recipient(threedtech):
     row = threedtech["marketing_register/information_newsletter"]
     assert row["register"] == "Markkinointirekisteri"
-    assert row["purpose"] == "Informing about the company's services and news (newsletter)"
+    # the record reads the notice's texts in its language (fi), like the findings
+    assert row["purpose"] == "Tiedottaminen yrityksen palveluista ja uutisista (uutiskirje)"
     assert row["purpose_description"].startswith("Markkinointirekisteriä pidetään")
     assert "MailChimp (USA) (processor)" in row["recipients"].split(" | ")
-    assert "Processor for communications and campaigns (newsletters) (processor)" in \
+    assert "Viestinnän ja kampanjoiden (uutiskirjeet) käsittelijä (processor)" in \
         row["recipients"].split(" | ")
     assert row["recipient_organisations"] == \
         "The Rocket Science Group LLC (Intuit Mailchimp) (processor; US)"
@@ -178,8 +179,8 @@ def test_markdown_has_the_controller_once_and_a_section_per_activity(capsys, tmp
     for number, activity in enumerate(activities, 1):
         assert f'<a id="activity-{number}"></a>' in text
         assert f"| [{number}](#activity-{number}) |" in text
-    assert "## 8. Markkinointirekisteri: Informing about the company's services and news " \
-           "(newsletter)" in text
+    assert "## 8. Markkinointirekisteri: Tiedottaminen yrityksen palveluista ja uutisista " \
+           "(uutiskirje)" in text
     assert "| **Transfers to third countries and safeguards** (Art. 30(1)(e)) | US (United " \
            "States): The Rocket Science Group LLC" in text
     assert text == render(load_project(ROOT), "markdown")

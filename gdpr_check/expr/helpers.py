@@ -79,6 +79,7 @@ class Helpers:
         self._disclosures = None  # computed on first use of disclosures()
         self._sub_processors: dict = {}  # processor id -> its sub-processors, transitively
         self._special_uses: dict = {}  # kind -> special_uses(kind), computed on first use
+        self._untranslated = None  # computed on first use of untranslated()
 
     # -- functions (called as `name(...)` in expressions) -------------------------------
     def lookup(self, kind: str, id: str):
@@ -681,8 +682,47 @@ class Helpers:
             systems = [systems]
         return [s for s in systems if s.data_subjects or s.data_categories]
 
+    def translation(self, text, lang: str):
+        """A text of the notice in `lang` (`translation(item.name, 'en')`), or none when it
+        has no version in `lang`; never the text in another language. As a plain value,
+        a text reads in the notice's `language`."""
+        from ..model.text import text_in
+        return text_in(text, lang)
+
+    def untranslated(self) -> list:
+        """The notice's texts that lack a language the notice is published in (its
+        `language` and `languages`): one record per text and language, with `.id`
+        (the text's path and the language: `purposes.newsletter.name.fi`), `.language`,
+        `.field`, `.object` and the field's `.location`; in policy order. Plain strings are in `language`; with no language
+        stated, nothing is reported."""
+        if self._untranslated is None:
+            from ..model.text import untranslated
+            policy = self.index.policy
+            notice = policy.notice
+            languages = list(dict.fromkeys(
+                [notice.language, *notice.languages] if notice is not None else []))
+            self._untranslated = [
+                Untranslated(f"{where}.{lang}", lang, name, obj,
+                             obj.field_location(name.split("[")[0]))
+                for lang in languages if lang
+                for obj, name, where in untranslated(policy, lang)]
+        return self._untranslated
+
     def functions(self) -> dict:
         return {name: getattr(self, name) for name in FUNCTIONS}
+
+
+class Untranslated(NamedTuple):
+    """A text of the notice without a version in `language` (`untranslated()`)."""
+    id: str
+    language: str
+    field: str
+    object: Any
+    location: tuple | None
+
+    @property
+    def KIND(self) -> str:  # noqa: N802 - the name findings read a subject's kind from
+        return getattr(self.object, "KIND", "notice")
 
 
 class Grantee(NamedTuple):
@@ -745,7 +785,7 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "uncovered", "international_organisation", "consent_based",
              "using_undeclared", "flows_via", "disclosed_as", "not_dpf_certified", "special_uses", "plain_conditions", "art9_point",
              "criminal_authorised", "dependent", "monitoring_labels", "backup_countries",
-             "tracking_without_consent", "suggest_declared")
+             "tracking_without_consent", "suggest_declared", "untranslated", "translation")
 FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",
            "personal", "special", "criminal", "dependent")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}

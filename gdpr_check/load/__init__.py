@@ -94,7 +94,8 @@ def _load(root: Path, parser) -> Project:
         gather(errors, apply_defaults, inventory_tree)
         if len(errors) > before:
             inventory_tree = None  # items without their defaults would fail for nothing
-    policy = gather(errors, validate, Policy, policy_tree, "policy") \
+    policy = gather(errors, validate, Policy, policy_tree, "policy",
+                    {"language": _notice_language(policy_tree)}) \
         if policy_tree is not None else None
     inventory = gather(errors, validate, Inventory, inventory_tree, "inventory") \
         if inventory_tree is not None else None
@@ -105,6 +106,15 @@ def _load(root: Path, parser) -> Project:
     raise_all(errors)
     return Project(root=root, policy=policy, inventory=inventory,
                    files=policy_files + inventory_files)
+
+
+def _notice_language(policy_tree) -> str | None:
+    """`notice.language` as written, for the texts' validators; an invalid code is
+    reported by the `notice.language` field itself, and then no language is assumed."""
+    from ..model.text import iso_languages
+    notice = policy_tree.get("notice") if isinstance(policy_tree, dict) else None
+    language = notice.get("language") if isinstance(notice, dict) else None
+    return language if isinstance(language, str) and language in iso_languages() else None
 
 
 def _source_ids(policy_tree) -> set:

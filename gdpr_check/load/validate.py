@@ -19,10 +19,11 @@ _TYPE_NAMES = {
 }
 
 
-def validate(model: type[BaseModel], tree, what: str):
-    """`model.model_validate(tree)`, raising `InputError`s that point into the YAML."""
+def validate(model: type[BaseModel], tree, what: str, context: dict | None = None):
+    """`model.model_validate(tree)`, raising `InputError`s that point into the YAML.
+    `context` reaches the validators (the notice's language for its texts: model/text.py)."""
     try:
-        return model.model_validate(tree)
+        return model.model_validate(tree, context=context)
     except ValidationError as exc:
         raise_all(_convert(model, tree, exc.errors(include_url=False), what))
 

@@ -8,13 +8,19 @@ left empty, and rules report them; nothing here has a GDPR-friendly default.
 from datetime import date
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from .base import Located
+from .text import LocalizedText, check_language
 from .types import (Bool, RIGHTS, AuthMethod, Country, Duration, Id, LawfulBases, Mechanism,
                     PrincipalKind, Scope, SpecialCondition)
 
-Text = str | None
+# Human-readable text: a plain string in the notice's `language`, or `{fi: ..., en: ...}`
+# (model/text.py). Addresses, numbers, proper names and `section` stay plain strings.
+Text = LocalizedText | None
+Language = Annotated[str, AfterValidator(check_language),
+                     Field(json_schema_extra={"pattern": "^[a-z]{2}$"})]
+Plain = str | None
 
 
 class IndirectNotification(Located):
@@ -29,7 +35,7 @@ class IndirectNotification(Located):
                        "required_by_law", "professional_secrecy"] | None = None  # Art. 14(5)
     """Why people whose data comes from elsewhere are not told (Art. 14(5)); omit when they
     are."""
-    section: Text = None
+    section: Plain = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
 
@@ -37,15 +43,19 @@ class Notice(Located):
     KIND: ClassVar[str] = "notice"
     title: Text = None
     """The notice's title as published."""
-    language: Text = None
-    """The notice's language, an ISO 639-1 code (fi, en); `notice render` uses it."""
+    language: Language | None = None
+    """The notice's language, an ISO 639-1 code (fi, en): the language of every plain string
+    of policy/, and the default of `notice render`."""
+    languages: list[Language] = Field(default_factory=list)
+    """The languages the notice is published in (Art. 12(1)), when more than `language`:
+    a version offered in a language must have every text in it (rule NT029)."""
     published: date | None = None
     """When the notice was first published."""
     updated: date | None = None
     """When the notice was last changed; rules compare it with the inventory's dates."""
-    url: Text = None
+    url: Plain = None
     """Where the notice is published (Art. 12(1): easily accessible)."""
-    section: Text = None
+    section: Plain = None
     """Where the original notice says this (its heading or section number), for tracing."""
     # Art. 14(3): when data subjects whose data comes from other sources are informed
     indirect_notification: IndirectNotification | None = None
@@ -54,19 +64,19 @@ class Notice(Located):
 
 class Contact(Located):
     KIND: ClassVar[str] = "contact"
-    name: Text = None
+    name: Plain = None
     """The person's or function's name."""
     role: Text = None
     """Their role, e.g. privacy team."""
-    phone: Text = None
+    phone: Plain = None
     """A phone number."""
-    email: Text = None
+    email: Plain = None
     """An e-mail address."""
-    address: Text = None
+    address: Plain = None
     """A postal address."""
-    url: Text = None
+    url: Plain = None
     """A web page or form."""
-    section: Text = None
+    section: Plain = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
 
@@ -74,9 +84,9 @@ class Controller(Located):
     KIND: ClassVar[str] = "controller"
     name: str
     """The controller's legal name (Art. 13(1)(a), 14(1)(a))."""
-    business_id: Text = None
+    business_id: Plain = None
     """The controller's business or company registration id."""
-    address: Text = None
+    address: Plain = None
     """The controller's postal address (Art. 13(1)(a))."""
     country: Country
     """The country of establishment, ISO 3166-1 alpha-2 (FI, DE); decides the lead authority
@@ -91,7 +101,7 @@ class Controller(Located):
     """For a foundation, association or other not-for-profit body: its aim. Only a
     political, philosophical, religious or trade-union aim opens Art. 9(2)(d); `other` (a
     sports club, a hobby society) does not."""
-    section: Text = None
+    section: Plain = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
 
@@ -101,9 +111,9 @@ class SupervisoryAuthority(Located):
     """The authority people may complain to (Art. 13(2)(d), 77)."""
     country: Country | None = None
     """Its country, ISO 3166-1 alpha-2."""
-    url: Text = None
+    url: Plain = None
     """Its web address."""
-    section: Text = None
+    section: Plain = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
 
@@ -140,7 +150,12 @@ class DataSubject(Located):
     relationship: Relationship | None = None
     """How the group relates to the controller (customer, employee, job_applicant, ...): consent
     from people in a position of dependence is rarely freely given (Art. 4(11), 7(4))."""
-    section: Text = None
+    lead_in: Text = None
+    """The notice's own sentences that introduce this item in its list, or that state it
+    together with others ("the register may hold, among others:"). `notice render` writes
+    them once, above the items that share them, and leaves out an item they already
+    state: a list keeps the notice's wording."""
+    section: Plain = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
 
@@ -157,7 +172,12 @@ class DataCategory(Located):
     (Art. 9(1))."""
     criminal: Bool = False
     """true: data on criminal convictions and offences (Art. 10)."""
-    section: Text = None
+    lead_in: Text = None
+    """The notice's own sentences that introduce this item in its list, or that state it
+    together with others ("the register may hold, among others:"). `notice render` writes
+    them once, above the items that share them, and leaves out an item they already
+    state: a list keeps the notice's wording."""
+    section: Plain = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
 
@@ -211,7 +231,26 @@ class Purpose(Located):
     open_ended: Bool = False
     """true: the notice leaves the purpose open ("and other similar purposes"), which
     Art. 5(1)(b) does not allow: purposes must be specified."""
-    section: Text = None
+    lead_in: Text = None
+    """The notice's own sentences that introduce this item in its list, or that state it
+    together with others ("the register may hold, among others:"). `notice render` writes
+    them once, above the items that share them, and leaves out an item they already
+    state: a list keeps the notice's wording."""
+    section: Plain = None
+    """Where the original notice says this (its heading or section number), for tracing."""
+
+
+class BasisStatement(Located):
+    """The notice's own words on the lawful bases, where it states them for the processing
+    as a whole rather than purpose by purpose ("processing may rest on a contract,
+    legitimate interests or consent"). A purpose whose `lawful_basis` lists exactly these
+    bases is rendered under these words, not as resting on each of them (Art. 13(1)(c))."""
+    KIND: ClassVar[str] = "lawful_basis_statement"
+    bases: LawfulBases = Field(default_factory=list)
+    """The bases the words name, as in a purpose's `lawful_basis`."""
+    description: Text = None
+    """The notice's words."""
+    section: Plain = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
 
@@ -223,7 +262,7 @@ class Retention(Located):
     """From when the period runs, e.g. the end of the customer relationship."""
     description: Text = None
     """The criteria used, when no fixed period is stated (Art. 13(2)(a))."""
-    section: Text = None
+    section: Plain = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
 
@@ -245,7 +284,12 @@ class Register(Located):
     """Ids of the notice's sources its data comes from (Art. 14(2)(f))."""
     retention: Retention | None = None
     """How long its data is kept (Art. 13(2)(a), 14(2)(a))."""
-    section: Text = None
+    lead_in: Text = None
+    """The notice's own sentences that introduce this item in its list, or that state it
+    together with others ("the register may hold, among others:"). `notice render` writes
+    them once, above the items that share them, and leaves out an item they already
+    state: a list keeps the notice's wording."""
+    section: Plain = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
 
@@ -260,7 +304,12 @@ class Source(Located):
     applies), or internal."""
     description: Text = None
     """More about the source."""
-    section: Text = None
+    lead_in: Text = None
+    """The notice's own sentences that introduce this item in its list, or that state it
+    together with others ("the register may hold, among others:"). `notice render` writes
+    them once, above the items that share them, and leaves out an item they already
+    state: a list keeps the notice's wording."""
+    section: Plain = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
 
@@ -278,7 +327,12 @@ class Recipient(Located):
     """Ids of the notice's data_categories they receive."""
     description: Text = None
     """More about the recipient."""
-    section: Text = None
+    lead_in: Text = None
+    """The notice's own sentences that introduce this item in its list, or that state it
+    together with others ("the register may hold, among others:"). `notice render` writes
+    them once, above the items that share them, and leaves out an item they already
+    state: a list keeps the notice's wording."""
+    section: Plain = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
 
@@ -297,7 +351,7 @@ class Transfer(Located):
     13(1)(f))."""
     description: Text = None
     """The notice's words on the transfer."""
-    section: Text = None
+    section: Plain = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
 
@@ -364,7 +418,7 @@ AllowedPrincipals = Annotated[
 
 class Security(Located):
     KIND: ClassVar[str] = "security"
-    measures: list[str] = Field(default_factory=list)
+    measures: list[LocalizedText] = Field(default_factory=list)
     """The security measures the notice describes (Art. 32): free text items."""
     allowed_principals: AllowedPrincipals = Field(default_factory=list)
     """Who the notice says may access personal data, with the scope allowed (Art. 5(1)(f),
@@ -374,7 +428,7 @@ class Security(Located):
     32(1)(b))."""
     description: Text = None
     """The notice's words on security."""
-    section: Text = None
+    section: Plain = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
 
@@ -386,7 +440,7 @@ class RightStatement(Located):
     """How to exercise the right (Art. 12(2))."""
     description: Text = None
     """The notice's words on the right."""
-    section: Text = None
+    section: Plain = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
 
@@ -415,14 +469,17 @@ class Rights(Located):
     request_channels: list[RequestChannel] = Field(default_factory=list)
     """How the notice lets people make requests (in_writing, post, email, web_form, phone,
     in_person, self_service): the controller must facilitate them (Art. 12(2))."""
-    identity_verification: Bool | str | None = None
+    identity_verification: Bool | LocalizedText | None = None
     """true, or how the requester's identity is verified (Art. 12(6))."""
     response_time: Duration | None = None
     """The time the notice promises to answer within, an ISO 8601 duration; at most one
     month (Art. 12(3))."""
+    response_time_description: Text = None
+    """The notice's words on the response time, with any qualifier it states ("as a rule
+    within one month"); `notice render` shows them instead of the bare duration."""
     description: Text = None
     """The notice's words on rights."""
-    section: Text = None
+    section: Plain = None
     """Where the original notice says this (its heading or section number), for tracing."""
 
     @property
@@ -445,6 +502,9 @@ class Policy(Located):
     """The categories of personal data (Art. 14(1)(d))."""
     purposes: list[Purpose] = Field(default_factory=list)
     """Why the data is processed, each with its lawful basis (Art. 13(1)(c))."""
+    lawful_basis_statement: BasisStatement | None = None
+    """The notice's words on the bases, when it states them for all processing at once
+    (Art. 13(1)(c)); the purposes still list the bases each may rest on."""
     registers: list[Register] = Field(default_factory=list)
     """The registers (filing systems) with their data, purposes and retention (Art. 30)."""
     sources: list[Source] = Field(default_factory=list)

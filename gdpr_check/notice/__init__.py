@@ -29,29 +29,32 @@ FORMATS = ("markdown", "html")
 # Headings and labels; the content comes from the policy.
 LABELS = {
     "en": {
-        "title": "Privacy notice",
+        "title": "Privacy notice", "contents": "Contents",
         "published": "Published", "updated": "Updated", "url": "Published at",
-        "controller": "Controller and contact details",
+        "controller": "Controller",
         "business_id": "Business ID", "address": "Address", "country": "Country",
-        "contact": "Contact person", "representative": "Representative in the EU",
-        "name": "Name", "role": "Role", "how": "How", "phone": "Phone", "email": "E-mail",
+        "contact": "Contact person for matters concerning the register",
+        "representative": "Representative in the EU",
+        "name": "Name", "role": "Position", "how": "How", "phone": "Phone", "email": "E-mail",
         "website": "Website",
         "dpo": "Data protection officer",
-        "purposes": "Purposes and legal bases of the processing",
+        "purposes": "Purposes and legal basis of the processing",
         "lawful_basis": "Legal basis", "special_condition": "Special categories (Art. 9(2))",
         "legitimate_interests": "Legitimate interests",
         "purposes_of": "Purposes",
-        "data": "Registers, data subjects and categories of personal data",
+        "data": "Data subjects and categories of personal data",
         "registers": "Registers", "data_subjects": "Data subjects",
         "data_categories": "Categories of personal data",
         "special": "special category of personal data (Art. 9)",
         "criminal": "personal data relating to criminal convictions and offences (Art. 10)",
-        "recipients": "Recipients of personal data", "recipient_role": "Role",
+        "recipients": "Recipients and regular disclosures of personal data",
+        "recipient_role": "Role",
         "transfers": "Transfers outside the EU/EEA",
         "countries": "Countries", "safeguard": "Safeguard",
         "copy_available": "Copy of the safeguards",
         "retention": "Retention periods", "from": "from",
-        "rights": "Your rights",
+        "rights": "Your rights", "rights_intro": "A person in the register has:",
+        "missing": "text missing in English",
         "request_channel": "How to make a request",
         "identity_verification": "Identity verification",
         "identity_verified": "The controller may ask you to prove your identity.",
@@ -72,47 +75,50 @@ LABELS = {
         "scope": "Access",
     },
     "fi": {
-        "title": "Tietosuojaseloste",
+        "title": "Tietosuojaseloste", "contents": "Sisällys",
         "published": "Laadittu", "updated": "Päivitetty", "url": "Julkaistu osoitteessa",
-        "controller": "Rekisterinpitäjä ja yhteyshenkilö",
+        "controller": "Rekisterinpitäjä",
         "business_id": "Y-tunnus", "address": "Osoite", "country": "Maa",
-        "contact": "Yhteyshenkilö", "representative": "Edustaja EU:ssa",
-        "name": "Nimi", "role": "Rooli", "how": "Miten", "phone": "Puhelin",
+        "contact": "Yhteyshenkilö rekisteriä koskevissa asioissa",
+        "representative": "Edustaja EU:ssa",
+        "name": "Nimi", "role": "Tehtävä", "how": "Miten", "phone": "Puhelin",
         "email": "Sähköposti",
         "website": "Verkkosivut",
-        "dpo": "Tietosuojavastaava",
-        "purposes": "Käsittelyn tarkoitukset ja oikeusperusteet",
+        "dpo": "Tietosuojavastaavan yhteystiedot",
+        "purposes": "Henkilötietojen käsittelyn tarkoitukset ja oikeusperuste",
         "lawful_basis": "Oikeusperuste",
         "special_condition": "Erityiset henkilötietoryhmät (9 artiklan 2 kohta)",
         "legitimate_interests": "Oikeutetut edut",
         "purposes_of": "Käyttötarkoitukset",
-        "data": "Rekisterit, rekisteröidyt ja henkilötietoryhmät",
+        "data": "Rekisteröidyt ja rekisterin tietosisältö",
         "registers": "Rekisterit", "data_subjects": "Rekisteröidyt",
         "data_categories": "Henkilötietoryhmät",
         "special": "erityinen henkilötietoryhmä (9 artikla)",
         "criminal": "rikostuomioihin ja rikkomuksiin liittyvä henkilötieto (10 artikla)",
-        "recipients": "Henkilötietojen vastaanottajat", "recipient_role": "Rooli",
-        "transfers": "Tietojen siirrot EU:n tai ETA:n ulkopuolelle",
+        "recipients": "Säännönmukaiset tietojen luovutukset ja vastaanottajat",
+        "recipient_role": "Rooli",
+        "transfers": "Tietojen siirto EU:n tai ETA:n ulkopuolelle",
         "countries": "Maat", "safeguard": "Suojatoimi",
         "copy_available": "Kopio suojatoimista",
-        "retention": "Säilytysajat", "from": "alkaen",
-        "rights": "Rekisteröidyn oikeudet",
+        "retention": "Tietojen säilytysaika", "from": "alkaen",
+        "rights": "Rekisteröidyn oikeudet", "rights_intro": "Rekisterissä olevalla henkilöllä on:",
+        "missing": "teksti puuttuu suomeksi",
         "request_channel": "Pyyntöjen esittäminen",
         "identity_verification": "Henkilöllisyyden tarkistaminen",
         "identity_verified": "Rekisterinpitäjä voi pyytää todistamaan henkilöllisyyden.",
         "response_time": "Vastausaika",
         "complaint": "Oikeus tehdä valitus valvontaviranomaiselle",
         "authority": "Valvontaviranomainen",
-        "provision": "Tietojen antamisen perusta",
+        "provision": "Henkilötietojen antaminen",
         "consequences": "Jos tietoja ei anneta",
-        "sources": "Tietolähteet", "source_kind": "Lähteen tyyppi",
+        "sources": "Säännönmukaiset tietolähteet", "source_kind": "Lähteen tyyppi",
         "indirect_notification": "Milloin rekisteröidylle ilmoitetaan",
         "within": "Viimeistään",
         "automated": "Automaattinen päätöksenteko ja profilointi",
         "processing_kind": "Käsittely", "profiling": "profilointi",
         "automated_decision": "automaattinen päätöksenteko",
         "logic": "Käsittelyyn liittyvä logiikka, merkitys ja seuraukset",
-        "security": "Tietoturva", "measures": "Suojaustoimet",
+        "security": "Rekisterin suojauksen periaatteet", "measures": "Suojaustoimet",
         "authentication": "Tunnistautuminen", "allowed_principals": "Pääsy tietoihin",
         "scope": "Pääsy",
     },
@@ -314,22 +320,108 @@ class Line:
     href: str | None = None
 
 
+def _said(text: str) -> str:
+    """A text as compared for repetition: case, spacing and punctuation at its ends
+    ignored."""
+    return " ".join(text.casefold().split()).strip(" .,:;")
+
+
+_PIECE_BREAK = re.compile(r"\s*\[\s*(?:\.\.\.|…)\s*\]\s*|(?<=[.!?])\s+")
+
+
+def _pieces(text: str) -> list[str]:
+    """The pieces of a quote: its sentences, cut again where "[...]" skips words."""
+    return [p for p in (_said(piece) for piece in _PIECE_BREAK.split(text)) if p]
+
+
+def _contains(haystack: str, pieces: list[str]) -> bool:
+    start = 0
+    for piece in pieces:
+        found = haystack.find(piece, start)
+        if found < 0:
+            return False
+        start = found + len(piece)
+    return True
+
+
 @dataclass
 class Section:
+    """A section of the notice. A statement the section has already made (a text
+    contained in an earlier block: the same sentence under several fields of the policy)
+    is not made twice."""
     key: str
     title: str
     blocks: list = field(default_factory=list)   # ("p", Line) | ("ul", [Line]) | ("h3", str)
+    _said_so_far: tuple = field(default=(0, ""), repr=False, compare=False)
 
-    def para(self, text, label=None, details=(), href=None):
-        if text:
-            self.blocks.append(("p", Line(without_elisions(text), label, tuple(details),
-                                          _href(href or text))))
+    def says(self, text: str) -> bool:
+        """Whether the section already states `text`: each of its sentences, in order, in
+        what the section says so far (a quote with "[...]" counts when its pieces are)."""
+        pieces = _pieces(text)
+        return bool(pieces) and _contains(self._heard(), pieces)
 
-    def bullets(self, lines):
-        lines = [replace(line, text=without_elisions(line.text)) for line in lines
-                 if line.text]
-        if lines:
-            self.blocks.append(("ul", lines))
+    def _heard(self) -> str:
+        """What the section says so far, normalised; extended block by block rather than
+        joined again for every item (a policy of thousands of items stays linear)."""
+        done, heard = self._said_so_far
+        if done != len(self.blocks):
+            new = [_said(t) for t in self._texts(self.blocks[done:])]
+            heard = " ".join([heard, *new]) if heard else " ".join(new)
+            self._said_so_far = (len(self.blocks), heard)
+        return heard
+
+    def _texts(self, blocks):
+        for kind, body in blocks:
+            if kind == "p":
+                yield body.text
+            elif kind == "ul":
+                for line in body:
+                    yield line.text
+                    yield from (value for _, value in line.details)
+
+    def para(self, text, label=None, details=(), href=None, repeat=False):
+        """A paragraph; a text of several lines (YAML's blank line in `>-`) is several.
+        `repeat`: write it even if the section says it already (a label of our own)."""
+        if not text or (not repeat and self.says(text)):
+            return
+        paragraphs = [p for p in str(text).split("\n") if p.strip()]
+        for index, paragraph in enumerate(paragraphs):
+            last = index == len(paragraphs) - 1
+            self.blocks.append(("p", Line(without_elisions(paragraph),
+                                          label if index == 0 else None,
+                                          tuple(details) if last else (),
+                                          _href(href or paragraph))))
+
+    def bullets(self, lines, repeat=False):
+        """A list; an item the section already states is left out, unless it carries a
+        detail not stated yet (a purpose's own basis is never lost). `repeat`: keep every
+        item (names and labelled facts, which a sentence may contain without listing)."""
+        kept = []
+        for line in lines:
+            details = tuple((k, v) for k, v in line.details if repeat or not self.says(v))
+            if not line.text or (not repeat and self.says(line.text) and not details):
+                continue
+            kept.append(replace(line, text=without_elisions(line.text), details=details))
+        if kept:
+            self.blocks.append(("ul", kept))
+
+    def listed(self, items, line_of, repeat=False):
+        """The items as lists, each run of items with the same `lead_in` under it."""
+        run, lead_in = [], None
+        for item in items:
+            current = getattr(item, "lead_in", None) or None
+            if run and current != lead_in:
+                self._run(lead_in, run, repeat)
+                run = []
+            lead_in = current
+            run.append(line_of(item))
+        if run:
+            self._run(lead_in, run, repeat)
+
+    def _run(self, lead_in, lines, repeat):
+        if lead_in:
+            self.para(lead_in)
+        self.bullets(lines, repeat)
 
     def heading(self, text):
         self.blocks.append(("h3", text))
@@ -341,6 +433,9 @@ class Document:
     title: str
     meta: list[Line]
     sections: list[Section]
+    # Where a text of the policy has no translation into `lang` ("policy/x.yaml:12
+    # (purposes[0].name)"); the document shows a placeholder there instead.
+    missing: list[str] = field(default_factory=list)
 
 
 _ELIDED = re.compile(r"\s*\[\s*(?:\.\.\.|…)\s*\]")
@@ -363,13 +458,38 @@ def _contact_lines(contact, lang) -> list[Line]:
     L = LABELS[lang]
     if contact is None:
         return []
-    return [Line(v, L[k], href=_href(v)) for k, v in (
+    return [Line(v, L[k], href=_mailto(v) if k == "email" else _href(v)) for k, v in (
         ("name", contact.name), ("role", contact.role), ("address", contact.address),
         ("phone", contact.phone), ("email", contact.email), ("website", contact.url)) if v]
 
 
+def _mailto(text: str) -> str | None:
+    """A plain e-mail address becomes a mailto: link (nothing else: no header injection)."""
+    if re.fullmatch(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}", text):
+        return f"mailto:{text}"
+    return None
+
+
+def in_language(policy, lang: str):
+    """`policy` with every text in `lang` only, and where texts lack a translation into it
+    ("policy/x.yaml:12 (purposes[0].name)"); those read as a visible placeholder."""
+    from ..model.text import in_language as project
+    missing: list[str] = []
+
+    def placeholder(obj, name):
+        field_name = name.split("[")[0]
+        where = obj.field_location(field_name) or obj.location
+        place = f"{where[0]}:{where[1]}" if where else "policy/"
+        missing.append(f"{place} ({getattr(obj, 'KIND', 'object')}.{name})")
+        return f"[{LABELS[lang]['missing']}: {place}]"
+
+    return project(policy, lang, placeholder), missing
+
+
 def build(policy, lang: str = "en") -> Document:
-    """The notice's sections, in the order of Art. 13 and 14, from what `policy` states."""
+    """The notice's sections, in the order of Art. 13 and 14, from what `policy` states,
+    every text in `lang` (a text without a translation shows where it is missing)."""
+    policy, missing = in_language(policy, lang)
     L = LABELS[lang]
     notice = policy.notice
     meta = []
@@ -377,68 +497,86 @@ def build(policy, lang: str = "en") -> Document:
         meta = [Line(v, L[k], href=_href(v)) for k, v in (
             ("published", format_date(notice.published, lang)),
             ("updated", format_date(notice.updated, lang)), ("url", notice.url)) if v]
+    purposes = _purposes(policy, lang)
     sections = [s for s in (
-        _controller(policy, lang), _dpo(policy, lang), _purposes(policy, lang),
-        _interests(policy, lang), _data(policy, lang), _recipients(policy, lang),
+        _controller(policy, lang), _dpo(policy, lang), purposes,
+        _interests(policy, lang, purposes), _data(policy, lang), _recipients(policy, lang),
         _transfers(policy, lang), _retention(policy, lang), _rights(policy, lang),
         _complaint(policy, lang), _provision(policy, lang), _sources(policy, lang),
         _automated(policy, lang), _security(policy, lang)) if s.blocks]
     title = (notice.title if notice is not None and notice.title else None) or L["title"]
-    return Document(lang=lang, title=title, meta=meta, sections=sections)
+    return Document(lang=lang, title=title, meta=meta, sections=sections, missing=missing)
 
 
 def _controller(policy, lang) -> Section:
+    """Name, address and business id. The country is not shown: `controller.country` may
+    be inferred from the address (3DTech's is), and the address already says it."""
     L = LABELS[lang]
     section = Section("controller", L["controller"])
     controller = policy.controller
     if controller is None:
         return section
-    section.para(controller.name)
+    section.para(controller.name, repeat=True)
     section.bullets([Line(v, L[k]) for k, v in (
-        ("business_id", controller.business_id), ("address", controller.address),
-        ("country", country_name(controller.country, lang) if controller.country else None))
-        if v])
+        ("address", controller.address), ("business_id", controller.business_id)) if v],
+        repeat=True)
     for key, contact in (("contact", controller.contact),
                          ("representative", controller.representative)):
         lines = _contact_lines(contact, lang)
         if lines:
             section.heading(L[key])
-            section.bullets(lines)
+            section.bullets(lines, repeat=True)
     return section
 
 
 def _dpo(policy, lang) -> Section:
     section = Section("dpo", LABELS[lang]["dpo"])
     if policy.controller is not None:
-        section.bullets(_contact_lines(policy.controller.dpo, lang))
+        section.bullets(_contact_lines(policy.controller.dpo, lang), repeat=True)
     return section
+
+
+def _bases(bases, lang) -> str:
+    return ", ".join(LAWFUL_BASES[lang][b] for b in bases)
 
 
 def _purposes(policy, lang) -> Section:
+    """Each purpose in the notice's words. Where the notice states its bases for all
+    processing at once (`lawful_basis_statement`), those words are shown once, and a
+    purpose resting on exactly those bases is not shown as resting on each of them:
+    only a purpose with bases of its own gets a basis line (issue 11)."""
     L = LABELS[lang]
     section = Section("purposes", L["purposes"])
-    lines = []
-    for purpose in policy.purposes:
+    statement = policy.lawful_basis_statement
+    general = set(statement.bases) if statement is not None else None
+
+    def line(purpose) -> Line:
         details = []
-        if purpose.lawful_basis:
-            details.append((L["lawful_basis"],
-                            ", ".join(LAWFUL_BASES[lang][b] for b in purpose.lawful_basis)))
+        if purpose.lawful_basis and set(purpose.lawful_basis) != general:
+            details.append((L["lawful_basis"], _bases(purpose.lawful_basis, lang)))
         if purpose.special_condition:
             details.append((L["special_condition"],
                             SPECIAL_CONDITIONS[lang][purpose.special_condition]))
-        lines.append(Line(text_of(purpose), details=tuple(details)))
-    section.bullets(lines)
+        return Line(text_of(purpose), details=tuple(details))
+    section.listed(policy.purposes, line)
+    if statement is not None:
+        if statement.description:
+            section.para(statement.description)
+        elif statement.bases:
+            section.para(_bases(statement.bases, lang), L["lawful_basis"])
     return section
 
 
-def _interests(policy, lang) -> Section:
+def _interests(policy, lang, purposes: Section) -> Section:
+    """The legitimate interests, each with the purposes pursuing it; an interest the
+    notice already states in its words on the bases is not repeated."""
     L = LABELS[lang]
     section = Section("legitimate_interests", L["legitimate_interests"])
     interests: dict[str, list[str]] = {}
     for purpose in policy.purposes:
-        if purpose.legitimate_interest:
-            interests.setdefault(purpose.legitimate_interest, []).append(
-                purpose.name or purpose.id)
+        interest = purpose.legitimate_interest
+        if interest and not purposes.says(interest):
+            interests.setdefault(interest, []).append(purpose.name or purpose.id)
     section.bullets([Line(interest, details=((L["purposes_of"], ", ".join(names)),))
                      for interest, names in interests.items()])
     return section
@@ -447,31 +585,32 @@ def _interests(policy, lang) -> Section:
 def _data(policy, lang) -> Section:
     L = LABELS[lang]
     section = Section("data", L["data"])
-    registers = [Line(r.description or "", r.name or r.id) if r.description
-                 else Line(r.name or r.id) for r in policy.registers]
-    if registers:
+    if policy.registers:
         section.heading(L["registers"])
-        section.bullets(registers)
+        # By name (what a register is for is the purposes section's to say); registers
+        # under a `lead_in` are named by it ("maintains customer, marketing and
+        # stakeholder registers"), in the notice's words, and not listed again.
+        section.listed(policy.registers, lambda r: Line("" if r.lead_in else r.name or r.id),
+                       repeat=True)
     if policy.data_subjects:
         section.heading(L["data_subjects"])
-        section.bullets([Line(text_of(s)) for s in policy.data_subjects])
+        section.listed(policy.data_subjects, lambda s: Line(text_of(s)))
     if policy.data_categories:
         section.heading(L["data_categories"])
-        lines = []
-        for category in policy.data_categories:
-            marks = [L[k] for k in ("special", "criminal") if getattr(category, k)]
-            text = text_of(category) + (f" ({'; '.join(marks)})" if marks else "")
-            lines.append(Line(text))
-        section.bullets(lines)
+
+        def category(item) -> Line:
+            marks = [L[k] for k in ("special", "criminal") if getattr(item, k)]
+            return Line(text_of(item) + (f" ({'; '.join(marks)})" if marks else ""))
+        section.listed(policy.data_categories, category)
     return section
 
 
 def _recipients(policy, lang) -> Section:
-    L = LABELS[lang]
-    section = Section("recipients", L["recipients"])
-    section.bullets([
-        Line(text_of(r), details=((L["recipient_role"], ROLES[lang][r.role]),) if r.role else ())
-        for r in policy.recipients])
+    """Each recipient in the notice's words, under the words that introduce them. The
+    `role` is not shown: it is how the policy classifies a recipient for the rules, and
+    the notice's own words say what it is."""
+    section = Section("recipients", LABELS[lang]["recipients"])
+    section.listed(policy.recipients, lambda r: Line(text_of(r)))
     return section
 
 
@@ -518,15 +657,14 @@ def _retention(policy, lang) -> Section:
 
 
 def _right_lines(rights, names, lang) -> list[Line]:
+    """A right in the notice's words where it has them, else by its name."""
     lines = []
     for right in names:
         statement = getattr(rights, right)
         if statement is None or not statement.stated:
             continue
-        name = RIGHT_NAMES[lang][right]
         how = ((LABELS[lang]["how"], statement.how),) if statement.how else ()
-        lines.append(Line(statement.description, name, how) if statement.description
-                     else Line(name, details=how))
+        lines.append(Line(statement.description or RIGHT_NAMES[lang][right], details=how))
     return lines
 
 
@@ -541,11 +679,16 @@ def _rights(policy, lang) -> Section:
     verification = rights.identity_verification
     if verification is True:
         verification = L["identity_verified"]
-    section.bullets(_right_lines(rights, [r for r in RIGHTS if r != "complaint"], lang) + [
-        Line(v, L[k]) for k, v in (
+    response = rights.response_time_description or \
+        humanise_duration(rights.response_time, lang)
+    section.bullets([Line(v, L[k]) for k, v in (
         ("request_channel", rights.request_channel),
         ("identity_verification", verification if isinstance(verification, str) else None),
-        ("response_time", humanise_duration(rights.response_time, lang))) if v])
+        ("response_time", response)) if v])
+    lines = _right_lines(rights, [r for r in RIGHTS if r != "complaint"], lang)
+    if lines:
+        section.para(L["rights_intro"], repeat=True)
+        section.bullets(lines)
     return section
 
 
@@ -558,9 +701,7 @@ def _complaint(policy, lang) -> Section:
     if authority is not None and (authority.name or authority.url):
         section.heading(L["authority"])
         section.bullets([Line(v, L[k], href=_href(v)) for k, v in (
-            ("name", authority.name),
-            ("country", country_name(authority.country, lang) if authority.country else None),
-            ("website", authority.url)) if v])
+            ("name", authority.name), ("website", authority.url)) if v], repeat=True)
     return section
 
 
@@ -581,12 +722,14 @@ def _provision(policy, lang) -> Section:
 
 
 def _sources(policy, lang) -> Section:
+    """Each source in the notice's words, under the words that introduce them. Only a
+    publicly accessible source is marked as such (Art. 14(2)(f) asks for that); the other
+    kinds classify sources for the rules."""
     L = LABELS[lang]
     section = Section("sources", L["sources"])
-    section.bullets([
-        Line(text_of(s),
-             details=((L["source_kind"], SOURCE_KINDS[lang][s.kind]),) if s.kind else ())
-        for s in policy.sources])
+    section.listed(policy.sources, lambda s: Line(
+        text_of(s), details=((L["source_kind"], SOURCE_KINDS[lang][s.kind]),)
+        if s.kind == "public" and not s.lead_in else ()))
     notification = policy.notice.indirect_notification if policy.notice else None
     if notification is not None:
         details = []
@@ -671,10 +814,15 @@ def to_markdown(document: Document) -> str:
             elif kind == "p":
                 out += [line(body, True), ""]
             else:
+                if out[-2:-1] and out[-2].startswith("- "):
+                    out += ["<!-- -->", ""]  # two lists in a row: CommonMark would join them
                 out += [f"- {line(item, False)}" for item in body] + [""]
     return "\n".join(out).rstrip() + "\n"
 
 
+# Accessible (a `lang`, one h1, h2 per section named by its heading, a table of contents
+# in a labelled nav, links that say where they go) and printable (`@media print`: no
+# navigation, black on white, link targets written out, no heading left at a page foot).
 HTML_TEMPLATE = """<!DOCTYPE html>
 <html lang="{{ doc.lang }}">
 <head>
@@ -683,19 +831,42 @@ HTML_TEMPLATE = """<!DOCTYPE html>
 <title>{{ doc.title }}</title>
 <style>
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; line-height: 1.5;
-       max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; }
+       max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; background: #fff; }
 h1 { font-size: 1.8rem; } h2 { font-size: 1.3rem; margin-top: 2rem; } h3 { font-size: 1.05rem; }
-.meta { color: #555; } li { margin: .35rem 0; } .detail { color: #333; }
+.meta { color: #4a4a4a; } li { margin: .35rem 0; } .detail { color: #333; }
+a { color: #0b57d0; } a:focus-visible { outline: 3px solid #0b57d0; outline-offset: 2px; }
+nav ol { padding-left: 1.5rem; }
+@media print {
+  @page { margin: 2cm; }
+  body { max-width: none; margin: 0; padding: 0; font-family: Georgia, "Times New Roman", serif;
+         font-size: 11pt; color: #000; }
+  nav { display: none; }
+  a { color: #000; text-decoration: none; }
+  a[href^="http"]::after { content: " (" attr(href) ")"; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  li, p { break-inside: avoid; page-break-inside: avoid; }
+}
 </style>
 </head>
 <body>
+<header>
 <h1>{{ doc.title }}</h1>
 {% if doc.meta %}
 <p class="meta">{% for m in doc.meta %}{{ line(m) }}{% if not loop.last %}<br>{% endif %}{% endfor %}</p>
 {% endif %}
+</header>
+<nav aria-labelledby="contents-title">
+<h2 id="contents-title">{{ labels.contents }}</h2>
+<ol>
 {% for section in doc.sections %}
-<section id="{{ section.key }}">
-<h2>{{ loop.index }}. {{ section.title }}</h2>
+<li><a href="#{{ section.key }}">{{ section.title }}</a></li>
+{% endfor %}
+</ol>
+</nav>
+<main>
+{% for section in doc.sections %}
+<section id="{{ section.key }}" aria-labelledby="{{ section.key }}-title">
+<h2 id="{{ section.key }}-title">{{ loop.index }}. {{ section.title }}</h2>
 {% for kind, body in section.blocks %}
 {% if kind == "h3" %}
 <h3>{{ body }}</h3>
@@ -711,6 +882,7 @@ h1 { font-size: 1.8rem; } h2 { font-size: 1.3rem; margin-top: 2rem; } h3 { font-
 {% endfor %}
 </section>
 {% endfor %}
+</main>
 </body>
 </html>
 """
@@ -727,9 +899,17 @@ def to_html(document: Document) -> str:
     import jinja2
     env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
-    return env.from_string(LINE_MACRO + HTML_TEMPLATE).render(doc=document).rstrip() + "\n"
+    return env.from_string(LINE_MACRO + HTML_TEMPLATE).render(
+        doc=document, labels=LABELS[document.lang]).rstrip() + "\n"
 
 
 
-from .diff import (DiffResult, Fact, PublishedText, diff, facts,  # noqa: E402,F401
+from . import diff as _diff_module  # noqa: E402
+from .diff import (DiffResult, Fact, PublishedText, facts,  # noqa: E402,F401
                    published_text, read_published)
+
+
+def diff(policy, text: str, lang: str = "en") -> DiffResult:
+    """`diff.diff` on the policy in `lang` (`in_language`): a notice published in one
+    language is compared with the policy's texts in that language, never the other's."""
+    return _diff_module.diff(in_language(policy, lang)[0], text, lang)
