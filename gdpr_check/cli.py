@@ -577,47 +577,46 @@ def notice_render(path, lang, fmt, output, debug):
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def notice_diff(file, path, lang, debug):
     """Does the published notice FILE (text, Markdown or HTML) still state what
-    PATH/policy/ says? Prints each statement of the policy that FILE no longer contains,
-    with the policy file:line it comes from; exit 1 if any is missing, 0 if none.
+    PATH/policy/ says, and nothing more?
 
-    Compared, each looked for anywhere in FILE: the controller's name, business id,
-    address, contact person, phone, e-mail and web address; the DPO and representative;
-    the supervisory authority; the notice's `updated` date; every register, purpose and
-    recipient by its name or its description; each transfer's countries and stated
-    safeguard; retention periods and the response time; every right stated.
+    Compared, fact by fact: the controller's name, business id and address; the contact
+    person's, DPO's and representative's names, phones, e-mail and web addresses; the
+    supervisory authority and its web address; the notice's dates; every register,
+    purpose and recipient by its name or description; each transfer's countries and
+    safeguard; the lawful bases; retention periods, the response time and other
+    deadlines; every right stated.
+
+    Reported, one line each, with the place to open first: a fact **changed** (a fact of
+    FILE took the place of one of policy/: "kuukauden kuluessa" -> "kolmen kuukauden
+    kuluessa", USA -> Kanada, MailChimp -> Sendinblue), **missing**, or **added**: a
+    duration, date, number, country, name, address, right, basis or safeguard FILE
+    states that policy/ (its fields, texts and render) does not hold, and a sentence
+    with words policy/ never uses. Exit 1 on any drift, 0 when FILE matches.
 
     Matching: HTML tags are stripped and Markdown escapes dropped; case, punctuation and
     line breaks are ignored. Phone numbers compare by digits (+358 45 ... equals 045 ...),
     web addresses without scheme or www., dates as 21.9.2018, 2018-09-21 or 21 September
     2018, durations as P6Y, 6 years, 6 vuotta or six/kuusi; countries by their English or
-    Finnish name or ISO code; a right by a sentence with "right"/"oikeus" and the right's
-    term (access, erasure, poistaa, ...). A description must appear sentence by sentence;
-    "[...]" in it marks an elision.
+    Finnish name (inflected) or code; a right by a sentence with "right"/"oikeus" and the
+    right's term. A description must appear sentence by sentence ("[...]" marks an
+    elision); the countries and numbers in it are compared on their own.
 
     Limits: a fact counts wherever it appears, not only in its section; with --lang fi a
-    word's last three letters may differ (Finnish inflection), so a changed ending goes
-    unnoticed; reworded text is reported missing unless the item's name still appears;
-    data subjects, data categories, sources and security measures are prose and are not
-    compared. Of what the published text added, only durations are found: each duration
-    it states ("kolmen kuukauden kuluessa", "6 years") must be one policy/ holds."""
+    word's last three letters may differ (Finnish inflection); a sentence counts as added
+    only with two or more words policy/ never uses (a new sentence made of words policy/
+    uses elsewhere goes unnoticed); data subjects, data categories, sources and security
+    measures are compared as words only."""
     def body():
         from .load import load_project
         from .notice import diff, read_published
+        from .notice.diff import lines, summary
         policy = load_project(path).policy
         text = read_published(file)
         result = diff(policy, text, _notice_lang(policy, lang))
-        for fact in result.missing:
-            click.echo(f"{fact.where()}: {fact.what} not found in {file}: {fact.shown}")
-        for line, shown in result.added:
-            click.echo(f"{file}:{line}: duration not in policy/: {shown}")
-        total = len(result.facts)
-        if result.missing or result.added:
-            click.echo(f"{len(result.missing)} of {total} statements of policy/ are missing "
-                       f"from {file}" + (f"; {len(result.added)} durations it states are not "
-                                         f"in policy/" if result.added else ""))
-            return EXIT_FINDINGS
-        click.echo(f"all {total} statements of policy/ are in {file}")
-        return EXIT_OK
+        for line in lines(result, file):
+            click.echo(line)
+        click.echo(summary(result, file))
+        return EXIT_FINDINGS if result.drift else EXIT_OK
 
     raise Failure(run_guarded(debug, body))
 

@@ -159,7 +159,8 @@ def test_render_is_deterministic():
 def test_the_published_seed_matches_the_3dtech_policy(capsys):
     code, out, err = run(capsys, "notice", "diff", SEED, ROOT)
     assert (code, err) == (0, "")
-    assert re.fullmatch(r"all \d+ statements of policy/ are in \S+\n", out)
+    assert re.fullmatch(r"all \d+ statements of policy/ are in \S+, and it states nothing "
+                        r"policy/ does not hold\n", out)
 
 
 def test_removing_the_mailchimp_paragraph_is_reported(capsys, tmp_path):
@@ -170,11 +171,12 @@ def test_removing_the_mailchimp_paragraph_is_reported(capsys, tmp_path):
     code, out, _ = run(capsys, "notice", "diff", published, ROOT)
     assert code == 1
     lines = out.splitlines()
-    assert any(line.startswith("policy/disclosures.yaml:") and "recipient mailchimp not found"
-               in line and line.endswith(": MailChimp (USA)") for line in lines)
-    assert any("transfer to mailchimp: country not found" in line and
-               line.endswith(": US (Yhdysvallat)") for line in lines)
-    assert lines[-1] == f"3 of {_count()} statements of policy/ are missing from {published}"
+    assert lines[1] == (f"policy/disclosures.yaml:73: missing from {published}: recipient "
+                        f"mailchimp: MailChimp (USA)")
+    assert lines[2] == (f"policy/disclosures.yaml:97: missing from {published}: transfer to "
+                        f"mailchimp: country: US (Yhdysvallat)")
+    assert lines[-1] == (f"{published} differs from policy/: 0 changed, 3 missing, 0 added "
+                         f"({_count()} statements of policy/ compared)")
 
 
 def _count() -> int:
@@ -187,8 +189,9 @@ def test_a_changed_email_is_reported(capsys, tmp_path):
     published.write_text(seed().replace("info@3dtech.fi", "myynti@3dtech.fi"), encoding="utf-8")
     code, out, _ = run(capsys, "notice", "diff", published, ROOT)
     assert code == 1
-    assert out.splitlines()[0] == (f"policy/notice.yaml:38: contact e-mail not found in "
-                                   f"{published}: info@3dtech.fi")
+    assert out.splitlines()[0] == (f"{published}:23: changed: contact e-mail: "
+                                   f"\"myynti@3dtech.fi\"; policy/ states info@3dtech.fi at "
+                                   f"policy/notice.yaml:38")
 
 
 @pytest.mark.parametrize("change, what", [
@@ -204,7 +207,7 @@ def test_each_kind_of_change_is_reported(change, what):
     text = seed()
     assert change[0] in text
     result = diff(policy, published_text(text.replace(*change)), "fi")
-    assert [f.what for f in result.missing] == [what]
+    assert [f.what for f in result.missing] + [c.fact.what for c in result.changed] == [what]
 
 
 @pytest.mark.parametrize("change", [
@@ -229,7 +232,7 @@ def test_published_html_is_read_without_its_tags(tmp_path, capsys):
     # the address in the script does not count
     published.write_text(page.replace("<p>info@3dtech.fi</p>", ""), encoding="utf-8")
     code, out, _ = run(capsys, "notice", "diff", published, ROOT)
-    assert code == 1 and "contact e-mail not found" in out
+    assert code == 1 and "missing from" in out and "contact e-mail: info@3dtech.fi" in out
 
 
 @pytest.mark.parametrize("project", [ROOT, BASE], ids=["3dtech", "base"])
@@ -277,39 +280,102 @@ def test_bad_published_files_exit_2(capsys, tmp_path):
 
 # -- diff: each fact of the seed changed on its own (issue 11) --------------------------
 
-@pytest.mark.parametrize("change, expected", [
-    # the one-month deadline made three months: the old one is gone, the new one is added
-    (("pääsääntöisesti kuukauden kuluessa", "kolmen kuukauden kuluessa"),
-     ["response time to requests not found", ":71: duration not in policy/: 3 kuukautta"]),
-    (("(USA), jonka palvelimet sijaitsevat Yhdysvalloissa",
-      "(Kanada), jonka palvelimet sijaitsevat Kanadassa"),
-     # the recipient's name as the policy writes it, "MailChimp (USA)", names the country
-     ["recipient mailchimp not found", "transfer to mailchimp: country not found"]),
-    (("MailChimp (USA)", "Sendinblue (USA)"), ["recipient mailchimp not found"]),
-    (("- Oikeus pyytää tietojen poistamista\n", ""), ["right erasure not found"]),
-    (("Tämä seloste on julkaistu", "Tietoja säilytetään kuusi vuotta. Tämä seloste on "
-                                   "julkaistu"), [": duration not in policy/: 6 vuotta"]),
-])
-def test_one_changed_fact_of_the_seed_exits_1_naming_it(capsys, tmp_path, change, expected):
+def diff_seed(capsys, tmp_path, *changes) -> list[str]:
+    """`notice diff` of the seed with `changes` made: exit 1, the lines before the summary."""
     text = seed()
-    assert change[0] in text
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new)
     published = tmp_path / "seloste.txt"
-    published.write_text(text.replace(*change), encoding="utf-8")
-    code, out, _ = run(capsys, "notice", "diff", published, ROOT)
-    assert code == 1, out
-    reported = out.splitlines()[:-1]
-    assert len(reported) == len(expected), out
-    for line, want in zip(reported, expected):
-        assert want in line, out
+    published.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "notice", "diff", published, ROOT)
+    assert (code, err) == (1, ""), out
+    lines = out.splitlines()
+    assert lines[-1].startswith(f"{published} differs from policy/: ")
+    return [line.replace(str(published), "FILE") for line in lines[:-1]]
+
+
+def test_the_one_month_deadline_made_three_months_is_one_changed_fact(capsys, tmp_path):
+    assert diff_seed(capsys, tmp_path, ("pääsääntöisesti kuukauden kuluessa",
+                                        "kolmen kuukauden kuluessa")) == [
+        'FILE:71: changed: response time to requests: "kolmen kuukauden" (P3M); policy/ '
+        'states P1M (1 kuukausi) at policy/rights.yaml:48']
+
+
+def test_a_changed_country_is_one_changed_fact(capsys, tmp_path):
+    # the recipient's own text names the country too: that is the same change, once
+    assert diff_seed(capsys, tmp_path, ("(USA), jonka palvelimet sijaitsevat Yhdysvalloissa",
+                                        "(Kanada), jonka palvelimet sijaitsevat Kanadassa")) == [
+        'FILE:63: changed: transfer to mailchimp: country: "Kanada" (CA); policy/ states '
+        'US (Yhdysvallat) at policy/disclosures.yaml:97']
+
+
+def test_a_changed_recipient_is_one_changed_fact(capsys, tmp_path):
+    assert diff_seed(capsys, tmp_path, ("MailChimp (USA)", "Sendinblue (USA)")) == [
+        'FILE:63: changed: recipient mailchimp: "Sendinblue"; policy/ states MailChimp (USA) '
+        'at policy/disclosures.yaml:73']
+
+
+def test_a_removed_right_is_missing(capsys, tmp_path):
+    assert diff_seed(capsys, tmp_path, ("- Oikeus pyytää tietojen poistamista\n", "")) == [
+        "policy/rights.yaml:32: missing from FILE: right erasure: Oikeus tietojen poistamiseen"]
+
+
+def test_an_added_sentence_is_reported_with_the_fact_it_adds(capsys, tmp_path):
+    assert diff_seed(capsys, tmp_path, (
+        "Tämä seloste on julkaistu",
+        "Tietoja säilytetään kuusi vuotta. Tämä seloste on julkaistu")) == [
+        'FILE:81: added: sentence "Tietoja säilytetään kuusi vuotta." (words policy/ never '
+        'uses: kuusi, vuotta)',
+        'FILE:81: added: duration "kuusi vuotta"']
+
+
+def test_an_added_sentence_without_a_typed_fact_is_reported(capsys, tmp_path):
+    assert diff_seed(capsys, tmp_path, (
+        "Tämä seloste on julkaistu",
+        "Käytämme evästeitä verkkosivustomme analytiikkaan.\n\nTämä seloste on julkaistu")) == [
+        'FILE:81: added: sentence "Käytämme evästeitä verkkosivustomme analytiikkaan." '
+        '(words policy/ never uses: Käytämme, evästeitä, analytiikkaan)']
+
+
+@pytest.mark.parametrize("change, expected", [
+    # an added recipient, beside the one policy/ holds
+    (("MailChimp (USA), jonka", "MailChimp (USA) ja Google Analytics (USA), jonka"),
+     ['FILE:63: added: name "Analytics"', 'FILE:63: added: name "Google"']),
+    # an added country
+    (("sijaitsevat Yhdysvalloissa.", "sijaitsevat Yhdysvalloissa ja Intiassa."),
+     ['FILE:63: added: country "Intiassa"']),
+    # an added right
+    (("- Oikeus tehdä valitus", "- Oikeus siirtää tiedot järjestelmästä toiseen\n"
+                                "- Oikeus tehdä valitus"),
+     ['FILE:77: added: sentence "- Oikeus siirtää tiedot järjestelmästä toiseen" (words '
+      'policy/ never uses: siirtää, toiseen)',
+      'FILE:77: added: right "- Oikeus siirtää tiedot järjestelmästä toiseen"']),
+    # an added contact
+    (("info@3dtech.fi", "info@3dtech.fi, tietosuoja@3dtech.fi"),
+     ['FILE:23: added: e-mail address "tietosuoja@3dtech.fi"']),
+    (("Laadittu 25.5.2018", "Laadittu 26.5.2018"),
+     ['FILE:5: changed: notice date (published): "26.5.2018"; policy/ states 2018-05-25 at '
+      'policy/notice.yaml:17']),
+    (("Hyvoninkatu 1", "Hyvoninkatu 7"),
+     ['FILE:11: changed: controller address: "7"; policy/ states Hyvoninkatu 1, 24240 Salo '
+      'at policy/notice.yaml:27']),
+    (("2573198-5", "2573199-5"),
+     ['FILE:15: changed: controller business id: "2573199-5"; policy/ states 2573198-5 at '
+      'policy/notice.yaml:26']),
+])
+def test_other_added_and_changed_facts(capsys, tmp_path, change, expected):
+    assert diff_seed(capsys, tmp_path, change) == expected
 
 
 def test_a_bare_unit_is_one_only_before_kuluessa_and_never_beside_a_number():
     from gdpr_check.notice.diff import durations_in
-    assert durations_in("vastaamme kuukauden kuluessa", "fi") == [(1, "1", "M")]
-    assert durations_in("vastaamme kolmen kuukauden kuluessa", "fi") == [(1, "3", "M")]
-    assert durations_in("kuukausittain, vuoden 2018 alussa", "fi") == []
-    assert durations_in("within one month\nkept for 6 years", "en") == [(1, "1", "M"),
-                                                                         (2, "6", "Y")]
+    def found(text, lang):
+        return [(line, n, unit) for line, n, unit, _ in durations_in(text, lang)]
+    assert found("vastaamme kuukauden kuluessa", "fi") == [(1, "1", "M")]
+    assert found("vastaamme kolmen kuukauden kuluessa", "fi") == [(1, "3", "M")]
+    assert found("kuukausittain, vuoden 2018 alussa", "fi") == []
+    assert found("within one month\nkept for 6 years", "en") == [(1, "1", "M"), (2, "6", "Y")]
 
 
 @pytest.mark.parametrize("lang", ["fi", "en"])
