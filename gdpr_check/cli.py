@@ -137,6 +137,10 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
 @click.option("--source", "sources", multiple=True, type=click.Path(exists=True),
               metavar="PLAN|TF", help="Terraform plan JSON or .tf to compare the inventory "
                                       "with (drift findings; repeatable).")
+@click.option("--published-notice", type=click.Path(dir_okay=False), metavar="FILE",
+              help="The notice as published (text, Markdown or HTML): report each fact "
+                   "it states differently from policy/ (ND001), leaves out (ND002) or "
+                   "adds (ND003).  [default: the config's published_notice]")
 @click.option("--show-config", is_flag=True,
               help="Print the resolved settings and where each comes from, then exit.")
 @click.option("--no-inline-skips", is_flag=True,
@@ -152,8 +156,8 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, rule_dirs,
-          waivers_file, baseline_file, show_config, no_inline_skips, sources, quiet,
-          max_findings, link_base, color, debug):
+          waivers_file, baseline_file, sources, published_notice, show_config,
+          no_inline_skips, quiet, max_findings, link_base, color, debug):
     """Run every rule on the project at PATH (default: .) and report the findings.
 
     Settings not given as flags come from PATH/.gdpr-check.yaml or [tool.gdpr-check] in
@@ -179,6 +183,7 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
             from .config import render_resolved, resolved
             flags = {"fail_on": fail_on, "select": select, "ignore": ignore,
                      "rules": rule_dirs, "waivers": waivers_file, "baseline": baseline_file,
+                     "published_notice": published_notice,
                      "outputs": [{"format": f, "path": o or "-"} for f, o in plan or ()]}
             click.echo(render_resolved(resolved(config, flags)), nl=False)
             return EXIT_OK
@@ -193,7 +198,8 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
                      for i, (_, o) in enumerate(configured) if o}
         report = run_check(path, rules=rule_dirs, select=select, ignore=ignore,
                            waivers=waivers_file, baseline=baseline_file, config=config,
-                           inline_skips=not no_inline_skips, sources=sources)
+                           inline_skips=not no_inline_skips, sources=sources,
+                           published_notice=published_notice)
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         from .report.paths import prefix_for
         prefix = prefix_for(path)  # once: where the project sits in its repository
@@ -210,7 +216,8 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
                              output))
         write_outputs([Output(output, text, *named.get(output, (f"--output {output}",)))
                        for text, output in rendered if output is not None],
-                      inputs_of(path, rule_dirs, config, waivers_file, baseline_file))
+                      inputs_of(path, rule_dirs, config, waivers_file, baseline_file,
+                                published_notice))
         for (fmt, _), (text, output) in zip(plan, rendered):  # standard output last
             if output is None:
                 click.echo(text, nl=False)
@@ -325,8 +332,11 @@ def rules_command(path, fmt, rule_dirs, select, ignore, output, debug):
             raise InputError(f"project folder not found: {path}")
         config = load_config(path)
         packs = rule_dirs or (config.rule_paths() if config else ())
-        rules = select_rules(apply_rule_settings(config, load_rules(Path(path), packs)),
-                             select, ignore)
+        rules = apply_rule_settings(config, load_rules(Path(path), packs))
+        if config is not None and config.model.published_notice:
+            from .notice.drift import CHECKS   # compared in this project's runs
+            rules = [*rules, *CHECKS]
+        rules = select_rules(rules, select, ignore)
         text = render_rules(rules, fmt)
         emit(text, output, inputs_of(path, packs, config))
         return EXIT_OK
@@ -352,8 +362,12 @@ def explain(rule_id, path, rule_dirs, debug):
         from .load.rules import builtin_rules_dir, load_rule_dirs
         config = load_config(path) if Path(path).is_dir() else None
         packs = rule_dirs or (config.rule_paths() if config else ())
-        rule = explainer.find_rule(apply_rule_settings(config, load_rules(Path(path), packs)),
-                                   rule_id)
+        from .notice.drift import CHECKS, NoticeCheck
+        rule = explainer.find_rule(
+            [*apply_rule_settings(config, load_rules(Path(path), packs)), *CHECKS], rule_id)
+        if isinstance(rule, NoticeCheck):
+            click.echo(explainer.render(rule), nl=False)
+            return EXIT_OK
         # The fixtures are the built-in rule's: not shown for a pack's rule of the same id.
         shipped = {r.id: r.location for r in load_rule_dirs([builtin_rules_dir()], Path(path))}
         builtin = shipped.get(rule.id) == rule.location

@@ -120,6 +120,11 @@ class PublishedText:
         self.token_lines = [self.lower.count("\n", 0, m.start()) + 1 for m in matches] \
             if len(matches) < 2000 else _lines_of(self.lower, matches)
         self.sentences = [_TOKEN.findall(s) for s in _SENTENCE.split(self.lower)]
+        # where each word starts with given four letters: a phrase is tried only where its
+        # first word is (same() never matches words whose first four letters differ)
+        self.by_prefix: dict[str, list[int]] = {}
+        for i, token in enumerate(self.tokens):
+            self.by_prefix.setdefault(token[:4], []).append(i)
         self.facts = stated(raw, lang)
         self.phones = {s.value for s in self.facts if s.kind == "phone"}
 
@@ -148,13 +153,19 @@ class PublishedText:
         return out if any(w is not None for w in out) else \
             [m.group(0).casefold() for m in _TOKEN.finditer(phrase)]
 
+    def _hits(self, want: str) -> list[int]:
+        return [i for i in self.by_prefix.get(want[:4], ()) if self.same(want, self.tokens[i])]
+
     def has_phrase(self, phrase: str, exact: bool = False) -> bool:
         want = self._want(phrase, exact)
         if not want:
             return True
         tokens, n = self.tokens, len(want)
-        for i in range(len(tokens) - n + 1):
-            if all(w is None or self.same(w, tokens[i + j]) for j, w in enumerate(want)):
+        k = next(j for j, w in enumerate(want) if w is not None)
+        for hit in self._hits(want[k]):
+            i = hit - k
+            if 0 <= i <= len(tokens) - n and all(
+                    w is None or self.same(w, tokens[i + j]) for j, w in enumerate(want)):
                 return True
         return False
 
@@ -164,13 +175,15 @@ class PublishedText:
         want = [w for w in self._want(phrase) if w is not None][:40]
         if len(want) < 2:
             return None
-        tokens, n, best = self.tokens, len(want), (0, None)
-        for i in range(max(1, len(tokens) - n + 1)):
-            score = sum(1 for j, w in enumerate(want) if i + j < len(tokens)
-                        and self.same(w, tokens[i + j]))
-            if score > best[0]:
-                best = (score, self.token_lines[i])
-        return best[1] if best[0] * 5 >= n * 3 else None
+        votes: dict[int, int] = {}   # window start -> words of the phrase in place there
+        for j, w in enumerate(want):
+            for hit in self._hits(w):
+                if hit - j >= 0:
+                    votes[hit - j] = votes.get(hit - j, 0) + 1
+        if not votes:
+            return None
+        start = min(votes, key=lambda i: (-votes[i], i))
+        return self.token_lines[start] if votes[start] * 5 >= len(want) * 3 else None
 
     def has_text(self, text: str) -> bool:
         """A name or description: each of its sentences must appear, and `[...]`, `...`
@@ -325,7 +338,8 @@ def facts(policy, lang: str) -> list[Fact]:
                 continue
             add(f"right {right}", RIGHT_NAMES[lang][right], loc(statement),
                 lambda p, r=right, s=statement: p.has_right(r)
-                or bool(t(s.description) and p.has_text(t(s.description))), "right")
+                or bool(t(s.description) and p.has_text(t(s.description))), "right",
+                t(rights.description))
         if rights.response_time:
             add("response time to requests",
                 f"{rights.response_time} ({humanise_duration(rights.response_time, lang)})",
@@ -574,26 +588,44 @@ def _strip_html(raw: str) -> str:
     return "".join(parser.parts)
 
 
-def read_published(path: str | Path) -> str:
-    """Read FILE as UTF-8 text; a binary or wrongly encoded file is an input error."""
+# A published notice is read whole and each fact looked for in it: the file may come from
+# an untrusted pull request, so its size is bounded (a notice's page, scripts and styles
+# included, is some hundreds of kilobytes at most).
+MAX_PUBLISHED_BYTES = 4 * 2**20
+MAX_PUBLISHED_TEXT = 2**20      # characters of text once tags are stripped: ~7 s to compare
+
+
+def read_published(path: str | Path, shown: str | None = None) -> str:
+    """Read FILE as UTF-8 text; a binary or wrongly encoded file is an input error (named
+    `shown`, default the path as given)."""
     from ..errors import InputError
     path = Path(path)
+    shown = shown or str(path)
     try:
+        if path.stat().st_size > MAX_PUBLISHED_BYTES:   # before reading it into memory
+            raise InputError(f"the published notice is larger than "
+                             f"{MAX_PUBLISHED_BYTES // 2**20} MiB; a privacy notice page is "
+                             f"far smaller (is this the right file?)", shown)
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read the published notice: {exc.strerror}", str(path)) from None
+        raise InputError(f"cannot read the published notice: {exc.strerror}", shown) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise InputError("the published notice is not UTF-8 text (save it as UTF-8)",
-                         str(path), line) from None
+                         shown, line) from None
     if "\x00" in text:
         raise InputError("the published notice is a binary file; expected text, Markdown "
-                         "or HTML", str(path))
+                         "or HTML", shown)
     if not text.strip():
-        raise InputError("the published notice is empty", str(path), 1)
-    return published_text(text, path.name)
+        raise InputError("the published notice is empty", shown, 1)
+    text = published_text(text, path.name)
+    if len(text) > MAX_PUBLISHED_TEXT:
+        raise InputError(f"the published notice holds more than {MAX_PUBLISHED_TEXT:,} "
+                         f"characters of text; a privacy notice is far shorter (is this the "
+                         f"right file?)", shown)
+    return text
 
 
 

@@ -358,17 +358,19 @@ def stated(text: str, lang: str) -> list[Stated]:
     digits of a date, a phone number or an address) are not read again as numbers."""
     text = normalise(text)
     out: list[Stated] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text) + 1)          # 1 where a fact already covers the text
+    starts = [i for i, c in enumerate(text) if c == "\n"]
 
     def line_at(pos: int) -> int:
-        return text.count("\n", 0, pos) + 1
+        from bisect import bisect_left
+        return bisect_left(starts, pos) + 1
 
     def free(span) -> bool:
-        return not any(a < span[1] and span[0] < b for a, b in taken)
+        return not any(taken[span[0]:span[1]])
 
     def add(kind, value, shown, span):
         out.append(Stated(kind, value, shown.strip(), line_at(span[0])))
-        taken.append(span)
+        taken[span[0]:span[1]] = b"\1" * (span[1] - span[0])
 
     for match in _EMAIL.finditer(text):
         add("email", email_key(match.group(0)), match.group(0), match.span())
@@ -419,7 +421,7 @@ def _names(text: str, taken, line_at):
     for match in re.finditer(r"[^\W_][\w'’&.-]*", text):
         word = match.group(0).rstrip(".-'’")
         span = (match.start(), match.start() + len(word))
-        if len(word) < 3 or any(a < span[1] and span[0] < b for a, b in taken):
+        if len(word) < 3 or any(taken[span[0]:span[1]]):
             continue
         inner = any(c.isupper() for c in word[1:]) and any(c.islower() for c in word)
         if not (word[0].isupper() or inner) or word.isupper():
@@ -430,7 +432,10 @@ def _names(text: str, taken, line_at):
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
-    before = text[:pos].rstrip(" \t\"'“”«(*_#>")
+    """Whether the word at `pos` starts its sentence, a list item or a heading (only the
+    line so far is read: a sentence never starts on a previous line without a mark)."""
+    start = text.rfind("\n", 0, pos) + 1
+    before = "\n" + text[start:pos].rstrip(" \t\"'“”«(*_#>")
     before = re.sub(r"(?:^|\n)\s*(?:[-*•–]|\d+\.|[a-z]\)|#+)\s*$", "\n", before)
     before = before.rstrip(" \t\"'“”«(*_#>-•–")
     return not before or before[-1] in ".!?:\n|"
