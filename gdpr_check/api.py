@@ -83,6 +83,21 @@ def _notice_drift(project, published, lang) -> list:
     return findings(project.policy, text, shown, lang)
 
 
+def _no_page_to_compare(select, ignore) -> list:
+    """Selecting the published notice's checks without naming the page is a mistake worth
+    its own message (the `gdpr-check-notice` pre-commit hook selects them): one error
+    per such key."""
+    from .errors import InputError
+    from .notice.drift import BY_ID, TAGS
+    names = {n.casefold() for n in (*BY_ID, *TAGS)}
+    return [InputError.at(getattr(key, "loc", None),
+                          f"{getattr(key, 'text', key)} compares the published notice with "
+                          "policy/, and none is named: add `published_notice: PAGE` to "
+                          ".gdpr-check.yaml or pass --published-notice PAGE")
+            for key in (*select, *ignore)
+            if str(getattr(key, "text", key)).strip().casefold() in names]
+
+
 def load_rules(root: Path, extra=()):
     return load_rule_dirs(rule_dirs(root, extra), root)
 
@@ -140,7 +155,11 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
         if project is not None and inline_skips else []
     selected = None
     drift_checks = _drift_checks(sources) + _notice_checks(published)
-    if loaded is not None:
+    named = published_notice or (settings is not None and settings.model.published_notice)
+    # (a page named but unreadable is its own error, not the selection's)
+    unnamed = [] if named else _no_page_to_compare(select, ignore)
+    errors.extend(unnamed)
+    if loaded is not None and not unnamed:
         selected = gather(errors, select_rules, [*loaded, *drift_checks], select, ignore)
         known = {r.id for r in loaded} | {c.id for c in drift_checks}
         gather(errors, waiver_files.check_rule_ids, waiver_list, known)
