@@ -557,9 +557,13 @@ def _notice_lang(policy, lang):
 @click.option("--format", "fmt", type=click.Choice(("markdown", "html")),
               help="Markdown, or one self-contained HTML page.  [default: from --output's "
                    "suffix, else markdown]")
+@click.option("--draft", is_flag=True,
+              help="A draft for the DPO: every gap `check` finds in the notice shown in "
+                   "its section as a [TO ADD] placeholder naming what and the article; "
+                   "marked as a draft, never a notice to publish.")
 @click.option("--output", metavar="FILE", help="Write the notice to FILE (atomically).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def notice_render(path, lang, fmt, output, debug):
+def notice_render(path, lang, fmt, draft, output, debug):
     """Write the privacy notice of PATH/policy/ as a document, in the order of Art. 13
     and 14: controller and contact, DPO, purposes and legal bases, legitimate interests,
     data, recipients, transfers, retention, rights, complaint, provision, sources,
@@ -567,7 +571,8 @@ def notice_render(path, lang, fmt, output, debug):
 
     The content is the policy's own text (each item's description, else its name); only
     headings and labels follow --lang. What the policy does not state is left out, never
-    filled in: `gdpr-check check` reports those gaps."""
+    filled in: `gdpr-check check` reports those gaps, and --draft shows each where it
+    goes (the rules it runs and the findings it shows follow the project's config)."""
     fmt = _format_from(output, fmt, {".html": "html", ".htm": "html"}, "markdown")
 
     def body():
@@ -575,7 +580,13 @@ def notice_render(path, lang, fmt, output, debug):
         from .notice import render
         from .outputs import inputs_of
         policy = load_project(path).policy
-        text = render(policy, _notice_lang(policy, lang), fmt)
+        if draft:
+            from .api import check as run_check
+            from .notice.draft import render_draft
+            findings = run_check(path).findings
+            text = render_draft(policy, findings, _notice_lang(policy, lang), fmt)
+        else:
+            text = render(policy, _notice_lang(policy, lang), fmt)
         emit(text, output, inputs_of(path))
         return EXIT_OK
 
