@@ -386,3 +386,70 @@ def test_the_3dtech_render_shows_no_elisions_or_encoder_notes(capsys, lang):
     # section numbers of the seed inside the text: "(3: ...)", "(5 c: ...)", "viranomaisia (6)"
     assert not re.search(r"\(\d+(?: [a-z])?:| \(\d\)", out), out
     assert "Asiakasrekisteriä pidetään perinnän takia." in out
+
+
+# -- diff: an English page (the base company's render, as published) -------------------
+
+def english_page(*changes) -> str:
+    text = render(load_project(BASE).policy, "en", "markdown")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new)
+    return published_text(text)
+
+
+def english_diff(*changes):
+    result = diff(load_project(BASE).policy, english_page(*changes), "en")
+    return ([f.what for f in result.missing],
+            [(c.fact.what, c.now.shown, c.now.value) for c in result.changed],
+            [(a.kind, a.shown) for a in result.added])
+
+
+def test_english_a_changed_retention_period():
+    assert english_diff(("6 years", "10 years")) == (
+        [], [("retention of customers", "10 years", "P10Y")], [])
+
+
+def test_english_a_changed_country_is_not_hidden_by_the_eu_us_framework():
+    # "EU-US Data Privacy Framework" still names "US": not as a country
+    assert english_diff(("United States (US)", "India (IN)")) == (
+        [], [("transfer to newsletter_service: country", "India", "IN")], [])
+
+
+def test_english_a_deadline_changed_where_another_fact_has_the_same_value():
+    # "1 month" is also the newsletter's retention: the response time is still changed
+    assert english_diff(("**Response time:** 1 month", "**Response time:** 3 months")) == (
+        [], [("response time to requests", "3 months", "P3M")], [])
+
+
+@pytest.mark.parametrize("sentence, added", [
+    ("Your data may be transferred to India.", [("country", "India")]),
+    ("We keep logs for 90 days.", [("sentence", "We keep logs for 90 days."),
+                                   ("duration", "90 days")]),
+    ("We also share data with Facebook Ireland for advertising.",
+     [("sentence", "We also share data with Facebook Ireland for advertising."),
+      ("country", "Ireland"), ("name", "Facebook")]),
+])
+def test_english_added_facts(sentence, added):
+    assert english_diff(("## 9. Right", f"{sentence}\n\n## 9. Right")) == ([], [], added)
+
+
+def test_a_page_is_compared_by_its_main_element(tmp_path, capsys):
+    """The site around the notice (menus, header, footer) is not the notice: with a
+    <main>, only its text is compared; outside one, the footer's facts are added facts."""
+    paragraphs = "".join(f"<p>{line.replace('&', '&amp;')}</p>\n"
+                         for line in seed().splitlines() if line.strip())
+    site = ("<header><p>Kotisivut Oy:n toteuttama sivusto</p></header>"
+            "<nav><a href='/'>Etusivu</a> <a href='/palvelut'>Palvelut</a></nav>"
+            "{main}<footer><p>© 2024 Kotisivut Oy, puh. 040 123 4567</p></footer>")
+    page = tmp_path / "tietosuoja.html"
+    page.write_text("<!doctype html><html><body>"
+                    + site.format(main=f"<main>{paragraphs}</main>") + "</body></html>",
+                    encoding="utf-8")
+    assert run(capsys, "notice", "diff", page, ROOT)[0] == 0
+    page.write_text("<!doctype html><html><body>" + site.format(main=paragraphs)
+                    + "</body></html>", encoding="utf-8")
+    code, out, _ = run(capsys, "notice", "diff", page, ROOT)
+    assert code == 1
+    assert 'added: phone number "040 123 4567"' in out and 'added: number "2024"' in out
+    assert "Etusivu" not in out     # menus are never text

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import RIGHT_NAMES, country_name, duration_parts, humanise_duration
+from . import LABELS, RIGHT_NAMES, country_name, duration_parts, humanise_duration
 from .facts import (RIGHT_TERMS, SAFEGUARD_TERMS, BASIS_TERMS, Stated, Vocabulary,
                     added_sentences, countries_in, durations_in, email_key, normalise,
                     phone_key, same_phone, stated, url_key)
@@ -231,8 +231,9 @@ class PublishedText:
         return self.has_stated("date", day.isoformat())
 
     def has_word_cased(self, word: str) -> bool:
-        """An upper-case code such as US or USA, as written (`us` is an English word)."""
-        return re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", self.raw) is not None
+        """An upper-case code such as US or USA, as written (`us` is an English word), not
+        inside a compound ("EU-US Data Privacy Framework" names no transfer to the US)."""
+        return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", self.raw) is not None
 
     def has_country(self, code: str) -> bool:
         return self.has_stated("country", code) or self.has_word_cased(code)
@@ -345,7 +346,7 @@ def facts(policy, lang: str) -> list[Fact]:
                 f"{rights.response_time} ({humanise_duration(rights.response_time, lang)})",
                 loc(rights, "response_time"),
                 lambda p, d=rights.response_time: p.has_duration(d), "duration",
-                t(rights.description))
+                t(rights.description) or LABELS[lang]["response_time"])
     notification = policy.notice.indirect_notification if policy.notice else None
     if notification is not None and notification.within:
         add("when people are informed of data from other sources",
@@ -473,6 +474,8 @@ def diff(policy, text: str, lang: str = "en") -> DiffResult:
     published = PublishedText(text, lang)
     every = facts(policy, lang)
     missing = [f for f in every if not f.found(published)]
+    missing += _outnumbered(published, [f for f in every if f not in missing])
+    missing.sort(key=every.index)
     what_policy_holds = held(policy, lang)
     additions = [s for s in published.facts
                  if s.kind != "right" and not what_policy_holds.holds(s)]
@@ -489,6 +492,40 @@ def diff(policy, text: str, lang: str = "en") -> DiffResult:
     added.sort(key=lambda a: (a.line, a.kind != "sentence", a.kind, a.shown))
     return DiffResult(facts=every, missing=unpaired, changed=changed, added=added,
                       expected_at={id(f): expected[id(f)] for f in unpaired})
+
+
+def _outnumbered(published: PublishedText, found: list[Fact]) -> list[Fact]:
+    """Durations policy/ states more often than the page does: "1 month" for a retention
+    period and for the response time, and the page says it once ("3 months" for the
+    response), so one of them is missing although "1 month" is found. Each fact claims the
+    occurrence nearest to where it was expected; of those left, the ones expected where no
+    occurrence is are missing first, those whose place is unknown take what remains."""
+    by_value: dict = {}
+    for fact in found:
+        if fact.kind == "duration":
+            by_value.setdefault(fact.shown.split(" ")[0], []).append(fact)
+    out = []
+    for value, facts_of_value in by_value.items():
+        parts = sorted(duration_parts(value))
+        lines = [s.line for s in published.facts
+                 if s.kind == "duration" and sorted(duration_parts(s.value)) == parts]
+        if len(lines) >= len(facts_of_value) or not lines:
+            continue
+        expected = {id(f): _expected_line(published, f) for f in facts_of_value}
+        claimed: set = set()
+        keep = []
+        for fact in sorted(facts_of_value, key=lambda f: expected[id(f)] is None):
+            line = expected[id(fact)]
+            near = [i for i, at in enumerate(lines) if i not in claimed and line is not None
+                    and abs(at - line) <= 3]
+            if near:
+                claimed.add(min(near, key=lambda i: abs(lines[i] - line)))
+                keep.append(fact)
+        rest = sorted((f for f in facts_of_value if f not in keep),
+                      key=lambda f: expected[id(f)] is not None)
+        free = len(lines) - len(claimed)
+        out += rest[free:] if free > 0 else rest
+    return out
 
 
 def _added_rights(published: PublishedText, what_policy_holds: Held) -> list[Stated]:
@@ -550,6 +587,9 @@ def published_text(raw: str, name: str = "") -> str:
 
 
 def _strip_html(raw: str) -> str:
+    """The text of a page. Where it has a <main> element, only the text inside it: the
+    site's header, menus and footer around the notice are not the notice (and would be
+    reported as added). <nav>, scripts, styles and templates are never text."""
     from html.parser import HTMLParser
 
     blocks = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
@@ -560,32 +600,45 @@ def _strip_html(raw: str) -> str:
         def __init__(self):
             super().__init__(convert_charrefs=True)
             self.parts: list[str] = []
+            self.main: list[str] = []
             self.skip = 0
+            self.in_main = 0
+            self.has_main = False
+
+        def add(self, text):
+            self.parts.append(text)
+            if self.in_main:
+                self.main.append(text)
 
         def handle_starttag(self, tag, attrs):
-            if tag in ("script", "style", "template"):
+            if tag == "main":
+                self.in_main += 1
+                self.has_main = True
+            if tag in ("script", "style", "template", "nav"):
                 self.skip += 1
             elif tag in blocks:
-                self.parts.append("\n")
-            if tag == "a":   # keep mailto:/http addresses written only in the link
+                self.add("\n")
+            if tag == "a" and not self.skip:   # mailto: addresses written only in the link
                 href = dict(attrs).get("href") or ""
                 if href.startswith("mailto:"):
-                    self.parts.append(f" {href[7:]} ")
+                    self.add(f" {href[7:]} ")
 
         def handle_endtag(self, tag):
-            if tag in ("script", "style", "template"):
+            if tag in ("script", "style", "template", "nav"):
                 self.skip = max(0, self.skip - 1)
             elif tag in blocks:
-                self.parts.append("\n")
+                self.add("\n")
+            if tag == "main":
+                self.in_main = max(0, self.in_main - 1)
 
         def handle_data(self, data):
             if not self.skip:
-                self.parts.append(data)
+                self.add(data)
 
     parser = Text()
     parser.feed(raw)
     parser.close()
-    return "".join(parser.parts)
+    return "".join(parser.main if parser.has_main else parser.parts)
 
 
 # A published notice is read whole and each fact looked for in it: the file may come from
