@@ -618,8 +618,8 @@ def notice_diff(file, path, lang, debug):
     states that policy/ (its fields, texts and render) does not hold, and a sentence
     with words policy/ never uses. Exit 1 on any drift, 0 when FILE matches.
 
-    Matching: HTML tags are stripped and Markdown escapes dropped; case, punctuation and
-    line breaks are ignored. Phone numbers compare by digits (+358 45 ... equals 045 ...),
+    Matching: HTML tags are stripped (only the text of <main> when the page has one; menus
+    never) and Markdown escapes dropped; case, punctuation and line breaks are ignored. Phone numbers compare by digits (+358 45 ... equals 045 ...),
     web addresses without scheme or www., dates as 21.9.2018, 2018-09-21 or 21 September
     2018, durations as P6Y, 6 years, 6 vuotta or six/kuusi; countries by their English or
     Finnish name (inflected) or code; a right by a sentence with "right"/"oikeus" and the

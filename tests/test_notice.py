@@ -360,6 +360,20 @@ def test_an_added_sentence_without_a_typed_fact_is_reported(capsys, tmp_path):
     (("Hyvoninkatu 1", "Hyvoninkatu 7"),
      ['FILE:11: changed: controller address: "7"; policy/ states Hyvoninkatu 1, 24240 Salo '
       'at policy/notice.yaml:27']),
+    # bases: one replaced by another, one left out; a safeguard added
+    (("sopimuksen täytäntöön paneminen sekä", "lakisääteisen velvoitteen noudattaminen sekä"),
+     ['FILE:35: changed: lawful basis contract: "lakisääteisen velvoitteen"; policy/ states '
+      'sopimuksen täytäntöönpano (6 artiklan 1 kohdan b alakohta) at policy/processing.yaml:'
+      '94']),
+    ((" Henkilötietojen käsittely voi perustua yhteen tai useampaan tarkoitukseen annettuun "
+      "suostumukseen.", ""),
+     ['policy/processing.yaml:94: missing from FILE: lawful basis consent: suostumus (6 '
+      'artiklan 1 kohdan a alakohta)']),
+    (("sijaitsevat Yhdysvalloissa.", "sijaitsevat Yhdysvalloissa. Siirto perustuu EU:n "
+                                     "komission vakiosopimuslausekkeisiin."),
+     ['FILE:63: added: sentence "Siirto perustuu EU:n komission vakiosopimuslausekkeisiin." '
+      '(words policy/ never uses: Siirto, komission, vakiosopimuslausekkeisiin)',
+      'FILE:63: added: transfer safeguard "vakiosopimuslausekkeisiin"']),
     (("2573198-5", "2573199-5"),
      ['FILE:15: changed: controller business id: "2573199-5"; policy/ states 2573198-5 at '
       'policy/notice.yaml:26']),

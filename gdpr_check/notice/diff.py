@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import LABELS, RIGHT_NAMES, country_name, duration_parts, humanise_duration
+from . import LABELS, LAWFUL_BASES, RIGHT_NAMES, country_name, duration_parts, humanise_duration
 from .facts import (RIGHT_TERMS, SAFEGUARD_TERMS, BASIS_TERMS, Stated, Vocabulary,
                     added_sentences, countries_in, durations_in, email_key, normalise,
                     phone_key, same_phone, stated, url_key)
@@ -41,16 +41,20 @@ KIND_NAMES = {"duration": "duration", "date": "date", "email": "e-mail address",
 
 
 def text_in(value, lang: str) -> str:
-    """A text field's value in `lang`: a plain string, or a mapping per language."""
+    """A text field's value in `lang`: a plain string, or one text per language (a mapping
+    `{fi: ..., en: ...}` or an object with an attribute per language), falling back to the
+    first language it has."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    get = getattr(value, "get", None)
-    if get is not None:
-        return get(lang) or next((v for v in value.values() if v), "") \
-            if hasattr(value, "values") else (get(lang) or "")
-    return str(value)
+    if isinstance(value, dict):
+        return value.get(lang) or next((v for v in value.values() if v), "")
+    if getattr(value, lang, None):
+        return getattr(value, lang)
+    fields = getattr(type(value), "model_fields", {})
+    return next((getattr(value, f) for f in fields if isinstance(getattr(value, f), str)
+                 and getattr(value, f)), "") if fields else str(value)
 
 
 @dataclass(frozen=True)
@@ -327,9 +331,9 @@ def facts(policy, lang: str) -> list[Fact]:
         for basis in purpose.lawful_basis:
             bases.setdefault(basis, purpose)
     for basis, purpose in bases.items():
-        add(f"lawful basis {basis}", " / ".join(BASIS_TERMS[lang][basis]),
-            loc(purpose, "lawful_basis"), lambda p, b=basis: p.has_stated("basis", b) or
-            _basis_anywhere(p, b), "basis")
+        add(f"lawful basis {basis}", LAWFUL_BASES[lang][basis],
+            loc(purpose, "lawful_basis"), lambda p, b=basis: p.has_stated("basis", b),
+            "basis")
     rights = policy.rights
     if rights is not None:
         from ..model.types import RIGHTS
@@ -354,13 +358,6 @@ def facts(policy, lang: str) -> list[Fact]:
             loc(notification, "within"), lambda p, d=notification.within: p.has_duration(d),
             "duration", t(notification.description))
     return out
-
-
-def _basis_anywhere(published: PublishedText, basis: str) -> bool:
-    """A basis named outside a line that speaks of bases ("Legal basis:" in one line,
-    the basis in the next) still counts as stated: missing is judged leniently."""
-    from .facts import _phrase_in
-    return any(_phrase_in(published.tokens, term) for term in BASIS_TERMS[published.lang][basis])
 
 
 def _contact_facts(add, contact, what, loc, t):

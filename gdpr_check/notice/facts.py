@@ -280,21 +280,25 @@ SAFEGUARD_TERMS = {
            "bcr": ("binding corporate rules", "bcr"), "code_of_conduct": ("code of conduct",),
            "certification": ("certification",),
            "derogation": ("derogation", "article 49", "art 49")},
-    "fi": {"adequacy": ("riittävyyspäätös",),
-           "dpf": ("tietosuojakehys", "data privacy framework"),
-           "scc": ("vakiosopimuslauseke", "mallisopimuslauseke", "vakiolauseke", "scc"),
-           "bcr": ("sitovat säännöt", "sitovat yrityssäännöt", "bcr"),
-           "code_of_conduct": ("käytännesäännöt",), "certification": ("sertifiointi",),
-           "derogation": ("poikkeus", "49 artikla")},
+    # stems: Finnish inflects with consonant gradation (lauseke -> lausekkeisiin)
+    "fi": {"adequacy": ("riittävyyspäätö",),
+           "dpf": ("tietosuojakehy", "data privacy framework"),
+           "scc": ("vakiosopimuslausek", "mallisopimuslausek", "vakiolausek", "scc"),
+           "bcr": ("sitov sään", "sitov yrityssään", "bcr"),
+           "code_of_conduct": ("käytännesään",), "certification": ("sertifioin",),
+           "derogation": ("poikkeus erityistilante", "49 artikla")},
 }
 
 
-def _phrase_in(words: list[str], phrase: str) -> bool:
-    """Each word of `phrase` starts a word of `words`, in order and adjacent."""
+def _phrase_in(words: list[str], phrase: str) -> str | None:
+    """The words of `words` that `phrase` names: each word of `phrase` starts one of them,
+    in order and adjacent; None when it does not appear."""
     want = _TOKEN.findall(phrase)
     n = len(want)
-    return any(all(words[i + j].startswith(w) for j, w in enumerate(want))
-               for i in range(len(words) - n + 1))
+    for i in range(len(words) - n + 1):
+        if all(words[i + j].startswith(w) for j, w in enumerate(want)):
+            return " ".join(words[i:i + n])
+    return None
 
 
 def lines_of(text: str) -> list[tuple[int, str]]:
@@ -336,8 +340,9 @@ def bases_in(text: str, lang: str) -> list[tuple[int, str, str]]:
             continue
         words = _TOKEN.findall(lower)
         for basis, terms in BASIS_TERMS[lang].items():
-            if any(_phrase_in(words, t) for t in terms):
-                found.append((number, basis, line.strip()))
+            shown = next(filter(None, (_phrase_in(words, t) for t in terms)), None)
+            if shown:
+                found.append((number, basis, shown))
     return found
 
 
@@ -346,8 +351,9 @@ def safeguards_in(text: str, lang: str) -> list[tuple[int, str, str]]:
     for number, line in lines_of(text):
         words = _TOKEN.findall(line.casefold())
         for mechanism, terms in SAFEGUARD_TERMS[lang].items():
-            if any(_phrase_in(words, t) for t in terms):
-                found.append((number, mechanism, line.strip()))
+            shown = next(filter(None, (_phrase_in(words, t) for t in terms)), None)
+            if shown:
+                found.append((number, mechanism, shown))
     return found
 
 
