@@ -214,6 +214,7 @@ def test_each_kind_of_change_is_reported(change, what):
     ("0453459980", "+358 45 345 9980"),          # same number, international format
     ("info@3dtech.fi", "INFO(at)3dtech.fi"),     # case and the usual obfuscation
     ("21.9.2018", "21.09.2018"),
+    ("21.9.2018", "21. syyskuuta 2018"),
     ("\n\n", "\n"),                              # line breaks are not content
 ])
 def test_equivalent_forms_still_match(change):

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import LABELS, LAWFUL_BASES, RIGHT_NAMES, country_name, duration_parts, humanise_duration
-from .facts import (RIGHT_TERMS, SAFEGUARD_TERMS, BASIS_TERMS, Stated, Vocabulary,
-                    added_sentences, countries_in, durations_in, email_key, normalise,
-                    phone_key, same_phone, stated, url_key)
-from .facts import _TOKEN
+from .facts import (_TOKEN, RIGHT_TERMS, SAFEGUARD_TERMS, Stated, Vocabulary, added_sentences,
+                    countries_in, durations_in, email_key, normalise, phone_key, same_phone,
+                    stated, url_key)
 
 __all__ = ["Fact", "Change", "Addition", "DiffResult", "PublishedText", "facts", "diff",
            "published_text", "read_published", "durations_in", "RIGHT_TERMS",
@@ -121,8 +120,7 @@ class PublishedText:
         self.lower = re.sub(r"\s*[\(\[]\s*at\s*[\)\]]\s*", "@", self.lower)
         matches = list(_TOKEN.finditer(self.lower))
         self.tokens = [m.group(0) for m in matches]
-        self.token_lines = [self.lower.count("\n", 0, m.start()) + 1 for m in matches] \
-            if len(matches) < 2000 else _lines_of(self.lower, matches)
+        self.token_lines = _lines_of(self.lower, matches)
         self.sentences = [_TOKEN.findall(s) for s in _SENTENCE.split(self.lower)]
         # where each word starts with given four letters: a phrase is tried only where its
         # first word is (same() never matches words whose first four letters differ)

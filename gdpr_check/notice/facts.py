@@ -136,6 +136,16 @@ def _dates(text: str, lang: str):
         except ValueError:
             continue
         yield match.span(), day.isoformat(), match.group(0)
+    for match in re.finditer(rf"(?i)\b(\d{{1,2}})\.\s+({'|'.join(MONTHS['fi'])})\w*\s+(\d{{4}})\b",
+                             text):    # "21. syyskuuta 2018"
+        try:
+            import datetime
+            day = datetime.date(int(match.group(3)),
+                                MONTHS["fi"].index(match.group(2).casefold()) + 1,
+                                int(match.group(1)))
+        except ValueError:
+            continue
+        yield match.span(), day.isoformat(), match.group(0)
     months = "|".join(MONTHS["en"])
     for match in re.finditer(rf"(?i)\b(\d{{1,2}})\.?\s+({months})\s+(\d{{4}})\b|"
                              rf"\b({months})\s+(\d{{1,2}}),\s+(\d{{4}})\b", text):
