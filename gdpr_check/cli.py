@@ -543,10 +543,9 @@ def notice():
 
 
 def _notice_lang(policy, lang):
-    if lang:
-        return lang
-    stated = (policy.notice.language or "").lower() if policy.notice else ""
-    return stated if stated in ("fi", "en") else "en"
+    """--lang, else the notice's `language`, else en."""
+    from .notice.drift import language
+    return language(policy, lang)
 
 
 @notice.command("render", short_help="Write the notice from policy/ (Markdown or HTML).")
