@@ -470,6 +470,8 @@ def diff(policy, text: str, lang: str = "en") -> DiffResult:
     every = facts(policy, lang)
     missing = [f for f in every if not f.found(published)]
     missing += _outnumbered(published, [f for f in every if f not in missing])
+    missing += _safeguards_outnumbered(published, [f for f in every if f not in missing],
+                                       policy, lang)
     missing.sort(key=every.index)
     what_policy_holds = held(policy, lang)
     additions = [s for s in published.facts
@@ -482,8 +484,15 @@ def diff(policy, text: str, lang: str = "en") -> DiffResult:
     paired = {(c.now.kind, c.now.value) for c in changed}
     added = [Addition(s.kind, s.shown, s.line) for s in additions
              if (s.kind, s.value) not in paired]
-    added += [Addition("sentence", sentence, line, ", ".join(words))
-              for line, sentence, words in added_sentences(text, what_policy_holds.vocabulary)]
+    # a sentence whose new words are those of a fact reported on its line says nothing more
+    reported: dict = {}
+    for item in [*added, *(Addition(c.now.kind, c.now.shown, c.now.line) for c in changed)]:
+        reported.setdefault(item.line, []).append(item.shown.casefold())
+    for line, sentence, words in added_sentences(text, what_policy_holds.vocabulary):
+        new = [w for w in words if not any(w.casefold() in shown
+                                           for shown in reported.get(line, ()))]
+        if len(new) >= 2:
+            added.append(Addition("sentence", sentence, line, ", ".join(new)))
     added.sort(key=lambda a: (a.line, a.kind != "sentence", a.kind, a.shown))
     return DiffResult(facts=every, missing=unpaired, changed=changed, added=added,
                       expected_at={id(f): expected[id(f)] for f in unpaired})
@@ -520,6 +529,30 @@ def _outnumbered(published: PublishedText, found: list[Fact]) -> list[Fact]:
                       key=lambda f: expected[id(f)] is not None)
         free = len(lines) - len(claimed)
         out += rest[free:] if free > 0 else rest
+    return out
+
+
+def _safeguards_outnumbered(published: PublishedText, found: list[Fact], policy,
+                            lang) -> list[Fact]:
+    """A transfer's safeguard the page names less often than policy/ does: once for the
+    field, once more for each description on the page that names it ("certified under
+    the Data Privacy Framework"). Else a description that mentions the mechanism would
+    hide the safeguard's own statement being removed or replaced."""
+    from .facts import safeguards_in
+    texts = [f.context for f in found if f.kind == "name" and f.context]
+    texts += [d for d in (text_in(t.description, lang) for t in policy.transfers)
+              if d and published.has_text(d)]
+    out = []
+    for fact in found:
+        if fact.kind != "safeguard":
+            continue
+        mechanism = fact.shown.split(" ")[0]
+        expected = 1 + sum(1 for text in texts
+                           for _, m, _ in safeguards_in(text, lang) if m == mechanism)
+        stated_here = sum(1 for s in published.facts
+                          if s.kind == "safeguard" and s.value == mechanism)
+        if stated_here < expected:
+            out.append(fact)
     return out
 
 

@@ -99,6 +99,9 @@ MONTHS = {"en": ("january", "february", "march", "april", "may", "june", "july",
                  "heinäkuu", "elokuu", "syyskuu", "lokakuu", "marraskuu", "joulukuu")}
 _BUSINESS_ID = re.compile(r"(?<![\d-])\d{7}-\d(?![\d-])")
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d ()-]{5,}\d(?![\d])")
+_ARTICLE = re.compile(
+    r"(?i)\b(?:art(?:icle|ikla\w*)?\.?)\s*\d+(?:\s*\(\d+\))*(?:\s*\([a-z]\))?"
+    r"|\b\d+\s+artikla\w*(?:\s+\d+\s+kohda?\w*)?(?:\s+[a-z]\s+alakoh\w*)?")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?![\w])")
 
 
@@ -315,7 +318,12 @@ def lines_of(text: str) -> list[tuple[int, str]]:
     return [(i, line) for i, line in enumerate(normalise(text).split("\n"), 1) if line.strip()]
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)|(?<=:)\s+(?=[A-ZÅÄÖ*])")
+# A sentence ends at . ! ? ; (not after an abbreviation: "Art. 46", "esim. tilitoimisto"),
+# or at a colon before a capital ("Oikeusperuste: Suostumus").
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?;])(?<!\bArt\.)(?<!\bart\.)(?<!\besim\.)(?<!\be\.g\.)(?<!\bi\.e\.)"
+    r"(?<!\bPuh\.)(?<!\bpuh\.)(?<!\bmm\.)(?<!\bks\.)(?<!\bno\.)(?<!\bNo\.)\s+(?=\S)"
+    r"|(?<=:)\s+(?=[A-ZÅÄÖ*])")
 
 
 def sentences_of(text: str) -> list[tuple[int, str]]:
@@ -403,6 +411,9 @@ def stated(text: str, lang: str) -> list[Stated]:
         digits = re.sub(r"\D", "", match.group(0))
         if free(match.span()) and len(digits) >= 7:
             add("phone", phone_key(match.group(0)), match.group(0), match.span())
+    for match in _ARTICLE.finditer(text):    # article numbers are citations, not facts
+        if free(match.span()):
+            taken[match.start():match.end()] = b"\1" * (match.end() - match.start())
     for line, number, unit, span in durations_in(text, lang):
         if free(span):
             add("duration", iso_duration(number, unit), text[span[0]:span[1]], span)
