@@ -610,9 +610,9 @@ def notice_diff(file, path, lang, debug):
     safeguard; the lawful bases; retention periods, the response time and other
     deadlines; every right stated.
 
-    Reported, one line each, with the place to open first: a fact **changed** (a fact of
+    Reported, one line each, with the place to open first: a fact CHANGED (a fact of
     FILE took the place of one of policy/: "kuukauden kuluessa" -> "kolmen kuukauden
-    kuluessa", USA -> Kanada, MailChimp -> Sendinblue), **missing**, or **added**: a
+    kuluessa", USA -> Kanada, MailChimp -> Sendinblue), MISSING, or ADDED: a
     duration, date, number, country, name, address, right, basis or safeguard FILE
     states that policy/ (its fields, texts and render) does not hold, and a sentence
     with words policy/ never uses. Exit 1 on any drift, 0 when FILE matches.
@@ -625,11 +625,12 @@ def notice_diff(file, path, lang, debug):
     right's term. A description must appear sentence by sentence ("[...]" marks an
     elision); the countries and numbers in it are compared on their own.
 
-    Limits: a fact counts wherever it appears, not only in its section; with --lang fi a
-    word's last three letters may differ (Finnish inflection); a sentence counts as added
-    only with two or more words policy/ never uses (a new sentence made of words policy/
-    uses elsewhere goes unnoticed); data subjects, data categories, sources and security
-    measures are compared as words only."""
+    Limits: a fact counts wherever it appears, not only in its section (a duration or a
+    safeguard policy/ states more than once must appear as often); with --lang fi a word's
+    last three letters may differ (Finnish inflection); a sentence counts as added only
+    with two or more words policy/ never uses besides those of a fact reported on its line
+    (a new sentence made of words policy/ uses elsewhere goes unnoticed); data subjects,
+    data categories, sources and security measures are compared as words only."""
     def body():
         from .load import load_project
         from .notice import diff, read_published
