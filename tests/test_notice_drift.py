@@ -195,3 +195,34 @@ def test_explain_explains_a_drift_check(capsys):
     assert code == 0
     assert out.startswith("ND002  The published notice states everything policy/ holds\n")
     assert "tags: notice-drift" in out and "Example:" in out and "cases/ND002" not in out
+
+
+def test_a_configured_page_linked_out_of_the_project_is_not_read(project, tmp_path, capsys):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("machine github.com login ci password hunter2\n", encoding="utf-8")
+    page = project / "site" / "tietosuojaseloste.txt"
+    page.unlink()
+    page.symlink_to(secret)
+    code, out, err = run(capsys, "check", project)
+    assert code == 2 and "published_notice:" in err and "symbolic link" in err
+    assert "hunter2" not in out + err
+
+
+def test_odd_pages_never_crash_the_diff():
+    """Seeded random edits of the seed (brackets, digits, codes, markup, stray Unicode):
+    the diff always answers, whatever it finds."""
+    import random
+    from gdpr_check.load import load_project
+    from gdpr_check.notice import diff, published_text
+    policy = load_project(ROOT).policy
+    text = SEED.read_text(encoding="utf-8")
+    pieces = ["(", ")", "[...]", "…", "US", "(FI)", "12.13.2020", "31.2.2020", "+", "@",
+              "www.", "http://", "0", "kuukauden kuluessa", "Oikeus", "\u200b", "\ue000",
+              "<b>", "**", "\\", "Art. ", "2573198-5", "é", "\n", " ", "-", ":", "."]
+    rng = random.Random(11)
+    for _ in range(60):
+        chars = list(text)
+        for _ in range(rng.randint(1, 40)):
+            chars.insert(rng.randrange(len(chars) + 1), rng.choice(pieces))
+        result = diff(policy, published_text("".join(chars)), rng.choice(["fi", "en"]))
+        assert isinstance(result.drift, bool)
