@@ -53,6 +53,51 @@ def _drift_checks(sources) -> tuple:
     return CHECKS
 
 
+def _notice_checks(published_notice) -> tuple:
+    """The published notice's drift checks (ND001-ND003): selectable only when a
+    published notice is compared, like the infrastructure drift checks."""
+    if published_notice is None:
+        return ()
+    from .notice.drift import CHECKS
+    return CHECKS
+
+
+def _published(root: Path, config, published_notice):
+    """The published notice to compare, read: (how reports name it, its text), from the
+    argument, else the config's `published_notice`; None when there is none."""
+    path = Path(published_notice) if published_notice else \
+        (config.published_notice_path() if config is not None else None)
+    if path is None:
+        return None
+    from .load.files import display_path
+    from .notice.diff import read_published
+    shown = display_path(path, root)
+    return shown, read_published(path, shown)
+
+
+def _notice_drift(project, published, lang) -> list:
+    if published is None:
+        return []
+    from .notice.drift import findings
+    shown, text = published
+    return findings(project.policy, text, shown, lang)
+
+
+def _no_page_to_compare(select, ignore) -> list:
+    """Selecting the published notice's checks without naming the page is a mistake worth
+    its own message (the `gdpr-check-notice` pre-commit hook selects them): one error
+    per such key."""
+    from .errors import InputError
+    from .notice.drift import BY_ID, TAGS
+    names = {n.casefold() for n in (*BY_ID, *TAGS)}
+    return [InputError.at(getattr(key, "loc", None),
+                          f"{getattr(key, 'text', key)} compares the published notice with "
+                          "policy/, and none is named: add `published_notice: PAGE` to "
+                          ".gdpr-check.yaml or pass --published-notice PAGE")
+            for key in (*select, *ignore)
+            if str(getattr(key, "text", key)).strip().casefold() in names]
+
+
 def load_rules(root: Path, extra=()):
     return load_rule_dirs(rule_dirs(root, extra), root)
 
@@ -88,10 +133,12 @@ class Inputs:
     sources: tuple = ()            # infrastructure to compare with (drift findings)
     drift_checks: tuple = ()       # the drift checks selectable with those sources
     packs: tuple = ()              # the rule folders (or files) read, in load order
+    published_notice: tuple | None = None  # (name, text) of the notice as published
+    published_notice_lang: str | None = None
 
 
 def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
-                config=None, inline_skips=True, sources=()) -> Inputs:
+                config=None, inline_skips=True, sources=(), published_notice=None) -> Inputs:
     """Read and validate every input of a run (arguments as for `check`), collecting the
     errors of all of them before raising, so one run shows every mistake."""
     from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
@@ -104,6 +151,7 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
         select = select or settings.select_keys("select")
         ignore = ignore or settings.select_keys("ignore")
         sources = sources or gather(errors, settings.source_paths) or ()
+    published = gather(errors, _published, root, settings, published_notice)
     waivers_file = gather(errors, waiver_files.find, root, settings, waivers)
     baseline_file = gather(errors, baselines.find, settings, baseline)
     project = gather(errors, load_project, root)
@@ -115,11 +163,16 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     skips = (gather(errors, inline.scan_project, root, project.files) or []) \
         if project is not None and inline_skips else []
     selected = None
-    drift_checks = _drift_checks(sources)
-    if loaded is not None:
+    drift_checks = _drift_checks(sources) + _notice_checks(published)
+    named = published_notice or (settings is not None and settings.model.published_notice)
+    # (a page named but unreadable is its own error, not the selection's)
+    unnamed = [] if named else _no_page_to_compare(select, ignore)
+    errors.extend(unnamed)
+    if loaded is not None and not unnamed:
         selected = gather(errors, select_rules, [*loaded, *drift_checks], select, ignore)
-        gather(errors, waiver_files.check_rule_ids, waiver_list, {r.id for r in loaded})
-        gather(errors, inline.check_rule_ids, skips, {r.id for r in loaded})
+        known = {r.id for r in loaded} | {c.id for c in drift_checks}
+        gather(errors, waiver_files.check_rule_ids, waiver_list, known)
+        gather(errors, inline.check_rule_ids, skips, known)
         if selected is not None:
             enabled = [r for r in selected if r.enabled]
             gather(errors, require_enabled, enabled, selected, select, ignore)
@@ -127,11 +180,15 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     return Inputs(root=root, settings=settings, project=project, loaded=loaded,
                   selected=selected, waivers=waiver_list, baseline_file=baseline_file,
                   skips=skips, sources=tuple(sources), drift_checks=drift_checks,
-                  packs=tuple(rule_dirs(root, rules)))
+                  packs=tuple(rule_dirs(root, rules)),
+                  published_notice=published,
+                  published_notice_lang=settings.model.published_notice_lang
+                  if settings is not None else None)
 
 
 def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
-          config=None, today=None, inline_skips=True, sources=(), dated=False) -> Report:
+          config=None, today=None, inline_skips=True, sources=(), published_notice=None,
+          dated=False) -> Report:
     """Load the project at `path`, run every enabled rule, and return the report.
 
     `rules`, `select`, `ignore`, `waivers` and `baseline` win over the project's config
@@ -142,18 +199,22 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     `today`: the date waivers expire against (default: today). `inline_skips`: False
     ignores `# gdpr-check: skip=...` comments (an audit run). `sources`: Terraform plans or
     .tf files to compare the inventory with (default: the config's `sources`); their
-    disagreements are added as drift findings (`imports.drift`). `dated`: record the
-    run's date in `report.provenance` (it is there anyway when SOURCE_DATE_EPOCH is set).
-    Every input error of the run is raised at once (`errors.InputErrors`).
+    disagreements are added as drift findings (`imports.drift`). `published_notice`: the
+    notice as published (default: the config's `published_notice`), compared with policy/
+    fact by fact; each drift is an ND001-ND003 finding (`notice.drift`). `dated`: record
+    the run's date in `report.provenance` (it is there anyway when SOURCE_DATE_EPOCH is
+    set). Every input error of the run is raised at once (`errors.InputErrors`).
     """
     from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
     inputs = load_inputs(path, rules, select, ignore, waivers=waivers, baseline=baseline,
-                         config=config, inline_skips=inline_skips, sources=sources)
+                         config=config, inline_skips=inline_skips, sources=sources,
+                         published_notice=published_notice)
     project = inputs.project
     chosen = [r for r in inputs.selected if r.enabled]  # drift checks beside the rules
     enabled = [r for r in chosen if r not in inputs.drift_checks]
     drift_chosen = {r.id for r in chosen if r in inputs.drift_checks}
     drift = [f for f in _drift(project, inputs.root, inputs.sources)
+             + _notice_drift(project, inputs.published_notice, inputs.published_notice_lang)
              if f.rule in drift_chosen]
     findings = run_rules(project, enabled, reference()) + drift
     report = Report(findings=findings, rules=enabled, files=project.files,
@@ -163,6 +224,7 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     # Inline skips first: the comment beside the item is the more specific decision.
     report.notices.extend(inline.apply(report.findings, inputs.skips, project,
                                        {r.id for r in enabled}))
-    waiver_files.apply_loaded(report, inputs.waivers, {r.id for r in inputs.loaded}, today)
+    waiver_files.apply_loaded(report, inputs.waivers, {r.id for r in inputs.loaded}
+                              | {c.id for c in inputs.drift_checks}, today)
     baselines.apply_to_report(report, inputs.root, inputs.baseline_file)
     return report

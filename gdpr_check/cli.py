@@ -137,6 +137,10 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
 @click.option("--source", "sources", multiple=True, type=click.Path(exists=True),
               metavar="PLAN|TF", help="Terraform plan JSON or .tf to compare the inventory "
                                       "with (drift findings; repeatable).")
+@click.option("--published-notice", type=click.Path(dir_okay=False), metavar="FILE",
+              help="The notice as published (text, Markdown or HTML): report each fact "
+                   "it states differently from policy/ (ND001), leaves out (ND002) or "
+                   "adds (ND003).  [default: the config's published_notice]")
 @click.option("--show-config", is_flag=True,
               help="Print the resolved settings and where each comes from, then exit.")
 @click.option("--no-inline-skips", is_flag=True,
@@ -156,8 +160,8 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
 @click.option("--color/--no-color", default=None, help="Colour the text report.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, rule_dirs,
-          waivers_file, baseline_file, show_config, no_inline_skips, sources, quiet,
-          max_findings, link_base, run_date, color, debug):
+          waivers_file, baseline_file, sources, published_notice, show_config,
+          no_inline_skips, quiet, max_findings, link_base, run_date, color, debug):
     """Run every rule on the project at PATH (default: .) and report the findings.
 
     Settings not given as flags come from PATH/.gdpr-check.yaml or [tool.gdpr-check] in
@@ -183,6 +187,7 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
             from .config import render_resolved, resolved
             flags = {"fail_on": fail_on, "select": select, "ignore": ignore,
                      "rules": rule_dirs, "waivers": waivers_file, "baseline": baseline_file,
+                     "published_notice": published_notice,
                      "outputs": [{"format": f, "path": o or "-"} for f, o in plan or ()]}
             click.echo(render_resolved(resolved(config, flags)), nl=False)
             return EXIT_OK
@@ -198,7 +203,7 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
         report = run_check(path, rules=rule_dirs, select=select, ignore=ignore,
                            waivers=waivers_file, baseline=baseline_file, config=config,
                            inline_skips=not no_inline_skips, sources=sources,
-                           dated=run_date)
+                           published_notice=published_notice, dated=run_date)
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         from .report.paths import prefix_for
         prefix = prefix_for(path)  # once: where the project sits in its repository
@@ -215,7 +220,8 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
                              output))
         write_outputs([Output(output, text, *named.get(output, (f"--output {output}",)))
                        for text, output in rendered if output is not None],
-                      inputs_of(path, rule_dirs, config, waivers_file, baseline_file))
+                      inputs_of(path, rule_dirs, config, waivers_file, baseline_file,
+                                published_notice))
         for (fmt, _), (text, output) in zip(plan, rendered):  # standard output last
             if output is None:
                 click.echo(text, nl=False)
@@ -330,8 +336,11 @@ def rules_command(path, fmt, rule_dirs, select, ignore, output, debug):
             raise InputError(f"project folder not found: {path}")
         config = load_config(path)
         packs = rule_dirs or (config.rule_paths() if config else ())
-        rules = select_rules(apply_rule_settings(config, load_rules(Path(path), packs)),
-                             select, ignore)
+        rules = apply_rule_settings(config, load_rules(Path(path), packs))
+        if config is not None and config.model.published_notice:
+            from .notice.drift import CHECKS   # compared in this project's runs
+            rules = [*rules, *CHECKS]
+        rules = select_rules(rules, select, ignore)
         text = render_rules(rules, fmt)
         emit(text, output, inputs_of(path, packs, config))
         return EXIT_OK
@@ -357,8 +366,12 @@ def explain(rule_id, path, rule_dirs, debug):
         from .load.rules import builtin_rules_dir, load_rule_dirs
         config = load_config(path) if Path(path).is_dir() else None
         packs = rule_dirs or (config.rule_paths() if config else ())
-        rule = explainer.find_rule(apply_rule_settings(config, load_rules(Path(path), packs)),
-                                   rule_id)
+        from .notice.drift import CHECKS, NoticeCheck
+        rule = explainer.find_rule(
+            [*apply_rule_settings(config, load_rules(Path(path), packs)), *CHECKS], rule_id)
+        if isinstance(rule, NoticeCheck):
+            click.echo(explainer.render(rule), nl=False)
+            return EXIT_OK
         # The fixtures are the built-in rule's: not shown for a pack's rule of the same id.
         shipped = {r.id: r.location for r in load_rule_dirs([builtin_rules_dir()], Path(path))}
         builtin = shipped.get(rule.id) == rule.location
@@ -534,10 +547,9 @@ def notice():
 
 
 def _notice_lang(policy, lang):
-    if lang:
-        return lang
-    stated = (policy.notice.language or "").lower() if policy.notice else ""
-    return stated if stated in ("fi", "en") else "en"
+    """--lang, else the notice's `language`, else en."""
+    from .notice.drift import language
+    return language(policy, lang)
 
 
 @notice.command("render", short_help="Write the notice from policy/ (Markdown or HTML).")
@@ -548,9 +560,13 @@ def _notice_lang(policy, lang):
 @click.option("--format", "fmt", type=click.Choice(("markdown", "html")),
               help="Markdown, or one self-contained HTML page.  [default: from --output's "
                    "suffix, else markdown]")
+@click.option("--draft", is_flag=True,
+              help="A draft for the DPO: every gap `check` finds in the notice shown in "
+                   "its section as a [TO ADD] placeholder naming what and the article; "
+                   "marked as a draft, never a notice to publish.")
 @click.option("--output", metavar="FILE", help="Write the notice to FILE (atomically).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def notice_render(path, lang, fmt, output, debug):
+def notice_render(path, lang, fmt, draft, output, debug):
     """Write the privacy notice of PATH/policy/ as a document, in the order of Art. 13
     and 14: controller and contact, DPO, purposes and legal bases, legitimate interests,
     data, recipients, transfers, retention, rights, complaint, provision, sources,
@@ -560,7 +576,9 @@ def notice_render(path, lang, fmt, output, debug):
     name; `{fi: ..., en: ...}` texts give each language its own). A text with no
     translation into --lang is never replaced by another language: the notice shows a
     placeholder naming its file:line, and a warning lists them. What the policy does not
-    state is left out, never filled in: `gdpr-check check` reports those gaps."""
+    state is left out, never filled in: `gdpr-check check` reports those gaps, and --draft
+    shows each where it goes (the rules it runs and the findings it shows follow the
+    project's config)."""
     fmt = _format_from(output, fmt, {".html": "html", ".htm": "html"}, "markdown")
 
     def body():
@@ -568,6 +586,13 @@ def notice_render(path, lang, fmt, output, debug):
         from .notice import build, to_html, to_markdown
         from .outputs import inputs_of
         policy = load_project(path).policy
+        if draft:
+            from .api import check as run_check
+            from .notice.draft import render_draft
+            findings = run_check(path).findings
+            emit(render_draft(policy, findings, _notice_lang(policy, lang), fmt), output,
+                 inputs_of(path))
+            return EXIT_OK
         document = build(policy, _notice_lang(policy, lang))
         emit(to_html(document) if fmt == "html" else to_markdown(document), output,
              inputs_of(path))
@@ -599,47 +624,47 @@ def _warn_untranslated(document) -> None:
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def notice_diff(file, path, lang, debug):
     """Does the published notice FILE (text, Markdown or HTML) still state what
-    PATH/policy/ says? Prints each statement of the policy that FILE no longer contains,
-    with the policy file:line it comes from; exit 1 if any is missing, 0 if none.
+    PATH/policy/ says, and nothing more?
 
-    Compared, each looked for anywhere in FILE: the controller's name, business id,
-    address, contact person, phone, e-mail and web address; the DPO and representative;
-    the supervisory authority; the notice's `updated` date; every register, purpose and
-    recipient by its name or its description; each transfer's countries and stated
-    safeguard; retention periods and the response time; every right stated.
+    Compared, fact by fact: the controller's name, business id and address; the contact
+    person's, DPO's and representative's names, phones, e-mail and web addresses; the
+    supervisory authority and its web address; the notice's dates; every register,
+    purpose and recipient by its name or description; each transfer's countries and
+    safeguard; the lawful bases; retention periods, the response time and other
+    deadlines; every right stated.
 
-    Matching: HTML tags are stripped and Markdown escapes dropped; case, punctuation and
-    line breaks are ignored. Phone numbers compare by digits (+358 45 ... equals 045 ...),
+    Reported, one line each, with the place to open first: a fact CHANGED (a fact of
+    FILE took the place of one of policy/: "kuukauden kuluessa" -> "kolmen kuukauden
+    kuluessa", USA -> Kanada, MailChimp -> Sendinblue), MISSING, or ADDED: a
+    duration, date, number, country, name, address, right, basis or safeguard FILE
+    states that policy/ (its fields, texts and render) does not hold, and a sentence
+    with words policy/ never uses. Exit 1 on any drift, 0 when FILE matches.
+
+    Matching: HTML tags are stripped (only the text of <main> when the page has one; menus
+    never) and Markdown escapes dropped; case, punctuation and line breaks are ignored. Phone numbers compare by digits (+358 45 ... equals 045 ...),
     web addresses without scheme or www., dates as 21.9.2018, 2018-09-21 or 21 September
     2018, durations as P6Y, 6 years, 6 vuotta or six/kuusi; countries by their English or
-    Finnish name or ISO code; a right by a sentence with "right"/"oikeus" and the right's
-    term (access, erasure, poistaa, ...). A description must appear sentence by sentence;
-    "[...]" in it marks an elision.
+    Finnish name (inflected) or code; a right by a sentence with "right"/"oikeus" and the
+    right's term. A description must appear sentence by sentence ("[...]" marks an
+    elision); the countries and numbers in it are compared on their own.
 
-    Limits: a fact counts wherever it appears, not only in its section; with --lang fi a
-    word's last three letters may differ (Finnish inflection), so a changed ending goes
-    unnoticed; reworded text is reported missing unless the item's name still appears;
-    data subjects, data categories, sources and security measures are prose and are not
-    compared. Of what the published text added, only durations are found: each duration
-    it states ("kolmen kuukauden kuluessa", "6 years") must be one policy/ holds."""
+    Limits: a fact counts wherever it appears, not only in its section (a duration or a
+    safeguard policy/ states more than once must appear as often); with --lang fi a word's
+    last three letters may differ (Finnish inflection); a sentence counts as added only
+    with two or more words policy/ never uses besides those of a fact reported on its line
+    (a new sentence made of words policy/ uses elsewhere goes unnoticed); data subjects,
+    data categories, sources and security measures are compared as words only."""
     def body():
         from .load import load_project
         from .notice import diff, read_published
+        from .notice.diff import lines, summary
         policy = load_project(path).policy
         text = read_published(file)
         result = diff(policy, text, _notice_lang(policy, lang))
-        for fact in result.missing:
-            click.echo(f"{fact.where()}: {fact.what} not found in {file}: {fact.shown}")
-        for line, shown in result.added:
-            click.echo(f"{file}:{line}: duration not in policy/: {shown}")
-        total = len(result.facts)
-        if result.missing or result.added:
-            click.echo(f"{len(result.missing)} of {total} statements of policy/ are missing "
-                       f"from {file}" + (f"; {len(result.added)} durations it states are not "
-                                         f"in policy/" if result.added else ""))
-            return EXIT_FINDINGS
-        click.echo(f"all {total} statements of policy/ are in {file}")
-        return EXIT_OK
+        for line in lines(result, file):
+            click.echo(line)
+        click.echo(summary(result, file))
+        return EXIT_FINDINGS if result.drift else EXIT_OK
 
     raise Failure(run_guarded(debug, body))
 

@@ -68,7 +68,8 @@ class ProjectConfig:
         if problem:  # the config may come from an untrusted pull request: see outputs()
             raise InputError.at(self.loc(key, index),
                                 f"{key}: {problem}; paths in the configuration must stay "
-                                f"inside the project (pass --{key} to read elsewhere)")
+                                f"inside the project (pass --{key.replace('_', '-')} to "
+                                f"read elsewhere)")
         path = self.folder / value
         if not path.exists():
             raise InputError.at(self.loc(key, index),
@@ -84,6 +85,9 @@ class ProjectConfig:
 
     def baseline_path(self) -> Path | None:
         return self.existing_path("baseline") if self.model.baseline else None
+
+    def published_notice_path(self) -> Path | None:
+        return self.existing_path("published_notice") if self.model.published_notice else None
 
     def source_paths(self) -> list[Path]:
         return [self.existing_path("sources", i) for i in range(len(self.model.sources))]
@@ -161,9 +165,12 @@ def _var_loc(node, rule_id, name):
 
 
 DEFAULTS = {"fail_on": "low", "select": [], "ignore": [], "rules": [], "waivers": None,
-            "baseline": None, "outputs": [], "rule_settings": {}}
+            "baseline": None, "outputs": [], "rule_settings": {}, "published_notice": None,
+            "published_notice_lang": None}
 DEFAULT_NOTES = {"select": "every rule", "waivers": "waivers.yaml at the root, if any",
-                 "outputs": "text on the terminal"}
+                 "outputs": "text on the terminal",
+                 "published_notice": "none: no ND001-ND003 findings",
+                 "published_notice_lang": "the notice's `language`, else en"}
 
 
 def resolved(config: "ProjectConfig | None", flags: dict) -> list[tuple[str, object, str]]:

@@ -117,10 +117,9 @@ def render_rules_text(rules) -> str:
     lines = []
     for rule in rules:
         off = "  (disabled)" if not rule.enabled else ""
-        where = pack_path(rule) or ""
-        line = rule.location[1] if rule.location else ""
+        where = f"{pack_path(rule)}:{rule.location[1]}" if rule.location else "built in"
         lines.append(f"{rule.id:<{width_id}}  {rule.severity:<8}  {rule.area:<{width_area}}  "
-                     f"{rule.name}{off}  [{', '.join(rule.articles)}]  {where}:{line}")
+                     f"{rule.name}{off}  [{', '.join(rule.articles)}]  {where}")
     areas = len({r.area for r in rules})
     lines.append(f"{len(rules)} rule{'s' if len(rules) != 1 else ''} in {areas} "
                  f"area{'s' if areas != 1 else ''}")

@@ -73,7 +73,10 @@ def render(rule, failing=None, passing=None) -> str:
         if case is not None:
             lines += ["", f"{title}: {case.get('name', '')}"]
             lines += _patch_lines(case, title == "Fails")
-    if failing is None and passing is None:
+    example = getattr(rule, "example", None)   # checks built into the tool say it themselves
+    if example:
+        _section(lines, "Example", example)
+    elif failing is None and passing is None:
         lines += ["", f"Examples: {REPOSITORY_URL}/blob/main/{CASES.as_posix()}/{rule.id}.yaml "
                       "(the rule's test cases)"]
     return "\n".join(lines) + "\n"

@@ -83,11 +83,12 @@ class _Signalled(BaseException):
 # --- what an output may not be ----------------------------------------------------------
 
 def inputs_of(root: Path | str, rule_packs=(), config=None, waivers=None,
-              baseline=None) -> list[Path]:
+              baseline=None, published_notice=None) -> list[Path]:
     """Every file a run on the project at `root` reads, or may read: its policy/ and
     inventory/, the rule packs (built-in, the project's rules/, `rule_packs` or the
     config's), its config file, and the waivers and baseline files (the flags given, else
-    the config's, else `waivers.yaml`). An output may be none of them."""
+    the config's, else `waivers.yaml`), and the published notice compared with policy/.
+    An output may be none of them."""
     from . import baseline as baselines, waivers as waiver_files
     from .api import rule_dirs
     from .config import find_config
@@ -99,7 +100,10 @@ def inputs_of(root: Path | str, rule_packs=(), config=None, waivers=None,
         files += [pack] if pack.is_file() else yaml_files(pack)
     configured = config.file if config is not None else find_config(root)
     found = [configured, waiver_files.find(root, config, waivers),
-             baselines.find(config, baseline)]
+             baselines.find(config, baseline),
+             published_notice or (config.published_notice_path()
+                                  if config is not None and config.model.published_notice
+                                  else None)]
     return files + [Path(p) for p in found if p is not None]
 
 

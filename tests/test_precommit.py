@@ -51,9 +51,10 @@ def hooks() -> dict:
 
 def test_the_hooks_run_the_cli_on_the_whole_project():
     published = hooks()
-    assert set(published) == {"gdpr-check", "gdpr-check-validate"}
+    assert set(published) == {"gdpr-check", "gdpr-check-validate", "gdpr-check-notice"}
     assert published["gdpr-check"]["entry"] == "gdpr-check check"
     assert published["gdpr-check-validate"]["entry"] == "gdpr-check validate"
+    assert published["gdpr-check-notice"]["entry"] == "gdpr-check check --select notice-drift"
     for hook in published.values():
         assert hook["language"] == "python"
         assert hook["pass_filenames"] is False
@@ -71,8 +72,19 @@ def test_the_hooks_run_the_cli_on_the_whole_project():
     ("sub/pyproject.toml", False),
 ])
 def test_the_hooks_run_when_a_project_file_changes(path, runs):
-    for hook in hooks().values():
-        assert bool(re.search(hook["files"], path)) is runs, (hook["id"], path)
+    for name, hook in hooks().items():
+        if name != "gdpr-check-notice":
+            assert bool(re.search(hook["files"], path)) is runs, (hook["id"], path)
+
+
+@pytest.mark.parametrize("path,runs", [
+    ("policy/notice.yaml", True), (".gdpr-check.yaml", True), ("pyproject.toml", True),
+    ("content/tietosuojaseloste.md", True), ("public/privacy.html", True),
+    ("tietosuoja.htm", True), ("seloste.txt", True),
+    ("inventory/systems.yaml", False), ("src/app.py", False), ("assets/logo.png", False),
+])
+def test_the_notice_hook_runs_when_policy_or_a_page_changes(path, runs):
+    assert bool(re.search(hooks()["gdpr-check-notice"]["files"], path)) is runs, path
 
 
 # --- docs/ci.md ----------------------------------------------------------------------------
@@ -331,3 +343,70 @@ def test_the_rev_init_writes_resolves_in_a_clone_tagged_by_the_checklist(tmp_pat
     expected = main(["check", str(project), "-q"])  # what the hook must report
     assert result.returncode == expected, out
     assert re.search(r"^gdpr-check \(GDPR rules.*\.+(Passed|Failed)$", out, re.M), out
+
+
+# --- the published notice's hook (issue 11) ------------------------------------------------
+
+SEED = ROOT / "tests" / "fixtures" / "notices" / "tietosuojaseloste-3dtech.txt"
+
+
+def website_repository(folder: Path) -> Path:
+    """A website's repository as docs/ci.md describes it: policy/ beside the page the
+    site publishes (the seed notice), and the docs' .gdpr-check.yaml naming it."""
+    (config,) = [b for b in doc_blocks("yaml") if b.startswith("# the website's .gdpr-check")]
+    page = yaml.safe_load(config)["published_notice"]
+    shutil.copytree(ROOT / "policy", folder / "policy")
+    (folder / page).parent.mkdir(parents=True)
+    shutil.copy(SEED, folder / page)
+    (folder / ".gdpr-check.yaml").write_text(config)
+    return folder / page
+
+
+def test_the_docs_notice_hook_config_names_a_page_check_compares(tmp_path, monkeypatch,
+                                                                  capsys):
+    page = website_repository(tmp_path / "site")
+    (repo,) = [r for y in map(yaml.safe_load, doc_blocks("yaml")) if isinstance(y, dict)
+               for r in y.get("repos", ()) if any(h["id"] == "gdpr-check-notice"
+                                                   for h in r["hooks"])]
+    assert repo["repo"] == REPO_URL
+    entry = shlex.split(hooks()["gdpr-check-notice"]["entry"])
+    monkeypatch.chdir(tmp_path / "site")
+    assert main(entry[1:]) == 0
+    page.write_text(SEED.read_text().replace("pääsääntöisesti kuukauden kuluessa",
+                                             "kolmen kuukauden kuluessa"))
+    capsys.readouterr()
+    assert main(entry[1:]) == 1
+    out = capsys.readouterr().out
+    (shown,) = [line for line in doc_blocks("text") if "ND001" in line]
+    assert shown.splitlines()[1] in out   # the docs show the real output
+
+
+@pytest.mark.slow
+def test_pre_commit_notice_hook_fails_on_a_changed_fact_of_the_page(tmp_path):
+    need_pre_commit_and_git()
+    hook_repo = _snapshot(tmp_path / "gdpr-check")
+    site = tmp_path / "site"
+    page = website_repository(site)
+    _git("init", "-q", cwd=site)
+    _git("add", "-A", cwd=site)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(PRE_COMMIT_HOME=str(tmp_path / "cache"), PRE_COMMIT_COLOR="never",
+               NO_COLOR="1")
+
+    def try_repo():
+        result = subprocess.run(
+            [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo),
+             "gdpr-check-notice", "--all-files"],
+            cwd=site, env=env, capture_output=True, text=True, timeout=900)
+        return result.returncode, result.stdout + result.stderr
+
+    code, out = try_repo()
+    assert code == 0, out
+    assert re.search(r"^gdpr-check notice \(the published notice.*\.+Passed$", out, re.M), out
+    page.write_text(SEED.read_text().replace("MailChimp (USA)", "Sendinblue (USA)"))
+    _git("add", "-A", cwd=site)
+    code, out = try_repo()
+    assert code == 1, out
+    assert re.search(r"^gdpr-check notice \(the published notice.*\.+Failed$", out, re.M), out
+    assert re.search(r"^  content/tietosuojaseloste\.md:63: high +ND001 +The published notice "
+                     r"states recipient mailchimp: \"Sendinblue\"", out, re.M), out

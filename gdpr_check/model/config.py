@@ -70,6 +70,14 @@ class Config(Located):
         default_factory=dict,
         description="Per-rule settings by rule id: {AC004: {severity: low}, TR003: "
                     "{enabled: false}}.")
+    published_notice: PathText | None = Field(
+        default=None,
+        description="The privacy notice as published (text, Markdown or HTML of the web "
+                    "page): `check` compares it with policy/ fact by fact and reports each "
+                    "fact changed (ND001), missing (ND002) or added (ND003).")
+    published_notice_lang: Literal["fi", "en"] | None = Field(
+        default=None, description="The published notice's language (default: the notice's "
+                                  "`language`, else en).")
     sources: Names = Field(
         default_factory=list,
         description="Infrastructure to compare the inventory with (drift findings): "

@@ -849,6 +849,7 @@ nav ol { padding-left: 1.5rem; }
 </style>
 </head>
 <body>
+<main>
 <header>
 <h1>{{ doc.title }}</h1>
 {% if doc.meta %}
@@ -863,7 +864,6 @@ nav ol { padding-left: 1.5rem; }
 {% endfor %}
 </ol>
 </nav>
-<main>
 {% for section in doc.sections %}
 <section id="{{ section.key }}" aria-labelledby="{{ section.key }}-title">
 <h2 id="{{ section.key }}-title">{{ loop.index }}. {{ section.title }}</h2>

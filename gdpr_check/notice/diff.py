@@ -1,17 +1,60 @@
-"""`notice diff`: does a published notice still state what policy/ states?
+"""`notice diff`: does a published notice still state what policy/ states, and only that?
 
-`facts(policy, lang)` lists the key statements of the policy and how to find each in the
-published text; `diff` looks for each, and (drift.py) compares the typed facts found in
-the published text the other way, so a changed or added fact is reported too.
+Compared fact by fact (facts.py reads the typed facts of a text):
+
+- `facts(policy, lang)` lists the statements of policy/ a published notice must contain,
+  each with its kind (a duration, a country, an e-mail address, a right, ...) and how to
+  find it in the published text;
+- `diff(policy, text, lang)` looks for each, and reads the published text's own facts the
+  other way: a fact of the text that policy/ does not hold (in its fields, its text or its
+  render) is *added*; an added fact that took the place of a missing one of the same kind
+  ("kuukauden kuluessa" -> "kolmen kuukauden kuluessa", USA -> Kanada, MailChimp ->
+  Sendinblue) is *changed*; a sentence made of words policy/ never uses is an added
+  sentence.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import MONTHS_EN, RIGHT_NAMES, _translate, country_name, duration_parts, humanise_duration
+from . import LABELS, LAWFUL_BASES, RIGHT_NAMES, country_name, duration_parts, humanise_duration
+from .facts import (_TOKEN, RIGHT_TERMS, SAFEGUARD_TERMS, Stated, Vocabulary, added_sentences,
+                    countries_in, durations_in, email_key, normalise, phone_key, same_phone,
+                    stated, url_key)
+
+__all__ = ["Fact", "Change", "Addition", "DiffResult", "PublishedText", "facts", "diff",
+           "published_text", "read_published", "durations_in", "RIGHT_TERMS",
+           "SAFEGUARD_TERMS"]
+
+# A missing fact of a kind may have been replaced by a stated fact of these kinds.
+REPLACED_BY = {"duration": ("duration",), "date": ("date",), "email": ("email",),
+               "phone": ("phone",), "url": ("url",), "country": ("country",),
+               "safeguard": ("safeguard",), "basis": ("basis",),
+               "business_id": ("business_id", "number"), "address": ("number", "name"),
+               "name": ("name",)}
+KIND_NAMES = {"duration": "duration", "date": "date", "email": "e-mail address",
+              "phone": "phone number", "url": "web address", "business_id": "business id",
+              "number": "number", "country": "country", "name": "name", "right": "right",
+              "basis": "lawful basis", "safeguard": "transfer safeguard"}
+
+
+def text_in(value, lang: str) -> str:
+    """A text field's value in `lang`: a plain string, or one text per language (a mapping
+    `{fi: ..., en: ...}` or an object with an attribute per language), falling back to the
+    first language it has."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return value.get(lang) or next((v for v in value.values() if v), "")
+    if getattr(value, lang, None):
+        return getattr(value, lang)
+    fields = getattr(type(value), "model_fields", {})
+    return next((getattr(value, f) for f in fields if isinstance(getattr(value, f), str)
+                 and getattr(value, f)), "") if fields else str(value)
+
 
 @dataclass(frozen=True)
 class Fact:
@@ -20,6 +63,8 @@ class Fact:
     shown: str                   # the value as the policy states it
     location: tuple | None       # (path, line, column) in policy/
     found: object                # callable(PublishedText) -> bool
+    kind: str | None = None      # what may replace it (REPLACED_BY); None: free text
+    context: str = ""            # policy text around it, to find where it was expected
 
     def where(self) -> str:
         if not self.location:
@@ -28,15 +73,38 @@ class Fact:
         return f"{path}:{line}"
 
 
+@dataclass(frozen=True)
+class Change:
+    """A fact of policy/ the published text states differently."""
+    fact: Fact
+    now: Stated
+
+    def line(self) -> int:
+        return self.now.line
+
+
+@dataclass(frozen=True)
+class Addition:
+    """A fact or a sentence of the published text that policy/ does not hold."""
+    kind: str                    # a `Stated.kind`, or "sentence"
+    shown: str
+    line: int
+    detail: str = ""             # for a sentence: the words policy/ never uses
+
+
 @dataclass
 class DiffResult:
     facts: list[Fact]
     missing: list[Fact]
-    # durations the published text states that policy/ does not hold: (line, shown)
-    added: list[tuple[int, str]] = field(default_factory=list)
+    changed: list[Change] = field(default_factory=list)
+    added: list[Addition] = field(default_factory=list)
+    expected_at: dict = field(default_factory=dict)   # id(fact) -> published line
+
+    @property
+    def drift(self) -> bool:
+        return bool(self.missing or self.changed or self.added)
 
 
-_TOKEN = re.compile(r"[^\W_]+")
 _ELISION = re.compile(r"\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…|(?<=[.!?])\s+(?=[^\W\d_])")
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+|\s+[-–•]\s+")
 
@@ -47,31 +115,77 @@ class PublishedText:
     def __init__(self, raw: str, lang: str):
         self.raw = raw
         self.lang = lang
-        self.lower = unicodedata.normalize("NFKC", raw).casefold()
+        self.lower = normalise(raw).casefold()
         # obfuscated addresses: info(at)example.fi, info [at] example.fi
         self.lower = re.sub(r"\s*[\(\[]\s*at\s*[\)\]]\s*", "@", self.lower)
-        self.tokens = _TOKEN.findall(self.lower)
+        matches = list(_TOKEN.finditer(self.lower))
+        self.tokens = [m.group(0) for m in matches]
+        self.token_lines = _lines_of(self.lower, matches)
         self.sentences = [_TOKEN.findall(s) for s in _SENTENCE.split(self.lower)]
-        self.phones = {re.sub(r"\D", "", m) for m in
-                       re.findall(r"\+?\d[\d\s().-]{4,}\d", unicodedata.normalize("NFKC", raw))}
+        # where each word starts with given four letters: a phrase is tried only where its
+        # first word is (same() never matches words whose first four letters differ)
+        self.by_prefix: dict[str, list[int]] = {}
+        for i, token in enumerate(self.tokens):
+            self.by_prefix.setdefault(token[:4], []).append(i)
+        self.facts = stated(raw, lang)
+        self.phones = {s.value for s in self.facts if s.kind == "phone"}
 
     # token matching: exact, or with a different ending (Finnish inflection, English plural)
     def same(self, want: str, word: str) -> bool:
         if want == word:
             return True
+        if any(c.isdigit() for c in want):   # numbers do not inflect
+            return False
         if self.lang == "fi":
             return len(want) > 5 and word.startswith(want[:max(5, len(want) - 3)])
         return len(want) >= 4 and word.startswith(want) and len(word) - len(want) <= 2
 
-    def has_phrase(self, phrase: str) -> bool:
-        want = _TOKEN.findall(unicodedata.normalize("NFKC", phrase).casefold())
+    def _want(self, phrase: str, exact: bool = False) -> list[str | None]:
+        """The phrase's tokens; None for a country or a number in it, which match any word:
+        they are facts of their own, compared on their own, so a changed country is one
+        change and not also a changed description. `exact`: no such wildcards."""
+        phrase = normalise(phrase)
+        if exact:
+            return [m.group(0).casefold() for m in _TOKEN.finditer(phrase)]
+        masked = [span for span, _, _ in countries_in(phrase)]
+        out = []
+        for match in _TOKEN.finditer(phrase):
+            inside = any(a <= match.start() < b for a, b in masked)
+            out.append(None if inside or match.group(0).isdigit() else match.group(0).casefold())
+        return out if any(w is not None for w in out) else \
+            [m.group(0).casefold() for m in _TOKEN.finditer(phrase)]
+
+    def _hits(self, want: str) -> list[int]:
+        return [i for i in self.by_prefix.get(want[:4], ()) if self.same(want, self.tokens[i])]
+
+    def has_phrase(self, phrase: str, exact: bool = False) -> bool:
+        want = self._want(phrase, exact)
         if not want:
             return True
         tokens, n = self.tokens, len(want)
-        for i in range(len(tokens) - n + 1):
-            if all(self.same(w, tokens[i + j]) for j, w in enumerate(want)):
+        k = next(j for j, w in enumerate(want) if w is not None)
+        for hit in self._hits(want[k]):
+            i = hit - k
+            if 0 <= i <= len(tokens) - n and all(
+                    w is None or self.same(w, tokens[i + j]) for j, w in enumerate(want)):
                 return True
         return False
+
+    def expected_line(self, phrase: str) -> int | None:
+        """The line where most of `phrase` appears (at least 60 % of its words, in order):
+        where a fact of it was expected when the fact itself is not there."""
+        want = [w for w in self._want(phrase) if w is not None][:40]
+        if len(want) < 2:
+            return None
+        votes: dict[int, int] = {}   # window start -> words of the phrase in place there
+        for j, w in enumerate(want):
+            for hit in self._hits(w):
+                if hit - j >= 0:
+                    votes[hit - j] = votes.get(hit - j, 0) + 1
+        if not votes:
+            return None
+        start = min(votes, key=lambda i: (-votes[i], i))
+        return self.token_lines[start] if votes[start] * 5 >= len(want) * 3 else None
 
     def has_text(self, text: str) -> bool:
         """A name or description: each of its sentences must appear, and `[...]`, `...`
@@ -82,27 +196,20 @@ class PublishedText:
     def has_any(self, texts) -> bool:
         return any(self.has_text(t) for t in texts if t)
 
-    def has_word_cased(self, word: str) -> bool:
-        """An upper-case code such as US or USA, as written (`us` is an English word)."""
-        return re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", self.raw) is not None
-
     def has_email(self, email: str) -> bool:
-        email = email.strip().casefold()
+        email = email_key(email)
         return re.search(rf"(?<![\w.+-]){re.escape(email)}(?![\w-]|\.\w)", self.lower) is not None
 
     def has_url(self, url: str) -> bool:
-        core = re.sub(r"^[a-z]+://", "", url.strip().casefold())
-        core = re.sub(r"^www\.", "", core).rstrip("/")
+        core = url_key(url)
         pattern = rf"(?:(?<=www\.)|(?<![\w.-])){re.escape(core)}(?![\w-]|[./]\w)"
         return re.search(pattern, self.lower) is not None
 
     def has_phone(self, phone: str) -> bool:
-        want = re.sub(r"\D", "", phone).lstrip("0")
+        want = phone_key(phone)
         if len(want) < 5:
             return self.has_phrase(phone)
-        return any(found.lstrip("0").endswith(want)
-                   or (want.endswith(found.lstrip("0")) and len(found.lstrip("0")) >= 7)
-                   for found in self.phones)
+        return any(same_phone(want, found) for found in self.phones)
 
     def has_right(self, right: str) -> bool:
         terms = RIGHT_TERMS[self.lang]
@@ -113,126 +220,118 @@ class PublishedText:
                 return True
         return False
 
+    def has_stated(self, kind: str, value: str) -> bool:
+        return any(s.kind == kind and s.value == value for s in self.facts)
+
     def has_duration(self, duration: str) -> bool:
         if re.search(rf"(?<![\w]){re.escape(duration.casefold())}(?![\w])", self.lower):
             return True
-        stated = {(n, u) for _, n, u in durations_in(self.raw, self.lang)}
-        return all(part in stated for part in duration_parts(duration))
+        stated_parts = {(n, u) for _, n, u, _ in durations_in(self.raw, self.lang)}
+        return all(part in stated_parts for part in duration_parts(duration))
 
     def has_date(self, day) -> bool:
-        forms = [day.isoformat(), f"{day.day}.{day.month}.{day.year}",
-                 f"{day.day:02d}.{day.month:02d}.{day.year}", f"{day.day}/{day.month}/{day.year}"]
-        month = MONTHS_EN[day.month - 1].casefold()
-        forms += [f"{day.day} {month} {day.year}", f"{month} {day.day}, {day.year}",
-                  f"{day.day}. {month} {day.year}"]
-        text = re.sub(r"\s+", " ", self.lower)
-        return any(re.search(rf"(?<![\d]){re.escape(f)}(?![\d])", text) for f in forms)
+        return self.has_stated("date", day.isoformat())
+
+    def has_word_cased(self, word: str) -> bool:
+        """An upper-case code such as US or USA, as written (`us` is an English word), not
+        inside a compound ("EU-US Data Privacy Framework" names no transfer to the US)."""
+        return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", self.raw) is not None
+
+    def has_country(self, code: str) -> bool:
+        return self.has_stated("country", code) or self.has_word_cased(code)
 
 
-RIGHT_TERMS = {  # stems: a word starting with one of them names the right
-    "en": {"_right": ("right",), "access": ("access",), "rectification": ("rectif", "correct"),
-           "erasure": ("erase", "erasure", "delet"), "restriction": ("restrict",),
-           "portability": ("portab",), "objection": ("object",),
-           "withdraw_consent": ("withdraw",), "complaint": ("complain", "lodge"),
-           "no_automated_decision": ("automat",)},
-    "fi": {"_right": ("oikeu",), "access": ("tarkast", "tarkist", "pääsy"),
-           "rectification": ("oikai", "korja"), "erasure": ("poist",),
-           "restriction": ("rajoit",), "portability": ("siirt",), "objection": ("vastust",),
-           "withdraw_consent": ("peruu", "peru"), "complaint": ("valit",),
-           "no_automated_decision": ("automaat",)},
-}
-
-SAFEGUARD_TERMS = {
-    "en": {"adequacy": ("adequacy",), "dpf": ("data privacy framework",),
-           "scc": ("standard contractual clauses", "standard data protection clauses", "scc"),
-           "bcr": ("binding corporate rules", "bcr"), "code_of_conduct": ("code of conduct",),
-           "certification": ("certification",),
-           "derogation": ("derogation", "article 49", "art 49")},
-    "fi": {"adequacy": ("riittävyyspäätös",),
-           "dpf": ("tietosuojakehys", "data privacy framework"),
-           "scc": ("vakiosopimuslauseke", "mallisopimuslauseke", "vakiolauseke", "scc"),
-           "bcr": ("sitovat säännöt", "sitovat yrityssäännöt", "bcr"),
-           "code_of_conduct": ("käytännesäännöt",), "certification": ("sertifiointi",),
-           "derogation": ("poikkeus", "49 artikla")},
-}
-
-_NUMBER_WORDS = {
-    "en": ["one|a|an", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-           "eleven", "twelve"],
-    "fi": ["yksi|yhden", "kaksi|kahden", "kolme|kolmen", "neljä|neljän", "viisi|viiden",
-           "kuusi|kuuden", "seitsemän", "kahdeksan", "yhdeksän", "kymmenen",
-           "yksitoista|yhdentoista", "kaksitoista|kahdentoista"],
-}
-_UNIT_WORDS = {
-    "en": {"Y": r"years?", "M": r"months?", "W": r"weeks?", "D": r"days?", "H": r"hours?",
-           "TM": r"minutes?", "S": r"seconds?"},
-    "fi": {"Y": r"vuo(?:si|tta|den|deksi|tena|sien)", "M": r"kuukau\w*", "W": r"viik[ko]\w*",
-           "D": r"(?:päiv\w*|vuorokau\w*)", "H": r"tunt\w*", "TM": r"minuut\w*",
-           "S": r"sekunt\w*"},
-}
+def _lines_of(text: str, matches) -> list[int]:
+    """Line of each match, in one pass (large pages)."""
+    lines, line, pos = [], 1, 0
+    for m in matches:
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        lines.append(line)
+    return lines
 
 
 def facts(policy, lang: str) -> list[Fact]:
     """The key statements of `policy` a published notice must contain, in policy order."""
     out: list[Fact] = []
 
-    def add(what, shown, location, found):
+    def add(what, shown, location, found, kind=None, context=""):
         if shown:
-            out.append(Fact(what, str(shown), location, found))
+            out.append(Fact(what, str(shown), location, found, kind, text_in(context, lang)))
 
     def loc(obj, name=None):
         if obj is None:
             return None
         return obj.field_location(name) if name else obj.location
 
+    def t(value):
+        return text_in(value, lang)
+
     notice = policy.notice
-    if notice is not None and (notice.updated or notice.published):
-        field_name = "updated" if notice.updated else "published"
-        day = getattr(notice, field_name)
-        add(f"notice date ({field_name})", day.isoformat(), loc(notice, field_name),
-            lambda t, d=day: t.has_date(d))
+    for field_name in ("published", "updated"):
+        day = getattr(notice, field_name, None) if notice is not None else None
+        if day is not None:
+            add(f"notice date ({field_name})", day.isoformat(), loc(notice, field_name),
+                lambda p, d=day: p.has_date(d), "date")
     controller = policy.controller
     if controller is not None:
-        add("controller name", controller.name, loc(controller, "name"),
-            lambda t, v=controller.name: t.has_text(v))
+        name = t(controller.name)
+        add("controller name", name, loc(controller, "name"),
+            lambda p, v=name: p.has_text(v), "name")
         add("controller business id", controller.business_id, loc(controller, "business_id"),
-            lambda t, v=controller.business_id: t.has_phrase(v))
-        if controller.address:
-            parts = [p.strip() for p in controller.address.split(",") if p.strip()]
-            add("controller address", controller.address, loc(controller, "address"),
-                lambda t, ps=parts: all(t.has_phrase(p) for p in ps))
+            lambda p, v=controller.business_id: p.has_phrase(v), "business_id")
+        address = t(controller.address)
+        if address:
+            parts = [part.strip() for part in address.split(",") if part.strip()]
+            add("controller address", address, loc(controller, "address"),
+                lambda p, ps=parts: all(p.has_phrase(x, exact=True) for x in ps),
+                "address", address)
         for key, what in (("contact", "contact"), ("dpo", "DPO"),
                           ("representative", "representative")):
-            _contact_facts(add, getattr(controller, key), what, loc)
+            _contact_facts(add, getattr(controller, key), what, loc, t)
     authority = policy.supervisory_authority
     if authority is not None:
-        add("supervisory authority", authority.name, loc(authority, "name"),
-            lambda t, v=authority.name: t.has_text(v))
+        add("supervisory authority", t(authority.name), loc(authority, "name"),
+            lambda p, v=t(authority.name): p.has_text(v), "name")
         if authority.url:
             add("supervisory authority web address", authority.url, loc(authority, "url"),
-                lambda t, v=authority.url: t.has_url(v))
+                lambda p, v=authority.url: p.has_url(v), "url")
     for kind, items in (("register", policy.registers), ("purpose", policy.purposes),
                         ("recipient", policy.recipients)):
         for item in items:
-            texts = [v for v in (item.name, item.description) if v]
+            texts = [v for v in (t(item.name), t(item.description)) if v]
             add(f"{kind} {item.id}", texts[0] if texts else item.id, loc(item),
-                lambda t, vs=texts: t.has_any(vs))
+                lambda p, vs=texts: p.has_any(vs), "name",
+                texts[-1] if texts else "")
+    recipients = {r.id: r for r in policy.recipients}
     for transfer in policy.transfers:
+        recipient = recipients.get(transfer.recipient)
+        context = t(transfer.description) or (t(recipient.description) if recipient else "")
         for country in transfer.countries:
             add(f"transfer to {transfer.recipient}: country",
                 f"{country} ({country_name(country, lang)})", loc(transfer, "countries"),
-                lambda t, c=country: _has_country(t, c))
+                lambda p, c=country: p.has_country(c), "country", context)
         if transfer.safeguard and transfer.safeguard != "none":
             terms = SAFEGUARD_TERMS[lang][transfer.safeguard]
             add(f"transfer to {transfer.recipient}: safeguard",
                 f"{transfer.safeguard} ({' / '.join(terms)})", loc(transfer, "safeguard"),
-                lambda t, ts=terms: any(t.has_phrase(x) for x in ts))
+                lambda p, m=transfer.safeguard: p.has_stated("safeguard", m), "safeguard",
+                context)
     for register in policy.registers:
         if register.retention is not None and register.retention.period:
             period = register.retention.period
             add(f"retention of {register.id}",
                 f"{period} ({humanise_duration(period, lang)})",
-                loc(register.retention, "period"), lambda t, p=period: t.has_duration(p))
+                loc(register.retention, "period"), lambda p, d=period: p.has_duration(d),
+                "duration", t(register.retention.description) or t(register.name))
+    bases = {}
+    for purpose in policy.purposes:
+        for basis in purpose.lawful_basis:
+            bases.setdefault(basis, purpose)
+    for basis, purpose in bases.items():
+        add(f"lawful basis {basis}", LAWFUL_BASES[lang][basis],
+            loc(purpose, "lawful_basis"), lambda p, b=basis: p.has_stated("basis", b),
+            "basis")
     rights = policy.rights
     if rights is not None:
         from ..model.types import RIGHTS
@@ -241,47 +340,267 @@ def facts(policy, lang: str) -> list[Fact]:
             if statement is None or not statement.stated:
                 continue
             add(f"right {right}", RIGHT_NAMES[lang][right], loc(statement),
-                lambda t, r=right, s=statement: t.has_right(r)
-                or bool(s.description and t.has_text(s.description)))
+                lambda p, r=right, s=statement: p.has_right(r)
+                or bool(t(s.description) and p.has_text(t(s.description))), "right",
+                t(rights.description))
         if rights.response_time:
             add("response time to requests",
                 f"{rights.response_time} ({humanise_duration(rights.response_time, lang)})",
                 loc(rights, "response_time"),
-                lambda t, p=rights.response_time: t.has_duration(p))
+                lambda p, d=rights.response_time: p.has_duration(d), "duration",
+                t(rights.description) or LABELS[lang]["response_time"])
+    notification = policy.notice.indirect_notification if policy.notice else None
+    if notification is not None and notification.within:
+        add("when people are informed of data from other sources",
+            f"{notification.within} ({humanise_duration(notification.within, lang)})",
+            loc(notification, "within"), lambda p, d=notification.within: p.has_duration(d),
+            "duration", t(notification.description))
     return out
 
 
-def _contact_facts(add, contact, what, loc):
+def _contact_facts(add, contact, what, loc, t):
     if contact is None:
         return
-    add(f"{what} name", contact.name, loc(contact, "name"),
-        lambda t, v=contact.name: t.has_text(v))
+    name = t(contact.name)
+    add(f"{what} name", name, loc(contact, "name"), lambda p, v=name: p.has_text(v), "name")
     add(f"{what} phone", contact.phone, loc(contact, "phone"),
-        lambda t, v=contact.phone: t.has_phone(v))
+        lambda p, v=contact.phone: p.has_phone(v), "phone", name)
     add(f"{what} e-mail", contact.email, loc(contact, "email"),
-        lambda t, v=contact.email: t.has_email(v))
+        lambda p, v=contact.email: p.has_email(v), "email", name)
     add(f"{what} web address", contact.url, loc(contact, "url"),
-        lambda t, v=contact.url: t.has_url(v))
+        lambda p, v=contact.url: p.has_url(v), "url", name)
 
 
-_COUNTRY_ALIASES = {"US": ("USA", "U.S.", "U.S.A."), "GB": ("UK", "U.K.", "Britain",
-                                                           "Iso-Britannia", "Britannia")}
+
+def policy_texts(policy) -> list[str]:
+    """Every text policy/ holds, in every language it has."""
+    from pydantic import BaseModel
+    out: list[str] = []
+
+    def walk(value):
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                if name != "section":   # where the encoder found it, not notice text
+                    walk(getattr(value, name))
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+
+    walk(policy)
+    return out
 
 
-def _has_country(text: PublishedText, code: str) -> bool:
-    import pycountry
-    if text.has_word_cased(code):
-        return True
-    country = pycountry.countries.get(alpha_2=code)
-    names = set(_COUNTRY_ALIASES.get(code, ()))
-    if country is not None:
-        if text.has_word_cased(country.alpha_3):
-            return True
-        names |= {n for n in (country.name, getattr(country, "common_name", None),
-                              getattr(country, "official_name", None)) if n}
-        names.add(_translate(country.name, "fi"))
-    return any((n.isupper() and text.has_word_cased(n)) or (not n.isupper() and text.has_phrase(n))
-               for n in sorted(names))
+@dataclass(frozen=True)
+class Held:
+    """What policy/ holds, by kind: its fields, its texts and its render."""
+    values: dict            # kind -> set of values
+    durations: set          # (number, unit) parts
+    phones: tuple
+    vocabulary: Vocabulary
+
+    def holds(self, fact: Stated) -> bool:
+        if fact.kind == "duration":
+            return all(part in self.durations for part in duration_parts(fact.value))
+        if fact.kind == "phone":
+            return any(same_phone(fact.value, p) for p in self.phones)
+        if fact.kind == "name":
+            return self.vocabulary.known(fact.shown)
+        return fact.value in self.values.get(fact.kind, ())
+
+
+def held(policy, lang: str) -> Held:
+    from . import LANGS, render
+    texts = policy_texts(policy)
+    rendered = render(policy, lang, "markdown")
+    values: dict = {}
+    for fact in stated("\n".join(texts), lang) + stated(rendered, lang):
+        values.setdefault(fact.kind, set()).add(fact.value)
+    durations = {part for d in values.get("duration", ()) for part in duration_parts(d)}
+    for value in _policy_durations(policy):
+        durations.update(duration_parts(value))
+    notice, controller = policy.notice, policy.controller
+    extra = {"date": [d.isoformat() for d in (notice.published, notice.updated) if d]
+             if notice else [],
+             "country": [c for t in policy.transfers for c in t.countries]
+             + [x.country for x in (controller, policy.supervisory_authority)
+                if x is not None and x.country],
+             "basis": [b for p in policy.purposes for b in p.lawful_basis],
+             "safeguard": [t.safeguard for t in policy.transfers if t.safeguard],
+             "business_id": [controller.business_id] if controller and controller.business_id
+             else []}
+    contacts = [c for c in (getattr(controller, k, None) for k in
+                            ("contact", "dpo", "representative")) if c is not None]
+    extra["email"] = [email_key(c.email) for c in contacts if c.email]
+    extra["url"] = [url_key(u) for u in [c.url for c in contacts]
+                    + [notice.url if notice else None,
+                       policy.supervisory_authority.url if policy.supervisory_authority
+                       else None] if u]
+    if policy.rights is not None:
+        from ..model.types import RIGHTS
+        extra["right"] = [r for r in RIGHTS if getattr(policy.rights, r) is not None
+                          and getattr(policy.rights, r).stated]
+    for kind, items in extra.items():
+        values.setdefault(kind, set()).update(items)
+    values.setdefault("number", set()).update(re.findall(r"\d+(?:\.\d+)?", "\n".join(texts)))
+    phones = tuple(values.get("phone", ())) + tuple(phone_key(c.phone) for c in contacts
+                                                    if c.phone)
+    vocabulary = Vocabulary(texts + [render(policy, other, "markdown") for other in LANGS],
+                            lang)
+    return Held(values, durations, phones, vocabulary)
+
+
+def _policy_durations(policy) -> list[str]:
+    """Every duration policy/ holds in its fields."""
+    values = [policy.rights.response_time if policy.rights else None]
+    values += [r.retention.period for r in policy.registers if r.retention is not None]
+    if policy.notice is not None and policy.notice.indirect_notification is not None:
+        values.append(policy.notice.indirect_notification.within)
+    return [v for v in values if v]
+
+
+def diff(policy, text: str, lang: str = "en") -> DiffResult:
+    """Compare the published `text` (plain text: `published_text` of the page) with
+    `policy`, fact by fact: what is missing, what changed, what was added."""
+    published = PublishedText(text, lang)
+    every = facts(policy, lang)
+    missing = [f for f in every if not f.found(published)]
+    missing += _outnumbered(published, [f for f in every if f not in missing])
+    missing += _safeguards_outnumbered(published, [f for f in every if f not in missing],
+                                       policy, lang)
+    missing.sort(key=every.index)
+    what_policy_holds = held(policy, lang)
+    additions = [s for s in published.facts
+                 if s.kind != "right" and not what_policy_holds.holds(s)]
+    additions += _added_rights(published, what_policy_holds)
+    expected = {id(f): _expected_line(published, f) for f in missing}
+    changed, unpaired = _pair(missing, additions, expected)
+    # the new value, wherever else the text repeats it ("(Kanada) ... Kanadassa"), is
+    # part of the change
+    paired = {(c.now.kind, c.now.value) for c in changed}
+    added = [Addition(s.kind, s.shown, s.line) for s in additions
+             if (s.kind, s.value) not in paired]
+    # a sentence whose new words are those of a fact reported on its line says nothing more
+    reported: dict = {}
+    for item in [*added, *(Addition(c.now.kind, c.now.shown, c.now.line) for c in changed)]:
+        reported.setdefault(item.line, []).append(item.shown.casefold())
+    for line, sentence, words in added_sentences(text, what_policy_holds.vocabulary):
+        new = [w for w in words if not any(w.casefold() in shown
+                                           for shown in reported.get(line, ()))]
+        if len(new) >= 2:
+            added.append(Addition("sentence", sentence, line, ", ".join(new)))
+    added.sort(key=lambda a: (a.line, a.kind != "sentence", a.kind, a.shown))
+    return DiffResult(facts=every, missing=unpaired, changed=changed, added=added,
+                      expected_at={id(f): expected[id(f)] for f in unpaired})
+
+
+def _outnumbered(published: PublishedText, found: list[Fact]) -> list[Fact]:
+    """Durations policy/ states more often than the page does: "1 month" for a retention
+    period and for the response time, and the page says it once ("3 months" for the
+    response), so one of them is missing although "1 month" is found. Each fact claims the
+    occurrence nearest to where it was expected; of those left, the ones expected where no
+    occurrence is are missing first, those whose place is unknown take what remains."""
+    by_value: dict = {}
+    for fact in found:
+        if fact.kind == "duration":
+            by_value.setdefault(fact.shown.split(" ")[0], []).append(fact)
+    out = []
+    for value, facts_of_value in by_value.items():
+        parts = sorted(duration_parts(value))
+        lines = [s.line for s in published.facts
+                 if s.kind == "duration" and sorted(duration_parts(s.value)) == parts]
+        if len(lines) >= len(facts_of_value) or not lines:
+            continue
+        expected = {id(f): _expected_line(published, f) for f in facts_of_value}
+        claimed: set = set()
+        keep = []
+        for fact in sorted(facts_of_value, key=lambda f: expected[id(f)] is None):
+            line = expected[id(fact)]
+            near = [i for i, at in enumerate(lines) if i not in claimed and line is not None
+                    and abs(at - line) <= 3]
+            if near:
+                claimed.add(min(near, key=lambda i: abs(lines[i] - line)))
+                keep.append(fact)
+        rest = sorted((f for f in facts_of_value if f not in keep),
+                      key=lambda f: expected[id(f)] is not None)
+        free = len(lines) - len(claimed)
+        out += rest[free:] if free > 0 else rest
+    return out
+
+
+def _safeguards_outnumbered(published: PublishedText, found: list[Fact], policy,
+                            lang) -> list[Fact]:
+    """A transfer's safeguard the page names less often than policy/ does: once for the
+    field, once more for each description on the page that names it ("certified under
+    the Data Privacy Framework"). Else a description that mentions the mechanism would
+    hide the safeguard's own statement being removed or replaced."""
+    from .facts import safeguards_in
+    texts = [f.context for f in found if f.kind == "name" and f.context]
+    texts += [d for d in (text_in(t.description, lang) for t in policy.transfers)
+              if d and published.has_text(d)]
+    out = []
+    for fact in found:
+        if fact.kind != "safeguard":
+            continue
+        mechanism = fact.shown.split(" ")[0]
+        expected = 1 + sum(1 for text in texts
+                           for _, m, _ in safeguards_in(text, lang) if m == mechanism)
+        stated_here = sum(1 for s in published.facts
+                          if s.kind == "safeguard" and s.value == mechanism)
+        if stated_here < expected:
+            out.append(fact)
+    return out
+
+
+def _added_rights(published: PublishedText, what_policy_holds: Held) -> list[Stated]:
+    """One addition per right the text names that policy/ does not state."""
+    seen, out = set(), []
+    for fact in published.facts:
+        if fact.kind == "right" and not what_policy_holds.holds(fact) and fact.value not in seen:
+            seen.add(fact.value)
+            out.append(fact)
+    return out
+
+
+def _expected_line(published: PublishedText, fact: Fact) -> int | None:
+    for text in (fact.context, fact.shown):
+        if text:
+            line = published.expected_line(text)
+            if line is not None:
+                return line
+    return None
+
+
+def _pair(missing: list[Fact], additions: list[Stated], expected: dict):
+    """Each missing fact with the addition that took its place: one of a kind that can
+    replace it, on the nearest line to where it was expected (at most three lines away);
+    or, where neither side has another of that kind, the only one."""
+    changed, unpaired, used = [], [], set()
+    for fact in sorted(missing, key=lambda f: expected[id(f)] is None):
+        kinds = REPLACED_BY.get(fact.kind or "", ())
+        candidates = [s for s in additions if s.kind in kinds and id(s) not in used]
+        line = expected[id(fact)]
+        choice = None
+        if line is not None:
+            near = [s for s in candidates if abs(s.line - line) <= 3]
+            if near:
+                choice = min(near, key=lambda s: (abs(s.line - line), kinds.index(s.kind)))
+        if choice is None and len(candidates) == 1 and sum(
+                1 for f in missing if f.kind == fact.kind) == 1:
+            choice = candidates[0]
+        if choice is None:
+            unpaired.append(fact)
+        else:
+            used.add(id(choice))
+            changed.append(Change(fact, choice))
+    order = {id(f): i for i, f in enumerate(missing)}
+    changed.sort(key=lambda c: order[id(c.fact)])
+    unpaired.sort(key=lambda f: order[id(f)])
+    return changed, unpaired
 
 
 def published_text(raw: str, name: str = "") -> str:
@@ -296,6 +615,9 @@ def published_text(raw: str, name: str = "") -> str:
 
 
 def _strip_html(raw: str) -> str:
+    """The text of a page. Where it has a <main> element, only the text inside it: the
+    site's header, menus and footer around the notice are not the notice (and would be
+    reported as added). <nav>, scripts, styles and templates are never text."""
     from html.parser import HTMLParser
 
     blocks = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
@@ -306,96 +628,128 @@ def _strip_html(raw: str) -> str:
         def __init__(self):
             super().__init__(convert_charrefs=True)
             self.parts: list[str] = []
+            self.main: list[str] = []
             self.skip = 0
+            self.in_main = 0
+            self.has_main = False
+
+        def add(self, text):
+            self.parts.append(text)
+            if self.in_main:
+                self.main.append(text)
 
         def handle_starttag(self, tag, attrs):
-            if tag in ("script", "style", "template"):
+            if tag == "main":
+                self.in_main += 1
+                self.has_main = True
+            if tag in ("script", "style", "template", "nav"):
                 self.skip += 1
             elif tag in blocks:
-                self.parts.append("\n")
-            if tag == "a":   # keep mailto:/http addresses written only in the link
+                self.add("\n")
+            if tag == "a" and not self.skip:   # mailto: addresses written only in the link
                 href = dict(attrs).get("href") or ""
                 if href.startswith("mailto:"):
-                    self.parts.append(f" {href[7:]} ")
+                    self.add(f" {href[7:]} ")
 
         def handle_endtag(self, tag):
-            if tag in ("script", "style", "template"):
+            if tag in ("script", "style", "template", "nav"):
                 self.skip = max(0, self.skip - 1)
             elif tag in blocks:
-                self.parts.append("\n")
+                self.add("\n")
+            if tag == "main":
+                self.in_main = max(0, self.in_main - 1)
 
         def handle_data(self, data):
             if not self.skip:
-                self.parts.append(data)
+                self.add(data)
 
     parser = Text()
     parser.feed(raw)
     parser.close()
-    return "".join(parser.parts)
+    return "".join(parser.main if parser.has_main else parser.parts)
 
 
-def read_published(path: str | Path) -> str:
-    """Read FILE as UTF-8 text; a binary or wrongly encoded file is an input error."""
+# A published notice is read whole and each fact looked for in it: the file may come from
+# an untrusted pull request, so its size is bounded (a notice's page, scripts and styles
+# included, is some hundreds of kilobytes at most).
+MAX_PUBLISHED_BYTES = 4 * 2**20
+MAX_PUBLISHED_TEXT = 2**20      # characters of text once tags are stripped: ~7 s to compare
+
+
+def read_published(path: str | Path, shown: str | None = None) -> str:
+    """Read FILE as UTF-8 text; a binary or wrongly encoded file is an input error (named
+    `shown`, default the path as given)."""
     from ..errors import InputError
     path = Path(path)
+    shown = shown or str(path)
     try:
+        if path.stat().st_size > MAX_PUBLISHED_BYTES:   # before reading it into memory
+            raise InputError(f"the published notice is larger than "
+                             f"{MAX_PUBLISHED_BYTES // 2**20} MiB; a privacy notice page is "
+                             f"far smaller (is this the right file?)", shown)
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read the published notice: {exc.strerror}", str(path)) from None
+        raise InputError(f"cannot read the published notice: {exc.strerror}", shown) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         raise InputError("the published notice is not UTF-8 text (save it as UTF-8)",
-                         str(path), line) from None
+                         shown, line) from None
     if "\x00" in text:
         raise InputError("the published notice is a binary file; expected text, Markdown "
-                         "or HTML", str(path))
+                         "or HTML", shown)
     if not text.strip():
-        raise InputError("the published notice is empty", str(path), 1)
-    return published_text(text, path.name)
+        raise InputError("the published notice is empty", shown, 1)
+    text = published_text(text, path.name)
+    if len(text) > MAX_PUBLISHED_TEXT:
+        raise InputError(f"the published notice holds more than {MAX_PUBLISHED_TEXT:,} "
+                         f"characters of text; a privacy notice is far shorter (is this the "
+                         f"right file?)", shown)
+    return text
 
 
-def durations_in(raw: str, lang: str) -> list[tuple[int, str, str]]:
-    """Every duration a text states, as (line, number, ISO unit), in text order.
-
-    A number (digits or a number word) before a unit word is that many units; in Finnish
-    a bare unit in the genitive before "kuluessa"/"sisällä"/"ajan" is one unit
-    ("kuukauden kuluessa": within one month), so "kolmen kuukauden kuluessa" is three
-    months and never also one."""
-    text = unicodedata.normalize("NFKC", raw).casefold()
-    found = []
-    for unit, words in _UNIT_WORDS[lang].items():
-        numbers = "|".join([r"\d+(?:\.\d+)?"] + _NUMBER_WORDS[lang])
-        pattern = rf"(?<![\w.])(?:({numbers})[\s-]*)?(?<!\w)({words})(?!\w)"
-        for match in re.finditer(pattern, text):
-            number = match.group(1)
-            if number is None:
-                if not (lang == "fi" and re.match(r"\s+(?:kuluessa|sisällä|ajan|ajaksi)\b",
-                                                  text[match.end():])):
-                    continue
-                number = "1"
-            elif not number[0].isdigit():
-                number = str(next(i + 1 for i, alts in enumerate(_NUMBER_WORDS[lang])
-                                  if re.fullmatch(alts, number)))
-            found.append((text.count("\n", 0, match.start()) + 1, number, unit))
-    return sorted(found)
 
 
-def _policy_durations(policy) -> set[tuple[str, str]]:
-    """Every duration policy/ holds, as (number, ISO unit) parts."""
-    values = [policy.rights.response_time if policy.rights else None]
-    values += [r.retention.period for r in policy.registers if r.retention is not None]
-    if policy.notice is not None and policy.notice.indirect_notification is not None:
-        values.append(policy.notice.indirect_notification.within)
-    return {part for value in values if value for part in duration_parts(value)}
+# -- the readable diff ---------------------------------------------------------------------
+
+def change_text(change: Change) -> str:
+    now = change.now
+    value = f" ({now.value})" if now.kind in ("duration", "country") else ""
+    return (f"{change.fact.what}: \"{_short(now.shown)}\"{value}; policy/ states "
+            f"{_short(change.fact.shown)} at {change.fact.where()}")
 
 
-def diff(policy, text: str, lang: str = "en") -> DiffResult:
-    published = PublishedText(text, lang)
-    every = facts(policy, lang)
-    held = _policy_durations(policy)
-    added = [(line, humanise_duration(f"P{'T' if u == 'TM' else ''}{n}{u[-1]}", lang))
-             for line, n, u in durations_in(text, lang) if (n, u) not in held]
-    return DiffResult(facts=every, missing=[f for f in every if not f.found(published)],
-                      added=added)
+def addition_text(addition: Addition) -> str:
+    if addition.kind == "sentence":
+        return (f"sentence \"{_short(addition.shown)}\" (words policy/ never uses: "
+                f"{addition.detail})")
+    return f"{KIND_NAMES.get(addition.kind, addition.kind)} \"{_short(addition.shown)}\""
+
+
+def missing_text(fact: Fact) -> str:
+    return f"{fact.what}: {_short(fact.shown)}"
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def lines(result: DiffResult, file: str) -> list[str]:
+    """The diff, one line per fact, each starting with the place to open: changed and
+    added facts at their line of the published file, missing ones at policy/'s line."""
+    out = [f"{file}:{c.line()}: changed: {change_text(c)}" for c in result.changed]
+    out += [f"{fact.where()}: missing from {file}: {missing_text(fact)}"
+            for fact in result.missing]
+    out += [f"{file}:{a.line}: added: {addition_text(a)}" for a in result.added]
+    return out
+
+
+def summary(result: DiffResult, file: str) -> str:
+    if not result.drift:
+        return (f"all {len(result.facts)} statements of policy/ are in {file}, and it states "
+                f"nothing policy/ does not hold")
+    return (f"{file} differs from policy/: {len(result.changed)} changed, "
+            f"{len(result.missing)} missing, {len(result.added)} added "
+            f"({len(result.facts)} statements of policy/ compared)")

@@ -38,7 +38,7 @@ def test_language_headings_and_landmarks(notice_page):
     assert page.evaluate("document.documentElement.lang") == lang
     assert page.locator("h1").count() == 1
     assert page.title() == page.inner_text("h1")
-    titles = [t.split(". ", 1)[1] for t in page.locator("main h2").all_inner_texts()]
+    titles = [t.split(". ", 1)[1] for t in page.locator("main section > h2").all_inner_texts()]
     if lang == "fi":
         assert titles == FI_HEADINGS
     else:
