@@ -17,6 +17,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from types import CodeType
 
 import jinja2
 from jinja2 import Undefined
@@ -24,7 +25,7 @@ from jinja2.exceptions import UndefinedError
 
 from .. import __version__
 from ..errors import InputError, did_you_mean
-from . import bounds, budget, checks, fast, security
+from . import bounds, budget, checks, fast, precompiled, security
 from .budget import MAX_LENGTH
 from .cache import open_cache
 from .fast import Scope
@@ -113,28 +114,15 @@ def new_context(scope: dict):
 
 
 def compile_checked(source: str, loc, extra_names=()):
-    """Compile `source`, refusing syntax errors, unknown names and private attributes.
-
-    The checks run when an expression is first compiled; afterwards its code comes from
-    the cache (`cache.py`), keyed by the source and the names it may use.
-    """
+    """Compile `source`, refusing syntax errors, unknown names and private attributes."""
     source = source.strip() if isinstance(source, str) else source
     if not isinstance(source, str) or not source:
         raise InputError.at(loc, "expected a Jinja2 expression, found an empty value")
-    key = CACHE.key("expr", source, *sorted(extra_names))
-    code = CACHE.get(key)
-    if code is None:
-        code = _compile_expression(source, loc, extra_names)
-        CACHE.put(key, code)
+    code = _code("expr", source, loc, extra_names)
     namespace = {"environment": ENV, "__file__": code.co_filename}
     exec(code, namespace)  # noqa: S102 - code Jinja generated from a checked expression
     function = namespace["root"]
     return function, bool(function.__code__.co_flags & _CO_GENERATOR)
-
-
-def _compile_expression(source: str, loc, extra_names):
-    return security.expression_code(ENV, source, loc, extra_names,
-                                    fast.as_function if FAST_PATHS else None)
 
 
 _CO_GENERATOR = 0x20  # inspect.CO_GENERATOR
@@ -144,13 +132,50 @@ def compile_template(source: str, loc, extra_names=()):
     """A message template (`fail_msg`): text with `{{ ... }}`, checked like expressions."""
     if not isinstance(source, str):
         raise InputError.at(loc, "expected a message template (a string)")
-    key = CACHE.key("template", source, *sorted(extra_names))
-    code = CACHE.get(key)
-    if code is None:
-        code = security.template_code(ENV, source, loc, extra_names)
-        CACHE.put(key, code)
+    code = _code("template", source, loc, extra_names)
     template = ENV.template_class.from_code(ENV, code, ENV.make_globals(None))
     return Message(template)
+
+
+# Code this process may run, by key: compiled by it, or the built-in pack's from the package.
+_TRUSTED: dict = {}
+
+
+def _code(kind: str, source: str, loc, extra_names):
+    """The code of an expression or template, from wherever it can be trusted to come:
+
+    1. compiled earlier in this process;
+    2. the built-in pack, compiled at build time and shipped in the package (`precompiled`);
+    3. the user's expression cache (`cache.py`: signed by this machine's runs), but only
+       after the static checks pass on the source again: no cached code skips them;
+    4. compiled now (`security.py`: checked, then generated), and added to that cache.
+    """
+    key = CACHE.key(kind, source, *sorted(extra_names))
+    code = _TRUSTED.get(key)
+    if code is None:
+        code = precompiled.code(key, CACHE.salt)
+        if code is None:
+            code = CACHE.get(key)
+            if isinstance(code, CodeType):
+                _CHECK[kind](ENV, source, loc, extra_names)
+            else:
+                code = _COMPILE[kind](source, loc, extra_names)
+                CACHE.put(key, code)
+        _TRUSTED[key] = code
+    return code
+
+
+def _compile_expression(source: str, loc, extra_names):
+    return security.expression_code(ENV, source, loc, extra_names,
+                                    fast.as_function if FAST_PATHS else None)
+
+
+def _compile_template(source: str, loc, extra_names):
+    return security.template_code(ENV, source, loc, extra_names)
+
+
+_CHECK = {"expr": security.check_expression, "template": security.check_template}
+_COMPILE = {"expr": lambda *a: _compile_expression(*a), "template": _compile_template}
 
 
 class Message:

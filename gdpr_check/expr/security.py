@@ -8,9 +8,11 @@ so everything that stands between their text and running code is here or named h
    templates no macros, calls, includes or imports.
 2. **The only way from text to code**: `expression_code` and `template_code` run those
    checks, route what the sandbox has no hook for through the budget (`rewrite`), and let
-   Jinja generate the code. Nothing else in the package compiles rule text; code that did
-   not come out of these two functions in this process, or out of the built-in pack
-   compiled at build time by them (`precompiled.py`), is never run.
+   Jinja generate the code. Nothing else in the package compiles rule text. The code run
+   is what these two functions made in this process, or at build time for the built-in
+   pack (`precompiled.py`, shipped inside the package), or what the user's expression
+   cache holds (`cache.py`: signed, valid only on the machine that wrote it) for a source
+   that passes `check_expression`/`check_template` again, in this process, first.
 3. **The environment** (`SecureSandbox`, `environment`): Jinja's
    `ImmutableSandboxedEnvironment` (no `_` attribute, no mutation of lists or dicts, no
    Python internals), `StrictUndefined`, only `range` and `dict` of Jinja's globals, no
@@ -112,10 +114,8 @@ def allowed_names(extra_names=()) -> frozenset:
     return ROOT_NAMES | JINJA_GLOBALS | set(FUNCTIONS) | set(CONSTANTS) | set(extra_names)
 
 
-def expression_code(env, source: str, loc, extra_names=(), finish=None):
-    """The code of `source`, an expression, after the static checks: a module defining
-    `root(context)`. `finish(text)`: a rewrite of the generated Python (the fast paths'
-    `as_function`), given only code generated from the checked tree."""
+def check_expression(env, source: str, loc, extra_names=()):
+    """The static checks of an expression (checks.py); its parsed tree, if they pass."""
     checks.check_size(env, source, loc, template=False)
 
     def parse():
@@ -129,7 +129,23 @@ def expression_code(env, source: str, loc, extra_names=(), finish=None):
     expr = checks.parse_guarded(parse, source, loc, "expression")
     checks.check_tree(env, expr, source, loc, allowed_names(extra_names), JINJA_GLOBALS,
                       template=False)
-    expr = rewrite(expr)
+    return expr
+
+
+def check_template(env, source: str, loc, extra_names=()):
+    """The static checks of a `fail_msg` template; its parsed tree, if they pass."""
+    checks.check_size(env, source, loc, template=True)
+    tree = checks.parse_guarded(lambda: env.parse(source), source, loc, "template")
+    checks.check_tree(env, tree, source, loc, allowed_names(extra_names), JINJA_GLOBALS,
+                      template=True)
+    return tree
+
+
+def expression_code(env, source: str, loc, extra_names=(), finish=None):
+    """The code of `source`, an expression, after the static checks: a module defining
+    `root(context)`. `finish(text)`: a rewrite of the generated Python (the fast paths'
+    `as_function`), given only code generated from the checked tree."""
+    expr = rewrite(check_expression(env, source, loc, extra_names))
     expr.set_environment(env)
     body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
 
@@ -141,11 +157,7 @@ def expression_code(env, source: str, loc, extra_names=(), finish=None):
 
 def template_code(env, source: str, loc, extra_names=()):
     """The code of `source`, a `fail_msg` template, after the static checks."""
-    checks.check_size(env, source, loc, template=True)
-    tree = checks.parse_guarded(lambda: env.parse(source), source, loc, "template")
-    checks.check_tree(env, tree, source, loc, allowed_names(extra_names), JINJA_GLOBALS,
-                      template=True)
-    tree = rewrite(tree)
+    tree = rewrite(check_template(env, source, loc, extra_names))
     tree.set_environment(env)
     return _generate(lambda: env.compile(tree, raw=True), source, loc, "template")
 
