@@ -52,3 +52,14 @@ def test_a_model_is_built_on_first_use_and_validates_strictly():
     assert Hosting.__pydantic_complete__
     with pytest.raises(pydantic.ValidationError):
         Hosting.model_validate({"provider": "aws", "nosuchkey": 1})
+
+
+def test_country_codes_are_pycountrys_without_importing_it():
+    from gdpr_check.model import types
+    assert types._codes_from_data() == types._codes_from_pycountry()
+    script = ("import sys\nfrom gdpr_check.model import types\n"
+              "assert 'FI' in types.iso_countries() and 'XX' not in types.iso_countries()\n"
+              "print('pycountry' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
