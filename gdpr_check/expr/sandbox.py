@@ -8,8 +8,10 @@ it runs), and what makes it fast beside it in `fast.py`. A security review reads
   expression whose value is undefined (`item.nosuchfield`) is an error when evaluated, not
   a value: StrictUndefined alone only fails when the value is *used*, which a truth test of
   a list holding it never does.
-- Expressions are compiled once per process (`CACHE`), keyed by their source, the names
-  they may use and a digest of the modules that check and generate code.
+- Compiled code comes only from `security.py`: compiled in this process, shipped in the
+  package for the built-in pack (`precompiled.py`), or kept in the user's cache for other
+  rules and checked again before use (`_code`). Keys are the source, the names it may use
+  and a digest of the modules that check and generate code.
 """
 from __future__ import annotations
 
