@@ -219,8 +219,9 @@ def run_phases(root: Path) -> None:
     import gc
     started = time.perf_counter()
     from gdpr_check.engine import run_rules
+    from gdpr_check.runtime import gc_paused
     from gdpr_check.findings import Report
-    from gdpr_check.load import Project, gc_paused, load_side, refs
+    from gdpr_check.load import Project, load_side, refs
     from gdpr_check.load.defaults import apply_defaults
     from gdpr_check.load.parser import DEFAULT_PARSER, FastParser, _load_yaml_rs
     from gdpr_check.load.validate import validate

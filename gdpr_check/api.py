@@ -5,18 +5,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .engine import run_rules
+from .engine import count_objects, run_rules
 from .findings import Report
 from .graph import build_graph
 from .errors import raise_all
 from .load import Project, gather, load_project
 from .load.rules import builtin_rules_dir, load_rule_dirs
 from .refdata import reference
+from .runtime import LIBRARY, Tuning
 from .selection import require_enabled
 
 
-def validate(path=".") -> Project:
-    return load_project(Path(path))
+def validate(path=".", *, tuning: Tuning = LIBRARY) -> Project:
+    with tuning.paused():
+        return load_project(Path(path), tuning.fast_parser)
 
 
 def rule_dirs(root: Path, extra=()) -> list[Path]:
@@ -138,7 +140,8 @@ class Inputs:
 
 
 def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
-                config=None, inline_skips=True, sources=(), published_notice=None) -> Inputs:
+                config=None, inline_skips=True, sources=(), published_notice=None,
+                fast_parser=True) -> Inputs:
     """Read and validate every input of a run (arguments as for `check`), collecting the
     errors of all of them before raising, so one run shows every mistake."""
     from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
@@ -154,7 +157,7 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     published = gather(errors, _published, root, settings, published_notice)
     waivers_file = gather(errors, waiver_files.find, root, settings, waivers)
     baseline_file = gather(errors, baselines.find, settings, baseline)
-    project = gather(errors, load_project, root)
+    project = gather(errors, load_project, root, fast_parser)
     loaded = gather(errors, load_rules, root, rules)
     if loaded is not None and settings is not None:
         loaded = gather(errors, apply_rule_settings, settings, loaded)
@@ -188,7 +191,7 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
 
 def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
           config=None, today=None, inline_skips=True, sources=(), published_notice=None,
-          dated=False) -> Report:
+          dated=False, tuning: Tuning = LIBRARY) -> Report:
     """Load the project at `path`, run every enabled rule, and return the report.
 
     `rules`, `select`, `ignore`, `waivers` and `baseline` win over the project's config
@@ -203,20 +206,29 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     notice as published (default: the config's `published_notice`), compared with policy/
     fact by fact; each drift is an ND001-ND003 finding (`notice.drift`). `dated`: record
     the run's date in `report.provenance` (it is there anyway when SOURCE_DATE_EPOCH is
-    set). Every input error of the run is raised at once (`errors.InputErrors`).
+    set). Every input error of the run is raised at once (`errors.InputErrors`). `tuning`:
+    what the run may do to this process to be faster (`runtime.Tuning`; the default leaves
+    it as it was).
     """
     from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
-    inputs = load_inputs(path, rules, select, ignore, waivers=waivers, baseline=baseline,
-                         config=config, inline_skips=inline_skips, sources=sources,
-                         published_notice=published_notice)
-    project = inputs.project
-    chosen = [r for r in inputs.selected if r.enabled]  # drift checks beside the rules
-    enabled = [r for r in chosen if r not in inputs.drift_checks]
+    with tuning.paused():
+        inputs = load_inputs(path, rules, select, ignore, waivers=waivers, baseline=baseline,
+                             config=config, inline_skips=inline_skips, sources=sources,
+                             published_notice=published_notice,
+                             fast_parser=tuning.fast_parser)
+        project = inputs.project
+        chosen = [r for r in inputs.selected if r.enabled]  # drift checks beside the rules
+        enabled = [r for r in chosen if r not in inputs.drift_checks]
+        objects = count_objects(project.inventory)
+        findings = run_rules(project, enabled, reference(), fork=tuning.forks(objects))
+        # The project, indexes and findings live to the end of the run: collections while
+        # the reports are written need not walk them.
+        tuning.settle(objects)
     drift_chosen = {r.id for r in chosen if r in inputs.drift_checks}
     drift = [f for f in _drift(project, inputs.root, inputs.sources)
              + _notice_drift(project, inputs.published_notice, inputs.published_notice_lang)
              if f.rule in drift_chosen]
-    findings = run_rules(project, enabled, reference()) + drift
+    findings = findings + drift
     report = Report(findings=findings, rules=enabled, files=project.files,
                     tool_version=__version__,
                     graph_builder=lambda: build_graph(project, reference()),

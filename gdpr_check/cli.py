@@ -170,9 +170,8 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
 
     def body():
         nonlocal plan, fail_on, fail_on_unrecorded
-        from . import runtime
         from .api import check as run_check
-        runtime.claim_process()  # this process ends after the run
+        from .runtime import Tuning
         from .config import load_config
         from .outputs import Output, inputs_of, write_outputs
         from .errors import InputError
@@ -203,7 +202,8 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
         report = run_check(path, rules=rule_dirs, select=select, ignore=ignore,
                            waivers=waivers_file, baseline=baseline_file, config=config,
                            inline_skips=not no_inline_skips, sources=sources,
-                           published_notice=published_notice, dated=run_date)
+                           published_notice=published_notice, dated=run_date,
+                           tuning=Tuning.for_cli())  # this process ends after the run
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         from .report.paths import prefix_for
         prefix = prefix_for(path)  # once: where the project sits in its repository

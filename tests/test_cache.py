@@ -1,13 +1,16 @@
-"""The on-disk cache of compiled expressions (gdpr_check/expr/cache.py)."""
+"""Where compiled expressions come from (gdpr_check/expr/cache.py, precompiled.py): the
+built-in pack from the package, compiled at build time; other rules from the user's cache,
+signed by this machine's runs and checked again before use; never code from elsewhere."""
 from __future__ import annotations
 
 import marshal
+from pathlib import Path
 
 import pytest
 
 from gdpr_check.errors import InputError
 from gdpr_check.expr import cache as cache_module
-from gdpr_check.expr import sandbox
+from gdpr_check.expr import precompiled, sandbox, security
 from gdpr_check.expr.cache import CodeCache, cache_dir, open_cache
 
 LOC = ("rules/x.yaml", 3, 5)
@@ -15,13 +18,25 @@ LOC = ("rules/x.yaml", 3, 5)
 
 @pytest.fixture()
 def fresh_cache(tmp_path, monkeypatch):
-    """The sandbox's cache replaced by an empty one in a temporary folder."""
+    """The sandbox's cache replaced by an empty one in a temporary folder, and nothing
+    compiled yet in this process."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     cache = CodeCache(tmp_path / "expr.marshal", salt="test")
     monkeypatch.setattr(sandbox, "CACHE", cache)
+    monkeypatch.setattr(sandbox, "_TRUSTED", {})
     return cache
 
 
-def test_a_cached_expression_is_not_compiled_again(fresh_cache, monkeypatch):
+def _next_run(cache, monkeypatch):
+    """The cache as the next process finds it: read from its file, nothing in memory."""
+    reloaded = CodeCache(cache.path, salt=cache.salt)
+    monkeypatch.setattr(sandbox, "CACHE", reloaded)
+    monkeypatch.setattr(sandbox, "_TRUSTED", {})
+    return reloaded
+
+
+def test_a_cached_expression_is_not_compiled_again_but_checked_again(fresh_cache,
+                                                                       monkeypatch):
     first = sandbox.Expression("item.countries | length > 1", LOC)
     fresh_cache.save()
     assert (fresh_cache.path).exists()
@@ -29,11 +44,76 @@ def test_a_cached_expression_is_not_compiled_again(fresh_cache, monkeypatch):
     def refuse(*_args):
         raise AssertionError("compiled again despite the cache")
     monkeypatch.setattr(sandbox, "_compile_expression", refuse)
-    reloaded = CodeCache(fresh_cache.path, salt="test")
-    monkeypatch.setattr(sandbox, "CACHE", reloaded)
+    checked = []
+    real_check = security.check_expression
+    monkeypatch.setitem(sandbox._CHECK, "expr",
+                        lambda *a: checked.append(a[1]) or real_check(*a))
+    _next_run(fresh_cache, monkeypatch)
     again = sandbox.Expression("item.countries | length > 1", LOC)
     scope = {"item": {"countries": ["FI", "SE"]}}
     assert first(scope) is True and again(scope) is True
+    assert checked == ["item.countries | length > 1"]  # the static checks ran on the hit
+
+
+def test_signed_code_for_a_refused_source_is_never_run(fresh_cache, monkeypatch, tmp_path):
+    """Even if someone could sign the cache (a leaked key): the entry for a source that
+    fails the static checks is refused with the checks' error, and its code not run."""
+    marker = tmp_path / "ran"
+    evil = compile(f"open({str(marker)!r}, 'w').close()\ndef root(context): return 1\n",
+                   "<x>", "exec")
+    source = "item.__class__"
+    fresh_cache.put(fresh_cache.key("expr", source), evil)
+    fresh_cache.save()
+    _next_run(fresh_cache, monkeypatch)
+    with pytest.raises(InputError, match="reaches for '__class__'"):
+        sandbox.Expression(source, LOC)
+    assert not marker.exists()
+
+
+def test_a_cache_restored_from_elsewhere_is_not_read(fresh_cache, monkeypatch, tmp_path):
+    """The cache folder and the state folder with its key, both copied (a CI cache of the
+    whole home restored on another runner): the copied key is another file, so nothing
+    its original signed verifies, and nothing is unmarshalled."""
+    import shutil
+    fresh_cache.put(fresh_cache.key("expr", "item.id"), compile("1", "<x>", "exec"))
+    fresh_cache.save()
+    shutil.copytree(tmp_path / "state", tmp_path / "restored-state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "restored-state"))
+    restored = CodeCache(fresh_cache.path, salt="test")
+    assert restored.path is not None and restored.entries == {}
+
+
+def test_the_built_in_pack_is_compiled_ahead_and_used(monkeypatch, tmp_path):
+    """The pack's code comes from the package (compiled at build time): loading it compiles
+    nothing and reads nothing from the user's cache."""
+    from gdpr_check.api import load_rules
+    from gdpr_check.engine.compile import compile_rule
+    target, count = precompiled.build(tmp_path / "pack.marshal")
+    assert count > 400
+    monkeypatch.setattr(precompiled, "path", lambda: target)
+    monkeypatch.setattr(precompiled, "_entries", None)
+    monkeypatch.setattr(sandbox, "_TRUSTED", {})
+
+    def refuse(*_args):
+        raise AssertionError("compiled at run time")
+    monkeypatch.setattr(sandbox, "_compile_expression", refuse)
+    monkeypatch.setitem(sandbox._COMPILE, "template", refuse)
+    untouched = CodeCache(tmp_path / "user.marshal", salt=sandbox.CACHE.salt, lazy=True)
+    monkeypatch.setattr(sandbox, "CACHE", untouched)
+    for rule in load_rules(Path(__file__).parent / "fixtures" / "base"):
+        compile_rule(rule)
+    assert not untouched._opened  # the user's cache was not even opened
+
+
+def test_a_precompiled_file_of_another_build_is_ignored(monkeypatch, tmp_path):
+    target, _ = precompiled.build(tmp_path / "pack.marshal")
+    monkeypatch.setattr(precompiled, "path", lambda: target)
+    monkeypatch.setattr(precompiled, "_entries", None)
+    key = sandbox.CACHE.key("expr", "item.id")
+    assert precompiled._read(target, "another salt") == {}
+    assert precompiled.code(key, "another salt") is None
+    target.write_bytes(b"\x00not marshal")
+    assert precompiled._read(target, sandbox.CACHE.salt) == {}
 
 
 def test_the_names_in_scope_are_part_of_the_key(fresh_cache):

@@ -8,9 +8,11 @@ import pytest
 
 from gdpr_check import check
 from gdpr_check.expr.sandbox import ENV, Expression, Scope, new_context
+from gdpr_check.runtime import Tuning
 
 from .rules.harness import write_project
 
+FORKS = Tuning(fork=True)  # a caller that allows the two-process run
 TWO_SYSTEMS = {"inventory": {"systems": [
     {"id": "crm", "name": "CRM"}, {"id": "newsletter_list", "name": "List"}]}}
 
@@ -93,10 +95,10 @@ def test_two_processes_give_the_sequential_findings(monkeypatch, tmp_path):
     assert sequential
     runs = []
     real_run = parallel.run
-    monkeypatch.setattr("gdpr_check.engine.LARGE_INVENTORY", 0)
+    monkeypatch.setattr("gdpr_check.runtime.LARGE_INVENTORY", 0)
     monkeypatch.setattr(parallel, "possible", lambda: True)
     monkeypatch.setattr(parallel, "run", lambda *a: runs.append(real_run(*a)) or runs[-1])
-    assert _findings(check(project)) == sequential
+    assert _findings(check(project, tuning=FORKS)) == sequential
     assert runs and runs[0] is not None, "the two-process path did not run"
 
 
@@ -116,14 +118,14 @@ def test_an_error_in_two_processes_is_the_sequential_error(monkeypatch, tmp_path
     rules = [pack(tmp_path / "pack", broken)]
     with pytest.raises(RuleError) as sequential:
         check(project, rules=rules)
-    monkeypatch.setattr("gdpr_check.engine.LARGE_INVENTORY", 0)
+    monkeypatch.setattr("gdpr_check.runtime.LARGE_INVENTORY", 0)
     monkeypatch.setattr(parallel, "possible", lambda: True)
     def split(compiled, loops):
         indexes = list(range(len(compiled)))
         return (indexes, []) if side == "parent" else ([], indexes)
     monkeypatch.setattr(parallel, "_split", split)
     with pytest.raises(RuleError) as two:
-        check(project, rules=rules)
+        check(project, rules=rules, tuning=FORKS)
     assert str(two.value) == str(sequential.value)
 
 
@@ -132,15 +134,7 @@ def test_a_child_that_dies_means_a_sequential_run(monkeypatch, tmp_path):
 
     from gdpr_check.engine import parallel
     sequential = _findings(check(BASE))
-    monkeypatch.setattr("gdpr_check.engine.LARGE_INVENTORY", 0)
+    monkeypatch.setattr("gdpr_check.runtime.LARGE_INVENTORY", 0)
     monkeypatch.setattr(parallel, "possible", lambda: True)
     monkeypatch.setattr(parallel, "_child", lambda *a: os._exit(3))
-    assert _findings(check(BASE)) == sequential
-
-
-def test_jobs_1_turns_two_processes_off(monkeypatch):
-    from gdpr_check.engine import parallel
-    from gdpr_check import runtime
-    monkeypatch.setattr(runtime, "_claimed", True)  # as in the CLI
-    monkeypatch.setenv("GDPR_CHECK_JOBS", "1")
-    assert not parallel.possible()
+    assert _findings(check(BASE, tuning=FORKS)) == sequential

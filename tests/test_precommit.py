@@ -200,8 +200,8 @@ def test_the_docs_baseline_recipe_works(tmp_path, monkeypatch, capsys):
 
 # --- the real pre-commit -------------------------------------------------------------------
 
-SNAPSHOT = ("pyproject.toml", "README.md", "LICENSE", ".pre-commit-hooks.yaml", "gdpr_check",
-            "rules")
+SNAPSHOT = ("pyproject.toml", "hatch_build.py", "README.md", "LICENSE",
+            ".pre-commit-hooks.yaml", "gdpr_check", "rules")
 
 
 def _git(*args, cwd):

@@ -3,65 +3,48 @@
 """
 from __future__ import annotations
 
-import gc
-
 from .. import rule_schema
 from ..errors import InputError
 from ..expr import Helpers, Index, budget, scope_for
 from ..expr.sandbox import Scope, new_context, save_cache
 from ..findings import Finding
-from ..runtime import freeze_long_lived
 from .compile import CompiledRule, compile_rule
 
-__all__ = ["RuleError", "compile_rule", "run_rules"]
+__all__ = ["RuleError", "compile_rule", "count_objects", "run_rules"]
 
 
 class RuleError(InputError):
     """A rule failed to evaluate: an error in the rule, reported with its file:line."""
 
 
-def run_rules(project, rules, reference) -> list[Finding]:
+def run_rules(project, rules, reference, fork: bool = False) -> list[Finding]:
+    """Every finding of `rules` on `project`, in rule order. `fork`: the rules may be split
+    between this process and a forked child (`parallel.py`; where it is possible), as the
+    caller's speed policy allows (`runtime.Tuning`)."""
     compiled = [compile_rule(rule) for rule in rules if rule.enabled]
     save_cache()
     index = Index(project.policy, project.inventory)
     base = scope_for(Helpers(index, reference), project.policy, project.inventory, reference)
     root_loc = project.policy.location or project.inventory.location
-    objects = _objects(project.inventory)
-    large = objects >= LARGE_INVENTORY
-    # Evaluation makes no reference cycles worth collecting (measured: ~3,000 objects on a
-    # 10,000-system run), while each collection would walk every model and finding.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        findings = None
-        if large:
-            from . import parallel  # only large runs use it
-            if parallel.possible():
-                budget.start_run(objects)
-                findings = parallel.run(compiled, base, project.policy, root_loc)
-        if findings is None:  # a small run, or one with an error: reported in rule order
-            budget.start_run(objects)  # what a parallel attempt spent does not count
-            findings = []
-            for rule in compiled:
-                findings.extend(run_rule(rule, base, project.policy, root_loc))
-    finally:
-        if enabled:
-            if large:
-                # The findings and indexes live until the end of the run: collections while
-                # the reports are rendered need not walk them (~1 s at 100,000 flows).
-                freeze_long_lived()
-            gc.enable()
+    objects = count_objects(project.inventory)
+    findings = None
+    if fork:
+        from . import parallel  # only large runs use it
+        if parallel.possible():
+            budget.start_run(objects)
+            findings = parallel.run(compiled, base, project.policy, root_loc)
+    if findings is None:  # a small run, or one with an error: reported in rule order
+        budget.start_run(objects)  # what a parallel attempt spent does not count
+        findings = []
+        for rule in compiled:
+            findings.extend(run_rule(rule, base, project.policy, root_loc))
     return findings
 
 
-def _objects(inventory) -> int:
+def count_objects(inventory) -> int:
+    """The inventory's size as the run budget and the speed policy count it."""
     return sum(len(getattr(inventory, kind)) for kind in
                ("principals", "systems", "processors", "flows"))
-
-
-# Objects in the inventory from which a run is large: it freezes what lives to its end
-# against the garbage collector, and runs rules in two processes where it can.
-LARGE_INVENTORY = 10_000
 
 
 def loop_items(compiled: CompiledRule, base: dict, policy) -> list:

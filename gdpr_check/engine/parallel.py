@@ -3,9 +3,9 @@
 After loading, the process forks once: the child shares the loaded project copy-on-write,
 runs about half of the rules (by estimated cost) and sends its findings back pickled; the
 parent runs the other half. Findings are put back in rule order, so the result is the
-sequential one. Only where it is cheap and safe: in the CLI's own process (see
-`runtime.py`), on Linux (fork), with two CPUs or more, no other thread running, and
-`GDPR_CHECK_JOBS` not set to 1.
+sequential one. Only when the caller's speed policy allows it (`runtime.Tuning.fork`: the
+CLI's, unless `GDPR_CHECK_JOBS=1`) and where it is cheap and safe: on Linux (fork), with
+two CPUs or more, and no other thread running.
 
 Any error, in either process (a rule that cannot be evaluated, a child that dies), makes
 `run` return None: the caller then runs every rule in order in this process, so the error
@@ -28,11 +28,7 @@ _CHUNK = 1 << 20
 
 
 def possible() -> bool:
-    from ..runtime import process_claimed
-    if not process_claimed():  # a library caller's process is not ours to fork
-        return False
-    if os.environ.get("GDPR_CHECK_JOBS", "").strip() == "1":
-        return False
+    """Whether this process can fork cheaply and safely (asked only when allowed to)."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return False
     try:

@@ -1,20 +1,24 @@
-"""An on-disk cache of compiled expressions, like Python's __pycache__ for rules.
+"""An on-disk cache of compiled expressions, for the rules that are not built in.
 
-Compiling one Jinja2 expression (parse, code generation, Python's compile) costs about a
-millisecond; the built-in pack has a few hundred, which would be most of a run's budget
-(SPEC §11: 0.25 s). The code objects are kept in one marshal file per tool version, keyed by
-the expression's source and the names it may use, so a warm run only unmarshals them.
+The built-in pack is compiled at build time and shipped inside the package
+(`precompiled.py`); the rules a project adds (its `rules/`, `--rules` packs) would cost
+about a millisecond per expression on every run. Their code objects are kept here, in one
+marshal file per tool version, keyed by the expression's source, the names it may use and
+a digest of the modules that check and generate code, so a warm run only unmarshals them.
 A stale or unreadable cache is ignored, never an error. `GDPR_CHECK_CACHE_DIR=off`
-disables it.
+disables it. Nothing is read (or created) until an expression outside the built-in pack is
+compiled.
 
 The cache holds code that is executed, and a cache folder can come from elsewhere (a CI
 cache restored from another branch's run). So the file is signed: an HMAC-SHA256 of its
 contents under a secret key that this user's runs create once (`cache_key_path()`, mode
-0600, in the *state* folder, not beside the cache, so a restored cache folder does not
-bring its own key). A file whose signature does not verify is ignored before anything in
-it is unmarshalled, and rewritten: only code this user's own runs compiled, after the
-checks of the same version (part of every entry's key), is ever executed. When the key
-cannot be kept safe (a key file readable by others, or not ours) the cache is not used.
+0600, in the *state* folder, not beside the cache), mixed with that key file's identity on
+this machine (device, inode, change time). A cache restored from elsewhere, or a state
+folder restored with it, does not verify: only a file this machine's own runs wrote is
+ever unmarshalled. When the key cannot be kept safe (a key file readable by others, or not
+ours) the cache is not used. And the signature is not all: before cached code is used,
+the sandbox runs the static checks on its source again (`security.check_expression`), so
+no cached code skips them.
 """
 from __future__ import annotations
 
@@ -50,20 +54,45 @@ def cache_key_path() -> Path:
 
 
 class CodeCache:
-    def __init__(self, path: Path | None, salt: str, key_path: Path | None = None):
-        self.path = path
+    def __init__(self, path: Path | None, salt: str, key_path: Path | None = None,
+                 lazy: bool = False):
+        """`lazy`: read the key and the file on first use, not now (the sandbox makes its
+        cache at import, and most runs never use it)."""
+        self._path = path
         self.salt = salt
-        self.entries: dict[str, bytes] = {}
+        self._entries: dict[str, bytes] = {}
+        self._opened = path is None
         self.dirty = False
         self.used: set[str] = set()
         self._key_path = key_path if key_path is not None else cache_key_path()
         self._key = None
-        if path is not None:
-            self._key = _signing_key(self._key_path)
-            if self._key is None:
-                self.path = None  # no safe key: run without the cache
-            else:
-                self.entries = _read(path, self._key)
+        if not lazy:
+            self._open()
+
+    def _open(self) -> None:
+        if self._opened:
+            return
+        self._opened = True
+        self._key = _signing_key(self._key_path)
+        if self._key is None:
+            self._path = None  # no safe key: run without the cache
+        else:
+            self._entries = _read(self._path, self._key)
+
+    @property
+    def path(self) -> Path | None:
+        self._open()
+        return self._path
+
+    @property
+    def entries(self) -> dict[str, bytes]:
+        self._open()
+        return self._entries
+
+    @entries.setter
+    def entries(self, value: dict[str, bytes]) -> None:
+        self._open()
+        self._entries = value
 
     def key(self, *parts: str) -> str:
         text = "\0".join((self.salt, *parts))
@@ -149,13 +178,19 @@ def _signing_key(path: Path) -> bytes | None:
 
 
 def _existing_key(path: Path) -> bytes | None:
+    """The key file's secret mixed with the file's identity on this machine: a copy of the
+    file (a restored state folder, another machine) is a new inode with a new change time,
+    so it signs differently and nothing its original signed verifies."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         private = stat.S_ISREG(info.st_mode) and not info.st_mode & 0o077 and \
             (not hasattr(os, "getuid") or info.st_uid == os.getuid())
         key = handle.read(_KEY_BYTES + 1)
-    return key if private and len(key) == _KEY_BYTES else None
+    if not private or len(key) != _KEY_BYTES:
+        return None
+    identity = f"{info.st_dev}:{info.st_ino}:{info.st_ctime_ns}".encode()
+    return hmac.new(key, identity, hashlib.sha256).digest()
 
 
 def open_cache(tool_version: str, jinja_version: str, helper_names) -> CodeCache:
@@ -163,4 +198,4 @@ def open_cache(tool_version: str, jinja_version: str, helper_names) -> CodeCache
     tag = f"{sys.implementation.cache_tag}-{tool_version}"
     path = folder / f"expressions-{tag}.marshal" if folder is not None else None
     salt = "\0".join((tag, jinja_version, *sorted(helper_names)))
-    return CodeCache(path, salt)
+    return CodeCache(path, salt, lazy=True)

@@ -1,13 +1,10 @@
 """Files -> models: read policy/ and inventory/ strictly, with positions (SPEC §3-5, §10)."""
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, errors_of, raise_all
-from ..runtime import freeze_long_lived
 from ..model import Inventory, Policy
 from . import refs
 from .defaults import apply_defaults
@@ -52,12 +49,12 @@ def gather(errors: list, function, *args):
         return None
 
 
-def load_project(root: Path | str = ".") -> Project:
+def load_project(root: Path | str = ".", fast_parser: bool = True) -> Project:
     """Load and cross-check `policy/` and `inventory/` below `root`.
 
-    Large files are read by the fast parser (`parser.FastParser`). If anything is wrong
-    with the input, the project is read again the slow way before the error is reported,
-    so every message (and its position) is the one `PyYamlParser` gives.
+    With `fast_parser`, large files are read by the fast parser (`parser.FastParser`). If
+    anything is wrong with the input, the project is read again the slow way before the
+    error is reported, so every message (and its position) is the one `PyYamlParser` gives.
     """
     root = Path(root)
     if not root.is_dir():
@@ -65,20 +62,15 @@ def load_project(root: Path | str = ".") -> Project:
     if not (root / "policy").is_dir() and not (root / "inventory").is_dir():
         raise InputError(f"{root}: no policy/ or inventory/ folder here; expected a project "
                          "root (run `gdpr-check init` to start one)")
+    if not fast_parser:
+        return _load(root, PyYamlParser(Budget()))
     fast = FastParser(PyYamlParser(Budget()))  # one budget: the project's files together
-    with gc_paused():
-        try:
-            project = _load(root, fast)
-        except InputError:
-            if not fast.used:
-                raise
-            return _load(root, PyYamlParser(Budget()))
-        if fast.used:
-            # A large project (files the fast parser read): its models live until the end
-            # of the run and hold no cycles, so later collections need not walk them (each
-            # took ~0.7 s at 100,000 flows). Only when the CLI owns the process.
-            freeze_long_lived()
-        return project
+    try:
+        return _load(root, fast)
+    except InputError:
+        if not fast.used:
+            raise
+        return _load(root, PyYamlParser(Budget()))
 
 
 def _load(root: Path, parser) -> Project:
@@ -122,20 +114,3 @@ def _source_ids(policy_tree) -> set:
     sources = policy_tree.get("sources") if isinstance(policy_tree, dict) else None
     return {s.get("id") for s in sources if isinstance(s, dict)} \
         if isinstance(sources, list) else set()
-
-
-@contextmanager
-def gc_paused():
-    """No cyclic garbage collection while a large tree and its models are built.
-
-    The trees and models hold no reference cycles, but each collection walks every object
-    alive: on a 100,000-flow inventory that was three quarters of the load time (30 s of
-    40), for nothing to collect.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

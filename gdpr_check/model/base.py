@@ -5,16 +5,65 @@ point at it (SPEC §7). The position travels from the parsed tree (`load.tree.Lo
 into the model through a wrap validator, without being a field users could set.
 """
 
+import ast
+import inspect
+import sys
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 
-class Located(BaseModel):
-    # use_attribute_docstrings: the string under a field is its description, in the JSON
-    # Schemas and in docs/reference.md (docs.py): the field reference is written once.
+class _Documented(type(BaseModel)):
+    """Pydantic's model metaclass, with the string under each field as its description (in
+    the JSON Schemas and docs/reference.md: the field reference is written once).
+
+    Pydantic's own `use_attribute_docstrings` does the same, but finds each class's source
+    by walking frames and tokenising the file again for every class: a third of the cost of
+    importing the models, paid by every run. Here each module's source is parsed once, and
+    the descriptions are set where pydantic sets them, after the fields are collected and
+    before any schema is built (the models' building is deferred to their first use).
+    """
+
+    def __new__(mcs, name, bases, namespace, **kwargs):
+        cls = super().__new__(mcs, name, bases, namespace, **kwargs)
+        docs = _attribute_docs(namespace.get("__module__"), name)
+        for field, info in cls.__pydantic_fields__.items():
+            if info.description is None and field in docs:
+                info.description = docs[field]
+        return cls
+
+
+_DOCS: dict[str, dict[str, dict[str, str]]] = {}
+
+
+def _attribute_docs(module: str | None, class_name: str) -> dict[str, str]:
+    """{field: the string literal written right under its annotation} of a top-level class,
+    as pydantic's extraction reads it (`inspect.cleandoc`)."""
+    if module not in _DOCS:
+        source_file = getattr(sys.modules.get(module), "__file__", None)
+        try:
+            with open(source_file, encoding="utf-8") as handle:
+                tree = ast.parse(handle.read())
+        except (OSError, TypeError, SyntaxError):
+            tree = ast.Module(body=[], type_ignores=[])
+        _DOCS[module] = {node.name: _docs_in(node.body) for node in tree.body
+                         if isinstance(node, ast.ClassDef)}
+    return _DOCS[module].get(class_name, {})
+
+
+def _docs_in(body: list) -> dict[str, str]:
+    return {first.target.id: inspect.cleandoc(second.value.value)
+            for first, second in zip(body, body[1:])
+            if isinstance(first, ast.AnnAssign) and isinstance(first.target, ast.Name)
+            and isinstance(second, ast.Expr) and isinstance(second.value, ast.Constant)
+            and isinstance(second.value.value, str)}
+
+
+class Located(BaseModel, metaclass=_Documented):
+    # defer_build: a model's validator is built when first used, so a run builds only the
+    # models it reads (and after `_Documented` has given their fields descriptions).
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
-                              validate_default=False, use_attribute_docstrings=True)
+                              validate_default=False, defer_build=True)
 
     KIND: ClassVar[str] = "object"
     # Slots, not pydantic private attributes: those cost a default lookup per instance,

@@ -1,0 +1,135 @@
+"""Fast paths beside the sandbox: the same answers as `security.py`, sooner.
+
+A large inventory means millions of evaluations, and the sandbox's generic checks cost a
+few microseconds each. Each fast path here takes a shortcut only for values the engine
+made itself, which it knows to be plain data or its own code, and hands everything else to
+`SecureSandbox` (security.py) unchanged:
+
+- `FastSandbox.getattr`/`getitem`: a field of one of our own models is read from the
+  instance's `__dict__` (fields never start with `_`; anything else, and every other
+  object, takes the sandbox's checks).
+- `FastSandbox.call`: the engine's own helpers (bound methods of `Helpers`) are called
+  directly, counted against the budget; any other callable takes the sandbox's checks.
+- `FastSandbox.call_test`: a plain test (one that takes no context) is called directly.
+- `plain_filter`: Jinja's `list`, `map`, `select`, ... without their per-call choice of
+  the async variant (this environment is never async); still bounded by `security`.
+- `as_function`: the code Jinja generates for `result = <expression>`, a generator that
+  stores the value in the context, as a function that returns it. It edits only code
+  `security.expression_code` generated from a checked expression, by two exact string
+  replacements, and leaves the code as it is if Jinja writes it any other way.
+- `Scope`/`new_context`: names resolved by the scope dict itself, not through Jinja's
+  `resolve_or_missing` (a Python method called for every name of every evaluation).
+
+`GDPR_CHECK_FAST_PATHS=off` turns all of them off (sandbox.py), for a security review's
+baseline; tests/test_security.py runs the hostile rule packs that way.
+"""
+from __future__ import annotations
+
+from jinja2.runtime import missing
+
+from .budget import cost_of, spend
+from .helpers import FUNCTIONS, Helpers
+from .security import SecureSandbox
+
+_TRUSTED_HELPERS = frozenset(getattr(Helpers, name) for name in FUNCTIONS)
+_FIELDS: dict = {}
+_UNKNOWN = object()
+
+
+class FastSandbox(SecureSandbox):
+    def getattr(self, obj, attribute):
+        """`item.x` on our own models: plain data, read millions of times."""
+        fields = _FIELDS.get(type(obj), _UNKNOWN)
+        if fields is _UNKNOWN:
+            fields = _model_fields(type(obj))
+        if fields is not None:
+            field = fields.get(attribute)
+            if field is not None:
+                return obj.__dict__[field]
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj, argument):
+        """`item['from']`, and `selectattr('x')`/`map(attribute='x')` on models (Jinja's
+        attribute getters go through getitem first): the same fast path."""
+        fields = _FIELDS.get(type(obj), _UNKNOWN)
+        if fields is _UNKNOWN:
+            fields = _model_fields(type(obj))
+        if fields is not None and type(argument) is str:
+            field = fields.get(argument)
+            if field is not None:
+                return obj.__dict__[field]
+        return super().getitem(obj, argument)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        """The engine's own helpers, called for nearly every item."""
+        if getattr(__obj, "__func__", None) in _TRUSTED_HELPERS:
+            spend(cost_of(args))
+            if kwargs:  # template code passes these for Context.call's sake
+                kwargs.pop("_loop_vars", None)
+                kwargs.pop("_block_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def call_test(self, name, value, args=None, kwargs=None, context=None, eval_ctx=None):
+        """`select('in', ...)`, `reject('none')`: a plain test called directly, instead of
+        through Jinja's generic dispatch for every element."""
+        if type(name) is str:
+            test = self.tests.get(name)
+            if test is not None and getattr(test, "jinja_pass_arg", None) is None:
+                spend(cost_of(args) + 1 if args else 1)
+                return test(value, *(args or ()), **(kwargs or {}))
+        return super().call_test(name, value, args, kwargs, context, eval_ctx)
+
+
+def _model_fields(cls):
+    """{field name or YAML alias: field name} of a model class (None for anything else),
+    computed once per class. Fields never start with `_`, so nothing private is reached."""
+    try:
+        return _FIELDS[cls]
+    except KeyError:
+        from ..model.base import Located
+        fields = None
+        if isinstance(cls, type) and issubclass(cls, Located):
+            fields = {name: name for name in cls.model_fields}
+            fields.update({info.alias: name for name, info in cls.model_fields.items()
+                           if info.alias})
+        _FIELDS[cls] = fields
+        return fields
+
+
+def plain_filter(name, function):
+    """Jinja's sync variant of a filter that picks sync or async on every call."""
+    sync = getattr(function, "__wrapped__", None)
+    if sync is not None and getattr(function, "__code__", None) is not None \
+            and function.__code__.co_name == "wrapper" \
+            and function.__module__ == "jinja2.filters" and sync.__name__.startswith("sync_"):
+        return sync
+    return function
+
+
+# Jinja compiles `result = <expression>` into a generator that stores the value in the
+# context; the same code as a function returning it saves a generator, a store and a pop on
+# every evaluation. If a Jinja version writes it differently, the generator is kept.
+_GENERATOR_MARK = "    if 0: yield None\n"
+_STORE = "    context.vars['result'] = l_0_result\n    context.exported_vars.add('result')\n"
+
+
+def as_function(source: str) -> str:
+    if source.count(_GENERATOR_MARK) != 1 or source.count(_STORE) != 1:
+        return source
+    return source.replace(_GENERATOR_MARK, "").replace(_STORE, "    return l_0_result\n")
+
+
+class Scope(dict):
+    """The names expressions see. Contexts made on a `Scope` by `new_context` resolve names
+    with its own `__getitem__`; a name it lacks is Jinja's `missing`, hence undefined."""
+
+    __slots__ = ()
+
+    def __missing__(self, key):
+        return missing
+
+
+def resolve_by_scope(context, scope) -> None:
+    if type(scope) is Scope:
+        context.resolve_or_missing = scope.__getitem__
