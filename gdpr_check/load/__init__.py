@@ -55,9 +55,9 @@ def gather(errors: list, function, *args):
 def load_project(root: Path | str = ".") -> Project:
     """Load and cross-check `policy/` and `inventory/` below `root`.
 
-    Large files are read by the fast parser (`parser.FastParser`). If anything is wrong
-    with the input, the project is read again the slow way before the error is reported,
-    so every message (and its position) is the one `PyYamlParser` gives.
+    Large files are read by the fast parser (`parser.FastParser`), whose trees are the
+    slow path's, positions included, so an error found in them is reported as it is: a
+    project with mistakes is refused in about the time a valid one is loaded.
     """
     root = Path(root)
     if not root.is_dir():
@@ -67,12 +67,7 @@ def load_project(root: Path | str = ".") -> Project:
                          "root (run `gdpr-check init` to start one)")
     fast = FastParser(PyYamlParser(Budget()))  # one budget: the project's files together
     with gc_paused():
-        try:
-            project = _load(root, fast)
-        except InputError:
-            if not fast.used:
-                raise
-            return _load(root, PyYamlParser(Budget()))
+        project = _load(root, fast)
         if fast.used:
             # A large project (files the fast parser read): its models live until the end
             # of the run and hold no cycles, so later collections need not walk them (each
