@@ -702,9 +702,7 @@ class _Locator:
             column = self.lines()[line - 1].index(ev[2], column - 1 + len(ev[0])) + 1
         reader = self.flow_reader()
         node, end = reader.read(value, reader.starts[line - 1] + column - 1, depth)
-        line_end = self.text.find("\n", end)
-        rest = self.text[end:line_end if line_end >= 0 else len(self.text)].strip()
-        if rest and not rest.startswith("#"):
+        if _LINE_END.match(self.text, end) is None:
             raise _Unsure  # something follows the collection on its last line
         self.flow_end = reader.line_of(end)  # the generator skips the lines up to here
         return node
@@ -744,6 +742,7 @@ _PAIR = re.compile(_SKIP + r"(?:(,)" + _SKIP + r")?(?:" + _SCALAR + r") *+:" + _
 _CLOSE_SEQUENCE = re.compile(_SKIP + r"(,)?" + _SKIP + r"\]")
 _CLOSE_MAPPING = re.compile(_SKIP + r"(,)?" + _SKIP + r"}")
 _REST = re.compile(_SKIP + r"\Z")
+_LINE_END = re.compile(r" *+(?:#[^\n]*+)?(?:\n|\Z)")  # after a collection, as PyYAML skips
 _SPACE = re.compile(_SKIP)
 class _Flow:
     """Positions inside the flow collections of one file (`[a, b]`, `{k: v}`, possibly over
@@ -840,15 +839,16 @@ class _Flow:
             if found is None:
                 raise _Unsure
             comma, quoted_key, written, bracket, quoted, scalar = found.groups()
-            if (comma is None) is not first or type(key) is not str:
+            if (comma is None) is not first:
                 raise _Unsure
             first = False
             if quoted_key is not None:
-                if quoted_key != key:
+                if quoted_key != key:  # (a string equal to `key` is `key`, a string)
                     raise _Unsure
                 start = found.start(2) - 1
             else:
-                if (written != key or written[0] in risky) and not _same_scalar(written, key):
+                if (written != key or written[0] in risky) and (
+                        type(key) is not str or not _same_scalar(written, key)):
                     raise _Unsure
                 start = found.start(3)
             if start >= following:
