@@ -128,6 +128,11 @@ DECLINED = {
     "flow-int-key": "a: {1: x}\n",
     "flow-bool-key": "a: {true: x}\n",
     "flow-underscore-number": "a: [1_000]\n",
+    # PyYAML ends a flow plain scalar at `?` (then refuses the `:?`); YAML 1.2 reads on
+    "flow-question-mark": "a: [b  c:?d]\n",
+    "flow-document-question-mark": "{top0: nul   top1:?\"865087475013773}\n",
+    # an implicit key is at most 1024 characters to PyYAML; Python's JSON has no limit
+    "json-long-key": '{"' + "k" * 1030 + '": 1}\n',
 }
 
 

@@ -721,10 +721,11 @@ _SKIP = r"(?:[ \n]++|(?<![^ \n])#[^\n]*+)*+"
 # followed by a space, line end or indicator, and before ` #`. Its first character is none
 # that starts something else (quotes, indicators) or that the YAML versions read
 # differently (`:x`, `?x` are plain to YAML 1.2 only); `- x` is a block entry to PyYAML.
-# Spaces are the only blanks it may hold: any other makes the match stop short, and the
-# file goes the slow way.
+# Spaces are the only blanks it may hold, and it holds no `?` (PyYAML ends a flow plain
+# scalar there, YAML 1.2 does not: `[b  c:?d]` is a string to yaml-rs, an error to PyYAML):
+# anything else makes the match stop short, and the file goes the slow way.
 # (Written as runs of ordinary characters, which the regex engine takes in one loop.)
-_ORDINARY = r"[^\s,\[\]{}:#]"
+_ORDINARY = r"[^\s,\[\]{}:#?]"
 _SPECIAL = r"(?::(?![\s,\[\]{}]|\Z)|(?<! )#)"
 _WORD = _ORDINARY + "*+(?:" + _SPECIAL + _ORDINARY + "*+)*+"
 _FLOW_PLAIN = (r"(?:[^\s,\[\]{}:#'\"&*!?%@`|>\-]|-(?=[^\s,\[\]{}]))" + _WORD
@@ -736,9 +737,13 @@ _SCALAR = r""""([^"\\\n]*+)"|('(?:[^'\n]|'')*+'|""" + _FLOW_PLAIN + ")"
 # One token: an optional comma before it (group 1), then a bracket (2) or a scalar (3, 4).
 _TOKEN = re.compile(_SKIP + r"(?:(,)" + _SKIP + r")?(?:([\[\]{}])|" + _SCALAR + ")")
 # A key (2, 3), its `:` and the value's first token: a bracket (4) or a scalar (5, 6).
-# An implicit key's `:` follows it on the same line (yaml-rs also took `{d\n: e}`).
-_PAIR = re.compile(_SKIP + r"(?:(,)" + _SKIP + r")?(?:" + _SCALAR + r") *+:" + _SKIP
+# An implicit key's `:` follows it on the same line (yaml-rs also took `{d\n: e}`), and
+# within 1024 characters of its start, or PyYAML does not take it for a key (YAML's limit
+# for implicit keys, which Python's JSON decoder does not have): `_Flow.mapping` refuses
+# keys over `_MAX_KEY` characters, and at most 16 spaces may come before the `:`.
+_PAIR = re.compile(_SKIP + r"(?:(,)" + _SKIP + r")?(?:" + _SCALAR + r") {0,16}:" + _SKIP
                    + r"(?:([\[{])|" + _SCALAR + ")")
+_MAX_KEY = 1000
 _CLOSE_SEQUENCE = re.compile(_SKIP + r"(,)?" + _SKIP + r"\]")
 _CLOSE_MAPPING = re.compile(_SKIP + r"(,)?" + _SKIP + r"}")
 _REST = re.compile(_SKIP + r"\Z")
@@ -843,12 +848,14 @@ class _Flow:
                 raise _Unsure
             first = False
             if quoted_key is not None:
-                if quoted_key != key:  # (a string equal to `key` is `key`, a string)
+                if quoted_key != key or len(key) > _MAX_KEY:  # (equal to `key`: a string)
                     raise _Unsure
                 start = found.start(2) - 1
             else:
                 if (written != key or written[0] in risky) and (
                         type(key) is not str or not _same_scalar(written, key)):
+                    raise _Unsure
+                if len(written) > _MAX_KEY:
                     raise _Unsure
                 start = found.start(3)
             if start >= following:
