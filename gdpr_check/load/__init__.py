@@ -52,12 +52,16 @@ def gather(errors: list, function, *args):
         return None
 
 
-def load_project(root: Path | str = ".") -> Project:
+def load_project(root: Path | str = ".", parser=None) -> Project:
     """Load and cross-check `policy/` and `inventory/` below `root`.
 
     Large files are read by the fast parser (`parser.FastParser`), whose trees are the
     slow path's, positions included, so an error found in them is reported as it is: a
     project with mistakes is refused in about the time a valid one is loaded.
+
+    `parser` chooses the parser of this one load (anything with `parse_text(text, path)`
+    and a `budget`, e.g. `PyYamlParser(Budget())` to read every file with PyYAML); by
+    default a `FastParser` with a fresh budget for the project's files together.
     """
     root = Path(root)
     if not root.is_dir():
@@ -65,10 +69,11 @@ def load_project(root: Path | str = ".") -> Project:
     if not (root / "policy").is_dir() and not (root / "inventory").is_dir():
         raise InputError(f"{root}: no policy/ or inventory/ folder here; expected a project "
                          "root (run `gdpr-check init` to start one)")
-    fast = FastParser(PyYamlParser(Budget()))  # one budget: the project's files together
+    if parser is None:
+        parser = FastParser(PyYamlParser(Budget()))  # one budget: the project's files together
     with gc_paused():
-        project = _load(root, fast)
-        if fast.used:
+        project = _load(root, parser)
+        if getattr(parser, "used", False):
             # A large project (files the fast parser read): its models live until the end
             # of the run and hold no cycles, so later collections need not walk them (each
             # took ~0.7 s at 100,000 flows). Only when the CLI owns the process.
