@@ -17,7 +17,6 @@ the tree from nodes ourselves, which is where we:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 import yaml
 
@@ -540,6 +539,7 @@ class _Locator:
         self.path = path
         self._lines = None
         self._flow = None
+        self._offset = (1, 0)  # a line and the offset it starts at (see `offset`)
         self.flow_end = 0  # the last line of the latest flow collection read (1-based)
         self.event = _events(_ROW.findall(text), path, self).__next__
 
@@ -701,7 +701,7 @@ class _Locator:
             _, line, column = ev[1]
             column = self.lines()[line - 1].index(ev[2], column - 1 + len(ev[0])) + 1
         reader = self.flow_reader()
-        node, end = reader.read(value, reader.starts[line - 1] + column - 1, depth)
+        node, end = reader.read(value, self.offset(line) + column - 1, depth)
         if _LINE_END.match(self.text, end) is None:
             raise _Unsure  # something follows the collection on its last line
         self.flow_end = reader.line_of(end)  # the generator skips the lines up to here
@@ -711,6 +711,16 @@ class _Locator:
         if self._flow is None:
             self._flow = _Flow(self.text, self.path)
         return self._flow
+
+    def offset(self, line: int) -> int:
+        """Where `line` starts in the text. Flow collections come in document order, so
+        the lines are summed from the last one asked for, in C (`sum(map(len, ...))`)."""
+        known, at = self._offset
+        if line < known:
+            known, at = 1, 0
+        at += sum(map(len, self.lines()[known - 1:line - 1])) + line - known
+        self._offset = (line, at)
+        return at
 
 
 # The pieces of flow YAML `_Flow` reads with one regular expression per key, item or
@@ -757,23 +767,29 @@ class _Flow:
 
     One regular expression match per item, key-and-value pair or closing bracket does the
     reading (in C); the Python loop only compares and records. Positions are kept as the
-    line and the offset its column counts from, updated when a token starts on a later
-    line (most collections are on one line)."""
+    line and the offset its column counts from, moved (always forward: the text is read
+    in document order) when a token starts on a later line; most collections are on one
+    line."""
 
     def __init__(self, text: str, path: str):
         self.text, self.path = text, path
-        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]  # each line's offset
-        self.line = self.base = self.next = 0
+        self.pos = 0  # an offset on `line`, from which `move` counts the line ends
+        self.line, self.base, self.next = 1, -1, 0
 
     def line_of(self, offset: int) -> int:
-        return bisect_right(self.starts, offset)
+        """The line of `offset`, at or after the last position moved to."""
+        return self.line + self.text.count("\n", self.pos, offset)
 
     def move(self, offset: int) -> None:
         """Make `offset` fall on `self.line`: its column is `offset - self.base`."""
-        starts = self.starts
-        self.line = line = bisect_right(starts, offset)
-        self.base = starts[line - 1] - 1
-        self.next = starts[line] if line < len(starts) else len(self.text) + 1
+        if offset < self.pos:
+            raise _Unsure  # never: tokens come in document order
+        text = self.text
+        self.line += text.count("\n", self.pos, offset)
+        self.pos = offset
+        self.base = text.rfind("\n", 0, offset)
+        end = text.find("\n", offset)
+        self.next = end + 1 if end >= 0 else len(text) + 1
 
     def read(self, value, offset: int, depth: int):
         """The collection `value` whose bracket is at `offset`: (its node, the offset after
