@@ -4,7 +4,11 @@
     .venv/bin/python benchmarks/run.py --full   # ... and the full 10k/2k/100k project
     .venv/bin/python benchmarks/run.py --styles [--max-flows 100000]
         # issue 10: block, flow and JSON styles at 1k/10k/100k flows beside 10,000
-        # systems and 2,000 processors, per phase, peak memory and the ratios it asks for
+        # systems and 2,000 processors: for each, `check` wall and peak RSS, then one
+        # in-process run's phases (parse, model, references, rules, report), its peak
+        # RSS, the parsers' own time on the files and the PyYAML path's parse; then the
+        # ratios issue 10 asks for (styles, growth, 20 errors against a valid load, the
+        # other report formats against JSON)
 
 Run it with the project's virtual environment (the README's install): the interpreter
 that runs this script runs gdpr-check too, and a system Python's site start-up (.pth
@@ -16,9 +20,12 @@ numbers compare across machines:
   against the SPEC budget (0.25 s) and against the floor of starting Python at all;
 - the scale series: wall time and peak memory of `check` on generated projects of growing
   size; time(2n)/time(n) near 2 means time grows linearly;
-- where the time goes at the largest size: each phase of one `check` (parse, validate,
+- where the time goes at the largest size: each phase of one `check` (parse, model,
   references, rules, JSON report) as a share of that run, and the fast parser (yaml-rs,
   when installed) against the PyYAML path on the same files.
+
+A phase another part of the tool adds is timed in `run_phases` with `phase(name)` and
+printed by adding its name to `PHASE_COLUMNS`.
 """
 from __future__ import annotations
 
@@ -111,6 +118,18 @@ def gdpr_check(path: Path, fmt: str = "json") -> list[str]:
             "--fail-on", "never"]
 
 
+# `check` on the generated projects, with the 10 s per-rule time backstop raised: on a
+# loaded machine one rule of a large project can pass it, which stops the run, and this
+# measures time, not limits. (The steps budget, which decides, is unchanged.)
+_UNBOUNDED_CHECK = ("import sys; from gdpr_check.expr import budget; "
+                    "budget.RULE_SECONDS = 3600.0; from gdpr_check.cli import entry; "
+                    "sys.argv[0] = 'gdpr-check'; entry()")
+
+
+def large_check(path: Path, fmt: str = "json") -> list[str]:
+    return [sys.executable, "-c", _UNBOUNDED_CHECK, *gdpr_check(path, fmt)[3:]]
+
+
 STYLES = ("block", "flow", "json")
 FLOW_SIZES = (1_000, 10_000, 100_000)
 OTHER_FORMATS = ("text", "sarif", "junit", "markdown", "html")
@@ -153,7 +172,7 @@ def bench_styles(work: Path, max_flows: int) -> None:
         for flows in sizes:
             project = generate(work / f"{style}-{flows}", flows=flows, style=style)
             size = sum(p.stat().st_size for p in project.rglob("*.yaml")) / 1e6
-            wall, rss, _ = timed(gdpr_check(project), project)
+            wall, rss, _ = timed(large_check(project), project)
             walls[style, flows] = wall
             phases = child("--phases", project)
             seconds = phases["seconds"]
@@ -177,9 +196,13 @@ def bench_styles(work: Path, max_flows: int) -> None:
             print(f"  {style:<6} t(100k)/t(10k)    {growth:5.2f}  (<= 4: {_verdict(growth <= 4)})")
     for style in STYLES:
         project = generate(work / f"{style}-{top}-errors", flows=top, style=style, errors=20)
-        wall, _, code = timed(gdpr_check(project), project, allowed=(2,))
-        valid = child("--load", work / f"{style}-{top}")
-        refused = child("--load", project)
+        wall, _, code = timed(large_check(project), project, allowed=(2,))
+        # the faster of two runs each, interleaved: a load is short beside the noise of
+        # a shared machine
+        runs = [child("--load", root) for _ in range(2) for root in (work / f"{style}-{top}",
+                                                                     project)]
+        valid = min(runs[0::2], key=lambda run: run["seconds"])
+        refused = min(runs[1::2], key=lambda run: run["seconds"])
         ratio = refused["seconds"] / valid["seconds"]
         print(f"  {style:<6} 20 policy errors: check exits {code} in {wall:.2f} s = "
               f"{wall / walls[style, top]:.2f} x a valid check; load_project refuses it "
@@ -187,7 +210,7 @@ def bench_styles(work: Path, max_flows: int) -> None:
               f"valid load (<= 1.2: {_verdict(ratio <= 1.2)})", flush=True)
     project = work / f"block-{top}"
     for fmt in OTHER_FORMATS:
-        wall, rss, _ = timed(gdpr_check(project, fmt), project)
+        wall, rss, _ = timed(large_check(project, fmt), project)
         ratio = wall / walls["block", top]
         print(f"  block, --format {fmt:<9} {wall:6.2f} s, {rss / 1e6:5.0f} MB RSS = {ratio:.2f} x "
               f"JSON (<= 1.3: {_verdict(ratio <= 1.3)})", flush=True)
