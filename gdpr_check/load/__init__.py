@@ -108,9 +108,11 @@ def _load(root: Path, parser) -> Project:
 
 
 def _source_ids(policy_tree) -> set:
-    """The notice's source ids as written, for checking flows when the notice is invalid."""
+    """The notice's source ids as written, for checking flows when the notice is invalid
+    (only strings: an id written as a number is the notice's own error, and did-you-mean
+    cannot sort it among the other ids)."""
     sources = policy_tree.get("sources") if isinstance(policy_tree, dict) else None
-    return {s.get("id") for s in sources if isinstance(s, dict)} \
+    return {s.get("id") for s in sources if isinstance(s, dict) and isinstance(s.get("id"), str)} \
         if isinstance(sources, list) else set()
 
 
