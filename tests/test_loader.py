@@ -468,3 +468,18 @@ def test_ids_countries_and_enums_with_a_line_break_are_refused(tmp_path, field, 
         project(tmp_path, inventory=INVENTORY.replace(field, value, 1))
     assert error.value.path == "inventory/inventory.yaml"
     assert "\n" not in error.value.message
+
+
+def test_invalid_source_id_does_not_crash_the_flow_check(tmp_path):
+    """A notice source whose id is a number (the notice's error) beside a flow with an
+    unknown end: both reported, no TypeError from sorting ids for did-you-mean (found by
+    the fuzzer, `reports` target, seed 11, case 899)."""
+    root = write(tmp_path, {
+        "policy/notice.yaml": POLICY + "sources:\n  - id: 5\n    name: Five\n",
+        "inventory/inventory.yaml": INVENTORY.replace("from: data_subject", "from: nowhere"),
+    })
+    with pytest.raises(InputError) as error:
+        load_project(root)
+    text = str(error.value)
+    assert "'nowhere' is not a known system" in text
+    assert "policy/notice.yaml" in text

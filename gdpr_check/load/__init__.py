@@ -49,12 +49,17 @@ def gather(errors: list, function, *args):
         return None
 
 
-def load_project(root: Path | str = ".", fast_parser: bool = True) -> Project:
+def load_project(root: Path | str = ".", fast_parser: bool = True, parser=None) -> Project:
     """Load and cross-check `policy/` and `inventory/` below `root`.
 
-    With `fast_parser`, large files are read by the fast parser (`parser.FastParser`). If
-    anything is wrong with the input, the project is read again the slow way before the
-    error is reported, so every message (and its position) is the one `PyYamlParser` gives.
+    With `fast_parser`, large files are read by the fast parser (`parser.FastParser`), whose
+    trees are the slow path's, positions included, so an error found in them is reported as
+    it is: a project with mistakes is refused in about the time a valid one is loaded.
+
+    `parser` chooses the parser of this one load (anything with `parse_text(text, path)`
+    and a `budget`, e.g. `PyYamlParser(Budget())` to read every file with PyYAML); by
+    default a `FastParser` (or, without `fast_parser`, a `PyYamlParser`) with a fresh
+    budget for the project's files together.
     """
     root = Path(root)
     if not root.is_dir():
@@ -62,15 +67,9 @@ def load_project(root: Path | str = ".", fast_parser: bool = True) -> Project:
     if not (root / "policy").is_dir() and not (root / "inventory").is_dir():
         raise InputError(f"{root}: no policy/ or inventory/ folder here; expected a project "
                          "root (run `gdpr-check init` to start one)")
-    if not fast_parser:
-        return _load(root, PyYamlParser(Budget()))
-    fast = FastParser(PyYamlParser(Budget()))  # one budget: the project's files together
-    try:
-        return _load(root, fast)
-    except InputError:
-        if not fast.used:
-            raise
-        return _load(root, PyYamlParser(Budget()))
+    if parser is None:  # one budget: the project's files together
+        parser = FastParser(PyYamlParser(Budget())) if fast_parser else PyYamlParser(Budget())
+    return _load(root, parser)
 
 
 def _load(root: Path, parser) -> Project:
@@ -110,7 +109,9 @@ def _notice_language(policy_tree) -> str | None:
 
 
 def _source_ids(policy_tree) -> set:
-    """The notice's source ids as written, for checking flows when the notice is invalid."""
+    """The notice's source ids as written, for checking flows when the notice is invalid
+    (only strings: an id written as a number is the notice's own error, and did-you-mean
+    cannot sort it among the other ids)."""
     sources = policy_tree.get("sources") if isinstance(policy_tree, dict) else None
-    return {s.get("id") for s in sources if isinstance(s, dict)} \
+    return {s.get("id") for s in sources if isinstance(s, dict) and isinstance(s.get("id"), str)} \
         if isinstance(sources, list) else set()

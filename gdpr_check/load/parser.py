@@ -447,6 +447,7 @@ _QUOTES = frozenset("'\"")
 # First characters of plain scalars `_core_value` may read as something else than text,
 # and the line break an empty block scalar starts with (see `check_text`).
 _RISKY = frozenset("~nNtTfF0123456789+-.\n")
+_RISKY_OR_QUOTE = _RISKY | _QUOTES  # a flow scalar equal to its value needs a closer look
 _FAST_MAX_DEPTH = 48
 
 
@@ -479,19 +480,45 @@ def _fast_tree(text: str, path: str):
     # adds one to a keep-chomping block scalar (`|+`) that PyYAML (rightly) does not.
     if not text.endswith("\n") or _AMBIGUOUS.search(text) or _maybe_deep(text):
         return None
-    try:
-        # No alias is ever replayed: the fast path declines aliases anyway, and yaml-rs
-        # would first build every copy (one 1 MB string aliased 9,000 times: 9 GB).
-        data = yaml_rs.loads(text, parse_datetime=False, alias_limits=yaml_rs.AliasLimits(
-            max_total_replayed_events=0, max_replay_stack_depth=MAX_DEPTH))
-    except Exception:  # noqa: BLE001 - any complaint: the slow path words it
-        return None
+    start = _SPACE.match(text).end()
+    flow = text[start:start + 1] == "{"  # a flow document: JSON, or YAML written like it
+    data = _json_values(text) if flow else None
+    if data is None:
+        try:
+            # No alias is ever replayed: the fast path declines aliases anyway, and yaml-rs
+            # would first build every copy (one 1 MB string aliased 9,000 times: 9 GB).
+            data = yaml_rs.loads(text, parse_datetime=False, alias_limits=yaml_rs.AliasLimits(
+                max_total_replayed_events=0, max_replay_stack_depth=MAX_DEPTH))
+        except Exception:  # noqa: BLE001 - any complaint: the slow path words it
+            return None
     if type(data) is not dict or not data:
         return None
     try:
+        if flow:
+            return _flow_document(text, path, data, start)
         return _Locator(text, path).build(data)
     except Exception:  # noqa: BLE001 - _Unsure, or anything unforeseen: the slow path reads it
         return None
+
+
+def _json_values(text: str):
+    """The values of a JSON document by Python's C decoder (twice as fast as yaml-rs on
+    it), or None if it is not JSON. Nothing is taken on trust: `_Flow` compares every key
+    and scalar with the text as it does yaml-rs's values (so a duplicate key, which the
+    decoder would drop, or its `NaN`, which YAML reads as text, sends the file the slow way)."""
+    import json
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _flow_document(text: str, path: str, data: dict, start: int) -> LocDict:
+    """The tree of a file that is one flow mapping (with only space and comments around)."""
+    node, end = _Flow(text, path).read(data, start, 0)
+    if _REST.match(text, end) is None:
+        raise _Unsure
+    return node
 
 
 _new_dict = dict.__new__
@@ -511,6 +538,8 @@ class _Locator:
         self.text = text
         self.path = path
         self._lines = None
+        self._flow = None
+        self._offset = (1, 0)  # a line and the offset it starts at (see `offset`)
         self.flow_end = 0  # the last line of the latest flow collection read (1-based)
         self.event = _events(_ROW.findall(text), path, self).__next__
 
@@ -671,127 +700,215 @@ class _Locator:
         else:
             _, line, column = ev[1]
             column = self.lines()[line - 1].index(ev[2], column - 1 + len(ev[0])) + 1
-        reader = _Flow(self.lines(), self.path, line - 1, column - 1)
-        node = reader.node(value, depth)
-        rest = reader.lines[reader.line][reader.column:].strip()
-        if rest and not rest.startswith("#"):
+        reader = self.flow_reader()
+        node, end = reader.read(value, self.offset(line) + column - 1, depth)
+        if _LINE_END.match(self.text, end) is None:
             raise _Unsure  # something follows the collection on its last line
-        self.flow_end = reader.line + 1  # the generator skips the lines up to here
+        self.flow_end = reader.line_of(end)  # the generator skips the lines up to here
         return node
 
+    def flow_reader(self) -> "_Flow":
+        if self._flow is None:
+            self._flow = _Flow(self.text, self.path)
+        return self._flow
 
+    def offset(self, line: int) -> int:
+        """Where `line` starts in the text. Flow collections come in document order, so
+        the lines are summed from the last one asked for, in C (`sum(map(len, ...))`)."""
+        known, at = self._offset
+        if line < known:
+            known, at = 1, 0
+        at += sum(map(len, self.lines()[known - 1:line - 1])) + line - known
+        self._offset = (line, at)
+        return at
+
+
+# The pieces of flow YAML `_Flow` reads with one regular expression per key, item or
+# bracket, so that the characters are looked at in C, not one by one in Python.
+# Between tokens: spaces, line ends and comments (a `#` first on its line or after a space).
+_SKIP = r"(?:[ \n]++|(?<![^ \n])#[^\n]*+)*+"
+# A plain scalar in flow context, on one line: it ends at a line end, at `,[]{}`, at a `:`
+# followed by a space, line end or indicator, and before ` #`. Its first character is none
+# that starts something else (quotes, indicators) or that the YAML versions read
+# differently (`:x`, `?x` are plain to YAML 1.2 only); `- x` is a block entry to PyYAML.
+# Spaces are the only blanks it may hold, and it holds no `?` (PyYAML ends a flow plain
+# scalar there, YAML 1.2 does not: `[b  c:?d]` is a string to yaml-rs, an error to PyYAML):
+# anything else makes the match stop short, and the file goes the slow way.
+# (Written as runs of ordinary characters, which the regex engine takes in one loop.)
+_ORDINARY = r"[^\s,\[\]{}:#?]"
+_SPECIAL = r"(?::(?![\s,\[\]{}]|\Z)|(?<! )#)"
+_WORD = _ORDINARY + "*+(?:" + _SPECIAL + _ORDINARY + "*+)*+"
+_FLOW_PLAIN = (r"(?:[^\s,\[\]{}:#'\"&*!?%@`|>\-]|-(?=[^\s,\[\]{}]))" + _WORD
+               + "(?: ++(?:" + _ORDINARY + "|" + _SPECIAL + ")" + _WORD + ")*+")
+# Scalars: double-quoted on one line without escapes (its text inside the quotes is a group
+# of its own, compared with the value as it is), or single-quoted on one line, or plain.
+# (Escapes and quotes over several lines are left to the slow path.)
+_SCALAR = r""""([^"\\\n]*+)"|('(?:[^'\n]|'')*+'|""" + _FLOW_PLAIN + ")"
+# One token: an optional comma before it (group 1), then a bracket (2) or a scalar (3, 4).
+_TOKEN = re.compile(_SKIP + r"(?:(,)" + _SKIP + r")?(?:([\[\]{}])|" + _SCALAR + ")")
+# A key (2, 3), its `:` and the value's first token: a bracket (4) or a scalar (5, 6).
+# An implicit key's `:` follows it on the same line (yaml-rs also took `{d\n: e}`), and
+# within 1024 characters of its start, or PyYAML does not take it for a key (YAML's limit
+# for implicit keys, which Python's JSON decoder does not have): `_Flow.mapping` refuses
+# keys over `_MAX_KEY` characters, and at most 16 spaces may come before the `:`.
+_PAIR = re.compile(_SKIP + r"(?:(,)" + _SKIP + r")?(?:" + _SCALAR + r") {0,16}:" + _SKIP
+                   + r"(?:([\[{])|" + _SCALAR + ")")
+_MAX_KEY = 1000
+_CLOSE_SEQUENCE = re.compile(_SKIP + r"(,)?" + _SKIP + r"\]")
+_CLOSE_MAPPING = re.compile(_SKIP + r"(,)?" + _SKIP + r"}")
+_REST = re.compile(_SKIP + r"\Z")
+_LINE_END = re.compile(r" *+(?:#[^\n]*+)?(?:\n|\Z)")  # after a collection, as PyYAML skips
+_SPACE = re.compile(_SKIP)
 class _Flow:
-    """Positions inside a flow collection (`[a, b]`, `{k: v}`, possibly over several
-    lines): the start of each item and key, as PyYAML marks them. Every scalar's text is
-    checked against the value yaml-rs read; any surprise raises `_Unsure`."""
+    """Positions inside the flow collections of one file (`[a, b]`, `{k: v}`, possibly over
+    several lines, or a whole JSON document): the start of each item and key, as PyYAML
+    marks them. Every scalar's text is checked against the value yaml-rs read; any surprise
+    raises `_Unsure`.
 
-    # where a plain scalar ends in flow context: an indicator, `: `, ` #`
-    _PLAIN_END = re.compile(r"[,\[\]{}]|:(?=[\s,\[\]{}]|$)|\s#")
-    _DOUBLE = re.compile(r'"([^"\\]*)"')
-    _SINGLE = re.compile(r"'((?:[^']|'')*)'")
+    One regular expression match per item, key-and-value pair or closing bracket does the
+    reading (in C); the Python loop only compares and records. Positions are kept as the
+    line and the offset its column counts from, moved (always forward: the text is read
+    in document order) when a token starts on a later line; most collections are on one
+    line."""
 
-    def __init__(self, lines, path, line, column):
-        self.lines, self.path, self.line, self.column = lines, path, line, column
+    def __init__(self, text: str, path: str):
+        self.text, self.path = text, path
+        self.pos = 0  # an offset on `line`, from which `move` counts the line ends
+        self.line, self.base, self.next = 1, -1, 0
 
-    def char(self) -> str:
-        return self.lines[self.line][self.column:self.column + 1]
+    def line_of(self, offset: int) -> int:
+        """The line of `offset`, at or after the last position moved to."""
+        return self.line + self.text.count("\n", self.pos, offset)
 
-    def skip(self) -> None:
-        """Past spaces, line ends and comments (the cursor stays on the last line if the
-        text ends; `column` is then 0 when nothing but space and comment was left)."""
-        while True:
-            text = self.lines[self.line]
-            while self.column < len(text) and text[self.column] == " ":
-                self.column += 1
-            if self.column < len(text) and not (
-                    text[self.column] == "#" and (self.column == 0 or text[self.column - 1] == " ")):
-                return
-            if self.line + 1 >= len(self.lines):
-                self.column = 0
-                return
-            self.line += 1
-            self.column = 0
+    def move(self, offset: int) -> None:
+        """Make `offset` fall on `self.line`: its column is `offset - self.base`."""
+        if offset < self.pos:
+            raise _Unsure  # never: tokens come in document order
+        text = self.text
+        self.line += text.count("\n", self.pos, offset)
+        self.pos = offset
+        self.base = text.rfind("\n", 0, offset)
+        end = text.find("\n", offset)
+        self.next = end + 1 if end >= 0 else len(text) + 1
 
-    def expect(self, char: str) -> None:
-        self.skip()
-        if self.char() != char:
-            raise _Unsure
-        self.column += 1
-
-    def node(self, value, depth):
+    def read(self, value, offset: int, depth: int):
+        """The collection `value` whose bracket is at `offset`: (its node, the offset after
+        its closing bracket)."""
         if depth > _FAST_MAX_DEPTH:
             raise _Unsure
-        self.skip()
-        loc = (self.path, self.line + 1, self.column + 1)
-        if type(value) is list:
-            self.expect("[")
-            node = LocList(value, loc=loc)
-            for index, item in enumerate(value):
-                if index:
-                    self.expect(",")
-                self.skip()
-                node.item_locs.append((self.path, self.line + 1, self.column + 1))
-                node[index] = self.item(item, depth)
-            self.close("]")
-            return node
-        if type(value) is dict:
-            self.expect("{")
-            node = LocDict(value, loc=loc)
-            for index, (key, item) in enumerate(value.items()):
-                if index:
-                    self.expect(",")
-                self.skip()
-                node.key_locs[key] = (self.path, self.line + 1, self.column + 1)
-                if type(key) is not str or self.scalar(key) is not key:
-                    raise _Unsure
-                # an implicit key and its `:` are on one line (yaml-rs also took
-                # `{d\n: e}`, which PyYAML refuses)
-                if self.lines[self.line][self.column:].lstrip(" ")[:1] != ":":
-                    raise _Unsure
-                self.expect(":")
-                node[key] = self.item(item, depth)
-            self.close("}")
-            return node
+        if not self.base < offset < self.next:
+            self.move(offset)
+        kind = type(value)
+        if kind is list and self.text[offset] == "[":
+            return self.sequence(value, offset, depth)
+        if kind is dict and self.text[offset] == "{":
+            return self.mapping(value, offset, depth)
         raise _Unsure
 
-    def close(self, bracket: str) -> None:
-        self.skip()
-        if self.char() == ",":  # a trailing comma
-            self.column += 1
-        self.expect(bracket)
+    def sequence(self, value: list, offset: int, depth: int):
+        text, path, token, risky = self.text, self.path, _TOKEN.match, _RISKY_OR_QUOTE
+        node = _new_list(LocList)
+        node.extend(value)
+        node.loc = (path, self.line, offset - self.base)
+        node.item_locs = item_locs = []
+        end = offset + 1
+        line, base, following = self.line, self.base, self.next
+        for index, item in enumerate(value):
+            found = token(text, end)
+            if found is None:
+                raise _Unsure
+            comma, bracket, quoted, written = found.groups()
+            if (comma is None) is not (index == 0):
+                raise _Unsure
+            if quoted is not None:  # "text": a string, as it is written
+                if quoted != item or type(item) is not str:
+                    raise _Unsure
+                start = found.start(3) - 1
+            elif written is not None:
+                if (written != item or written[0] in risky) and not _same_scalar(written, item):
+                    raise _Unsure
+                start = found.start(4)
+            else:
+                if bracket != "[" and bracket != "{":
+                    raise _Unsure
+                start = found.start(2)
+                if start >= following:
+                    self.move(start)
+                    line, base = self.line, self.base
+                item_locs.append((path, line, start - base))
+                node[index], end = self.read(item, start, depth + 1)
+                line, base, following = self.line, self.base, self.next
+                continue
+            if start >= following:
+                self.move(start)
+                line, base, following = self.line, self.base, self.next
+            item_locs.append((path, line, start - base))
+            end = found.end()
+        return node, self.close(_CLOSE_SEQUENCE, end, bool(value))
 
-    def item(self, value, depth):
-        kind = type(value)
-        if kind is list or kind is dict:
-            return self.node(value, depth + 1)
-        self.skip()
-        return self.scalar(value)
+    def mapping(self, value: dict, offset: int, depth: int):
+        text, path, pair, risky = self.text, self.path, _PAIR.match, _RISKY_OR_QUOTE
+        node = _new_dict(LocDict)
+        node.update(value)
+        node.loc = (path, self.line, offset - self.base)
+        node.key_locs = key_locs = {}
+        end = offset + 1
+        line, base, following = self.line, self.base, self.next
+        first = True
+        for key, item in value.items():
+            found = pair(text, end)
+            if found is None:
+                raise _Unsure
+            comma, quoted_key, written, bracket, quoted, scalar = found.groups()
+            if (comma is None) is not first:
+                raise _Unsure
+            first = False
+            if quoted_key is not None:
+                if quoted_key != key or len(key) > _MAX_KEY:  # (equal to `key`: a string)
+                    raise _Unsure
+                start = found.start(2) - 1
+            else:
+                if (written != key or written[0] in risky) and (
+                        type(key) is not str or not _same_scalar(written, key)):
+                    raise _Unsure
+                if len(written) > _MAX_KEY:
+                    raise _Unsure
+                start = found.start(3)
+            if start >= following:
+                self.move(start)
+                line, base, following = self.line, self.base, self.next
+            key_locs[key] = (path, line, start - base)
+            if quoted is not None:
+                if quoted != item or type(item) is not str:
+                    raise _Unsure
+            elif scalar is not None:
+                if (scalar != item or scalar[0] in risky) and not _same_scalar(scalar, item):
+                    raise _Unsure
+            else:
+                node[key], end = self.read(item, found.start(4), depth + 1)
+                line, base, following = self.line, self.base, self.next
+                continue
+            end = found.end()
+        return node, self.close(_CLOSE_MAPPING, end, bool(value))
 
-    def scalar(self, value):
-        """Read the scalar at the cursor; it must be what yaml-rs read (`value`)."""
-        text = self.lines[self.line]
-        first = text[self.column:self.column + 1]
-        if first == '"' or first == "'":
-            match = (self._DOUBLE if first == '"' else self._SINGLE).match(text, self.column)
-            if match is None or type(value) is not str \
-                    or match.group(1).replace("''", "'" if first == "'" else "''") != value:
-                raise _Unsure  # escapes, a quote running over lines, a different value
-            self.column = match.end()
-            return value
-        # `:x` and `?x` start a plain scalar in YAML 1.2 (yaml-rs), not in PyYAML's 1.1
-        if first in _REFUSED or first in ",:" or first == "-" and value is None:
+    def close(self, closing, offset: int, items: bool) -> int:
+        """The offset after the closing bracket (a trailing comma allowed after items)."""
+        found = closing.match(self.text, offset)
+        if found is None or (found.group(1) and not items):
             raise _Unsure
-        end = self._PLAIN_END.search(text, self.column)
-        stop = end.start() if end is not None else len(text)
-        written = text[self.column:stop].rstrip(" ")
-        if not written:
-            raise _Unsure  # an empty (null) entry: rare enough to leave to PyYAML
-        resolved = _core_value(written)
-        if type(resolved) is not type(value) or (written != value if type(value) is str
-                                                 else repr(resolved) != repr(value)):
-            raise _Unsure  # a plain scalar over several lines, or read differently
-        self.column = self.column + len(written)
-        return value
+        return found.end()
+
+
+def _same_scalar(written: str, value) -> bool:
+    """Whether the single-quoted or plain scalar `written` in flow context is what yaml-rs
+    read (`value`) and what PyYAML and the 1.2 core schema read."""
+    first = written[0]
+    if first == "'":
+        return type(value) is str and written[1:-1].replace("''", "'") == value
+    if type(value) is str:
+        return written == value and (first not in _RISKY or type(_core_value(value)) is str)
+    resolved = _core_value(written)
+    return type(resolved) is type(value) and repr(resolved) == repr(value)
 
 
 def _same_key(written, key) -> bool:

@@ -1,0 +1,237 @@
+"""Flow style and JSON through the fast loader (issue 10, item 1): the positions of nested
+objects (line and column), the same trees, models, positions and errors as the PyYAML path
+for the block, flow and JSON variants of one project, and errors without a second parse.
+
+The fast path is normally used only for large files; `always_fast` sends every file
+through it, and the tests check that it did read them (a path that declined every file
+would pass the comparisons for nothing).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from gdpr_check.errors import InputError
+from gdpr_check.load import load_project, parser
+from gdpr_check.load.parser import DEFAULT_PARSER, FastParser, PyYamlParser, _fast_tree
+from gdpr_check.model.base import Located
+from tests.fuzz.compare import difference
+
+pytest.importorskip("yaml_rs")
+
+ROOT = Path(__file__).resolve().parent.parent
+STYLES = ("block", "flow", "json")
+
+
+@pytest.fixture
+def always_fast(monkeypatch):
+    monkeypatch.setattr(FastParser, "min_chars", 0)
+
+
+def both(text: str):
+    fast = _fast_tree(text, "f.yaml")
+    assert fast is not None, "the fast path declined"
+    return fast, DEFAULT_PARSER.parse_text(text, "f.yaml")
+
+
+# -- positions inside flow collections and JSON: line and column -----------------------------
+
+FLOW = ("systems:\n"
+        "- {id: crm, hosting: {provider: host, countries: [FI, SE]},\n"
+        "   access: {grants: [{principal: staff, scope: read}]}}\n")
+
+JSON = ('{"systems": [\n'
+        '  {"id": "crm", "hosting": {"provider": "host", "countries": ["FI", "SE"]}},\n'
+        '  {"id": "erp"}\n'
+        ']}\n')
+
+
+@pytest.mark.parametrize("which", ["fast", "slow"])
+def test_flow_style_positions_of_nested_objects(which):
+    tree = both(FLOW)[0 if which == "fast" else 1]
+    system = tree["systems"][0]
+    assert tree["systems"].item_locs == [("f.yaml", 2, 3)]
+    assert system.loc == ("f.yaml", 2, 3)
+    assert system.key_locs == {"id": ("f.yaml", 2, 4), "hosting": ("f.yaml", 2, 13),
+                               "access": ("f.yaml", 3, 4)}
+    hosting = system["hosting"]
+    assert hosting.loc == ("f.yaml", 2, 22)
+    assert hosting.key_locs == {"provider": ("f.yaml", 2, 23), "countries": ("f.yaml", 2, 39)}
+    assert hosting["countries"].loc == ("f.yaml", 2, 50)
+    assert hosting["countries"].item_locs == [("f.yaml", 2, 51), ("f.yaml", 2, 55)]
+    grants = system["access"]["grants"]
+    assert system["access"].loc == ("f.yaml", 3, 12)
+    assert (grants.loc, grants.item_locs) == (("f.yaml", 3, 21), [("f.yaml", 3, 22)])
+    assert grants[0].key_locs == {"principal": ("f.yaml", 3, 23), "scope": ("f.yaml", 3, 41)}
+
+
+@pytest.mark.parametrize("which", ["fast", "slow"])
+def test_json_positions_of_nested_objects(which):
+    tree = both(JSON)[0 if which == "fast" else 1]
+    assert (tree.loc, tree.key_locs) == (("f.yaml", 1, 1), {"systems": ("f.yaml", 1, 2)})
+    systems = tree["systems"]
+    assert (systems.loc, systems.item_locs) == (("f.yaml", 1, 13),
+                                                [("f.yaml", 2, 3), ("f.yaml", 3, 3)])
+    crm = systems[0]
+    assert crm.key_locs == {"id": ("f.yaml", 2, 4), "hosting": ("f.yaml", 2, 17)}
+    hosting = crm["hosting"]
+    assert hosting.loc == ("f.yaml", 2, 28)
+    assert hosting.key_locs == {"provider": ("f.yaml", 2, 29), "countries": ("f.yaml", 2, 49)}
+    assert hosting["countries"].loc == ("f.yaml", 2, 62)
+    assert hosting["countries"].item_locs == [("f.yaml", 2, 63), ("f.yaml", 2, 69)]
+
+
+# JSON and flow YAML as people and exporters write them: the fast path reads each, and
+# builds the PyYAML path's tree.
+ACCEPTED = {
+    "json-indented": json.dumps({"systems": [{"id": "a", "countries": ["FI"], "n": 1.5,
+                                              "public": False, "owner": None}]}, indent=2),
+    "json-compact": json.dumps({"flows": [{"id": "a", "from": "b"}, {"id": "c", "to": []}]},
+                               separators=(",", ":")),
+    "json-one-line-each": '{"flows": [\n{"id": "a", "tags": ["x", "y"]},\n{"id": "b"}\n]}',
+    "json-unicode": json.dumps({"name": "Päivölä 日本", "list": ["ä"]}, ensure_ascii=False),
+    "json-numbers": '{"a": [0, -1, 2.50, 1e5, -0.0, 12345678901234567890]}',
+    "flow-document": "{a: [x, 'y z', \"w\"], b: {c: true, d: ~}}  # comment",
+    "flow-over-lines": "a:\n- {id: x,\n   n: [1,\n      2]}  # end\n- {id: y}\nb: 1",
+    "flow-comments-inside": "a: [x,  # one\n    y   # two\n   ]\n",
+    "flow-trailing-comma": "a: {b: 1, c: [2, 3,],}\n",
+    "flow-quoted-keys": "a: {'k 1': 1, \"k:2\": 2, 'it''s': 3}\n",
+    "flow-plain-specials": "a: [http://x.org/a#b, a:b, x-1, -y, 'x: y', a  b]\n",
+}
+
+
+@pytest.mark.parametrize("text", ACCEPTED.values(), ids=ACCEPTED.keys())
+def test_flow_and_json_read_fast_with_the_slow_paths_tree(text):
+    text = text if text.endswith("\n") else text + "\n"
+    fast, slow = both(text)
+    assert difference(fast, slow) is None, difference(fast, slow)
+
+
+# What the flow reader must leave to PyYAML (it declines; the slow path decides).
+DECLINED = {
+    "json-escape": '{"a": "x\\u00e4"}\n',
+    "json-duplicate": '{"a": 1, "a": 1}\n',
+    "json-duplicate-values-differ": '{"a": 1, "a": 2}\n',
+    "json-nan": '{"a": NaN}\n',
+    "json-text-after": '{"a": 1} x\n',
+    "json-second-document": '{"a": 1}\n{"b": 2}\n',
+    "flow-key-on-next-line": "a: {b: 1, c: [2, 3],\n  d\n: e}\n",
+    "flow-empty-value": "a: {b: , c: 1}\n",
+    "flow-double-comma": "a: [x,, y]\n",
+    "flow-leading-comma": "a: [, x]\n",
+    "flow-lone-comma": "a: [,]\n",
+    "flow-dash-entry": "a: [- x]\n",
+    "flow-unicode-space": "a: [x\u00a0y]\n",
+    "flow-int-key": "a: {1: x}\n",
+    "flow-bool-key": "a: {true: x}\n",
+    "flow-underscore-number": "a: [1_000]\n",
+    # PyYAML ends a flow plain scalar at `?` (then refuses the `:?`); YAML 1.2 reads on
+    "flow-question-mark": "a: [b  c:?d]\n",
+    "flow-document-question-mark": "{top0: nul   top1:?\"865087475013773}\n",
+    # an implicit key is at most 1024 characters to PyYAML; Python's JSON has no limit
+    "json-long-key": '{"' + "k" * 1030 + '": 1}\n',
+}
+
+
+@pytest.mark.parametrize("text", DECLINED.values(), ids=DECLINED.keys())
+def test_declined_flow_then_slow_path_decides(text, always_fast):
+    assert _fast_tree(text, "f.yaml") is None
+    try:
+        slow = DEFAULT_PARSER.parse_text(text, "f.yaml")
+    except InputError as exc:
+        with pytest.raises(InputError) as fast_error:
+            FastParser().parse_text(text, "f.yaml")
+        assert str(fast_error.value) == str(exc)
+    else:
+        assert difference(FastParser().parse_text(text, "f.yaml"), slow) is None
+
+
+def test_quoted_numbers_stay_strings_in_flow(always_fast):
+    """A quoted `'12'` or `"true"` is a string, a plain `12` a number, `NO` a string."""
+    fast, slow = both("a: ['12', \"true\", 12, NO, no, 'null', null]\n")
+    assert fast == {"a": ["12", "true", 12, "NO", "no", "null", None]}
+    assert difference(fast, slow) is None
+
+
+# -- one project in three styles: the same trees, models, positions and errors ---------------
+
+def generated(folder: Path, style: str, errors: int = 0) -> Path:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return generate(folder, 0.005, style=style, errors=errors)
+
+
+def positions(obj, where="item"):
+    """Every model's position and key positions below `obj`, by path."""
+    found = {}
+    if isinstance(obj, Located):
+        found[where] = (obj.location, dict(getattr(obj, "_key_locs", None) or {}))
+        for name in type(obj).model_fields:
+            found.update(positions(getattr(obj, name), f"{where}.{name}"))
+    elif isinstance(obj, (list, tuple)):
+        for index, value in enumerate(obj):
+            found.update(positions(value, f"{where}[{index}]"))
+    return found
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_every_file_of_each_style_read_fast_with_the_same_tree(tmp_path, style):
+    project = generated(tmp_path / style, style)
+    for path in sorted((project / "inventory").glob("*.yaml")):
+        fast, slow = both(path.read_text(encoding="utf-8"))
+        assert difference(fast, slow) is None, (path.name, difference(fast, slow))
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_same_models_and_positions_in_each_style(tmp_path, monkeypatch, style):
+    root = generated(tmp_path / style, style)
+    monkeypatch.setattr(FastParser, "min_chars", 10**9)
+    slow = load_project(root)
+    monkeypatch.setattr(FastParser, "min_chars", 0)
+    fast = load_project(root)
+    for side in ("policy", "inventory"):
+        assert getattr(fast, side) == getattr(slow, side)
+        assert positions(getattr(fast, side)) == positions(getattr(slow, side))
+
+
+def test_the_three_styles_hold_the_same_models(tmp_path):
+    """The styles differ in positions only: the benchmark compares like with like."""
+    loaded = [load_project(generated(tmp_path / style, style)) for style in STYLES]
+    assert loaded[0].inventory == loaded[1].inventory == loaded[2].inventory
+
+
+def _error_lines(root) -> list[str]:
+    with pytest.raises(InputError) as error:
+        load_project(root)
+    return [str(e) for e in getattr(error.value, "errors", [error.value])]
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_same_errors_in_each_style_without_a_second_parse(tmp_path, monkeypatch, style):
+    """20 errors in the notice beside a fast-read inventory: the slow path's messages, and
+    every file parsed once (no second read of the project before reporting)."""
+    root = generated(tmp_path / style, style, errors=20)
+    monkeypatch.setattr(FastParser, "min_chars", 10**9)
+    expected = _error_lines(root)
+    assert len(expected) == 20 and all("no_such_key_" in line for line in expected)
+    monkeypatch.setattr(FastParser, "min_chars", 0)
+    parsed = []
+    fast_tree, slow_parse = parser._fast_tree, PyYamlParser.parse_text
+    monkeypatch.setattr(parser, "_fast_tree",
+                        lambda text, path: parsed.append(path) or fast_tree(text, path))
+    monkeypatch.setattr(PyYamlParser, "parse_text",
+                        lambda self, text, path: parsed.append(path) or slow_parse(self, text, path))
+    assert _error_lines(root) == expected
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.yaml"))
+    inventory = [f for f in files if f.startswith("inventory/")]
+    # each inventory file once, by the fast path (which read it); policy files may be read
+    # by both the fast path and, when it declines them, PyYAML - but only once each way
+    assert sorted(p for p in parsed if p.startswith("inventory/")) == inventory
+    assert all(parsed.count(f) <= 2 for f in files)
+    assert len(parsed) < 2 * len(files)
