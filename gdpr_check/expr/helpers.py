@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from typing import Any, NamedTuple
 
+from ..law import rights, special
 from ..model.types import RIGHTS, SCOPES
 from .index import Index
 
@@ -76,7 +77,7 @@ class Helpers:
         self.ref = reference
         self._today = None  # computed on first use of today()
         self._rights_due: dict = {}  # (kind, id, article) -> rights_due(), per project
-        self._disclosures = None  # computed on first use of disclosures()
+        self._disclosures: dict = {}  # right (or None) -> disclosures(right)
         self._sub_processors: dict = {}  # processor id -> its sub-processors, transitively
         self._special_uses: dict = {}  # kind -> special_uses(kind), computed on first use
 
@@ -181,53 +182,45 @@ class Helpers:
         `article` (e.g. 'Art. 21(2)'), only the rights that article gives. Access,
         rectification, restriction and the complaint are always due; a right attracted
         only by processing with no purpose has an empty list."""
-        key = (getattr(obj, "KIND", None), getattr(obj, "id", None), article)
+        kind = getattr(obj, "KIND", None)
+        # A flow's processing is its purpose and basis: 100,000 flows share a few dozen.
+        key = (kind, obj.purpose, obj.lawful_basis, article) if kind == "flow" else \
+            (kind, getattr(obj, "id", None), article)
         cached = self._rights_due.get(key)
         if cached is None:
             cached = self._rights_due[key] = self._compute_rights_due(obj, article)
         return cached
 
     def _compute_rights_due(self, obj, article):
-        from ..law.rights import gives, rights_of
-        found: dict[str, list] = {}
-        for purpose_id, purpose, bases in self._processing(obj):
-            attracted = rights_of(
-                bases, purpose.special_condition if purpose is not None else None,
-                direct_marketing=bool(purpose is not None and purpose.direct_marketing),
-                automated_decision=bool(purpose is not None and purpose.automated_decision))
-            for right, articles in attracted.items():
-                if article is not None and not gives(articles, article):
-                    continue
-                ids = found.setdefault(right, [])
-                if purpose_id and purpose_id not in ids:
-                    ids.append(purpose_id)
-        return {right: found[right] for right in RIGHTS if right in found}
+        return rights.due(self._processing(obj), article)
 
-    def _processing(self, obj):
-        """(purpose id, purpose or none, lawful bases) for each processing `obj` does."""
+    def _processing(self, obj) -> tuple:
+        """The processing `obj` does (`law.rights.Processing`, one per purpose)."""
+        Processing, system_bases = rights.Processing, rights.system_bases
         purposes = self.index.by_kind["purpose"]
+
+        def operation(pid, purpose, bases):
+            if purpose is None:
+                return Processing(pid, tuple(bases))
+            return Processing(pid, tuple(bases), purpose.special_condition,
+                              bool(purpose.direct_marketing), bool(purpose.automated_decision))
         kind = getattr(obj, "KIND", None)
         if kind == "flow":
-            return [(obj.purpose, purposes.get(obj.purpose) if obj.purpose else None,
-                     self.flow_bases(obj))]
+            return (operation(obj.purpose, purposes.get(obj.purpose) if obj.purpose else None,
+                              self.flow_bases(obj)),)
         if kind == "purpose":
-            return [(obj.id, obj, list(obj.lawful_basis))]
+            return (operation(obj.id, obj, obj.lawful_basis),)
         if kind == "system":
             incoming = self.index.flows_to.get(obj.id, ())
             found = []
             for pid in obj.purposes or [None]:
                 purpose = purposes.get(pid) if pid else None
                 stated = [f.lawful_basis for f in incoming if f.purpose == pid]
-                declared = list(purpose.lawful_basis) if purpose is not None else []
-                # The inventory's basis for the data it brings in is the more specific
-                # fact (bookkeeping on a legal obligation within a purpose the notice
-                # lists on contract or consent); any flow without one leaves the notice's.
-                bases = stated if stated and all(stated) else \
-                    list(dict.fromkeys([*declared, *filter(None, stated)]))
-                found.append((pid, purpose, bases))
-            return found
+                declared = purpose.lawful_basis if purpose is not None else ()
+                found.append(operation(pid, purpose, system_bases(declared, stated)))
+            return tuple(found)
         if kind == "policy":
-            return [(p.id, p, list(p.lawful_basis)) for p in obj.purposes]
+            return tuple(operation(p.id, p, p.lawful_basis) for p in obj.purposes)
         raise ValueError(f"rights_due(): expected a system, flow, purpose or the policy, "
                          f"not {kind or type(obj).__name__}")
 
@@ -235,19 +228,17 @@ class Helpers:
         """The rights a system's `rights:` leaves open, in the order of `RIGHTS`: not
         mentioned, or marked `not_applicable` without a reason. (`supported: false` is
         recorded: the system cannot fulfil the right.)"""
-        rights = system.rights
-        return [r for r in RIGHTS if (s := getattr(rights, r)) is None
+        record = system.rights
+        return [r for r in RIGHTS if (s := getattr(record, r)) is None
                 or (s.supported == "not_applicable" and not s.reason)]
 
     def right_article(self, right: str) -> str:
         """The article giving `right` (`access` -> 'Art. 15'), for messages."""
-        from ..law.rights import ARTICLES
-        return ARTICLES[_known_right("right_article", right)]
+        return rights.ARTICLES[_known_right("right_article", right)]
 
     def right_name(self, right: str) -> str:
         """How messages name `right` (`withdraw_consent` -> 'withdrawal of consent')."""
-        from ..law.rights import NAMES
-        return NAMES[_known_right("right_name", right)]
+        return rights.NAMES[_known_right("right_name", right)]
 
     def same_store(self, flow) -> bool:
         """Whether a flow only moves data within the store it comes from: from a system to
@@ -416,29 +407,39 @@ class Helpers:
             return None
         return self.ref.organisation_decision(*_names(self, recipient), on=self.today())
 
-    def disclosures(self) -> list:
+    def disclosures(self, right: str | None = None) -> list:
         """Flows that pass personal data on from one of the company's systems or a
         processor to a recipient (Art. 4(9)): a processor, or a system a processor hosts
         (`receiver(flow.to)`): what rights must follow (Art. 19). Collection from the data
         subject or a source, flows between self-hosted systems and flows within a
         system's own store (`same_store`: to its host or the host's backup) are not
-        disclosures. Built once per run."""
-        if self._disclosures is None:
-            self._disclosures = [f for f in self.index.disclosure_flows
-                                 if not self.same_store(f)]
-        return self._disclosures
+        disclosures. Given `right`, only the disclosures that must pass it on: whose
+        processing attracts it (`rights_due`) and whose source does not record it
+        `not_applicable` with a reason. In inventory order; built once per run."""
+        cached = self._disclosures.get(right)
+        if cached is None:
+            if right is None:
+                cached = [f for f in self.index.disclosure_flows if not self.same_store(f)]
+            else:
+                _known_right("disclosures", right)
+                cached = [f for f in self.disclosures() if
+                          not self.not_applicable(f.from_, right) and right in self.rights_due(f)]
+            self._disclosures[right] = cached
+        return cached
+
+    def boundary_flows(self) -> list:
+        """Flows that carry personal data from one of the company's systems or a processor
+        across the company's boundary, in inventory order: to a party other than the one
+        holding the source. The parties are the company (its self-hosted systems), each
+        processor with the systems it hosts (`receiver`), and anyone outside the inventory
+        (the data subject, a source). Built once per run."""
+        return self.index.boundary_flows
 
     def receiver(self, id: str):
         """The processor that receives data sent to `id`: the processor `id` itself, or the
         hosting provider of the system `id`; none for a self-hosted system, the data
         subject or a source."""
-        processors = self.index.by_kind["processor"]
-        if id in processors:
-            return processors[id]
-        system = self.index.by_kind["system"].get(id)
-        if system is not None and system.hosting is not None:
-            return processors.get(system.hosting.provider)
-        return None
+        return self.index.receiver_of(id)
 
     def located(self, id: str) -> list:
         """The countries where data sent to `id` is held: a processor's `countries`, a
@@ -568,7 +569,6 @@ class Helpers:
         notice's `.purpose` (none when undeclared), the `.categories` concerned and the
         `.holders` (systems, processors, flows) holding them for it. Each holder's
         categories count for its own purposes only; registers are not counted."""
-        from ..law import special
         tests = {"special": lambda c: c.special, "criminal": lambda c: c.criminal}
         if kind not in tests:
             raise ValueError(f"special_uses(): unknown kind '{kind}'; expected special or "
@@ -585,27 +585,23 @@ class Helpers:
         """The Art. 9(2) conditions that plainly apply to a purpose (an object or id) by
         its `context` and basis: health_care ((h)) for care and occupational health,
         employment_social_security ((b)) for employment; [] when none does."""
-        from ..law import special
         if isinstance(purpose, str):
             purpose = self.index.by_kind["purpose"].get(purpose)
         return special.plain_conditions(purpose)
 
     def art9_point(self, condition: str) -> str:
         """The point of Art. 9(2) a condition id names, e.g. health_care -> Art. 9(2)(h)."""
-        from ..law import special
         return special.CONDITION_POINTS.get(condition, "Art. 9(2)")
 
     def criminal_authorised(self, purpose) -> bool:
         """Whether a purpose (an object or id) may process criminal-offence data (Art. 10):
         based on a public task or a legal obligation, or the `legal_claims` condition."""
-        from ..law import special
         if isinstance(purpose, str):
             purpose = self.index.by_kind["purpose"].get(purpose)
         return special.criminal_authorised(purpose)
 
     def monitoring_labels(self, kinds) -> list:
         """Readable names of `employee_monitoring` kinds (email, cctv, location, ...)."""
-        from ..law import special
         return special.monitoring_labels(kinds)
 
     def tracking_without_consent(self, system) -> list:
@@ -613,7 +609,6 @@ class Helpers:
         user's device for anything but the strictly necessary (ePrivacy Directive Art.
         5(3)) without resting on consent: their purpose is undeclared or not based on
         consent alone, or the system does not record the consent."""
-        from ..law import special
         return special.tracking_without_consent(system, self.index.by_kind["purpose"])
 
     # -- filters (`value | name`) -----------------------------------------------------
@@ -621,7 +616,6 @@ class Helpers:
         """The data subject ids of a list whose declaration records a relationship of
         dependence on the controller (employee, job_applicant, citizen), in which consent
         is rarely freely given (Art. 7(4); EDPB Guidelines 05/2020, para. 16-24)."""
-        from ..law import special
         return special.dependent(subjects, self.index.by_kind["data_subject"])
 
     def special(self, categories) -> list:
@@ -738,7 +732,7 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
              "sensitive", "registers_for", "indirect_sources", "collects_directly",
              "grantees", "allowed_scope", "outbound", "personal", "flow_bases",
-             "not_applicable", "disclosures", "objectable", "rights_due", "right_article", "right_name",
+             "not_applicable", "disclosures", "boundary_flows", "objectable", "rights_due", "right_article", "right_name",
              "unrecorded_rights",
              "same_store",
              "effective_mechanism", "declared_transfers", "receiver", "located", "uses",

@@ -98,6 +98,44 @@ class Index:
                 found.append(flow)
         return found
 
+    def receiver_of(self, id: str):
+        """The processor that receives data sent to `id`: the processor `id` itself, or the
+        hosting provider of the system `id`; none for a self-hosted system, the data
+        subject or a source."""
+        return self.parties.get(id)
+
+    @cached_property
+    def parties(self) -> dict:
+        """System or processor id -> the processor holding what is sent there (itself, or
+        the system's hosting provider), or none (a self-hosted system): who holds the data
+        at each end of a flow. A processor's id wins over a system's with the same id."""
+        processors = self.by_kind["processor"]
+        found = {}
+        for system in self.inventory.systems:
+            hosting = system.hosting
+            found[system.id] = processors.get(hosting.provider) if hosting is not None \
+                else None
+        found.update(processors)
+        return found
+
+    @cached_property
+    def boundary_flows(self) -> list:
+        """Flows that carry personal data from one of the company's systems or a processor
+        to another party, in inventory order. The parties: the company (its self-hosted
+        systems), each processor with the systems it hosts (`parties`), and anyone outside
+        the inventory (the data subject, a source, another organisation): a flow to an id
+        that is neither a system nor a processor always crosses."""
+        parties, nobody = self.parties, object()
+        found = []
+        for flow in self.inventory.flows:
+            if not (flow.data_subjects or flow.data_categories):
+                continue
+            source = parties.get(flow.from_, nobody)
+            # processor ids are unique (load/refs.py): one party, one object
+            if source is not nobody and parties.get(flow.to, nobody) is not source:
+                found.append(flow)
+        return found
+
     @cached_property
     def undeclared_uses(self) -> dict[str, list]:
         """Vocabulary kind (purpose, data_category, data_subject) -> the inventory objects
