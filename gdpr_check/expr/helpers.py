@@ -9,11 +9,10 @@ from functools import lru_cache
 
 from typing import Any, NamedTuple
 
-from ..law import rights, special
+from ..law import rights, special, transfers
 from ..model.types import RIGHTS, SCOPES
 from .index import Index
 
-ALWAYS_VALID = ("scc", "bcr", "code_of_conduct", "certification")
 INDIRECT_SOURCES = ("public", "third_party")  # source kinds where Art. 14, not 13, applies
 
 
@@ -299,11 +298,7 @@ class Helpers:
         """The adequacy decision in force today for `country`, or none. Given `recipient`
         (a processor or a notice recipient) that names an international organisation with
         a decision of its own (e.g. the European Patent Organisation), that decision."""
-        if recipient is not None:
-            decision = self.ref.organisation_decision(*_names(self, recipient), on=self.today())
-            if decision is not None:
-                return decision
-        return self.ref.decision_for(country, self.today())
+        return transfers.adequacy(self.ref, country, self._recipient(recipient), self.today())
 
     def adequate(self, country: str, recipient=None) -> bool:
         """Whether transfers to `country` need no further safeguard: the EEA, or an adequacy
@@ -312,29 +307,12 @@ class Helpers:
         organisations or the private sector not public authorities (notice role
         `authority`). An international organisation with its own decision is adequate
         wherever its offices are; it is matched by its name, never by a country."""
-        if self.ref.in_eea(country):
-            return True
-        decision = self.adequacy(country, recipient)
-        if decision is None:
-            return False
-        if decision.kind == "organisation":
-            return True
-        return decision.covers(certified=_dpf_certified(recipient),
-                               public_authority=_public_authority(self, recipient))
+        return transfers.adequate(self.ref, country, self._recipient(recipient), self.today())
 
     def valid_mechanisms(self, countries, recipient=None, occasional: bool = False) -> list:
         """Transfer mechanisms valid for every country in `countries` (Art. 45-49)."""
-        outside = [c for c in countries if not self.ref.in_eea(c)]
-        if not outside:
-            return ["none", "adequacy", "dpf", *ALWAYS_VALID, "derogation"]
-        valid = list(ALWAYS_VALID)
-        if all(self.adequate(c, recipient) for c in outside):
-            valid.append("adequacy")
-        if outside == ["US"] * len(outside) and recipient is not None and _dpf_certified(recipient):
-            valid.append("dpf")
-        if occasional:
-            valid.append("derogation")
-        return valid
+        return transfers.valid_mechanisms(self.ref, countries, self._recipient(recipient),
+                                          self.today(), occasional)
 
     def days(self, duration):
         """An ISO 8601 duration in days (P1M = 30); none stays none."""
@@ -372,13 +350,9 @@ class Helpers:
         adequacy covers every such country for it (no safeguard is needed then), else
         `none`. For a processor only in the EEA: `none`."""
         transfer = getattr(processor, "transfer", None)
-        recorded = transfer.mechanism if transfer is not None else None
-        if recorded and recorded != "none":
-            return recorded
-        outside = self.outside_eea(processor.countries)
-        if outside and all(self.adequate(c, processor) for c in outside):
-            return "adequacy"
-        return "none"
+        return transfers.effective_mechanism(
+            self.ref, transfer.mechanism if transfer is not None else None,
+            processor.countries, self._recipient(processor), self.today())
 
     def declared_transfers(self, processor, countries=None) -> list:
         """The notice's `transfers` entries that disclose transfers to `processor` (an
@@ -405,14 +379,30 @@ class Helpers:
     def uncovered(self, countries, recipient=None) -> list:
         """The countries of a list outside the EEA that no adequacy decision in force
         covers for `recipient` (see `adequate`): where a transfer needs a safeguard."""
-        return [c for c in self.outside_eea(countries) if not self.adequate(c, recipient)]
+        return transfers.uncovered(self.ref, countries, self._recipient(recipient),
+                                   self.today())
 
     def international_organisation(self, recipient):
         """The adequacy decision in force for the international organisation that
         `recipient` (a processor or notice recipient) names, or none."""
         if recipient is None:
             return None
-        return self.ref.organisation_decision(*_names(self, recipient), on=self.today())
+        return self.ref.organisation_decision(*self._recipient(recipient).names,
+                                              on=self.today())
+
+    def _recipient(self, recipient) -> transfers.Recipient | None:
+        """What the law of transfers asks of a processor or notice recipient: the names it
+        goes by, DPF certification, and whether the notice calls it an authority."""
+        if recipient is None:
+            return None
+        ref = getattr(recipient, "recipient", None)
+        notice = self.index.by_kind["recipient"].get(ref) if isinstance(ref, str) \
+            else recipient
+        objs = [recipient] if notice is None or notice is recipient else [recipient, notice]
+        names = tuple(v for o in objs for v in (getattr(o, "id", None),
+                                                getattr(o, "name", None)) if v)
+        return transfers.Recipient(names, transfers.dpf_certified(recipient),
+                                   getattr(notice, "role", None) == "authority")
 
     def disclosures(self, right: str | None = None) -> list:
         """Flows that pass personal data on from one of the company's systems or a
@@ -568,7 +558,7 @@ class Helpers:
         `transfer` without `dpf_certified: true`: the DPF decision does not cover them
         (Decision (EU) 2023/1795). Processors recording no transfer are not counted."""
         return [p for p in self.disclosed_as(recipient) if "US" in p.countries
-                and p.transfer is not None and not _dpf_certified(p)]
+                and p.transfer is not None and not transfers.dpf_certified(p)]
 
     def special_uses(self, kind: str) -> list:
         """Where the inventory processes `kind` data ('special', Art. 9; 'criminal',
@@ -635,9 +625,7 @@ class Helpers:
 
     def outside_eea(self, countries) -> list:
         """The countries of a list (or one country) that are outside the EEA."""
-        if isinstance(countries, str):
-            countries = [countries]
-        return [c for c in countries or () if not self.ref.in_eea(c)]
+        return transfers.outside_eea(self.ref, countries)
 
     def ids(self, objects) -> list:
         """The `id` of each object in a list."""
@@ -719,32 +707,6 @@ def _known_right(helper: str, right) -> str:
         raise ValueError(f"{helper}(): unknown right '{right}'; expected one of "
                          f"{', '.join(RIGHTS)}")
     return right
-
-
-def _dpf_certified(recipient) -> bool:
-    transfer = getattr(recipient, "transfer", None)
-    return bool(transfer is not None and transfer.dpf_certified)
-
-
-def _notice_recipient(helpers, recipient):
-    """The notice's recipient for a processor (via `recipient`), or `recipient` itself."""
-    ref = getattr(recipient, "recipient", None)
-    if isinstance(ref, str):
-        return helpers.index.by_kind["recipient"].get(ref)
-    return recipient
-
-
-def _public_authority(helpers, recipient) -> bool:
-    """Whether the recipient is a public authority (notice recipient role `authority`)."""
-    notice = _notice_recipient(helpers, recipient) if recipient is not None else None
-    return getattr(notice, "role", None) == "authority"
-
-
-def _names(helpers, recipient) -> list:
-    """Ids and names by which a recipient may name an international organisation."""
-    notice = _notice_recipient(helpers, recipient)
-    objs = [recipient] if notice is None or notice is recipient else [recipient, notice]
-    return [v for o in objs for v in (getattr(o, "id", None), getattr(o, "name", None)) if v]
 
 
 FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to", "flows_from_any",
