@@ -608,6 +608,41 @@ class Helpers:
         consent alone, or the system does not record the consent."""
         return special.tracking_without_consent(system, self.index.by_kind["purpose"])
 
+    def controller_name(self) -> str:
+        """The controller's name as the notice gives it, or `the controller` when the
+        notice names none (for messages)."""
+        controller = self.index.policy.controller
+        return controller.name if controller else "the controller"
+
+    def stated_rights(self) -> list:
+        """The rights the notice states (`policy.rights.stated`); [] without `rights`."""
+        stated = self.index.policy.rights
+        return stated.stated if stated else []
+
+    def disclosed_under(self, processor):
+        """The notice recipient under which a processor (an object) receives data: its own
+        `recipient` (none when the notice does not declare it); for a processor naming
+        none, the first declared recipient of the processors that engage it as a
+        sub-processor (Art. 13(1)(e)); else none."""
+        recipients = self.index.by_kind["recipient"]
+        if processor.recipient:
+            return recipients.get(processor.recipient)
+        for parent in self.engaged_by(processor.id):
+            if parent.recipient and parent.recipient in recipients:
+                return recipients[parent.recipient]
+        return None
+
+    def countries_reached(self, processor) -> list:
+        """The countries a processor's transfer safeguard reaches: its own `countries`,
+        then those of its declared sub-processors, as recorded (repeats kept); [] for
+        none."""
+        if processor is None:
+            return []
+        processors = self.index.by_kind["processor"]
+        return [*processor.countries, *(c for sub in processor.sub_processors
+                                         if sub in processors
+                                         for c in processors[sub].countries)]
+
     # -- filters (`value | name`) -----------------------------------------------------
     def dependent(self, subjects) -> list:
         """The data subject ids of a list whose declaration records a relationship of
@@ -626,6 +661,13 @@ class Helpers:
     def outside_eea(self, countries) -> list:
         """The countries of a list (or one country) that are outside the EEA."""
         return transfers.outside_eea(self.ref, countries)
+
+    def shortlist(self, objects) -> str:
+        """The names (else ids) of the first three objects of a list joined by `; `, and
+        ` and N more` for the rest: how messages name a list of purposes."""
+        objects = list(objects or ())
+        names = "; ".join(o.name or o.id for o in objects[:3])
+        return names + (f" and {len(objects) - 3} more" if len(objects) > 3 else "")
 
     def ids(self, objects) -> list:
         """The `id` of each object in a list."""
@@ -723,7 +765,8 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "uncovered", "international_organisation", "consent_based",
              "using_undeclared", "flows_via", "disclosed_as", "not_dpf_certified", "special_uses", "plain_conditions", "art9_point",
              "criminal_authorised", "dependent", "monitoring_labels", "backup_countries",
-             "tracking_without_consent", "suggest_declared")
+             "tracking_without_consent", "suggest_declared", "controller_name", "stated_rights",
+             "disclosed_under", "countries_reached", "shortlist")
 FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",
-           "personal", "special", "criminal", "dependent")
+           "personal", "special", "criminal", "dependent", "shortlist")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}
