@@ -102,3 +102,45 @@ def test_parties_agree_with_receiver_for_every_id(project):
 def test_an_unknown_right_is_an_error(project):
     with pytest.raises(ValueError, match="unknown right 'erasur'"):
         _scope(project)["disclosures"]("erasur")
+
+
+def _naive_disclosures(project) -> list:
+    """Disclosures as first written: each flow's ends looked up, and the source's store
+    walked (its host, the host's sub-processors) for every flow."""
+    systems = {s.id: s for s in project.inventory.systems}
+    processors = {p.id: p for p in project.inventory.processors}
+
+    def subs(host):
+        seen, stack = set(), [host]
+        while stack:
+            current = processors.get(stack.pop())
+            for sub in current.sub_processors if current is not None else ():
+                if sub not in seen and sub != host:
+                    seen.add(sub)
+                    stack.append(sub)
+        return seen
+
+    found = []
+    for flow in project.inventory.flows:
+        if not (flow.data_subjects or flow.data_categories):
+            continue
+        if flow.from_ not in systems and flow.from_ not in processors:
+            continue
+        target = systems.get(flow.to)
+        hosted = target is not None and target.hosting is not None \
+            and target.hosting.provider in processors
+        if not (flow.to in processors or hosted):
+            continue
+        source = systems.get(flow.from_)
+        if source is not None and source.hosting is not None \
+                and source.hosting.provider != "self":
+            host = source.hosting.provider
+            if flow.to == host or flow.to in subs(host):
+                continue  # the same store
+        found.append(flow)
+    return found
+
+
+def test_disclosures_are_the_naive_walk(project):
+    assert [f.id for f in _scope(project)["disclosures"]()] == \
+        [f.id for f in _naive_disclosures(project)]

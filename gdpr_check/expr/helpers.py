@@ -77,7 +77,6 @@ class Helpers:
         self._today = None  # computed on first use of today()
         self._rights_due: dict = {}  # (kind, id, article) -> rights_due(), per project
         self._disclosures: dict = {}  # right (or None) -> disclosures(right)
-        self._sub_processors: dict = {}  # processor id -> its sub-processors, transitively
         self._special_uses: dict = {}
         self._grantees: dict = {}  # system id -> grantees(system)  # kind -> special_uses(kind), computed on first use
 
@@ -253,29 +252,7 @@ class Helpers:
         controller's instructions; erasing in the system erases there, and copies in
         backups go with the backup's retention. Not a disclosure to a recipient (Art.
         4(9), 19)."""
-        system = self.index.by_kind["system"].get(flow.from_)
-        if system is None or system.hosting is None or system.hosting.provider == "self":
-            return False
-        host = system.hosting.provider
-        return flow.to == host or flow.to in self._sub_processors_of(host)
-
-    def _sub_processors_of(self, processor: str) -> frozenset:
-        """The sub-processors a processor engages, transitively (computed once each)."""
-        cached = self._sub_processors.get(processor)
-        if cached is None:
-            cached = self._sub_processors[processor] = self._walk_sub_processors(processor)
-        return cached
-
-    def _walk_sub_processors(self, processor: str) -> frozenset:
-        processors = self.index.by_kind["processor"]
-        seen, stack = set(), [processor]
-        while stack:
-            current = processors.get(stack.pop())
-            for sub in current.sub_processors if current is not None else ():
-                if sub not in seen and sub != processor:
-                    seen.add(sub)
-                    stack.append(sub)
-        return frozenset(seen)
+        return flow.to in self.index.stores.get(flow.from_, ())
 
     def not_applicable(self, id: str, right: str) -> bool:
         """Whether the system `id` records `right` as `not_applicable` with a reason (the
@@ -416,13 +393,31 @@ class Helpers:
         cached = self._disclosures.get(right)
         if cached is None:
             if right is None:
-                cached = [f for f in self.index.disclosure_flows if not self.same_store(f)]
+                stores = self.index.stores
+                cached = [f for f in self.index.disclosure_flows
+                          if f.to not in stores.get(f.from_, ())]  # not same_store(f)
             else:
-                _known_right("disclosures", right)
-                cached = [f for f in self.disclosures() if
-                          not self.not_applicable(f.from_, right) and right in self.rights_due(f)]
+                cached = self._disclosures_due(_known_right("disclosures", right))
             self._disclosures[right] = cached
         return cached
+
+    def _disclosures_due(self, right: str) -> list:
+        """`disclosures(right)` in one pass: the sources recording the right not
+        applicable are found once, and whether a flow attracts the right once per
+        (purpose, basis), which is all that decides it (`rights_due`)."""
+        exempt = {s for s in self.index.by_kind["system"] if self.not_applicable(s, right)}
+        attracts: dict = {}
+        found = []
+        for flow in self.disclosures():
+            if flow.from_ in exempt:
+                continue
+            key = (flow.purpose, flow.lawful_basis)
+            due = attracts.get(key)
+            if due is None:
+                due = attracts[key] = right in self.rights_due(flow)
+            if due:
+                found.append(flow)
+        return found
 
     def boundary_flows(self) -> list:
         """Flows that carry personal data from one of the company's systems or a processor

@@ -36,6 +36,7 @@ class Index:
         for transfer in pol.transfers:
             self.transfers_to[transfer.recipient].append(transfer)
         self._downstream: dict[str, tuple] = {}
+        self._sub_processors: dict[str, frozenset] = {}
 
     @cached_property
     def systems_by_subject(self) -> dict[str, list]:
@@ -85,18 +86,42 @@ class Index:
         processor to a processor or a system hosted by one (not collection from the data
         subject or a source, not between self-hosted systems), in inventory order."""
         systems, processors = self.by_kind["system"], self.by_kind["processor"]
-        found = []
-        for flow in self.inventory.flows:
-            if not (flow.data_subjects or flow.data_categories):
-                continue
-            if flow.from_ not in systems and flow.from_ not in processors:
-                continue
-            target = systems.get(flow.to)
-            hosted = target is not None and target.hosting is not None \
-                and target.hosting.provider in processors
-            if flow.to in processors or hosted:
-                found.append(flow)
+        receiving = processors.keys() | {
+            id for id, system in systems.items()
+            if system.hosting is not None and system.hosting.provider in processors}
+        return [flow for flow in self.inventory.flows
+                if (flow.data_subjects or flow.data_categories)
+                and (flow.from_ in systems or flow.from_ in processors)
+                and flow.to in receiving]
+
+    @cached_property
+    def stores(self) -> dict[str, frozenset]:
+        """System id -> the ids that hold the system's own store: its hosting provider and
+        the provider's sub-processors, transitively (its backup, its infrastructure).
+        Systems the company hosts itself are absent."""
+        found = {}
+        for system in self.inventory.systems:
+            hosting = system.hosting
+            if hosting is not None and hosting.provider != "self":
+                host = hosting.provider
+                found[system.id] = frozenset({host, *self.sub_processors_of(host)})
         return found
+
+    def sub_processors_of(self, processor: str) -> frozenset:
+        """The sub-processors a processor engages, transitively (not itself)."""
+        cached = self._sub_processors.get(processor)
+        if cached is not None:
+            return cached
+        processors = self.by_kind["processor"]
+        seen, stack = set(), [processor]
+        while stack:
+            current = processors.get(stack.pop())
+            for sub in current.sub_processors if current is not None else ():
+                if sub not in seen and sub != processor:
+                    seen.add(sub)
+                    stack.append(sub)
+        result = self._sub_processors[processor] = frozenset(seen)
+        return result
 
     def receiver_of(self, id: str):
         """The processor that receives data sent to `id`: the processor `id` itself, or the
