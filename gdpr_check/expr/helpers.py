@@ -75,10 +75,11 @@ class Helpers:
         self.index = index
         self.ref = reference
         self._today = None  # computed on first use of today()
-        self._rights_due: dict = {}  # (kind, id, article) -> rights_due(), per project
+        # (kind, id, article), for a flow (kind, purpose, basis, article) -> rights_due()
+        self._rights_due: dict = {}
         self._disclosures: dict = {}  # right (or None) -> disclosures(right)
-        self._special_uses: dict = {}
-        self._grantees: dict = {}  # system id -> grantees(system)  # kind -> special_uses(kind), computed on first use
+        self._special_uses: dict = {}  # kind -> special_uses(kind), computed on first use
+        self._grantees: dict = {}  # system id -> grantees(system)
 
     # -- functions (called as `name(...)` in expressions) -------------------------------
     def lookup(self, kind: str, id: str):
