@@ -28,7 +28,7 @@ def test_explain_shows_the_rule_and_its_fixtures(capsys, monkeypatch):
     assert out.startswith(f"AC004  {rule.name}\n")
     assert f"articles: {', '.join(rule.articles)}" in out
     assert "Art. 32(1)(b) requires measures" in out                # the description
-    assert "  for each: inventory.systems\n" in out
+    assert "  for each: inventory.systems | personal\n" in out
     assert "  assert:   'mfa' in item.access.authentication\n" in out
     assert "How to fix:\n  Enforce a second factor" in out
     assert "Fails: privileged administrators sign in with a password only\n" in out

@@ -165,3 +165,30 @@ def test_system_rules_ask_each_system_for_the_rights_its_basis_attracts(tmp_path
 def test_notice_rules_ask_the_notice_for_the_rights_its_bases_attract(tmp_path, basis):
     found = {rule for rule, _ in _run(tmp_path, basis, NOTICE_RULES)}
     assert found == {rule for rule, right in NOTICE_RULES.items() if right in EXTRA[basis]}
+
+
+# -- law.rights.due and system_bases: the plain functions rights_due() applies ----------
+
+def test_due_lists_the_purposes_attracting_each_right():
+    from gdpr_check.law.rights import Processing, due
+    marketing = Processing("newsletter", ("consent",), direct_marketing=True)
+    invoicing = Processing("invoicing", ("legal_obligation",))
+    found = due((marketing, invoicing))
+    assert list(found) == [r for r in RIGHTS if r in found]  # in the order of RIGHTS
+    assert found["access"] == ["newsletter", "invoicing"]
+    assert found["erasure"] == ["newsletter"]       # Art. 17(3)(b) exempts the bookkeeping
+    assert found["objection"] == ["newsletter"]     # Art. 21(2), whatever the basis
+    assert found["withdraw_consent"] == ["newsletter"]
+    assert due((marketing, invoicing), "Art. 21(2)") == {"objection": ["newsletter"]}
+    # processing with no purpose attracts rights for no purpose id
+    assert due((Processing(None, ("consent",)),))["withdraw_consent"] == []
+
+
+def test_system_bases_prefer_what_every_incoming_flow_states():
+    from gdpr_check.law.rights import system_bases
+    assert system_bases(["contract"], ["legal_obligation", "legal_obligation"]) == \
+        ("legal_obligation", "legal_obligation")
+    # a flow stating no basis leaves the notice's, with the stated ones after it
+    assert system_bases(["contract"], ["legal_obligation", None]) == \
+        ("contract", "legal_obligation")
+    assert system_bases(["contract", "consent"], []) == ("contract", "consent")

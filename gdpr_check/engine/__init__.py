@@ -70,7 +70,7 @@ def run_rule(compiled: CompiledRule, base: dict, policy, root_loc, items=None) -
     # vars in it. `when` cannot name a var, so the previous item's vars are never read.
     scope = Scope(base)
     context = new_context(scope)
-    when, variables, that = compiled.when, compiled.vars, compiled.that
+    when, variables, that = _once_per_rule(compiled)
     schema = rule.schema_ is not None
     findings = []
     for item in items:
@@ -100,6 +100,36 @@ def run_rule(compiled: CompiledRule, base: dict, policy, root_loc, items=None) -
         if schema:
             findings.extend(_schema_findings(compiled, context, item, root_loc))
     return findings
+
+
+def _once_per_rule(compiled):
+    """The rule's `when`, `vars` and `that`, with those that cannot depend on the item
+    (`compile.item_free`) evaluated once for this run of the rule, when first reached:
+    an error in one is still reported for the first item that reaches it."""
+    constant = compiled.constant
+    if not constant:
+        return compiled.when, compiled.vars, compiled.that
+
+    def once(expr):
+        return _Once(expr) if expr in constant else expr
+    return ([once(e) for e in compiled.when], [(n, once(e)) for n, e in compiled.vars],
+            [once(e) for e in compiled.that])
+
+
+class _Once:
+    """An expression evaluated at most once; `source` and `loc` as the expression's."""
+
+    __slots__ = ("expression", "source", "loc", "value", "done")
+
+    def __init__(self, expression):
+        self.expression, self.source, self.loc = expression, expression.source, expression.loc
+        self.value, self.done = None, False
+
+    def evaluate(self, context):
+        if not self.done:
+            self.value = self.expression.evaluate(context)
+            self.done = True
+        return self.value
 
 
 def _evaluate(compiled, expr, context, item):

@@ -1,7 +1,8 @@
 """Rules -> compiled rules: every expression parsed and checked once, before any item runs."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from ..expr import Expression, compile_template
 from ..model import Rule
@@ -18,6 +19,9 @@ class CompiledRule:
     at: Expression | None
     message: object | None   # callable(scope) -> str
     schema_check: object | None = None  # jsonschema validator, built on first use
+    # The `when`, `vars` and `that` expressions that cannot depend on the item (see
+    # `item_free`): the engine evaluates each once per rule, when first reached.
+    constant: frozenset = field(default_factory=frozenset)
 
 
 def compile_rule(rule: Rule) -> CompiledRule:
@@ -27,7 +31,7 @@ def compile_rule(rule: Rule) -> CompiledRule:
         # a var may use the vars defined before it, like Ansible's vars
         variables.append((name, Expression(source, rule.expr_loc("vars", name),
                                            names[:position])))
-    return CompiledRule(
+    compiled = CompiledRule(
         rule=rule,
         loop=Expression(rule.loop, rule.expr_loc("loop")) if rule.loop else None,
         when=[Expression(s, rule.expr_loc("when", i)) for i, s in enumerate(rule.when)],
@@ -40,3 +44,31 @@ def compile_rule(rule: Rule) -> CompiledRule:
         message=compile_template(rule.fail_msg, rule.expr_loc("fail_msg"), names)
         if rule.fail_msg else None,
     )
+    if rule.loop:
+        compiled.constant = _constant(compiled)
+    return compiled
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def item_free(source: str, dependent: set) -> bool:
+    """Whether an expression cannot depend on the item: no word of its source is `item`
+    or a var that depends on it. Every other name it may use (policy, inventory, ref,
+    the helpers, RIGHTS) is the same for every item, helpers are functions of the project
+    alone and the sandbox lets nothing change, so its value is the same for all items.
+    Words inside strings and attribute names count too: that only errs towards
+    evaluating an expression per item, as before."""
+    return dependent.isdisjoint(_NAME.findall(source))
+
+
+def _constant(compiled: CompiledRule) -> frozenset:
+    dependent = {"item"}
+    found = [e for e in compiled.when if item_free(e.source, dependent)]
+    for name, expression in compiled.vars:
+        if item_free(expression.source, dependent):
+            found.append(expression)
+        else:
+            dependent.add(name)
+    found.extend(e for e in compiled.that if item_free(e.source, dependent))
+    return frozenset(found)

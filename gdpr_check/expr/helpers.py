@@ -9,10 +9,10 @@ from functools import lru_cache
 
 from typing import Any, NamedTuple
 
+from ..law import rights, special, transfers
 from ..model.types import RIGHTS, SCOPES
 from .index import Index
 
-ALWAYS_VALID = ("scc", "bcr", "code_of_conduct", "certification")
 INDIRECT_SOURCES = ("public", "third_party")  # source kinds where Art. 14, not 13, applies
 
 
@@ -75,11 +75,12 @@ class Helpers:
         self.index = index
         self.ref = reference
         self._today = None  # computed on first use of today()
-        self._rights_due: dict = {}  # (kind, id, article) -> rights_due(), per project
-        self._disclosures = None  # computed on first use of disclosures()
-        self._sub_processors: dict = {}  # processor id -> its sub-processors, transitively
+        # (kind, id, article), for a flow (kind, purpose, basis, article) -> rights_due()
+        self._rights_due: dict = {}
+        self._disclosures: dict = {}  # right (or None) -> disclosures(right)
         self._special_uses: dict = {}  # kind -> special_uses(kind), computed on first use
         self._untranslated = None  # computed on first use of untranslated()
+        self._grantees: dict = {}  # system id -> grantees(system)
 
     # -- functions (called as `name(...)` in expressions) -------------------------------
     def lookup(self, kind: str, id: str):
@@ -135,6 +136,12 @@ class Helpers:
             system = self.index.by_kind["system"].get(system)
         if system is None:
             return []
+        cached = self._grantees.get(system.id)
+        if cached is None:  # rules ask for it several times per system
+            cached = self._grantees[system.id] = self._grantees_of(system)
+        return cached
+
+    def _grantees_of(self, system) -> list:
         principals = self.index.by_kind["principal"]
         by_kind, by_id = self.index.allowed_scopes, self.index.allowed_by_principal
         result = []
@@ -182,53 +189,45 @@ class Helpers:
         `article` (e.g. 'Art. 21(2)'), only the rights that article gives. Access,
         rectification, restriction and the complaint are always due; a right attracted
         only by processing with no purpose has an empty list."""
-        key = (getattr(obj, "KIND", None), getattr(obj, "id", None), article)
+        kind = getattr(obj, "KIND", None)
+        # A flow's processing is its purpose and basis: 100,000 flows share a few dozen.
+        key = (kind, obj.purpose, obj.lawful_basis, article) if kind == "flow" else \
+            (kind, getattr(obj, "id", None), article)
         cached = self._rights_due.get(key)
         if cached is None:
             cached = self._rights_due[key] = self._compute_rights_due(obj, article)
         return cached
 
     def _compute_rights_due(self, obj, article):
-        from ..law.rights import gives, rights_of
-        found: dict[str, list] = {}
-        for purpose_id, purpose, bases in self._processing(obj):
-            attracted = rights_of(
-                bases, purpose.special_condition if purpose is not None else None,
-                direct_marketing=bool(purpose is not None and purpose.direct_marketing),
-                automated_decision=bool(purpose is not None and purpose.automated_decision))
-            for right, articles in attracted.items():
-                if article is not None and not gives(articles, article):
-                    continue
-                ids = found.setdefault(right, [])
-                if purpose_id and purpose_id not in ids:
-                    ids.append(purpose_id)
-        return {right: found[right] for right in RIGHTS if right in found}
+        return rights.due(self._processing(obj), article)
 
-    def _processing(self, obj):
-        """(purpose id, purpose or none, lawful bases) for each processing `obj` does."""
+    def _processing(self, obj) -> tuple:
+        """The processing `obj` does (`law.rights.Processing`, one per purpose)."""
+        Processing, system_bases = rights.Processing, rights.system_bases
         purposes = self.index.by_kind["purpose"]
+
+        def operation(pid, purpose, bases):
+            if purpose is None:
+                return Processing(pid, tuple(bases))
+            return Processing(pid, tuple(bases), purpose.special_condition,
+                              bool(purpose.direct_marketing), bool(purpose.automated_decision))
         kind = getattr(obj, "KIND", None)
         if kind == "flow":
-            return [(obj.purpose, purposes.get(obj.purpose) if obj.purpose else None,
-                     self.flow_bases(obj))]
+            return (operation(obj.purpose, purposes.get(obj.purpose) if obj.purpose else None,
+                              self.flow_bases(obj)),)
         if kind == "purpose":
-            return [(obj.id, obj, list(obj.lawful_basis))]
+            return (operation(obj.id, obj, obj.lawful_basis),)
         if kind == "system":
             incoming = self.index.flows_to.get(obj.id, ())
             found = []
             for pid in obj.purposes or [None]:
                 purpose = purposes.get(pid) if pid else None
                 stated = [f.lawful_basis for f in incoming if f.purpose == pid]
-                declared = list(purpose.lawful_basis) if purpose is not None else []
-                # The inventory's basis for the data it brings in is the more specific
-                # fact (bookkeeping on a legal obligation within a purpose the notice
-                # lists on contract or consent); any flow without one leaves the notice's.
-                bases = stated if stated and all(stated) else \
-                    list(dict.fromkeys([*declared, *filter(None, stated)]))
-                found.append((pid, purpose, bases))
-            return found
+                declared = purpose.lawful_basis if purpose is not None else ()
+                found.append(operation(pid, purpose, system_bases(declared, stated)))
+            return tuple(found)
         if kind == "policy":
-            return [(p.id, p, list(p.lawful_basis)) for p in obj.purposes]
+            return tuple(operation(p.id, p, p.lawful_basis) for p in obj.purposes)
         raise ValueError(f"rights_due(): expected a system, flow, purpose or the policy, "
                          f"not {kind or type(obj).__name__}")
 
@@ -236,19 +235,17 @@ class Helpers:
         """The rights a system's `rights:` leaves open, in the order of `RIGHTS`: not
         mentioned, or marked `not_applicable` without a reason. (`supported: false` is
         recorded: the system cannot fulfil the right.)"""
-        rights = system.rights
-        return [r for r in RIGHTS if (s := getattr(rights, r)) is None
+        record = system.rights
+        return [r for r in RIGHTS if (s := getattr(record, r)) is None
                 or (s.supported == "not_applicable" and not s.reason)]
 
     def right_article(self, right: str) -> str:
         """The article giving `right` (`access` -> 'Art. 15'), for messages."""
-        from ..law.rights import ARTICLES
-        return ARTICLES[_known_right("right_article", right)]
+        return rights.ARTICLES[_known_right("right_article", right)]
 
     def right_name(self, right: str) -> str:
         """How messages name `right` (`withdraw_consent` -> 'withdrawal of consent')."""
-        from ..law.rights import NAMES
-        return NAMES[_known_right("right_name", right)]
+        return rights.NAMES[_known_right("right_name", right)]
 
     def same_store(self, flow) -> bool:
         """Whether a flow only moves data within the store it comes from: from a system to
@@ -257,29 +254,7 @@ class Helpers:
         controller's instructions; erasing in the system erases there, and copies in
         backups go with the backup's retention. Not a disclosure to a recipient (Art.
         4(9), 19)."""
-        system = self.index.by_kind["system"].get(flow.from_)
-        if system is None or system.hosting is None or system.hosting.provider == "self":
-            return False
-        host = system.hosting.provider
-        return flow.to == host or flow.to in self._sub_processors_of(host)
-
-    def _sub_processors_of(self, processor: str) -> frozenset:
-        """The sub-processors a processor engages, transitively (computed once each)."""
-        cached = self._sub_processors.get(processor)
-        if cached is None:
-            cached = self._sub_processors[processor] = self._walk_sub_processors(processor)
-        return cached
-
-    def _walk_sub_processors(self, processor: str) -> frozenset:
-        processors = self.index.by_kind["processor"]
-        seen, stack = set(), [processor]
-        while stack:
-            current = processors.get(stack.pop())
-            for sub in current.sub_processors if current is not None else ():
-                if sub not in seen and sub != processor:
-                    seen.add(sub)
-                    stack.append(sub)
-        return frozenset(seen)
+        return flow.to in self.index.stores.get(flow.from_, ())
 
     def not_applicable(self, id: str, right: str) -> bool:
         """Whether the system `id` records `right` as `not_applicable` with a reason (the
@@ -302,11 +277,7 @@ class Helpers:
         """The adequacy decision in force today for `country`, or none. Given `recipient`
         (a processor or a notice recipient) that names an international organisation with
         a decision of its own (e.g. the European Patent Organisation), that decision."""
-        if recipient is not None:
-            decision = self.ref.organisation_decision(*_names(self, recipient), on=self.today())
-            if decision is not None:
-                return decision
-        return self.ref.decision_for(country, self.today())
+        return transfers.adequacy(self.ref, country, self._recipient(recipient), self.today())
 
     def adequate(self, country: str, recipient=None) -> bool:
         """Whether transfers to `country` need no further safeguard: the EEA, or an adequacy
@@ -315,29 +286,12 @@ class Helpers:
         organisations or the private sector not public authorities (notice role
         `authority`). An international organisation with its own decision is adequate
         wherever its offices are; it is matched by its name, never by a country."""
-        if self.ref.in_eea(country):
-            return True
-        decision = self.adequacy(country, recipient)
-        if decision is None:
-            return False
-        if decision.kind == "organisation":
-            return True
-        return decision.covers(certified=_dpf_certified(recipient),
-                               public_authority=_public_authority(self, recipient))
+        return transfers.adequate(self.ref, country, self._recipient(recipient), self.today())
 
     def valid_mechanisms(self, countries, recipient=None, occasional: bool = False) -> list:
         """Transfer mechanisms valid for every country in `countries` (Art. 45-49)."""
-        outside = [c for c in countries if not self.ref.in_eea(c)]
-        if not outside:
-            return ["none", "adequacy", "dpf", *ALWAYS_VALID, "derogation"]
-        valid = list(ALWAYS_VALID)
-        if all(self.adequate(c, recipient) for c in outside):
-            valid.append("adequacy")
-        if outside == ["US"] * len(outside) and recipient is not None and _dpf_certified(recipient):
-            valid.append("dpf")
-        if occasional:
-            valid.append("derogation")
-        return valid
+        return transfers.valid_mechanisms(self.ref, countries, self._recipient(recipient),
+                                          self.today(), occasional)
 
     def days(self, duration):
         """An ISO 8601 duration in days (P1M = 30); none stays none."""
@@ -375,13 +329,9 @@ class Helpers:
         adequacy covers every such country for it (no safeguard is needed then), else
         `none`. For a processor only in the EEA: `none`."""
         transfer = getattr(processor, "transfer", None)
-        recorded = transfer.mechanism if transfer is not None else None
-        if recorded and recorded != "none":
-            return recorded
-        outside = self.outside_eea(processor.countries)
-        if outside and all(self.adequate(c, processor) for c in outside):
-            return "adequacy"
-        return "none"
+        return transfers.effective_mechanism(
+            self.ref, transfer.mechanism if transfer is not None else None,
+            processor.countries, self._recipient(processor), self.today())
 
     def declared_transfers(self, processor, countries=None) -> list:
         """The notice's `transfers` entries that disclose transfers to `processor` (an
@@ -408,38 +358,82 @@ class Helpers:
     def uncovered(self, countries, recipient=None) -> list:
         """The countries of a list outside the EEA that no adequacy decision in force
         covers for `recipient` (see `adequate`): where a transfer needs a safeguard."""
-        return [c for c in self.outside_eea(countries) if not self.adequate(c, recipient)]
+        return transfers.uncovered(self.ref, countries, self._recipient(recipient),
+                                   self.today())
 
     def international_organisation(self, recipient):
         """The adequacy decision in force for the international organisation that
         `recipient` (a processor or notice recipient) names, or none."""
         if recipient is None:
             return None
-        return self.ref.organisation_decision(*_names(self, recipient), on=self.today())
+        return self.ref.organisation_decision(*self._recipient(recipient).names,
+                                              on=self.today())
 
-    def disclosures(self) -> list:
+    def _recipient(self, recipient) -> transfers.Recipient | None:
+        """What the law of transfers asks of a processor or notice recipient: the names it
+        goes by, DPF certification, and whether the notice calls it an authority."""
+        if recipient is None:
+            return None
+        ref = getattr(recipient, "recipient", None)
+        notice = self.index.by_kind["recipient"].get(ref) if isinstance(ref, str) \
+            else recipient
+        objs = [recipient] if notice is None or notice is recipient else [recipient, notice]
+        names = tuple(v for o in objs for v in (getattr(o, "id", None),
+                                                getattr(o, "name", None)) if v)
+        return transfers.Recipient(names, transfers.dpf_certified(recipient),
+                                   getattr(notice, "role", None) == "authority")
+
+    def disclosures(self, right: str | None = None) -> list:
         """Flows that pass personal data on from one of the company's systems or a
         processor to a recipient (Art. 4(9)): a processor, or a system a processor hosts
         (`receiver(flow.to)`): what rights must follow (Art. 19). Collection from the data
         subject or a source, flows between self-hosted systems and flows within a
         system's own store (`same_store`: to its host or the host's backup) are not
-        disclosures. Built once per run."""
-        if self._disclosures is None:
-            self._disclosures = [f for f in self.index.disclosure_flows
-                                 if not self.same_store(f)]
-        return self._disclosures
+        disclosures. Given `right`, only the disclosures that must pass it on: whose
+        processing attracts it (`rights_due`) and whose source does not record it
+        `not_applicable` with a reason. In inventory order; built once per run."""
+        cached = self._disclosures.get(right)
+        if cached is None:
+            if right is None:
+                stores = self.index.stores
+                cached = [f for f in self.index.disclosure_flows
+                          if f.to not in stores.get(f.from_, ())]  # not same_store(f)
+            else:
+                cached = self._disclosures_due(_known_right("disclosures", right))
+            self._disclosures[right] = cached
+        return cached
+
+    def _disclosures_due(self, right: str) -> list:
+        """`disclosures(right)` in one pass: the sources recording the right not
+        applicable are found once, and whether a flow attracts the right once per
+        (purpose, basis), which is all that decides it (`rights_due`)."""
+        exempt = {s for s in self.index.by_kind["system"] if self.not_applicable(s, right)}
+        attracts: dict = {}
+        found = []
+        for flow in self.disclosures():
+            if flow.from_ in exempt:
+                continue
+            key = (flow.purpose, flow.lawful_basis)
+            due = attracts.get(key)
+            if due is None:
+                due = attracts[key] = right in self.rights_due(flow)
+            if due:
+                found.append(flow)
+        return found
+
+    def boundary_flows(self) -> list:
+        """Flows that carry personal data from one of the company's systems or a processor
+        across the company's boundary, in inventory order: to a party other than the one
+        holding the source. The parties are the company (its self-hosted systems), each
+        processor with the systems it hosts (`receiver`), and anyone outside the inventory
+        (the data subject, a source). Built once per run."""
+        return self.index.boundary_flows
 
     def receiver(self, id: str):
         """The processor that receives data sent to `id`: the processor `id` itself, or the
         hosting provider of the system `id`; none for a self-hosted system, the data
         subject or a source."""
-        processors = self.index.by_kind["processor"]
-        if id in processors:
-            return processors[id]
-        system = self.index.by_kind["system"].get(id)
-        if system is not None and system.hosting is not None:
-            return processors.get(system.hosting.provider)
-        return None
+        return self.index.receiver_of(id)
 
     def located(self, id: str) -> list:
         """The countries where data sent to `id` is held: a processor's `countries`, a
@@ -560,7 +554,7 @@ class Helpers:
         `transfer` without `dpf_certified: true`: the DPF decision does not cover them
         (Decision (EU) 2023/1795). Processors recording no transfer are not counted."""
         return [p for p in self.disclosed_as(recipient) if "US" in p.countries
-                and p.transfer is not None and not _dpf_certified(p)]
+                and p.transfer is not None and not transfers.dpf_certified(p)]
 
     def special_uses(self, kind: str) -> list:
         """Where the inventory processes `kind` data ('special', Art. 9; 'criminal',
@@ -568,7 +562,6 @@ class Helpers:
         notice's `.purpose` (none when undeclared), the `.categories` concerned and the
         `.holders` (systems, processors, flows) holding them for it. Each holder's
         categories count for its own purposes only; registers are not counted."""
-        from ..law import special
         tests = {"special": lambda c: c.special, "criminal": lambda c: c.criminal}
         if kind not in tests:
             raise ValueError(f"special_uses(): unknown kind '{kind}'; expected special or "
@@ -585,27 +578,23 @@ class Helpers:
         """The Art. 9(2) conditions that plainly apply to a purpose (an object or id) by
         its `context` and basis: health_care ((h)) for care and occupational health,
         employment_social_security ((b)) for employment; [] when none does."""
-        from ..law import special
         if isinstance(purpose, str):
             purpose = self.index.by_kind["purpose"].get(purpose)
         return special.plain_conditions(purpose)
 
     def art9_point(self, condition: str) -> str:
         """The point of Art. 9(2) a condition id names, e.g. health_care -> Art. 9(2)(h)."""
-        from ..law import special
         return special.CONDITION_POINTS.get(condition, "Art. 9(2)")
 
     def criminal_authorised(self, purpose) -> bool:
         """Whether a purpose (an object or id) may process criminal-offence data (Art. 10):
         based on a public task or a legal obligation, or the `legal_claims` condition."""
-        from ..law import special
         if isinstance(purpose, str):
             purpose = self.index.by_kind["purpose"].get(purpose)
         return special.criminal_authorised(purpose)
 
     def monitoring_labels(self, kinds) -> list:
         """Readable names of `employee_monitoring` kinds (email, cctv, location, ...)."""
-        from ..law import special
         return special.monitoring_labels(kinds)
 
     def tracking_without_consent(self, system) -> list:
@@ -613,15 +602,48 @@ class Helpers:
         user's device for anything but the strictly necessary (ePrivacy Directive Art.
         5(3)) without resting on consent: their purpose is undeclared or not based on
         consent alone, or the system does not record the consent."""
-        from ..law import special
         return special.tracking_without_consent(system, self.index.by_kind["purpose"])
+
+    def controller_name(self) -> str:
+        """The controller's name as the notice gives it, or `the controller` when the
+        notice names none (for messages)."""
+        controller = self.index.policy.controller
+        return controller.name if controller else "the controller"
+
+    def stated_rights(self) -> list:
+        """The rights the notice states (`policy.rights.stated`); [] without `rights`."""
+        stated = self.index.policy.rights
+        return stated.stated if stated else []
+
+    def disclosed_under(self, processor):
+        """The notice recipient under which a processor (an object) receives data: its own
+        `recipient` (none when the notice does not declare it); for a processor naming
+        none, the first declared recipient of the processors that engage it as a
+        sub-processor (Art. 13(1)(e)); else none."""
+        recipients = self.index.by_kind["recipient"]
+        if processor.recipient:
+            return recipients.get(processor.recipient)
+        for parent in self.engaged_by(processor.id):
+            if parent.recipient and parent.recipient in recipients:
+                return recipients[parent.recipient]
+        return None
+
+    def countries_reached(self, processor) -> list:
+        """The countries a processor's transfer safeguard reaches: its own `countries`,
+        then those of its declared sub-processors, as recorded (repeats kept); [] for
+        none."""
+        if processor is None:
+            return []
+        processors = self.index.by_kind["processor"]
+        return [*processor.countries, *(c for sub in processor.sub_processors
+                                         if sub in processors
+                                         for c in processors[sub].countries)]
 
     # -- filters (`value | name`) -----------------------------------------------------
     def dependent(self, subjects) -> list:
         """The data subject ids of a list whose declaration records a relationship of
         dependence on the controller (employee, job_applicant, citizen), in which consent
         is rarely freely given (Art. 7(4); EDPB Guidelines 05/2020, para. 16-24)."""
-        from ..law import special
         return special.dependent(subjects, self.index.by_kind["data_subject"])
 
     def special(self, categories) -> list:
@@ -634,9 +656,14 @@ class Helpers:
 
     def outside_eea(self, countries) -> list:
         """The countries of a list (or one country) that are outside the EEA."""
-        if isinstance(countries, str):
-            countries = [countries]
-        return [c for c in countries or () if not self.ref.in_eea(c)]
+        return transfers.outside_eea(self.ref, countries)
+
+    def shortlist(self, objects) -> str:
+        """The names (else ids) of the first three objects of a list joined by `; `, and
+        ` and N more` for the rest: how messages name a list of purposes."""
+        objects = list(objects or ())
+        names = "; ".join(o.name or o.id for o in objects[:3])
+        return names + (f" and {len(objects) - 3} more" if len(objects) > 3 else "")
 
     def ids(self, objects) -> list:
         """The `id` of each object in a list."""
@@ -737,6 +764,20 @@ class Grantee(NamedTuple):
         return self.allowed is not None and \
             SCOPES.index(self.grant.scope) >= SCOPES.index(self.allowed)
 
+    def __getitem__(self, key):
+        """`g['principal']`, as Jinja's `selectattr`/`map(attribute=)` look a field up first:
+        a plain tuple's TypeError would send each lookup down the sandbox's generic path
+        (about ten times slower). Only these four names; anything else is a KeyError, and
+        Jinja then takes that path with all its checks."""
+        if type(key) is str:
+            if key in _GRANTEE_NAMES:
+                return getattr(self, key)
+            raise KeyError(key)
+        return tuple.__getitem__(self, key)
+
+
+_GRANTEE_NAMES = frozenset({*Grantee._fields, "permitted"})
+
 
 def _known_right(helper: str, right) -> str:
     if right not in RIGHTS:
@@ -745,39 +786,13 @@ def _known_right(helper: str, right) -> str:
     return right
 
 
-def _dpf_certified(recipient) -> bool:
-    transfer = getattr(recipient, "transfer", None)
-    return bool(transfer is not None and transfer.dpf_certified)
-
-
-def _notice_recipient(helpers, recipient):
-    """The notice's recipient for a processor (via `recipient`), or `recipient` itself."""
-    ref = getattr(recipient, "recipient", None)
-    if isinstance(ref, str):
-        return helpers.index.by_kind["recipient"].get(ref)
-    return recipient
-
-
-def _public_authority(helpers, recipient) -> bool:
-    """Whether the recipient is a public authority (notice recipient role `authority`)."""
-    notice = _notice_recipient(helpers, recipient) if recipient is not None else None
-    return getattr(notice, "role", None) == "authority"
-
-
-def _names(helpers, recipient) -> list:
-    """Ids and names by which a recipient may name an international organisation."""
-    notice = _notice_recipient(helpers, recipient)
-    objs = [recipient] if notice is None or notice is recipient else [recipient, notice]
-    return [v for o in objs for v in (getattr(o, "id", None), getattr(o, "name", None)) if v]
-
-
 FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to", "flows_from_any",
              "downstream",
              "holders", "grants_of", "engaged_by", "transfers_to", "adequacy", "adequate",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
              "sensitive", "registers_for", "indirect_sources", "collects_directly",
              "grantees", "allowed_scope", "outbound", "personal", "flow_bases",
-             "not_applicable", "disclosures", "objectable", "rights_due", "right_article", "right_name",
+             "not_applicable", "disclosures", "boundary_flows", "objectable", "rights_due", "right_article", "right_name",
              "unrecorded_rights",
              "same_store",
              "effective_mechanism", "declared_transfers", "receiver", "located", "uses",
@@ -785,7 +800,9 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "uncovered", "international_organisation", "consent_based",
              "using_undeclared", "flows_via", "disclosed_as", "not_dpf_certified", "special_uses", "plain_conditions", "art9_point",
              "criminal_authorised", "dependent", "monitoring_labels", "backup_countries",
-             "tracking_without_consent", "suggest_declared", "untranslated", "translation")
+             "tracking_without_consent", "suggest_declared", "untranslated", "translation",
+             "controller_name", "stated_rights", "disclosed_under", "countries_reached",
+             "shortlist")
 FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",
-           "personal", "special", "criminal", "dependent")
+           "personal", "special", "criminal", "dependent", "shortlist")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}

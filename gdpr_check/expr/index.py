@@ -36,6 +36,7 @@ class Index:
         for transfer in pol.transfers:
             self.transfers_to[transfer.recipient].append(transfer)
         self._downstream: dict[str, tuple] = {}
+        self._sub_processors: dict[str, frozenset] = {}
 
     @cached_property
     def systems_by_subject(self) -> dict[str, list]:
@@ -90,18 +91,80 @@ class Index:
         company disclosing it: Art. 19 binds a controller towards the recipients it
         disclosed data to, and the third party's own erasures are its own duty."""
         systems, processors = self.by_kind["system"], self.by_kind["processor"]
+        receiving = processors.keys() | {
+            id for id, system in systems.items()
+            if system.hosting is not None and system.hosting.provider in processors}
+        return [flow for flow in self.inventory.flows
+                if (flow.data_subjects or flow.data_categories)
+                and (flow.from_ in systems or flow.from_ in processors)
+                and not (flow.from_ in processors
+                         and processors[flow.from_].role == "third_party")
+                and flow.to in receiving]
+
+    @cached_property
+    def stores(self) -> dict[str, frozenset]:
+        """System id -> the ids that hold the system's own store: its hosting provider and
+        the provider's sub-processors, transitively (its backup, its infrastructure).
+        Systems the company hosts itself are absent."""
+        found = {}
+        for system in self.inventory.systems:
+            hosting = system.hosting
+            if hosting is not None and hosting.provider != "self":
+                host = hosting.provider
+                found[system.id] = frozenset({host, *self.sub_processors_of(host)})
+        return found
+
+    def sub_processors_of(self, processor: str) -> frozenset:
+        """The sub-processors a processor engages, transitively (not itself)."""
+        cached = self._sub_processors.get(processor)
+        if cached is not None:
+            return cached
+        processors = self.by_kind["processor"]
+        seen, stack = set(), [processor]
+        while stack:
+            current = processors.get(stack.pop())
+            for sub in current.sub_processors if current is not None else ():
+                if sub not in seen and sub != processor:
+                    seen.add(sub)
+                    stack.append(sub)
+        result = self._sub_processors[processor] = frozenset(seen)
+        return result
+
+    def receiver_of(self, id: str):
+        """The processor that receives data sent to `id`: the processor `id` itself, or the
+        hosting provider of the system `id`; none for a self-hosted system, the data
+        subject or a source."""
+        return self.parties.get(id)
+
+    @cached_property
+    def parties(self) -> dict:
+        """System or processor id -> the processor holding what is sent there (itself, or
+        the system's hosting provider), or none (a self-hosted system): who holds the data
+        at each end of a flow. A processor's id wins over a system's with the same id."""
+        processors = self.by_kind["processor"]
+        found = {}
+        for system in self.inventory.systems:
+            hosting = system.hosting
+            found[system.id] = processors.get(hosting.provider) if hosting is not None \
+                else None
+        found.update(processors)
+        return found
+
+    @cached_property
+    def boundary_flows(self) -> list:
+        """Flows that carry personal data from one of the company's systems or a processor
+        to another party, in inventory order. The parties: the company (its self-hosted
+        systems), each processor with the systems it hosts (`parties`), and anyone outside
+        the inventory (the data subject, a source, another organisation): a flow to an id
+        that is neither a system nor a processor always crosses."""
+        parties, nobody = self.parties, object()
         found = []
         for flow in self.inventory.flows:
             if not (flow.data_subjects or flow.data_categories):
                 continue
-            if flow.from_ not in systems and flow.from_ not in processors:
-                continue
-            if flow.from_ in processors and processors[flow.from_].role == "third_party":
-                continue
-            target = systems.get(flow.to)
-            hosted = target is not None and target.hosting is not None \
-                and target.hosting.provider in processors
-            if flow.to in processors or hosted:
+            source = parties.get(flow.from_, nobody)
+            # processor ids are unique (load/refs.py): one party, one object
+            if source is not nobody and parties.get(flow.to, nobody) is not source:
                 found.append(flow)
         return found
 
