@@ -1,14 +1,14 @@
 """The library's entry points: files -> model -> findings -> report, in one direction."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
 from .engine import run_rules
-from .findings import Report
+from .errors import InputError, errors_of, raise_all
+from .findings import Error, Report
 from .graph import build_graph
-from .errors import raise_all
 from .load import Project, gather, load_project
 from .load.rules import builtin_rules_dir, load_rule_dirs
 from .refdata import reference
@@ -76,6 +76,7 @@ class Inputs:
     selected: list                 # after `select` and `ignore`
     waivers: list
     baseline_file: Path | None
+    baseline: tuple | None         # (how messages name the file, its entries): baseline.read
     skips: list                    # inline `# gdpr-check: skip=...` comments (inline_skips)
     sources: tuple = ()            # infrastructure to compare with (drift findings)
     drift_checks: tuple = ()       # the drift checks selectable with those sources
@@ -97,6 +98,8 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
         sources = sources or gather(errors, settings.source_paths) or ()
     waivers_file = gather(errors, waiver_files.find, root, settings, waivers)
     baseline_file = gather(errors, baselines.find, settings, baseline)
+    compared = gather(errors, baselines.read, root, baseline_file) \
+        if baseline_file is not None else None
     project = gather(errors, load_project, root)
     loaded = gather(errors, load_rules, root, rules)
     if loaded is not None and settings is not None:
@@ -117,11 +120,13 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     raise_all(errors)
     return Inputs(root=root, settings=settings, project=project, loaded=loaded,
                   selected=selected, waivers=waiver_list, baseline_file=baseline_file,
+                  baseline=compared,
                   skips=skips, sources=tuple(sources), drift_checks=drift_checks)
 
 
 def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
-          config=None, today=None, inline_skips=True, sources=()) -> Report:
+          config=None, today=None, inline_skips=True, sources=(), graph=False,
+          on_error="raise") -> Report:
     """Load the project at `path`, run every enabled rule, and return the report.
 
     `rules`, `select`, `ignore`, `waivers` and `baseline` win over the project's config
@@ -132,25 +137,55 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     `today`: the date waivers expire against (default: today). `inline_skips`: False
     ignores `# gdpr-check: skip=...` comments (an audit run). `sources`: Terraform plans or
     .tf files to compare the inventory with (default: the config's `sources`); their
-    disagreements are added as drift findings (`imports.drift`). Every input error of the
-    run is raised at once (`errors.InputErrors`).
+    disagreements are added as drift findings (`imports.drift`). `graph`: also build the
+    data-flow map (`report.graph`) that the HTML report draws.
+
+    `on_error="raise"`: every input error of the run is raised at once
+    (`errors.InputErrors`), and so is a rule that cannot be evaluated. `"report"`: they are
+    returned in `report.errors` instead, with the findings of every rule that could run (a
+    project that does not load has none), so a report can show them.
     """
-    from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
-    inputs = load_inputs(path, rules, select, ignore, waivers=waivers, baseline=baseline,
-                         config=config, inline_skips=inline_skips, sources=sources)
+    if on_error not in ("raise", "report"):
+        raise ValueError(f"on_error must be 'raise' or 'report', not {on_error!r}")
+    try:
+        inputs = load_inputs(path, rules, select, ignore, waivers=waivers, baseline=baseline,
+                             config=config, inline_skips=inline_skips, sources=sources)
+    except InputError as exc:
+        if on_error == "raise":
+            raise
+        return Report(findings=[], tool_version=__version__,
+                      errors=[Error.of(e) for e in errors_of(exc)])
+    rule_errors: list | None = None if on_error == "raise" else []
+    report = _run(inputs, rule_errors, graph)
+    if rule_errors:
+        report = replace(report, errors=[Error.of(e, "rule", rule_id)
+                                         for rule_id, exc in rule_errors
+                                         for e in errors_of(exc)])
+    return _judged(report, inputs, today)
+
+
+def _run(inputs: Inputs, rule_errors: list | None, graph: bool) -> Report:
+    """The findings of the selected rules and drift checks, as a report."""
     project = inputs.project
     chosen = [r for r in inputs.selected if r.enabled]  # drift checks beside the rules
     enabled = [r for r in chosen if r not in inputs.drift_checks]
     drift_chosen = {r.id for r in chosen if r in inputs.drift_checks}
     drift = [f for f in _drift(project, inputs.root, inputs.sources)
              if f.rule in drift_chosen]
-    findings = run_rules(project, enabled, reference()) + drift
-    report = Report(findings=findings, rules=enabled, files=project.files,
-                    tool_version=__version__,
-                    graph_builder=lambda: build_graph(project, reference()))
-    # Inline skips first: the comment beside the item is the more specific decision.
-    report.notices.extend(inline.apply(report.findings, inputs.skips, project,
-                                       {r.id for r in enabled}))
-    waiver_files.apply_loaded(report, inputs.waivers, {r.id for r in inputs.loaded}, today)
-    baselines.apply_to_report(report, inputs.root, inputs.baseline_file)
+    findings = run_rules(project, enabled, reference(), rule_errors) + drift
+    return Report(findings=findings, rules=enabled, files=project.files,
+                  tool_version=__version__,
+                  graph=build_graph(project, reference()) if graph else None)
+
+
+def _judged(report: Report, inputs: Inputs, today) -> Report:
+    """The report with the run's decisions applied, each making a new report: inline skips
+    first (the comment beside the item is the more specific decision), then waivers, then
+    the baseline."""
+    from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
+    report = inline.apply(report, inputs.skips, inputs.project)
+    report = waiver_files.apply(report, inputs.waivers, today)
+    if inputs.baseline is not None:
+        shown, entries = inputs.baseline
+        report = baselines.apply(report, entries, shown)
     return report

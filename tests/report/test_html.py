@@ -1,6 +1,8 @@
 """The HTML report, read as markup (the browser test in tests/browser/ runs it in Chromium)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 from html import unescape
 from html.parser import HTMLParser
@@ -169,7 +171,7 @@ def test_large_maps_are_left_out(report):
     from gdpr_check.report.html import MAP_LIMIT
     nodes = [{"key": f"system:s{i}", "id": f"s{i}", "kind": "system", "name": f"s{i}",
               "countries": [], "outside_eea": []} for i in range(MAP_LIMIT + 1)]
-    report.graph = {"nodes": nodes, "edges": []}
+    report = replace(report, graph={"nodes": nodes, "edges": []})
     text = render(report, "html")
     assert "<svg class=\"flowmap\"" not in text and "gdpr-check graph --format dot" in text
 
@@ -184,7 +186,7 @@ def test_cycles_and_back_flows_are_drawn(report):
              {"key": "flow:loop", "id": "loop", "kind": "flow", "from": "cloudhost", "to": "crm",
               "source": "processor:cloudhost", "target": "system:crm", "name": "loop",
               "purpose": None, "data_categories": [], "encrypted": True, "outside_eea": []}]
-    report.graph = {"nodes": graph["nodes"], "edges": graph["edges"] + extra}
+    report = replace(report, graph={"nodes": graph["nodes"], "edges": graph["edges"] + extra})
     layers = _layers(report.data_flow_graph())
     assert layers["source:data_subject"] == 0
     assert layers["system:crm"] == 1 and layers["processor:cloudhost"] == 2
