@@ -15,6 +15,7 @@ input gives the same bytes. All text from the inputs goes through Jinja2's autoe
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 from ..findings import SEVERITY_ORDER
 from . import issues
@@ -32,9 +33,15 @@ COL_MIN, COL_MAX = NODE_W + 48, 300
 LABEL_LIMIT = 14         # edges; more and their labels collide: hover titles and the table
 
 
-def render(report, fail_on: str = "low", fail_on_unrecorded: bool = False,
+def render(report, **options) -> str:
+    return "".join(chunks(report, **options))
+
+
+def chunks(report, fail_on: str = "low", fail_on_unrecorded: bool = False,
            root=None, prefix: str = "", link_base: str | None = None,
-           max_findings: int | None = None, **_options) -> str:
+           max_findings: int | None = None, **_options) -> Iterator[str]:
+    """The page, piece by piece as the template makes it (Jinja's `generate`), never held
+    whole."""
     import jinja2
     from markupsafe import Markup
 
@@ -44,7 +51,7 @@ def render(report, fail_on: str = "low", fail_on_unrecorded: bool = False,
     template = env.from_string(TEMPLATE)
     summary = report.summary()
     rows = _rows(report, max_findings)
-    return template.render(
+    pieces = template.generate(
         report=report, summary=summary, fail_on=fail_on, gated=fail_on_unrecorded,
         failing=len(report.failing(fail_on, unrecorded=fail_on_unrecorded)),
         severities=SEVERITIES, counted=issues.counts(report.findings, rows["issues"]),
@@ -53,7 +60,20 @@ def render(report, fail_on: str = "low", fail_on_unrecorded: bool = False,
         checks=_checks(report), map=_map(report), area_titles=AREA_TITLES,
         audit=_audit(report, root), doc=_doc_link, href=_href(prefix, link_base),
         css=Markup(CSS), js=Markup(JS),   # our own constants: not user text
-    ).rstrip() + "\n"
+    )
+    yield from _rstripped(pieces)
+    yield "\n"
+
+
+def _rstripped(pieces) -> Iterator[str]:
+    """The pieces without the whitespace the whole text would end with."""
+    held = ""
+    for piece in pieces:
+        text = "".join((held, piece))  # plain text: `+` with a Markup piece would escape it
+        kept = text.rstrip()
+        if kept:
+            yield kept
+        held = text[len(kept):]
 
 
 def _audit(report, root) -> dict:
@@ -501,7 +521,9 @@ TEMPLATE = """<!DOCTYPE html>
 <h1>GDPR compliance report</h1>
 <p class="meta">gdpr-check {{ report.tool_version }} · {{ summary.rules }} rules checked on {{ summary.files }} files{% if report.files and report.files | length <= 12 %}: {{ report.files | join(', ') }}{% endif %}</p>
 <p class="meta" id="audit">{% if audit.commit %}commit <code>{{ audit.commit }}</code> · {% endif %}reference data as of {{ audit.reference }}{% if audit.run_date %} · run {{ audit.run_date }}{% endif %}</p>
-{% if fail_on == 'never' %}
+{% if report.errors %}
+<p class="verdict fail" id="verdict">Incomplete: {{ report.errors | length }} error{{ '' if report.errors | length == 1 else 's' }} stopped the check</p>
+{% elif fail_on == 'never' %}
 <p class="verdict {{ 'fail' if summary.findings else 'pass' }}" id="verdict">{{ summary.findings }} open finding{{ '' if summary.findings == 1 else 's' }}</p>
 {% elif failing %}
 <p class="verdict fail" id="verdict">Fails: {{ failing }} finding{{ '' if failing == 1 else 's' }} at or above {{ fail_on }}</p>
@@ -510,6 +532,17 @@ TEMPLATE = """<!DOCTYPE html>
 {% endif %}
 </header>
 <main>
+{% if report.errors %}
+<section id="errors">
+<h2>Errors</h2>
+<p>The check did not run to the end (exit code 2): {{ 'the project did not load, so nothing was checked.' if not report.rules else 'the findings below are those of the rules that could run.' }}</p>
+<ul>
+{% for e in report.errors %}
+<li class="error" data-kind="{{ e.kind }}">{% if e.path %}<a class="loc" href="{{ href(e.path, e.line) }}">{{ e.where }}</a>: {% endif %}{{ e.message }}{% if e.rule %} (rule <span class="rule">{{ e.rule }}</span>){% endif %}</li>
+{% endfor %}
+</ul>
+</section>
+{% endif %}
 <section id="summary">
 <h2>Summary</h2>
 <div class="cards">

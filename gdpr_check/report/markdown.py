@@ -72,7 +72,7 @@ def render(report, fail_on: str = "low", link_base: str | None = None, quiet: bo
     entries = {area: issues.violations(sorted(found, key=_order))
                for area, found in by_area.items()}
     counted = issues.counts(report.findings, [i for g in entries.values() for i in g])
-    head = [_headline(report, counted, failing, fail_on), ""]
+    head = [*_errors(report.errors, links), _headline(report, counted, failing, fail_on), ""]
     if counted["violations"] or summary["waived"]:
         head += _table(report) + [""]
     head.append(f"{summary['rules']} rules ran on {summary['files']} files"
@@ -145,10 +145,31 @@ def _within_budget(entries, blocks, max_chars, used) -> set[int]:
     return shown
 
 
+MAX_ERRORS = 50  # errors listed; a comment is for people, the JSON report holds all
+
+
+def _errors(errors, links) -> list[str]:
+    """What stopped the run (exit 2), before anything else: the findings that follow are
+    those of the rules that could run, or none when the project did not load."""
+    if not errors:
+        return []
+    count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+    lines = [f"## ⛔ gdpr-check: {count}, the check is incomplete", "", "### Errors", ""]
+    for error in errors[:MAX_ERRORS]:
+        where = f"{links.to(error.path, error.line)}: " if error.path else ""
+        rule = f" (rule `{_code(error.rule)}`)" if error.rule else ""
+        lines.append(f"- {where}{escape(error.message)}{rule}")
+    if len(errors) > MAX_ERRORS:
+        lines.append(f"- … and {len(errors) - MAX_ERRORS} more (the JSON report lists all)")
+    return lines + [""]
+
+
 def _headline(report, counted, failing, fail_on) -> str:
     total, unrecorded = counted["violations"], counted["unrecorded"]
-    if total == 0 and unrecorded == 0:
-        return "## ✅ gdpr-check: no findings"
+    if total == 0 and unrecorded == 0:  # with errors, a pass would be claimed for a run that
+        # did not check everything
+        return "No findings from the rules that could run." if report.errors else \
+            "## ✅ gdpr-check: no findings"
     by_severity = dict.fromkeys(SEVERITIES, 0)
     for f in report.findings:
         if f.waived is None and not issues.is_unrecorded(f):

@@ -200,4 +200,4 @@ def test_no_findings_and_no_graph():
 
 
 def test_deterministic(project, report):
-    assert render(report, "html") == render(run(project), "html")
+    assert render(report, "html") == render(run(project, graph=True), "html")
