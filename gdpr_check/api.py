@@ -87,17 +87,20 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     """Read and validate every input of a run (arguments as for `check`), collecting the
     errors of all of them before raising, so one run shows every mistake."""
     from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
-    from .config import apply_rule_settings, load_config
+    from .config import apply_rule_settings, load_config, resolve
     errors: list = []
     root = Path(path)
     settings = gather(errors, load_config, root) if config is None else (config or None)
-    if settings is not None:
-        rules = rules or gather(errors, settings.rule_paths) or ()
-        select = select or settings.select_keys("select")
-        ignore = ignore or settings.select_keys("ignore")
-        sources = sources or gather(errors, settings.source_paths) or ()
-    waivers_file = gather(errors, waiver_files.find, root, settings, waivers)
-    baseline_file = gather(errors, baselines.find, settings, baseline)
+    # The one resolution of flags, config and defaults (config.resolve); what it cannot
+    # resolve is reported with every other error of the run.
+    resolved = gather(errors, resolve, root, settings, {
+        "rules": rules, "select": select, "ignore": ignore, "sources": sources,
+        "waivers": waivers, "baseline": baseline})
+    if resolved is not None:
+        rules, select, ignore = resolved.rules, resolved.select, resolved.ignore
+        sources = resolved.sources
+    waivers_file = resolved.waivers if resolved is not None else None
+    baseline_file = resolved.baseline if resolved is not None else None
     compared = gather(errors, baselines.read, root, baseline_file) \
         if baseline_file is not None else None
     project = gather(errors, load_project, root)

@@ -176,22 +176,25 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
             if show_config:
                 raise
             config = None  # `run_check` reads it again and reports it with every other error
+        from .config import render_resolved, resolve
+        flags = {"fail_on": fail_on, "fail_on_unrecorded": fail_on_unrecorded,
+                 "select": select, "ignore": ignore, "rules": rule_dirs,
+                 "waivers": waivers_file, "baseline": baseline_file, "sources": sources,
+                 "outputs": plan}
         if show_config:
-            from .config import render_resolved, resolved
-            flags = {"fail_on": fail_on, "select": select, "ignore": ignore,
-                     "rules": rule_dirs, "waivers": waivers_file, "baseline": baseline_file,
-                     "outputs": [{"format": f, "path": o or "-"} for f, o in plan or ()]}
-            click.echo(render_resolved(resolved(config, flags)), nl=False)
+            click.echo(render_resolved(resolve(path, config, flags).rows()), nl=False)
             return EXIT_OK
-        fail_on = fail_on or (config and config.fail_on) or "low"
-        if fail_on_unrecorded is None:
-            fail_on_unrecorded = bool(config and config.model.fail_on_unrecorded)
-        named = {}  # output file -> how errors name it: the flag, or the config's line
+        try:
+            settings = resolve(path, config, flags)
+        except InputError:  # `run_check` resolves again and reports it with every other
+            # error; this run's gate and outputs are then the flags' and the defaults
+            settings = resolve(path, None, {key: flags[key] for key in
+                                            ("fail_on", "fail_on_unrecorded", "outputs")})
+        fail_on, fail_on_unrecorded = settings.fail_on, settings.fail_on_unrecorded
+        named = settings.output_names  # output file -> how errors name it
         if plan is None:
-            configured = config.outputs() if config else []  # refused if leading outside
-            plan = plan_outputs([f for f, _ in configured], [o or "-" for _, o in configured])
-            named = {o: (f"config.outputs[{i}].path", config.output_loc(i))
-                     for i, (_, o) in enumerate(configured) if o}
+            plan = plan_outputs([f for f, _ in settings.outputs],
+                                [o or "-" for _, o in settings.outputs])
         # Errors travel with the report (issue 10): input and rule errors come back in
         # `report.errors`, with the findings of every rule that could run.
         report = run_check(path, rules=rule_dirs, select=select, ignore=ignore,
