@@ -51,14 +51,16 @@ def chunks(report, fail_on: str = "low", fail_on_unrecorded: bool = False,
     template = env.from_string(TEMPLATE)
     summary = report.summary()
     rows = _rows(report, max_findings)
+    href = _href(prefix, link_base)
     pieces = template.generate(
         report=report, summary=summary, fail_on=fail_on, gated=fail_on_unrecorded,
         failing=len(report.failing(fail_on, unrecorded=fail_on_unrecorded)),
         severities=SEVERITIES, counted=issues.counts(report.findings, rows["issues"]),
         matrix=_matrix(report), areas=_areas(report), rows=rows["rows"],
+        row_chunks=_row_chunks(rows["rows"], href),
         todos=rows["todos"], left_out=rows["left_out"], max_findings=max_findings,
         checks=_checks(report), map=_map(report), area_titles=AREA_TITLES,
-        audit=_audit(report, root), doc=_doc_link, href=_href(prefix, link_base),
+        audit=_audit(report, root), doc=_doc_link, href=href,
         css=Markup(CSS), js=Markup(JS),   # our own constants: not user text
     )
     yield from _rstripped(pieces)
@@ -186,6 +188,71 @@ def _row(issue, docs, listed) -> dict:
             "noun": issues.plural(len(issue), f.subject_kind),
             "anchor": f"f-{f.fingerprint[:16]}", "where": _where(f),
             "doc": docs.get(f.rule)}
+
+
+ROWS_PER_CHUNK = 500
+
+
+def _row_chunks(rows, href) -> Iterator:
+    """The rows of the findings table, as HTML, a few hundred at a time.
+
+    Written here rather than in the template: a large run has tens of thousands of rows,
+    and Jinja's per-expression work made them most of the page's time. The HTML is the
+    template's as it was (tests/report/test_html.py renders both and compares); every
+    value from the inputs goes through markupsafe's `escape`, as autoescaping did."""
+    from markupsafe import Markup
+    batch: list[str] = []
+    for rank, row in enumerate(rows):
+        batch.append(_row_html(row, rank, href))
+        if len(batch) == ROWS_PER_CHUNK:
+            yield Markup("".join(batch))
+            batch = []
+    if batch:
+        yield Markup("".join(batch))
+
+
+def _row_html(row, rank: int, href) -> str:
+    from markupsafe import escape as e
+    f, waiver, members = row["f"], row["waiver"], row["members"]
+    rule = e(f.rule)
+    out = [f'<tr class="finding{" waived" if waiver else ""}" id="{e(row["anchor"])}" '
+           f'data-rule="{rule}" data-area="{e(f.area)}" data-severity="{e(f.severity)}" '
+           f'data-waived="{"true" if waiver else "false"}" '
+           f'data-subject="{e(f.subject_kind)}:{e(f.subject_id)}" '
+           f'data-count="{len(members)}" data-rank="{rank}" '
+           f'data-where="{e(f.path or "")}:{e("%06d" % (f.line or 0))}">\n'
+           f'<td><span class="sev {e(f.severity)}">{e(f.severity)}</span></td>\n<td>',
+           f'<a class="rule" href="{e(row["doc"])}">{rule}</a>' if row["doc"] else
+           f'<span class="rule">{rule}</span>',
+           f'<br><span class="rulename">{e(f.name)}</span></td>\n'
+           f'<td><span class="message">{e(row["message"])}</span>']
+    if waiver:
+        out.append('<span class="tag waived">waived</span>')
+    elif not f.new:
+        out.append('<span class="tag baseline">baseline</span>')
+    if waiver:
+        out.append(f'<p class="fix"><b>Waived:</b> {e(waiver["reason"])}'
+                   + (f'; approved by {e(waiver["approved_by"])}' if waiver["approved_by"]
+                      else "")
+                   + (f'; expires {e(waiver["expires"])}' if waiver["expires"] else "")
+                   + "</p>")
+    if f.remediation:
+        out.append(f'<p class="fix"><b>Fix:</b> {_code_spans(f.remediation)}</p>')
+    out.append('</td>\n<td class="articles">'
+               + ", ".join(f"<span>{e(a)}</span>" for a in f.articles) + "</td>\n")
+    if len(members) == 1:
+        out.append(f'<td>{e(f.subject_kind).replace("_", " ")} <code>{e(f.subject_id)}'
+                   "</code>" + (f'<br><a class="loc" href="{e(href(f.path, f.line))}">'
+                                f'{e(row["where"])}</a>' if row["where"] else "") + "</td>\n")
+    else:
+        out.append(f'<td>{e(row["noun"]).replace("_", " ")}:<ul class="subjects">'
+                   + "".join(f'<li data-subject="{e(m["f"].subject_kind)}:'
+                             f'{e(m["f"].subject_id)}">{e(m["label"])}'
+                             + (f'<br><a class="loc" href="{e(href(m["f"].path, m["f"].line))}"'
+                                f'>{e(m["where"])}</a>' if m["where"] else "") + "</li>"
+                             for m in members) + "</ul></td>\n")
+    out.append("</tr>\n")
+    return "".join(out)
 
 
 def _where(f) -> str:
@@ -663,23 +730,7 @@ TEMPLATE = """<!DOCTYPE html>
 <colgroup><col class="c-sev"><col class="c-rule"><col><col class="c-gdpr"><col class="c-where"></colgroup>
 <thead><tr><th><button type="button" class="sort" data-key="rank">Severity</button></th><th><button type="button" class="sort" data-key="rule">Rule</button></th><th><button type="button" class="sort" data-key="message">Finding</button></th><th>GDPR</th><th><button type="button" class="sort" data-key="where">Subject and location</button></th></tr></thead>
 <tbody>
-{% for row in rows %}
-{% set f = row.f %}
-<tr class="finding{{ ' waived' if row.waiver }}" id="{{ row.anchor }}" data-rule="{{ f.rule }}" data-area="{{ f.area }}" data-severity="{{ f.severity }}" data-waived="{{ 'true' if row.waiver else 'false' }}" data-subject="{{ f.subject_kind }}:{{ f.subject_id }}" data-count="{{ row.members | length }}" data-rank="{{ loop.index0 }}" data-where="{{ f.path or '' }}:{{ '%06d' | format(f.line or 0) }}">
-<td><span class="sev {{ f.severity }}">{{ f.severity }}</span></td>
-<td>{% if row.doc %}<a class="rule" href="{{ row.doc }}">{{ f.rule }}</a>{% else %}<span class="rule">{{ f.rule }}</span>{% endif %}<br><span class="rulename">{{ f.name }}</span></td>
-<td><span class="message">{{ row.message }}</span>{% if row.waiver %}<span class="tag waived">waived</span>{% elif not f.new %}<span class="tag baseline">baseline</span>{% endif %}
-{% if row.waiver %}<p class="fix"><b>Waived:</b> {{ row.waiver.reason }}{% if row.waiver.approved_by %}; approved by {{ row.waiver.approved_by }}{% endif %}{% if row.waiver.expires %}; expires {{ row.waiver.expires }}{% endif %}</p>{% endif %}
-{% if f.remediation %}<p class="fix"><b>Fix:</b> {{ f.remediation | code }}</p>{% endif %}
-</td>
-<td class="articles">{% for a in f.articles %}<span>{{ a }}</span>{{ ', ' if not loop.last }}{% endfor %}</td>
-{% if row.members | length == 1 %}
-<td>{{ f.subject_kind | replace('_', ' ') }} <code>{{ f.subject_id }}</code>{% if row.where %}<br><a class="loc" href="{{ href(f.path, f.line) }}">{{ row.where }}</a>{% endif %}</td>
-{% else %}
-<td>{{ row.noun | replace('_', ' ') }}:<ul class="subjects">{% for m in row.members %}<li data-subject="{{ m.f.subject_kind }}:{{ m.f.subject_id }}">{{ m.label }}{% if m.where %}<br><a class="loc" href="{{ href(m.f.path, m.f.line) }}">{{ m.where }}</a>{% endif %}</li>{% endfor %}</ul></td>
-{% endif %}
-</tr>
-{% endfor %}
+{% for chunk in row_chunks %}{{ chunk }}{% endfor %}
 </tbody>
 </table>
 {% if left_out %}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import re
+from pathlib import Path
 from html import unescape
 from html.parser import HTMLParser
 
@@ -201,3 +202,36 @@ def test_no_findings_and_no_graph():
 
 def test_deterministic(project, report):
     assert render(report, "html") == render(run(project, graph=True), "html")
+
+
+# The findings table's rows as the template wrote them before `_row_chunks` (issue 10):
+# the oracle the Python rows are compared with, on waived, baseline, grouped and odd rows.
+ROW_TEMPLATE = (Path(__file__).parent / "html_rows.jinja").read_text()
+
+
+def test_rows_are_what_the_template_wrote(report):
+    import jinja2
+    from markupsafe import Markup
+
+    from gdpr_check.findings import Finding
+    from gdpr_check.report import html
+    odd = "<b>&\"'</b> `code` _x_"
+    findings = list(report.findings) + [
+        replace(f, subject_id=f"{f.subject_id}-{i}", line=None if i else f.line,
+                message=f.message, remediation=odd if i else "fix `a` and `b",
+                new=i != 1, subject_name=odd if i == 2 else None)
+        for i, f in enumerate(report.findings[:1] * 4)]
+    findings.append(Finding(rule="XR100", name=odd, area="security", severity="high",
+                            articles=["Art. 32", odd], subject_kind="data_category",
+                            subject_id=odd, message=odd, remediation=None, path=None,
+                            line=None, column=None, waived={"reason": odd, "approved_by": None,
+                                                            "expires": "2099-01-01"}))
+    rows = html._rows(replace(report, findings=findings))["rows"]
+    assert any(len(r["members"]) > 1 for r in rows) and any(r["waiver"] for r in rows)
+    href = html._href("sub/", "https://example.com/blob/x")
+    env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["code"] = html._code_spans
+    expected = env.from_string(ROW_TEMPLATE).render(rows=rows, href=href)
+    assert "".join(html._row_chunks(rows, href)) == expected
+    assert all(isinstance(chunk, Markup) for chunk in html._row_chunks(rows, href))
