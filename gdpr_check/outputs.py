@@ -97,13 +97,23 @@ def inputs_of(root: Path | str, rule_packs=(), config=None, waivers=None,
     from .load.files import yaml_files
     root = Path(root)
     files = yaml_files(root / "policy") + yaml_files(root / "inventory")
-    packs = rule_packs or (config.rule_paths() if config is not None else ())
-    for pack in rule_dirs(root, packs):
+    # A path that is wrong (missing, or leading out of the project) is not read: the run
+    # reports it as an error, and it is no input to protect.
+    packs = rule_packs or (_readable(config.rule_paths) if config is not None else ())
+    for pack in rule_dirs(root, packs or ()):
         files += [pack] if pack.is_file() else yaml_files(pack)
     configured = config.file if config is not None else find_config(root)
-    found = [configured, waiver_files.find(root, config, waivers),
-             baselines.find(config, baseline)]
+    found = [configured, _readable(waiver_files.find, root, config, waivers),
+             _readable(baselines.find, config, baseline)]
     return files + [Path(p) for p in found if p is not None]
+
+
+def _readable(find, *args):
+    """What `find` names, or None when it refuses the path (an `InputError`)."""
+    try:
+        return find(*args)
+    except InputError:
+        return None
 
 
 def create_new(root: Path | str, name: str, text: str) -> bool:

@@ -21,6 +21,12 @@ GitHub's upload limits (same page) are kept: at most 25,000 results per run and 
 gzip-compressed SARIF. A larger run keeps its most important results (open before waived,
 new before baseline, then by level and severity) in their usual order, and says in the
 run's `toolExecutionNotifications` how many were left out; the JSON report lists all.
+
+A run with errors (an input that does not load, a rule that cannot be evaluated) says
+`executionSuccessful: false` in its invocation, with one `error` notification per error
+at the file:line:column it names (`associatedRule` for a rule's), before the notices.
+The log is laid out as `json.dumps(log, indent=2)` lays it out; only the results kept
+are built, each encoded as it is made.
 """
 from __future__ import annotations
 
