@@ -235,3 +235,12 @@ def test_rows_are_what_the_template_wrote(report):
     expected = env.from_string(ROW_TEMPLATE).render(rows=rows, href=href)
     assert "".join(html._row_chunks(rows, href)) == expected
     assert all(isinstance(chunk, Markup) for chunk in html._row_chunks(rows, href))
+
+
+def test_the_rows_escape_as_autoescaping_does():
+    from markupsafe import escape
+
+    from gdpr_check.report import html
+    for text in ["<script>&\"'", "a & b", "", "plain", "`x` <y>", "&amp;", "\u2028 😀", 42]:
+        assert html._escape(text) == str(escape(text))
+        assert html._code_spans(text) == html._code_html(text)
