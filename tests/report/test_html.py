@@ -213,7 +213,6 @@ def test_rows_are_what_the_template_wrote(report):
     import jinja2
     from markupsafe import Markup
 
-    from gdpr_check.findings import Finding
     from gdpr_check.report import html
     odd = "<b>&\"'</b> `code` _x_"
     findings = list(report.findings) + [

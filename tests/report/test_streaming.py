@@ -130,8 +130,10 @@ def test_pieces_are_written_whole(tmp_path):
 
 
 def test_findings_are_immutable_and_decisions_make_new_reports(report):
-    from gdpr_check import waivers
     from dataclasses import FrozenInstanceError
+    from datetime import date
+
+    from gdpr_check import waivers
     finding = report.findings[0]
     with pytest.raises(FrozenInstanceError):
         finding.waived = {"reason": "x"}
@@ -140,7 +142,7 @@ def test_findings_are_immutable_and_decisions_make_new_reports(report):
 
     class Waiver:
         rule, subject, reason, approved_by, location = finding.rule, None, "ok", "DPO", None
-        expires = __import__("datetime").date(2099, 1, 1)
+        expires = date(2099, 1, 1)
     before = [f.waived for f in report.findings]
     waived = waivers.apply(report, [Waiver()])
     assert [f.waived for f in report.findings] == before  # the given report is untouched
