@@ -1,14 +1,14 @@
 """The library's entry points: files -> model -> findings -> report, in one direction."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__
 from .engine import count_objects, run_rules
-from .findings import Report
+from .errors import InputError, errors_of, raise_all
+from .findings import Error, Report
 from .graph import build_graph
-from .errors import raise_all
 from .load import Project, gather, load_project
 from .load.rules import builtin_rules_dir, load_rule_dirs
 from .refdata import reference
@@ -131,6 +131,7 @@ class Inputs:
     selected: list                 # after `select` and `ignore`
     waivers: list
     baseline_file: Path | None
+    baseline: tuple | None         # (how messages name the file, its entries): baseline.read
     skips: list                    # inline `# gdpr-check: skip=...` comments (inline_skips)
     sources: tuple = ()            # infrastructure to compare with (drift findings)
     drift_checks: tuple = ()       # the drift checks selectable with those sources
@@ -145,18 +146,23 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     """Read and validate every input of a run (arguments as for `check`), collecting the
     errors of all of them before raising, so one run shows every mistake."""
     from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
-    from .config import apply_rule_settings, load_config
+    from .config import apply_rule_settings, load_config, resolve
     errors: list = []
     root = Path(path)
     settings = gather(errors, load_config, root) if config is None else (config or None)
-    if settings is not None:
-        rules = rules or gather(errors, settings.rule_paths) or ()
-        select = select or settings.select_keys("select")
-        ignore = ignore or settings.select_keys("ignore")
-        sources = sources or gather(errors, settings.source_paths) or ()
+    # The one resolution of flags, config and defaults (config.resolve); what it cannot
+    # resolve is reported with every other error of the run.
+    resolved = gather(errors, resolve, root, settings, {
+        "rules": rules, "select": select, "ignore": ignore, "sources": sources,
+        "waivers": waivers, "baseline": baseline})
+    if resolved is not None:
+        rules, select, ignore = resolved.rules, resolved.select, resolved.ignore
+        sources = resolved.sources
+    waivers_file = resolved.waivers if resolved is not None else None
+    baseline_file = resolved.baseline if resolved is not None else None
+    compared = gather(errors, baselines.read, root, baseline_file) \
+        if baseline_file is not None else None
     published = gather(errors, _published, root, settings, published_notice)
-    waivers_file = gather(errors, waiver_files.find, root, settings, waivers)
-    baseline_file = gather(errors, baselines.find, settings, baseline)
     project = gather(errors, load_project, root, fast_parser)
     loaded = gather(errors, load_rules, root, rules)
     if loaded is not None and settings is not None:
@@ -182,6 +188,7 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     raise_all(errors)
     return Inputs(root=root, settings=settings, project=project, loaded=loaded,
                   selected=selected, waivers=waiver_list, baseline_file=baseline_file,
+                  baseline=compared,
                   skips=skips, sources=tuple(sources), drift_checks=drift_checks,
                   packs=tuple(rule_dirs(root, rules)),
                   published_notice=published,
@@ -191,7 +198,7 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
 
 def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
           config=None, today=None, inline_skips=True, sources=(), published_notice=None,
-          dated=False, tuning: Tuning = LIBRARY) -> Report:
+          dated=False, graph=False, on_error="raise", tuning: Tuning = LIBRARY) -> Report:
     """Load the project at `path`, run every enabled rule, and return the report.
 
     `rules`, `select`, `ignore`, `waivers` and `baseline` win over the project's config
@@ -206,37 +213,67 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     notice as published (default: the config's `published_notice`), compared with policy/
     fact by fact; each drift is an ND001-ND003 finding (`notice.drift`). `dated`: record
     the run's date in `report.provenance` (it is there anyway when SOURCE_DATE_EPOCH is
-    set). Every input error of the run is raised at once (`errors.InputErrors`). `tuning`:
-    what the run may do to this process to be faster (`runtime.Tuning`; the default leaves
-    it as it was).
+    set). `graph`: also build the data-flow map (`report.graph`) that the HTML report
+    draws. `tuning`: what the run may do to this process to be faster (`runtime.Tuning`;
+    the default leaves it as it was).
+
+    `on_error="raise"`: every input error of the run is raised at once
+    (`errors.InputErrors`), and so is a rule that cannot be evaluated. `"report"`: they are
+    returned in `report.errors` instead, with the findings of every rule that could run (a
+    project that does not load has none), so a report can show them.
     """
-    from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
+    if on_error not in ("raise", "report"):
+        raise ValueError(f"on_error must be 'raise' or 'report', not {on_error!r}")
+    rule_errors: list | None = None if on_error == "raise" else []
     with tuning.paused():
-        inputs = load_inputs(path, rules, select, ignore, waivers=waivers, baseline=baseline,
-                             config=config, inline_skips=inline_skips, sources=sources,
-                             published_notice=published_notice,
-                             fast_parser=tuning.fast_parser)
-        project = inputs.project
-        chosen = [r for r in inputs.selected if r.enabled]  # drift checks beside the rules
-        enabled = [r for r in chosen if r not in inputs.drift_checks]
-        objects = count_objects(project.inventory)
-        findings = run_rules(project, enabled, reference(), fork=tuning.forks(objects))
+        try:
+            inputs = load_inputs(path, rules, select, ignore, waivers=waivers,
+                                 baseline=baseline, config=config, inline_skips=inline_skips,
+                                 sources=sources, published_notice=published_notice,
+                                 fast_parser=tuning.fast_parser)
+        except InputError as exc:
+            if on_error == "raise":
+                raise
+            return Report(findings=[], tool_version=__version__,
+                          errors=[Error.of(e) for e in errors_of(exc)])
+        objects = count_objects(inputs.project.inventory)
+        report = _run(inputs, rule_errors, graph, tuning.forks(objects), dated)
         # The project, indexes and findings live to the end of the run: collections while
         # the reports are written need not walk them.
         tuning.settle(objects)
+    if rule_errors:
+        report = replace(report, errors=[Error.of(e, "rule", rule_id)
+                                         for rule_id, exc in rule_errors
+                                         for e in errors_of(exc)])
+    return _judged(report, inputs, today)
+
+
+def _run(inputs: Inputs, rule_errors: list | None, graph: bool, fork: bool,
+         dated: bool) -> Report:
+    """The findings of the selected rules and drift checks, as a report."""
+    project = inputs.project
+    chosen = [r for r in inputs.selected if r.enabled]  # drift checks beside the rules
+    enabled = [r for r in chosen if r not in inputs.drift_checks]
     drift_chosen = {r.id for r in chosen if r in inputs.drift_checks}
     drift = [f for f in _drift(project, inputs.root, inputs.sources)
              + _notice_drift(project, inputs.published_notice, inputs.published_notice_lang)
              if f.rule in drift_chosen]
-    findings = findings + drift
-    report = Report(findings=findings, rules=enabled, files=project.files,
-                    tool_version=__version__,
-                    graph_builder=lambda: build_graph(project, reference()),
-                    provenance=_provenance(inputs, enabled, dated))
-    # Inline skips first: the comment beside the item is the more specific decision.
-    report.notices.extend(inline.apply(report.findings, inputs.skips, project,
-                                       {r.id for r in enabled}))
-    waiver_files.apply_loaded(report, inputs.waivers, {r.id for r in inputs.loaded}
-                              | {c.id for c in inputs.drift_checks}, today)
-    baselines.apply_to_report(report, inputs.root, inputs.baseline_file)
+    findings = run_rules(project, enabled, reference(), fork=fork,
+                         errors=rule_errors) + drift
+    return Report(findings=findings, rules=enabled, files=project.files,
+                  tool_version=__version__,
+                  graph=build_graph(project, reference()) if graph else None,
+                  provenance=_provenance(inputs, enabled, dated))
+
+
+def _judged(report: Report, inputs: Inputs, today) -> Report:
+    """The report with the run's decisions applied, each making a new report: inline skips
+    first (the comment beside the item is the more specific decision), then waivers, then
+    the baseline."""
+    from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
+    report = inline.apply(report, inputs.skips, inputs.project)
+    report = waiver_files.apply(report, inputs.waivers, today)
+    if inputs.baseline is not None:
+        shown, entries = inputs.baseline
+        report = baselines.apply(report, entries, shown)
     return report

@@ -9,10 +9,10 @@ rewording a rule does not make it new again.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import InputError
-from .findings import Finding
 
 HOW_TO_MAKE = "make one with `gdpr-check check --format json --output FILE`"
 
@@ -50,6 +50,10 @@ def _entries(data, shown: str) -> dict[str, dict]:
         if "runs" in data and "version" in data:
             raise bad("this is a SARIF log; the baseline must be the JSON report", 1)
         raise bad("no \"tool\": {\"name\": \"gdpr-check\"}", 1)
+    if data.get("errors"):  # a failed run's findings are not all there: all would be new
+        raise InputError(f"baseline is the report of a run that stopped on errors, so it "
+                         f"may lack findings; {HOW_TO_MAKE} on a run without errors",
+                         shown, 1, 1)
     findings = data.get("findings")
     if not isinstance(findings, list):
         raise bad("\"findings\" is missing or not a list")
@@ -66,19 +70,23 @@ def _entries(data, shown: str) -> dict[str, dict]:
     return entries
 
 
-def apply(findings: list[Finding], baseline: dict[str, dict], ran: set[str]) -> list[dict]:
-    """Mark the findings the baseline holds as not new; return the baseline findings that
-    are gone (of the rules that ran: a rule left out by `--select` fixed nothing)."""
+def apply(report, baseline: dict[str, dict], shown: str):
+    """`report` compared with `baseline` (the entries of `load`, read from the file named
+    `shown`): a new report whose findings the baseline holds are not new, listing the
+    baseline findings that are gone (of the rules that ran: a rule left out by `--select`
+    fixed nothing)."""
+    ran = {rule.id for rule in report.rules}
     present = set()
-    for finding in findings:
+    findings = []
+    for finding in report.findings:
         fingerprint = finding.fingerprint
         present.add(fingerprint)
-        if fingerprint in baseline:
-            finding.new = False
+        findings.append(replace(finding, new=False) if fingerprint in baseline else finding)
     fixed = [entry for fingerprint, entry in baseline.items()
              if fingerprint not in present and entry["rule"] in ran]
-    return sorted(fixed, key=lambda e: (e["rule"], e["subject"]["kind"], e["subject"]["id"],
-                                        e["fingerprint"]))
+    fixed.sort(key=lambda e: (e["rule"], e["subject"]["kind"], e["subject"]["id"],
+                              e["fingerprint"]))
+    return replace(report, findings=findings, fixed=fixed, baseline=shown)
 
 
 def find(config=None, given=None) -> Path | None:
@@ -92,12 +100,9 @@ def find(config=None, given=None) -> Path | None:
     return None
 
 
-def apply_to_report(report, root: Path, baseline_file: Path | None) -> None:
-    """Compare `report` with the baseline report (if any): marks new/old, lists fixed."""
-    if baseline_file is None:
-        return
+def read(root: Path, baseline_file: Path) -> tuple[str, dict[str, dict]]:
+    """The baseline file named as messages name it (relative to the project `root`), and
+    its entries (`load`)."""
     from .load.files import display_path
     shown = display_path(Path(baseline_file), Path(root))
-    entries = load(baseline_file, shown)
-    report.baseline = shown
-    report.fixed = apply(report.findings, entries, {rule.id for rule in report.rules})
+    return shown, load(baseline_file, shown)

@@ -13,16 +13,13 @@ import click
 
 from . import __version__
 from .meta import ISSUES_URL
+from .vocabulary import FAIL_ON, FORMAT_NAMES, SUFFIXES as SUFFIX_FORMATS
 
 MAX_ERRORS = 50  # input errors shown per run, sorted by file and line; the rest are counted
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-FORMAT_NAMES = ("text", "json", "sarif", "junit", "markdown", "html")
-SEVERITIES = ("info", "low", "medium", "high", "critical", "never")
 SUMMARY = "summary"  # the terminal's share when every report goes to a file: the text report
 # without its findings (report/text.py `summary_only`); not a --format of its own
-SUFFIX_FORMATS = {".json": "json", ".sarif": "sarif", ".xml": "junit", ".md": "markdown",
-                  ".html": "html", ".htm": "html", ".txt": "text"}
 
 
 class Failure(Exception):
@@ -36,12 +33,7 @@ def run_guarded(debug: bool, body):
     try:
         return body()
     except InputError as exc:
-        lines = str(exc).splitlines()
-        for line in lines[:MAX_ERRORS]:
-            click.echo(f"gdpr-check: error: {line}", err=True)
-        if len(lines) > MAX_ERRORS:  # a wrong indentation can make thousands
-            click.echo(f"gdpr-check: error: ... and {len(lines) - MAX_ERRORS} more errors "
-                       "(fix these first)", err=True)
+        print_errors(str(exc).splitlines())
         raise Failure(EXIT_INPUT) from None
     except (Failure, click.exceptions.Exit, click.ClickException):
         raise
@@ -59,6 +51,15 @@ def run_guarded(debug: bool, body):
                    + ("." if debug else " (run again with --debug for the traceback)."),
                    err=True)
         raise Failure(EXIT_INTERNAL) from None
+
+
+def print_errors(lines: list[str]) -> None:
+    """Input errors on standard error, one line each, the first MAX_ERRORS of them."""
+    for line in lines[:MAX_ERRORS]:
+        click.echo(f"gdpr-check: error: {line}", err=True)
+    if len(lines) > MAX_ERRORS:  # a wrong indentation can make thousands
+        click.echo(f"gdpr-check: error: ... and {len(lines) - MAX_ERRORS} more errors "
+                   "(fix these first)", err=True)
 
 
 def emit(text: str, output: str | None, inputs=()) -> None:
@@ -119,7 +120,7 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
               help="Report format; repeat it, each with an --output, for several.")
 @click.option("--output", "outputs", multiple=True, metavar="FILE",
               help="Write the report to FILE (atomically); `-` is standard output.")
-@click.option("--fail-on", default=None, type=click.Choice(SEVERITIES),
+@click.option("--fail-on", default=None, type=click.Choice(FAIL_ON),
               help="Exit 1 when a finding is at or above this severity.  [default: the "
                    "config's fail_on, else low]")
 @click.option("--fail-on-unrecorded/--no-fail-on-unrecorded", default=None,
@@ -175,59 +176,73 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
         from .config import load_config
         from .outputs import Output, inputs_of, write_outputs
         from .errors import InputError
-        from .report import render
+        from .report import chunks
         try:
             config = load_config(path)
         except InputError:
             if show_config:
                 raise
             config = None  # `run_check` reads it again and reports it with every other error
+        from .config import render_resolved, resolve
+        flags = {"fail_on": fail_on, "fail_on_unrecorded": fail_on_unrecorded,
+                 "select": select, "ignore": ignore, "rules": rule_dirs,
+                 "waivers": waivers_file, "baseline": baseline_file, "sources": sources,
+                 "published_notice": published_notice, "outputs": plan}
         if show_config:
-            from .config import render_resolved, resolved
-            flags = {"fail_on": fail_on, "select": select, "ignore": ignore,
-                     "rules": rule_dirs, "waivers": waivers_file, "baseline": baseline_file,
-                     "published_notice": published_notice,
-                     "outputs": [{"format": f, "path": o or "-"} for f, o in plan or ()]}
-            click.echo(render_resolved(resolved(config, flags)), nl=False)
+            click.echo(render_resolved(resolve(path, config, flags).rows()), nl=False)
             return EXIT_OK
-        fail_on = fail_on or (config and config.fail_on) or "low"
-        if fail_on_unrecorded is None:
-            fail_on_unrecorded = bool(config and config.model.fail_on_unrecorded)
-        named = {}  # output file -> how errors name it: the flag, or the config's line
+        try:
+            settings = resolve(path, config, flags)
+        except InputError:  # `run_check` resolves again and reports it with every other
+            # error; this run's gate and outputs are then the flags' and the defaults
+            settings = resolve(path, None, {key: flags[key] for key in
+                                            ("fail_on", "fail_on_unrecorded", "outputs")})
+        fail_on, fail_on_unrecorded = settings.fail_on, settings.fail_on_unrecorded
+        named = settings.output_names  # output file -> how errors name it
         if plan is None:
-            configured = config.outputs() if config else []  # refused if leading outside
-            plan = plan_outputs([f for f, _ in configured], [o or "-" for _, o in configured])
-            named = {o: (f"config.outputs[{i}].path", config.output_loc(i))
-                     for i, (_, o) in enumerate(configured) if o}
+            plan = plan_outputs([f for f, _ in settings.outputs],
+                                [o or "-" for _, o in settings.outputs])
+        # Errors travel with the report (issue 10): input and rule errors come back in
+        # `report.errors`, with the findings of every rule that could run.
         report = run_check(path, rules=rule_dirs, select=select, ignore=ignore,
                            waivers=waivers_file, baseline=baseline_file, config=config,
                            inline_skips=not no_inline_skips, sources=sources,
                            published_notice=published_notice, dated=run_date,
+                           graph=any(fmt == "html" for fmt, _ in plan), on_error="report",
                            tuning=Tuning.for_cli())  # this process ends after the run
+        print_errors([str(e) for e in report.errors])
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         from .report.paths import prefix_for
         prefix = prefix_for(path)  # once: where the project sits in its repository
-        rendered = []
-        for fmt, output in plan:  # render all first: nothing is written if one fails
+
+        def stream(fmt, output):
+            """The report in `fmt`, made as it is written (report.chunks): nothing of it
+            is held whole, and what is not written is never rendered."""
             colour = color if color is not None else (output is None and sys.stdout.isatty()
                                                       and "NO_COLOR" not in os.environ)
-            rendered.append((render(report, "text" if fmt == SUMMARY else fmt, colour=colour,
-                                    quiet=quiet, fail_on=fail_on,
-                                    fail_on_unrecorded=fail_on_unrecorded,
-                                    github=github and output is None, root=path,
-                                    prefix=prefix, max_findings=max_findings,
-                                    link_base=link_base, summary_only=fmt == SUMMARY),
-                             output))
-        write_outputs([Output(output, text, *named.get(output, (f"--output {output}",)))
-                       for text, output in rendered if output is not None],
+            return chunks(report, "text" if fmt == SUMMARY else fmt, colour=colour,
+                          quiet=quiet, fail_on=fail_on, fail_on_unrecorded=fail_on_unrecorded,
+                          github=github and output is None, root=path, prefix=prefix,
+                          max_findings=max_findings, link_base=link_base,
+                          summary_only=fmt == SUMMARY)
+        # Files first, all or none (outputs.py): a run with errors writes them too, complete
+        # and holding the errors, so CI keeps a report that says why the run failed.
+        write_outputs([Output(output, stream(fmt, output),
+                              *named.get(output, (f"--output {output}",)))
+                       for fmt, output in plan if output is not None],
                       inputs_of(path, rule_dirs, config, waivers_file, baseline_file,
                                 published_notice))
-        for (fmt, _), (text, output) in zip(plan, rendered):  # standard output last
-            if output is None:
-                click.echo(text, nl=False)
-                if fmt == SUMMARY:
-                    click.echo("reports written: " + ", ".join(
-                        o for f, o in plan if o is not None))
+        for fmt, output in plan:  # standard output last
+            # The terminal's text is the errors on standard error, as before; a report
+            # format asked for on standard output is written with its errors in it.
+            if output is not None or (report.errors and fmt in (SUMMARY, "text")):
+                continue
+            for piece in stream(fmt, output):
+                click.echo(piece, nl=False)
+            if fmt == SUMMARY:
+                click.echo("reports written: " + ", ".join(o for f, o in plan if o is not None))
+        if report.errors:
+            return EXIT_INPUT
         return EXIT_FINDINGS if report.failing(fail_on, unrecorded=fail_on_unrecorded) else EXIT_OK
 
     raise Failure(run_guarded(debug, body))
@@ -275,7 +290,7 @@ def graph(path, fmt, output, rule_dirs, debug):
         from .config import load_config
         from .graph import to_dot, to_mermaid
         from .outputs import inputs_of
-        report = run_check(path, rules=rule_dirs)
+        report = run_check(path, rules=rule_dirs, graph=True)
         draw = to_mermaid if fmt == "mermaid" else to_dot
         text = draw(report.data_flow_graph() or {"nodes": [], "edges": []}, report.findings)
         emit(text, output, inputs_of(path, rule_dirs, load_config(path)))

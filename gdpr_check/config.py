@@ -164,32 +164,100 @@ def _var_loc(node, rule_id, name):
     return locate(node, (rule_id, "vars", name)) if isinstance(node, LocDict) else None
 
 
-DEFAULTS = {"fail_on": "low", "select": [], "ignore": [], "rules": [], "waivers": None,
-            "baseline": None, "outputs": [], "rule_settings": {}, "published_notice": None,
-            "published_notice_lang": None}
+DEFAULTS = {"fail_on": "low", "fail_on_unrecorded": False, "select": [], "ignore": [],
+            "rules": [], "waivers": None, "baseline": None, "sources": [], "outputs": [],
+            "rule_settings": {}, "published_notice": None, "published_notice_lang": None}
 DEFAULT_NOTES = {"select": "every rule", "waivers": "waivers.yaml at the root, if any",
                  "outputs": "text on the terminal",
                  "published_notice": "none: no ND001-ND003 findings",
                  "published_notice_lang": "the notice's `language`, else en"}
+FLAGS = {"rules": "--rules", "sources": "--source", "outputs": "--format/--output",
+         "published_notice": "--published-notice"}
 
 
-def resolved(config: "ProjectConfig | None", flags: dict) -> list[tuple[str, object, str]]:
-    """(key, value, where it came from) for every setting: a flag (`--fail-on`) wins over
-    the config file (`file:line`), which wins over the default."""
-    rows = []
+@dataclass(frozen=True)
+class Settings:
+    """The settings of one `check` run, resolved in one place (`resolve`): each from its
+    flag (or keyword of `api.check`), else the configuration file, else the default.
+
+    Paths from the configuration are resolved and checked (they must exist and stay in
+    the project); `select`/`ignore` from it are `selection.Key`s that know their line.
+    `origin` says where each value came from and `shown` how it was written, for
+    `--show-config`."""
+    fail_on: str
+    fail_on_unrecorded: bool
+    select: tuple
+    ignore: tuple
+    rules: tuple          # extra rule packs (paths)
+    sources: tuple        # infrastructure to compare with (paths)
+    waivers: Path | None  # the waivers file that applies, if any
+    baseline: Path | None
+    outputs: tuple        # (format, file or None for standard output); () for the default
+    output_names: dict    # file -> (how errors name it, file:line:column of the setting)
+    origin: dict
+    shown: dict
+
+    def rows(self) -> list[tuple[str, object, str]]:
+        """(key, value, where it came from), in the order `--show-config` prints them."""
+        return [(key, self.shown[key], self.origin[key]) for key in DEFAULTS]
+
+
+def resolve(root: Path | str, config: "ProjectConfig | None", flags: dict | None = None
+            ) -> Settings:
+    """Every setting of a run from `flags` (keys of DEFAULTS; an empty or None value is
+    not given), the configuration `config` and the defaults. Raises `InputErrors` with every
+    path of the configuration that is missing or leads outside the project."""
+    from . import baseline as baselines, waivers as waiver_files
+    from .load import gather
+    flags = flags or {}
+    errors: list = []
+    origin, shown, from_config = {}, {}, set()
+    written = config.model.model_dump(mode="json", exclude_defaults=True) \
+        if config is not None else {}
     for key, default in DEFAULTS.items():
         flag = flags.get(key)
-        if flag not in (None, (), [], False):
-            rows.append((key, list(flag) if isinstance(flag, tuple) else flag,
-                         f"--{key.replace('_', '-')}"))
+        if _given(key, flag):
+            shown[key] = [{"format": f, "path": o or "-"} for f, o in flag] \
+                if key == "outputs" else list(flag) if isinstance(flag, tuple) else flag
+            origin[key] = FLAGS.get(key, f"--{key.replace('_', '-')}")
         elif config is not None and key in config.tree:
-            value = config.model.model_dump(mode="json", exclude_defaults=True).get(key)
             where = config.tree.key_locs.get(key) or (config.shown, 1, 1)
-            rows.append((key, value, f"{where[0]}:{where[1]}"))
+            shown[key], origin[key] = written.get(key, default), f"{where[0]}:{where[1]}"
+            from_config.add(key)
         else:
             note = DEFAULT_NOTES.get(key)
-            rows.append((key, default, "default" + (f" ({note})" if note else "")))
-    return rows
+            shown[key], origin[key] = default, "default" + (f" ({note})" if note else "")
+
+    def value(key, configured):
+        """The flag's value, the config's (`configured()`, checked), or the default."""
+        if key in from_config:
+            return tuple(gather(errors, configured) or ())
+        return tuple(flags.get(key) or ()) if _given(key, flags.get(key)) else \
+            tuple(DEFAULTS[key])
+
+    outputs = value("outputs", lambda: config.outputs())
+    names = {o: (f"config.outputs[{i}].path", config.output_loc(i))
+             for i, (_, o) in enumerate(outputs) if o} if "outputs" in from_config else {}
+    settings = Settings(
+        fail_on=shown["fail_on"] or "low",
+        fail_on_unrecorded=bool(shown["fail_on_unrecorded"]),
+        select=tuple(value("select", lambda: config.select_keys("select"))),
+        ignore=tuple(value("ignore", lambda: config.select_keys("ignore"))),
+        rules=tuple(value("rules", lambda: config.rule_paths())),
+        sources=tuple(value("sources", lambda: config.source_paths())),
+        waivers=gather(errors, waiver_files.find, Path(root), config, flags.get("waivers")),
+        baseline=gather(errors, baselines.find, config, flags.get("baseline")),
+        outputs=outputs, output_names=names, origin=origin, shown=shown)
+    raise_all(errors)
+    return settings
+
+
+def _given(key: str, flag) -> bool:
+    """Whether a flag was given: not None, not an empty list; False only where it says
+    no (`--no-fail-on-unrecorded`), not where it means "none" (`waivers=False`)."""
+    if flag is None or flag == () or flag == []:
+        return False
+    return flag is not False or key == "fail_on_unrecorded"
 
 
 def render_resolved(rows) -> str:

@@ -1,7 +1,7 @@
 """What a run produces: findings and the report that carries them (SPEC §7).
 
-Plain data with no behaviour beyond serialisation: the engine fills it, `report/` renders
-it, and nothing here imports either.
+Plain, immutable data with no behaviour beyond serialisation: the engine fills it,
+`report/` renders it, and nothing here imports either.
 """
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ import hashlib
 from dataclasses import dataclass, field
 
 from .model.rule import KINDS
+from .vocabulary import SEVERITIES
 
-SEVERITY_ORDER = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Finding:
+    """One rule failing on one subject. Immutable: a waiver or a baseline makes a changed
+    copy (`dataclasses.replace`)."""
     rule: str
     name: str
     area: str
@@ -61,7 +64,7 @@ class Finding:
         }
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Notice:
     """Something about the run itself worth telling (an expired or stale waiver, ...)."""
     kind: str
@@ -110,28 +113,68 @@ class Provenance:
         return out
 
 
-@dataclass
+ERROR_KINDS = ("input", "rule")  # a file, flag or rule pack that is wrong; a rule that failed
+
+
+@dataclass(frozen=True, slots=True)
+class Error:
+    """What made the run exit 2, carried by the report so that every format shows it
+    (issue 10, item 6): an input error (a file that does not load, a flag or setting that
+    is wrong) or a rule that could not be evaluated (`rule` names it; the other rules'
+    findings are kept)."""
+    message: str
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+    kind: str = "input"         # one of ERROR_KINDS
+    rule: str | None = None
+
+    @classmethod
+    def of(cls, error, kind: str = "input", rule: str | None = None) -> "Error":
+        """From an `errors.InputError` (duck-typed: findings imports nothing of errors)."""
+        return cls(message=error.message, path=error.path, line=error.line,
+                   column=error.column, kind=kind, rule=rule)
+
+    @property
+    def where(self) -> str:
+        """`path:line:column`, as far as it is known ('' when no file is concerned)."""
+        if self.path is None:
+            return ""
+        return ":".join(str(p) for p in (self.path, self.line, self.column if self.line
+                                         else None) if p is not None)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "rule": self.rule, "message": self.message,
+                "location": {"path": self.path, "line": self.line, "column": self.column}}
+
+
+@dataclass(frozen=True)
 class Report:
+    """What a run produced, as plain data: renderers read it, and waivers, baselines and
+    inline skips make a new one (`dataclasses.replace`) rather than change it."""
     findings: list[Finding]
     rules: list = field(default_factory=list)     # the model.Rule objects that ran
     files: list[str] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     fixed: list[dict] = field(default_factory=list)  # baseline findings no longer present
     tool_version: str = ""
-    graph: dict | None = None   # the data-flow map (`graph.build_graph`); see data_flow_graph
-    # Builds `graph` on first use: costly on large inventories, and only the HTML report and
-    # `gdpr-check graph` draw it. Set by `api.check`.
-    graph_builder: object = field(default=None, repr=False, compare=False)
+    # The data-flow map (`graph.build_graph`), when it was asked for (`api.check(...,
+    # graph=True)`): costly on large inventories, and only the HTML report and
+    # `gdpr-check graph` draw it.
+    graph: dict | None = None
     baseline: str | None = None  # the --baseline report compared against, if any
     provenance: Provenance | None = None  # controller, commit, rule packs (set by api.check)
+    errors: list[Error] = field(default_factory=list)  # non-empty: the run exits 2
 
     def __post_init__(self):
-        self.findings.sort(key=Finding.sort_key)
+        object.__setattr__(self, "findings", sorted(self.findings, key=Finding.sort_key))
+        object.__setattr__(self, "errors", sorted(self.errors, key=_error_order))
 
     def data_flow_graph(self) -> dict | None:
-        """The data-flow map (nodes and flows), built on first use."""
-        if self.graph is None and self.graph_builder is not None:
-            self.graph = self.graph_builder()
+        """The data-flow map (nodes and flows), when the run built it."""
         return self.graph
 
     def failing(self, fail_on: str, unrecorded: bool = False) -> list[Finding]:
@@ -163,16 +206,35 @@ class Report:
         if self.baseline is not None:  # only with --baseline: plain reports stay unchanged
             result["new"] = sum(1 for f in self.findings if f.new and f.waived is None)
             result["fixed"] = len(self.fixed)
+        if self.errors:  # only when the run failed: plain reports stay unchanged
+            result["errors"] = len(self.errors)
         return result
 
-    def to_dict(self) -> dict:
-        out: dict = {"tool": {"name": "gdpr-check", "version": self.tool_version}}
+    def finding_dicts(self):
+        """Each finding as the JSON report and the baseline file hold it, one at a time."""
+        with_new = self.baseline is not None
+        for f in self.findings:
+            yield f.to_dict() | {"new": f.new} if with_new else f.to_dict()
+
+    def head(self) -> dict:
+        """What the JSON report says before its findings: the tool, what was checked
+        (`run`, the provenance), the summary and, when the run failed, its errors."""
+        data: dict = {"tool": {"name": "gdpr-check", "version": self.tool_version}}
         if self.provenance is not None:
-            out["run"] = self.provenance.to_dict()
-        return out | {
-            "summary": self.summary(),
-            "findings": [f.to_dict() | ({"new": f.new} if self.baseline is not None else {})
-                         for f in self.findings],
+            data["run"] = self.provenance.to_dict()
+        data["summary"] = self.summary()
+        if self.errors:
+            data["errors"] = [e.to_dict() for e in self.errors]
+        return data
+
+    def to_dict(self) -> dict:
+        return self.head() | {
+            "findings": list(self.finding_dicts()),
             "notices": [n.to_dict() for n in self.notices],
             "fixed": list(self.fixed),
         }
+
+
+def _error_order(error: Error) -> tuple:
+    """As the terminal lists them (errors.InputErrors): by file, line, column, message."""
+    return (error.path or "", error.line or 0, error.column or 0, error.message)

@@ -17,7 +17,7 @@ it never changes what the loader parses.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import InputError, did_you_mean, errors_of, raise_all
@@ -144,15 +144,19 @@ def subject_starts(project) -> dict[tuple[str, str], list[int]]:
     return starts
 
 
-def apply(findings, skips: list[Skip], project, ran: set[str]) -> list[Notice]:
-    """Mark the findings the skips cover; notices for skips of rules that ran but found
-    nothing there (the problem was fixed: remove the comment)."""
+def apply(report, skips: list[Skip], project):
+    """`report` with the findings the skips cover marked waived, and notices for skips of
+    rules that ran (`report.rules`) but found nothing there (the problem was fixed: remove
+    the comment): a new report, the given one is left as it was."""
     if not skips:
-        return []
+        return report
+    ran = {rule.id for rule in report.rules}
     starts = subject_starts(project)
     texts: dict[str, list[str]] = {}
     used: set[Skip] = set()
-    for finding in findings:
+    findings = []
+    for finding in report.findings:
+        findings.append(finding)
         if finding.waived is not None or finding.path is None:
             continue
         for skip in skips:
@@ -160,14 +164,16 @@ def apply(findings, skips: list[Skip], project, ran: set[str]) -> list[Notice]:
                 continue
             if skip.target == finding.line or _in_subject(skip, finding, starts, texts,
                                                           project.root):
-                finding.waived = {"reason": skip.reason, "approved_by": None, "expires": None,
-                                  "inline": f"{skip.path}:{skip.line}"}
+                findings[-1] = replace(finding, waived={
+                    "reason": skip.reason, "approved_by": None, "expires": None,
+                    "inline": f"{skip.path}:{skip.line}"})
                 used.add(skip)
                 break
-    return [Notice(kind="unused-skip", path=s.path, line=s.line,
-                   message=f"inline skip of {', '.join(s.rules)} matches no finding; "
-                           "remove it")
-            for s in skips if s not in used and set(s.rules) & ran]
+    notices = [Notice(kind="unused-skip", path=s.path, line=s.line,
+                      message=f"inline skip of {', '.join(s.rules)} matches no finding; "
+                              "remove it")
+               for s in skips if s not in used and set(s.rules) & ran]
+    return replace(report, findings=findings, notices=[*report.notices, *notices])
 
 
 def _in_subject(skip, finding, starts, texts, root) -> bool:

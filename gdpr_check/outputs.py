@@ -31,6 +31,7 @@ import stat
 import tempfile
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,7 @@ _LEGACY_AGE = 600  # seconds: no run spends this long writing one report
 _ORPHAN_AGE = 86400  # a temp file this old is stale even if its pid was reused
 # The process's own streams, which exist only as descriptors: written, never replaced.
 _DESCRIPTOR = re.compile(r"/dev/(stdout|stderr|fd/\d+)|/proc/(self|\d+)/fd/\d+")
+_BUFFER = 1 << 20  # bytes gathered before a write: a report comes in many small pieces
 _SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT")
                  if hasattr(signal, name))
 
@@ -53,10 +55,12 @@ _SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT
 class Output:
     """One thing to write: `text` to the file `path`.
 
+    `text` is a string, or an iterable of the pieces of one (a report renderer's `chunks`),
+    written as they come so that a large report is never held whole; it is read once.
     `name` is how messages call it (`--output r.json`, `outputs[0].path`), `where` the
     file:line:column of the setting that named it, when a file did."""
     path: str
-    text: str
+    text: str | Iterable[str]
     name: str = ""
     where: tuple | None = None
 
@@ -67,7 +71,6 @@ class Output:
 @dataclass(frozen=True)
 class _Plan:
     output: Output
-    data: bytes
     target: Path        # the file that receives the bytes (symbolic links followed)
     stream: bool        # written in place (a device, FIFO or descriptor), not replaced
 
@@ -95,16 +98,26 @@ def inputs_of(root: Path | str, rule_packs=(), config=None, waivers=None,
     from .load.files import yaml_files
     root = Path(root)
     files = yaml_files(root / "policy") + yaml_files(root / "inventory")
-    packs = rule_packs or (config.rule_paths() if config is not None else ())
-    for pack in rule_dirs(root, packs):
+    # A path that is wrong (missing, or leading out of the project) is not read: the run
+    # reports it as an error, and it is no input to protect.
+    packs = rule_packs or (_readable(config.rule_paths) if config is not None else ())
+    for pack in rule_dirs(root, packs or ()):
         files += [pack] if pack.is_file() else yaml_files(pack)
     configured = config.file if config is not None else find_config(root)
-    found = [configured, waiver_files.find(root, config, waivers),
-             baselines.find(config, baseline),
-             published_notice or (config.published_notice_path()
+    found = [configured, _readable(waiver_files.find, root, config, waivers),
+             _readable(baselines.find, config, baseline),
+             published_notice or (_readable(config.published_notice_path)
                                   if config is not None and config.model.published_notice
                                   else None)]
     return files + [Path(p) for p in found if p is not None]
+
+
+def _readable(find, *args):
+    """What `find` names, or None when it refuses the path (an `InputError`)."""
+    try:
+        return find(*args)
+    except InputError:
+        return None
 
 
 def create_new(root: Path | str, name: str, text: str) -> bool:
@@ -117,7 +130,7 @@ def create_new(root: Path | str, name: str, text: str) -> bool:
     problem = leaves_project(root, name)
     if problem:
         raise output.error(f"{problem}; `init` writes only inside the folder it is given")
-    plan = _Plan(output, text.encode("utf-8"), Path(os.path.realpath(root / name)), False)
+    plan = _Plan(output, Path(os.path.realpath(root / name)), False)
     if os.path.lexists(root / name):
         return False
     with _signals_raise():
@@ -156,7 +169,8 @@ def _link_new(temp: str, plan: _Plan) -> bool:
         raise plan.output.error(f"cannot create: {_reason(exc)}") from None
     try:
         with handle:
-            handle.write(plan.data)
+            for piece in _pieces(plan.output.text):
+                handle.write(piece)
     except BaseException as exc:
         _unlink(str(plan.target))  # ours, and incomplete
         if isinstance(exc, OSError):
@@ -176,11 +190,10 @@ def write_outputs(outputs, inputs=()) -> None:
     outputs = list(outputs)
     if not outputs:
         return
-    data = [o.text.encode("utf-8") for o in outputs]  # a text that cannot be encoded is a bug
     protected = _identities(inputs)
     plans, seen = [], {}
-    for output, raw in zip(outputs, data):
-        plan = _plan(output, raw, protected)
+    for output in outputs:
+        plan = _plan(output, protected)
         key = _identity(plan.target) or plan.target
         if key in seen:
             raise output.error(f"the same file as {seen[key].name or seen[key].path}; give "
@@ -193,10 +206,20 @@ def write_outputs(outputs, inputs=()) -> None:
             _write_in_place(plan)
 
 
-def _plan(output: Output, data: bytes, protected: dict) -> _Plan:
+def _pieces(text: str | Iterable[str]) -> Iterator[bytes]:
+    """The UTF-8 bytes of an output's text, piece by piece (rendered as they are asked
+    for). A text that cannot be encoded is a bug: it raises, and nothing is replaced."""
+    if isinstance(text, str):
+        yield text.encode("utf-8")
+        return
+    for piece in text:
+        yield piece.encode("utf-8")
+
+
+def _plan(output: Output, protected: dict) -> _Plan:
     given = output.path
     if _DESCRIPTOR.fullmatch(os.path.abspath(given)):
-        return _Plan(output, data, Path(given), stream=True)
+        return _Plan(output, Path(given), stream=True)
     try:
         info = os.stat(given)  # follows symbolic links: a link's target is what we write
     except FileNotFoundError:
@@ -207,7 +230,7 @@ def _plan(output: Output, data: bytes, protected: dict) -> _Plan:
         if stat.S_ISDIR(info.st_mode):
             raise output.error("is a folder; expected a file name")
         if stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
-            return _Plan(output, data, Path(given), stream=True)
+            return _Plan(output, Path(given), stream=True)
         if not stat.S_ISREG(info.st_mode):
             raise output.error("is a block device or socket, not a file; refusing to "
                                "write a report onto it")
@@ -218,7 +241,7 @@ def _plan(output: Output, data: bytes, protected: dict) -> _Plan:
     if which is not None:
         raise output.error(f"is {which}, an input of this run; writing the report there "
                            "would replace it (choose another file)")
-    return _Plan(output, data, target, stream=False)
+    return _Plan(output, target, stream=False)
 
 
 def _replace_files(plans: list[_Plan]) -> None:
@@ -279,11 +302,12 @@ def _write_temp(plan: _Plan) -> str:
     except OSError as exc:
         raise plan.output.error(f"cannot write in {folder}: {_reason(exc)}") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "wb", buffering=_BUFFER) as handle:
             # mkstemp makes the file private (0600); a report gets the mode a plain open()
             # would give it (0666 less the umask), or keeps the mode of the file it replaces.
             os.chmod(temp, _mode_for(plan.target))
-            handle.write(plan.data)
+            for piece in _pieces(plan.output.text):  # rendered now, as it is written
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())  # on disk before the rename makes it the report
     except BaseException as exc:
@@ -303,9 +327,10 @@ def _write_in_place(plan: _Plan) -> None:
             flags |= os.O_APPEND
         fd = os.open(plan.target, flags)
         try:
-            view = memoryview(plan.data)
-            while view:
-                view = view[os.write(fd, view):]
+            for piece in _pieces(plan.output.text):
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(fd, view):]
         finally:
             os.close(fd)
     except OSError as exc:

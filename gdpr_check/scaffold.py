@@ -13,6 +13,7 @@ from pathlib import Path
 from .errors import InputError
 from .outputs import create_new
 from .meta import CI_DOC_URL, REFERENCE_DOC_URL, REPOSITORY_URL, tag
+from .vocabulary import FAIL_ON
 
 REPO_URL = REPOSITORY_URL
 
@@ -152,7 +153,7 @@ breach:
 CONFIG = f"""\
 # gdpr-check settings; command-line flags win over them. Paths are relative to this file.
 # Every key: {CI_DOC_URL}
-fail_on: low                # info | low | medium | high | critical | never
+fail_on: low                # {" | ".join(FAIL_ON)}
 # select: [transfers]       # rule ids, areas or tags to run (default: all)
 # ignore: []                # rule ids, areas or tags to skip
 # rules: [rules/]           # your own rule packs (rules/ at the root is always loaded)

@@ -17,11 +17,12 @@ is neither: nothing can be said about it in this run.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from .errors import InputError, did_you_mean, raise_all
-from .findings import Finding, Notice
+from .findings import Notice
 
 DEFAULT_NAME = "waivers.yaml"
 
@@ -33,34 +34,39 @@ def load(path: Path, root: Path) -> list:
     return load_waivers(Path(path), Path(root))
 
 
-def apply(findings: list[Finding], waivers: list, ran: set[str], known: set[str],
-          today: date | None = None) -> list[Notice]:
-    """Mark the findings that waivers cover; return notices about expired and stale waivers.
+def apply(report, waivers: list, today: date | None = None):
+    """`report` with the findings that waivers cover marked `waived`, and notices about
+    expired and stale waivers added: a new report, the given one is left as it was.
 
-    `ran` holds the ids of the rules that ran, `known` those of every rule loaded (ran or
-    not), to tell a stale waiver from one whose rule was simply not selected.
+    A stale waiver is one of a rule that ran (`report.rules`) matching no finding; a
+    waiver of a rule that did not run says nothing in this run.
     """
+    if not waivers:
+        return report
     today = today or current_date()
-    by_rule: dict[str, list[Finding]] = {}
-    for finding in findings:
-        by_rule.setdefault(finding.rule, []).append(finding)
+    ran = {rule.id for rule in report.rules}
+    by_rule: dict[str, list[int]] = {}
+    for index, finding in enumerate(report.findings):
+        by_rule.setdefault(finding.rule, []).append(index)
+    marks: dict[int, dict] = {}  # finding index -> its waiver: the first in the file wins
     notices = []
     for waiver in waivers:
-        matched = [f for f in by_rule.get(waiver.rule, ())
-                   if waiver.subject is None or waiver.subject == f.subject_id]
+        matched = [i for i in by_rule.get(waiver.rule, ())
+                   if waiver.subject is None or waiver.subject == report.findings[i].subject_id]
         if waiver.expires < today:
             notices.append(_notice(waiver, "expired-waiver", _expired(waiver, matched)))
             continue
         if matched:
-            for finding in matched:
-                if finding.waived is None:  # the first waiver in the file wins
-                    finding.waived = {"reason": waiver.reason,
-                                      "approved_by": waiver.approved_by,
-                                      "expires": waiver.expires.isoformat()}
+            for index in matched:
+                if index not in marks and report.findings[index].waived is None:
+                    marks[index] = {"reason": waiver.reason, "approved_by": waiver.approved_by,
+                                    "expires": waiver.expires.isoformat()}
         elif waiver.rule in ran:
             notices.append(_notice(waiver, "stale-waiver",
                                    f"{_name(waiver)} matches no finding; remove it"))
-    return notices
+    findings = [replace(f, waived=marks[i]) if i in marks else f
+                for i, f in enumerate(report.findings)]
+    return replace(report, findings=findings, notices=[*report.notices, *notices])
 
 
 def check_rule_ids(waivers: list, known: set[str]) -> None:
@@ -111,19 +117,3 @@ def find(root: Path, config=None, given=None) -> Path | None:
         return config.waivers_path()
     default = Path(root) / DEFAULT_NAME
     return default if default.is_file() else None
-
-
-def apply_to_report(report, root: Path, waivers_file: Path | None, known: set[str],
-                    today: date | None = None) -> None:
-    """Load `waivers_file` (if any) and apply it to `report`: marks and notices."""
-    if waivers_file is None:
-        return
-    waivers = load(waivers_file, root)
-    check_rule_ids(waivers, known)
-    apply_loaded(report, waivers, known, today)
-
-
-def apply_loaded(report, waivers: list, known: set[str], today: date | None = None) -> None:
-    """Apply waivers already loaded (and checked) to `report`: marks and notices."""
-    ran = {rule.id for rule in report.rules}
-    report.notices.extend(apply(report.findings, waivers, ran, known, today))

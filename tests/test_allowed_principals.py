@@ -3,6 +3,8 @@ inventory principals by id. An id the inventory does not know is broken data: a 
 error at the id's own file:line:column, with a did-you-mean, exit 2 and nothing written."""
 from __future__ import annotations
 
+import json
+
 import shutil
 from pathlib import Path
 
@@ -42,7 +44,8 @@ def test_unknown_principal_id_is_a_load_error(tmp_path, capsys):
     assert "allowed_principals[1] 'stafff' is not a known principal" in err
     assert "did you mean 'staff'" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
-    assert not report.exists()
+    [error] = json.loads(report.read_text())["errors"]  # the report says why (issue 10)
+    assert (error["location"]["line"], error["location"]["column"]) == (line, column)
 
 
 def test_block_style_ids_point_at_the_id(tmp_path, capsys):

@@ -1,11 +1,13 @@
 """Bad input through the CLI (SPEC §8, §10): exit 2, one line naming file:line:column and
-what was expected, no traceback, and nothing written to --output.
+what was expected, no traceback, and nothing half-written to --output: the report asked
+for is written whole, holding the errors (issue 10), or not at all.
 
 Each case patches a copy of the compliant base project (`tests/fixtures/base`) with one
 broken file and runs both `check` and `validate` on it.
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -321,9 +323,24 @@ def test_check_refuses_bad_input(tmp_path, capsys, case):
     assert code == 2, err or out
     assert_one_error(err, case)
     assert out == ""
-    assert report.read_text() == OLD_REPORT, "the earlier report was touched"
+    assert_report_holds_the_error(report, case)
     assert sorted(p.name for p in report.parent.iterdir()) == ["report.json"], \
         "a temporary report file was left behind"
+
+
+def assert_report_holds_the_error(report: Path, case: Case) -> None:
+    """The earlier report is replaced by a complete one of this run that names the error
+    where the terminal does (a rule that fails at run time: as a rule error)."""
+    data = json.loads(report.read_text())
+    assert data["tool"]["name"] == "gdpr-check" and data["summary"]["errors"] == 1
+    [error] = data["errors"]
+    where = ":".join(str(p) for p in (error["location"]["path"], error["location"]["line"],
+                                      error["location"]["column"]) if p is not None)
+    assert where == case.where or where.startswith(case.where + ":"), (where, case.where)
+    for fragment in case.fragments:
+        assert fragment.lower() in error["message"].lower()
+    if case.runtime:
+        assert error["kind"] == "rule" and error["rule"] == "X001", error
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if not c.runtime],
@@ -398,7 +415,7 @@ def test_missing_rules_folder(tmp_path, capsys):
     assert code == 2
     assert "Traceback" not in err
     assert err.count("\n") == 1 and "no-such-pack" in err and "not found" in err  # one line
-    assert not report.exists()
+    assert "no-such-pack" in json.loads(report.read_text())["errors"][0]["message"]
 
 
 def test_bad_input_in_a_real_process(tmp_path):

@@ -17,11 +17,19 @@ class RuleError(InputError):
     """A rule failed to evaluate: an error in the rule, reported with its file:line."""
 
 
-def run_rules(project, rules, reference, fork: bool = False) -> list[Finding]:
-    """Every finding of `rules` on `project`, in rule order. `fork`: the rules may be split
-    between this process and a forked child (`parallel.py`; where it is possible), as the
-    caller's speed policy allows (`runtime.Tuning`)."""
-    compiled = [compile_rule(rule) for rule in rules if rule.enabled]
+def run_rules(project, rules, reference, fork: bool = False,
+              errors: list | None = None) -> list[Finding]:
+    """The findings of every enabled rule on `project`, in rule order.
+
+    `fork`: the rules may be split between this process and a forked child
+    (`parallel.py`; where it is possible), as the caller's speed policy allows
+    (`runtime.Tuning`). `errors`: None raises the first rule that cannot be compiled or
+    evaluated; a list collects `(rule id, InputError)` for each such rule instead and keeps
+    the findings of the others, so one failing custom rule does not hide what the rest
+    found (issue 10).
+    """
+    compiled = [c for c in (_isolated(errors, rule.id, compile_rule, rule)
+                            for rule in rules if rule.enabled) if c is not None]
     save_cache()
     index = Index(project.policy, project.inventory)
     base = scope_for(Helpers(index, reference), project.policy, project.inventory, reference)
@@ -37,8 +45,23 @@ def run_rules(project, rules, reference, fork: bool = False) -> list[Finding]:
         budget.start_run(objects)  # what a parallel attempt spent does not count
         findings = []
         for rule in compiled:
-            findings.extend(run_rule(rule, base, project.policy, root_loc))
+            found = _isolated(errors, rule.rule.id, run_rule, rule, base, project.policy,
+                              root_loc)
+            findings.extend(found or ())
+            if found is None and not budget.within_run(*budget.used()):
+                break  # the run's budget is spent: every later rule would fail the same
     return findings
+
+
+def _isolated(errors: list | None, rule_id: str, run, *args):
+    """`run(*args)`, or None when it raises an `InputError` and `errors` collects them."""
+    if errors is None:
+        return run(*args)
+    try:
+        return run(*args)
+    except InputError as exc:
+        errors.append((rule_id, exc))
+        return None
 
 
 def count_objects(inventory) -> int:

@@ -9,11 +9,12 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BeforeValidator, Field
 
 from .base import Located
+from ..vocabulary import FAIL_ON, FORMAT_NAMES
 from .rule import Severity
 from .types import Bool
 
-FailOn = Literal["info", "low", "medium", "high", "critical", "never"]
-OutputFormat = Literal["text", "json", "sarif", "junit", "markdown", "html"]
+FailOn = Literal[FAIL_ON]
+OutputFormat = Literal[FORMAT_NAMES]
 
 
 def _as_list(value):

@@ -5,6 +5,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, PrivateAttr
 
+from ..vocabulary import SEVERITIES
 from .base import Located
 from .types import Bool
 
@@ -17,7 +18,6 @@ AREA_TITLES = {
     "breach": "Breach readiness",
 }
 AREAS = tuple(AREA_TITLES)
-SEVERITIES = ("info", "low", "medium", "high", "critical")
 # What a finding says (issue 7): a `violation` means the recorded facts break the law; an
 # `unrecorded` fact means only that the inventory or notice does not say (a DPA's breach
 # clause, where a SaaS keeps backups). Unrecorded facts are a to-do list, not a verdict:

@@ -1,4 +1,6 @@
-"""Report formats: one module per format, each with `render(report, **options) -> str`.
+"""Report formats: one module per format (named after it, `vocabulary.FORMATS`), each with
+`render(report, **options) -> str` and, for the formats a large run makes large, `chunks`
+yielding the same text piece by piece, so it is written as it is made (issue 10).
 
 Modules are imported only when their format is asked for, so `check --format json` does
 not pay for the HTML renderer.
@@ -6,30 +8,36 @@ not pay for the HTML renderer.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from pathlib import Path
 
-FORMATS = {
-    "text": "text",
-    "json": "json",
-    "sarif": "sarif",
-    "junit": "junit",
-    "markdown": "markdown",
-    "html": "html",
-}
+from ..vocabulary import FORMAT_NAMES as FORMATS
 
 
-def render(report, fmt: str, **options) -> str:
-    """`options` are each format's keywords; `root`, the project folder, also gives
-    `prefix`, where it sits in its repository (`paths.py`), unless one is given."""
+def chunks(report, fmt: str, **options) -> Iterator[str]:
+    """The report in `fmt`, piece by piece; nothing is rendered before the first piece is
+    asked for. `options` are each format's keywords; `root`, the project folder, also
+    gives `prefix`, where it sits in its repository (`paths.py`), unless one is given."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if "prefix" not in options:
         from .paths import prefix_for
         options["prefix"] = prefix_for(options.get("root"))
-    module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
-    return module.render(report, **options)
+    module = importlib.import_module(f"{__name__}.{fmt}")
+    if hasattr(module, "chunks"):
+        yield from module.chunks(report, **options)
+    else:
+        yield module.render(report, **options)
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Replace the file `path` with `text` atomically (see `gdpr_check.outputs`): a reader
-    never sees half a report and a failed run leaves the old one untouched."""
+def render(report, fmt: str, **options) -> str:
+    """The whole report in `fmt` as one string (`chunks`, joined)."""
+    return "".join(chunks(report, fmt, **options))
+
+
+def write_atomic(path: str | Path, text) -> None:
+    """Replace the file `path` with `text` (a string, or pieces of one) atomically (see
+    `gdpr_check.outputs`): a reader never sees half a report and a failed run leaves the
+    old one untouched."""
     from ..outputs import Output, write_outputs
     write_outputs([Output(str(path), text)])

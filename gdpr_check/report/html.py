@@ -15,6 +15,8 @@ same input gives the same bytes. All text from the inputs goes through Jinja2's 
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..findings import SEVERITY_ORDER
 from . import issues
 from .text import AREA_TITLES
@@ -36,9 +38,15 @@ COL_MIN, COL_MAX = NODE_W + 48, 300
 LABEL_LIMIT = 14         # edges; more and their labels collide: hover titles and the table
 
 
-def render(report, fail_on: str = "low", fail_on_unrecorded: bool = False,
+def render(report, **options) -> str:
+    return "".join(chunks(report, **options))
+
+
+def chunks(report, fail_on: str = "low", fail_on_unrecorded: bool = False,
            root=None, prefix: str = "", link_base: str | None = None,
-           max_findings: int | None = None, **_options) -> str:
+           max_findings: int | None = None, **_options) -> Iterator[str]:
+    """The page, piece by piece as the template makes it (Jinja's `generate`), never held
+    whole."""
     import jinja2
     from markupsafe import Markup
 
@@ -49,16 +57,42 @@ def render(report, fail_on: str = "low", fail_on_unrecorded: bool = False,
     template = env.from_string(TEMPLATE)
     summary = report.summary()
     rows = _rows(report, max_findings)
-    return template.render(
+    href = _href(prefix, link_base)
+    pieces = template.generate(
         report=report, summary=summary, fail_on=fail_on, gated=fail_on_unrecorded,
         failing=len(report.failing(fail_on, unrecorded=fail_on_unrecorded)),
         severities=SEVERITIES, counted=issues.counts(report.findings, rows["issues"]),
         matrix=_matrix(report), areas=_areas(report), rows=rows["rows"],
+        row_chunks=_row_chunks(rows["rows"], href),
         todos=rows["todos"], left_out=rows["left_out"], max_findings=max_findings,
         checks=_checks(report), map=_map(report), pad=PAD_X, area_titles=AREA_TITLES,
-        audit=_audit(report), doc=_doc_link, href=_href(prefix, link_base),
+        audit=_audit(report), doc=_doc_link, href=href,
         css=Markup(CSS), js=Markup(JS),   # our own constants: not user text
-    ).rstrip() + "\n"
+    )
+    yield from _rstripped(pieces)
+    yield "\n"
+
+
+BATCH = 4_096  # template pieces per chunk: Jinja yields hundreds of thousands of small ones
+
+
+def _rstripped(pieces) -> Iterator[str]:
+    """The pieces, gathered into larger chunks, without the whitespace the whole text
+    would end with."""
+    held, batch = "", []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) < BATCH:
+            continue
+        text = "".join((held, *batch))  # plain text: `+` with a Markup piece would escape it
+        batch = []
+        kept = text.rstrip()
+        if kept:
+            yield kept
+        held = text[len(kept):]
+    kept = "".join((held, *batch)).rstrip()
+    if kept:
+        yield kept
 
 
 def _audit(report) -> dict:
@@ -88,8 +122,12 @@ def _href(prefix: str, link_base: str | None):
     repository root, as the report is usually kept beside the checkout."""
     from urllib.parse import quote
 
+    quoted: dict[str, str] = {}  # a large run has many findings in few files
+
     def href(path, line) -> str:
-        target = quote(prefix + path.replace("\\", "/"), safe="/-._~")
+        target = quoted.get(path)
+        if target is None:
+            target = quoted[path] = quote(prefix + path.replace("\\", "/"), safe="/-._~")
         if link_base:
             return f"{link_base.rstrip('/')}/{target}" + (f"#L{line}" if line else "")
         return target
@@ -98,13 +136,26 @@ def _href(prefix: str, link_base: str | None):
 
 def _code_spans(text):
     """Fix and rule text is written in Markdown: `x` becomes <code>x</code>, the rest is
-    escaped (markupsafe), so no literal backtick reaches the page."""
-    from markupsafe import Markup, escape
+    escaped, so no literal backtick reaches the page."""
+    from markupsafe import Markup
+    return Markup(_code_html(text))
+
+
+def _code_html(text) -> str:
+    """`_code_spans` as plain text, for the rows written in Python."""
     parts = str(text or "").split("`")
     if len(parts) % 2 == 0:  # an unpaired backtick: not code, shown as written
-        return escape(text)
-    return Markup("").join(escape(p) if i % 2 == 0 else Markup("<code>%s</code>") % p
-                           for i, p in enumerate(parts))
+        return _escape(text)
+    return "".join(_escape(p) if i % 2 == 0 else f"<code>{_escape(p)}</code>"
+                   for i, p in enumerate(parts))
+
+
+def _escape(value) -> str:
+    """What Jinja's autoescaping writes for a value (markupsafe's `escape`, the same
+    entities), as plain text: building a Markup object per value was a third of the
+    rows' time."""
+    return (str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+            .replace("'", "&#39;").replace('"', "&#34;"))
 
 
 def _breakable(text):
@@ -143,16 +194,18 @@ def _rows(report, max_findings=None) -> dict:
         if f.area in AREA_TITLES else len(AREA_TITLES), f.area, f.rule, f.subject_kind,
         f.subject_id, f.key))
     grouped = issues.violations(findings)
-    rules = {r.id: r for r in report.rules}
+    # Each rule's documentation link once: deciding whether a rule is built-in resolves
+    # paths, which per row cost 40% of the page on a large run.
+    docs = {r.id: _doc_link(r) for r in report.rules}
     todos = issues.todos(report.findings)
     shown = issues.most_severe([*grouped, *todos], max_findings)
     return {"issues": grouped,
-            "rows": [_row(i, rules, shown[id(i)]) for i in grouped if id(i) in shown],
-            "todos": [_row(t, rules, shown[id(t)]) for t in todos if id(t) in shown],
+            "rows": [_row(i, docs, shown[id(i)]) for i in grouped if id(i) in shown],
+            "todos": [_row(t, docs, shown[id(t)]) for t in todos if id(t) in shown],
             "left_out": len(report.findings) - sum(shown.values())}
 
 
-def _row(issue, rules, listed) -> dict:
+def _row(issue, docs, listed) -> dict:
     f = issue.head
     waiver = None
     if f.waived is not None:
@@ -164,7 +217,72 @@ def _row(issue, rules, listed) -> dict:
     return {"f": f, "message": issue.message, "members": members, "waiver": waiver,
             "noun": issues.plural(len(issue), f.subject_kind),
             "anchor": f"f-{f.fingerprint[:16]}", "where": _where(f),
-            "doc": _doc_link(rules[f.rule]) if f.rule in rules else None}
+            "doc": docs.get(f.rule)}
+
+
+ROWS_PER_CHUNK = 500
+
+
+def _row_chunks(rows, href) -> Iterator:
+    """The rows of the findings table, as HTML, a few hundred at a time.
+
+    Written here rather than in the template: a large run has tens of thousands of rows,
+    and Jinja's per-expression work made them most of the page's time. The HTML is the
+    template's as it was (tests/report/test_html.py renders both and compares); every
+    value from the inputs is escaped as autoescaping did (`_escape`)."""
+    from markupsafe import Markup
+    batch: list[str] = []
+    for rank, row in enumerate(rows):
+        batch.append(_row_html(row, rank, href))
+        if len(batch) == ROWS_PER_CHUNK:
+            yield Markup("".join(batch))
+            batch = []
+    if batch:
+        yield Markup("".join(batch))
+
+
+def _row_html(row, rank: int, href) -> str:
+    e = _escape
+    f, waiver, members = row["f"], row["waiver"], row["members"]
+    rule = e(f.rule)
+    out = [f'<tr class="finding{" waived" if waiver else ""}" id="{e(row["anchor"])}" '
+           f'data-rule="{rule}" data-area="{e(f.area)}" data-severity="{e(f.severity)}" '
+           f'data-waived="{"true" if waiver else "false"}" '
+           f'data-subject="{e(f.subject_kind)}:{e(f.subject_id)}" '
+           f'data-count="{len(members)}" data-rank="{rank}" '
+           f'data-where="{e(f.path or "")}:{e("%06d" % (f.line or 0))}">\n'
+           f'<td><span class="sev {e(f.severity)}">{e(f.severity)}</span></td>\n<td>',
+           f'<a class="rule" href="{e(row["doc"])}">{rule}</a>' if row["doc"] else
+           f'<span class="rule">{rule}</span>',
+           f'<br><span class="rulename">{_code_html(f.name)}</span></td>\n'
+           f'<td><span class="message">{_code_html(row["message"])}</span>']
+    if waiver:
+        out.append('<span class="tag waived">waived</span>')
+    elif not f.new:
+        out.append('<span class="tag baseline">baseline</span>')
+    if waiver:
+        out.append(f'<p class="fix"><b>Waived:</b> {e(waiver["reason"])}'
+                   + (f'; approved by {e(waiver["approved_by"])}' if waiver["approved_by"]
+                      else "")
+                   + (f'; expires {e(waiver["expires"])}' if waiver["expires"] else "")
+                   + "</p>")
+    if f.remediation:
+        out.append(f'<p class="fix"><b>Fix:</b> {_code_html(f.remediation)}</p>')
+    out.append('</td>\n<td class="articles">'
+               + ", ".join(f"<span>{e(a)}</span>" for a in f.articles) + "</td>\n")
+    if len(members) == 1:
+        out.append(f'<td>{e(f.subject_kind).replace("_", " ")} <code>{e(f.subject_id)}'
+                   "</code>" + (f'<br><a class="loc" href="{e(href(f.path, f.line))}">'
+                                f'{e(row["where"])}</a>' if row["where"] else "") + "</td>\n")
+    else:
+        out.append(f'<td>{e(row["noun"]).replace("_", " ")}:<ul class="subjects">'
+                   + "".join(f'<li data-subject="{e(m["f"].subject_kind)}:'
+                             f'{e(m["f"].subject_id)}">{e(m["label"])}'
+                             + (f'<br><a class="loc" href="{e(href(m["f"].path, m["f"].line))}"'
+                                f'>{e(m["where"])}</a>' if m["where"] else "") + "</li>"
+                             for m in members) + "</ul></td>\n")
+    out.append("</tr>\n")
+    return "".join(out)
 
 
 def _where(f) -> str:
@@ -571,7 +689,9 @@ TEMPLATE = """<!DOCTYPE html>
 {% if audit.reference %}<div><dt>Reference data</dt><dd id="audit-reference">as of {{ audit.reference }}</dd></div>{% endif %}
 {% if audit.run_date %}<div><dt>Run</dt><dd id="audit-run">{{ audit.run_date }}</dd></div>{% endif %}
 </dl>
-{% if fail_on == 'never' %}
+{% if report.errors %}
+<p class="verdict fail" id="verdict">Incomplete: {{ report.errors | length }} error{{ '' if report.errors | length == 1 else 's' }} stopped the check</p>
+{% elif fail_on == 'never' %}
 <p class="verdict {{ 'fail' if summary.findings else 'pass' }}" id="verdict">{{ summary.findings }} open finding{{ '' if summary.findings == 1 else 's' }}</p>
 {% elif failing %}
 <p class="verdict fail" id="verdict">Fails: {{ failing }} finding{{ '' if failing == 1 else 's' }} at or above {{ fail_on }}</p>
@@ -580,6 +700,17 @@ TEMPLATE = """<!DOCTYPE html>
 {% endif %}
 </header>
 <main>
+{% if report.errors %}
+<section id="errors">
+<h2>Errors</h2>
+<p>The check did not run to the end (exit code 2): {{ 'the project did not load, so nothing was checked.' if not report.rules else 'the findings below are those of the rules that could run.' }}</p>
+<ul>
+{% for e in report.errors %}
+<li class="error" data-kind="{{ e.kind }}">{% if e.path %}<a class="loc" href="{{ href(e.path, e.line) }}">{{ e.where }}</a>: {% endif %}{{ e.message }}{% if e.rule %} (rule <span class="rule">{{ e.rule }}</span>){% endif %}</li>
+{% endfor %}
+</ul>
+</section>
+{% endif %}
 <section id="summary">
 <h2>Summary</h2>
 <div class="cards">
@@ -688,23 +819,7 @@ TEMPLATE = """<!DOCTYPE html>
 <colgroup><col class="c-sev"><col class="c-rule"><col><col class="c-gdpr"><col class="c-where"></colgroup>
 <thead><tr><th><button type="button" class="sort" data-key="rank">Severity</button></th><th><button type="button" class="sort" data-key="rule">Rule</button></th><th><button type="button" class="sort" data-key="message">Finding</button></th><th>GDPR</th><th><button type="button" class="sort" data-key="where">Subject and location</button></th></tr></thead>
 <tbody>
-{% for row in rows %}
-{% set f = row.f %}
-<tr class="finding{{ ' waived' if row.waiver }}" id="{{ row.anchor }}" data-rule="{{ f.rule }}" data-area="{{ f.area }}" data-severity="{{ f.severity }}" data-waived="{{ 'true' if row.waiver else 'false' }}" data-subject="{{ f.subject_kind }}:{{ f.subject_id }}" data-count="{{ row.members | length }}" data-rank="{{ loop.index0 }}" data-where="{{ f.path or '' }}:{{ '%06d' | format(f.line or 0) }}">
-<td><span class="sev {{ f.severity }}">{{ f.severity }}</span></td>
-<td>{% if row.doc %}<a class="rule" href="{{ row.doc }}">{{ f.rule }}</a>{% else %}<span class="rule">{{ f.rule }}</span>{% endif %}<br><span class="rulename">{{ f.name | code }}</span></td>
-<td><span class="message">{{ row.message | code }}</span>{% if row.waiver %}<span class="tag waived">waived</span>{% elif not f.new %}<span class="tag baseline">baseline</span>{% endif %}
-{% if row.waiver %}<p class="fix"><b>Waived:</b> {{ row.waiver.reason }}{% if row.waiver.approved_by %}; approved by {{ row.waiver.approved_by }}{% endif %}{% if row.waiver.expires %}; expires {{ row.waiver.expires }}{% endif %}</p>{% endif %}
-{% if f.remediation %}<p class="fix"><b>Fix:</b> {{ f.remediation | code }}</p>{% endif %}
-</td>
-<td class="articles">{% for a in f.articles %}<span>{{ a }}</span>{{ ', ' if not loop.last }}{% endfor %}</td>
-{% if row.members | length == 1 %}
-<td>{{ f.subject_kind | replace('_', ' ') }} <code>{{ f.subject_id }}</code>{% if row.where %}<br><a class="loc" href="{{ href(f.path, f.line) }}">{{ row.where }}</a>{% endif %}</td>
-{% else %}
-<td>{{ row.noun | replace('_', ' ') }}:<ul class="subjects">{% for m in row.members %}<li data-subject="{{ m.f.subject_kind }}:{{ m.f.subject_id }}">{{ m.label }}{% if m.where %}<br><a class="loc" href="{{ href(m.f.path, m.f.line) }}">{{ m.where }}</a>{% endif %}</li>{% endfor %}</ul></td>
-{% endif %}
-</tr>
-{% endfor %}
+{% for chunk in row_chunks %}{{ chunk }}{% endfor %}
 </tbody>
 </table>
 {% if left_out %}

@@ -72,7 +72,7 @@ def render(report, fail_on: str = "low", link_base: str | None = None, quiet: bo
     entries = {area: issues.violations(sorted(found, key=_order))
                for area, found in by_area.items()}
     counted = issues.counts(report.findings, [i for g in entries.values() for i in g])
-    head = [_headline(report, counted, failing, fail_on), ""]
+    head = [*_errors(report.errors, links), _headline(report, counted, failing, fail_on), ""]
     if counted["violations"] or summary["waived"]:
         head += _table(report) + [""]
     head.append(f"{summary['rules']} rules ran on {summary['files']} files"
@@ -88,10 +88,10 @@ def render(report, fail_on: str = "low", link_base: str | None = None, quiet: bo
     todos = issues.todos(report.findings)
     capped = issues.most_severe([*(i for g in entries.values() for i in g), *todos],
                                 max_findings)
-    blocks = {id(i): "\n".join(_entry(i, links, quiet, capped[id(i)]))
-              for i in [*(i for group in entries.values() for i in group), *todos]
-              if id(i) in capped}
-    shown = _within_budget([*(i for group in entries.values() for i in group), *todos],
+    blocks: dict[int, str] = {}
+    shown = _within_budget([i for i in [*(i for g in entries.values() for i in g), *todos]
+                            if id(i) in capped],
+                           lambda i: "\n".join(_entry(i, links, quiet, capped[id(i)])),
                            blocks, max_chars, used=sum(len(x) + 1 for x in head + tail) + 600)
     shown = {k: capped[k] for k in shown}
     lines = list(head)
@@ -130,25 +130,50 @@ def _order(f):
             f.subject_id, f.key)
 
 
-def _within_budget(entries, blocks, max_chars, used) -> set[int]:
-    """The entries to show (those with a block): all, or the most important ones
-    (`issues.importance`) that fit in `max_chars`."""
-    if max_chars is None or used + sum(len(b) + 1 for b in blocks.values()) <= max_chars:
-        return set(blocks)
+def _within_budget(entries, block_of, blocks, max_chars, used) -> set[int]:
+    """The entries to show: all, or the most important ones (`issues.importance`) that
+    fit in `max_chars`; `blocks` receives the text (`block_of(entry)`) of each.
+
+    Taken greedily in order of importance until one does not fit, which keeps them all
+    when all fit; so only the entries shown (and one more) are ever written out, not the
+    tens of thousands of a large run that a comment cannot hold."""
     shown = set()
-    for entry in sorted((e for e in entries if id(e) in blocks), key=issues.importance):
-        size = len(blocks[id(entry)]) + 1
-        if used + size > max_chars:
+    order = entries if max_chars is None else sorted(entries, key=issues.importance)
+    for entry in order:
+        block = blocks[id(entry)] = block_of(entry)
+        size = len(block) + 1
+        if max_chars is not None and used + size > max_chars:
             break
         used += size
         shown.add(id(entry))
     return shown
 
 
+MAX_ERRORS = 50  # errors listed; a comment is for people, the JSON report holds all
+
+
+def _errors(errors, links) -> list[str]:
+    """What stopped the run (exit 2), before anything else: the findings that follow are
+    those of the rules that could run, or none when the project did not load."""
+    if not errors:
+        return []
+    count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+    lines = [f"## ⛔ gdpr-check: {count}, the check is incomplete", "", "### Errors", ""]
+    for error in errors[:MAX_ERRORS]:
+        where = f"{links.to(error.path, error.line)}: " if error.path else ""
+        rule = f" (rule `{_code(error.rule)}`)" if error.rule else ""
+        lines.append(f"- {where}{escape(error.message)}{rule}")
+    if len(errors) > MAX_ERRORS:
+        lines.append(f"- … and {len(errors) - MAX_ERRORS} more (the JSON report lists all)")
+    return lines + [""]
+
+
 def _headline(report, counted, failing, fail_on) -> str:
     total, unrecorded = counted["violations"], counted["unrecorded"]
-    if total == 0 and unrecorded == 0:
-        return "## ✅ gdpr-check: no findings"
+    if total == 0 and unrecorded == 0:  # with errors, a pass would be claimed for a run that
+        # did not check everything
+        return "No findings from the rules that could run." if report.errors else \
+            "## ✅ gdpr-check: no findings"
     by_severity = dict.fromkeys(SEVERITIES, 0)
     for f in report.findings:
         if f.waived is None and not issues.is_unrecorded(f):

@@ -21,17 +21,24 @@ GitHub's upload limits (same page) are kept: at most 25,000 results per run and 
 gzip-compressed SARIF. A larger run keeps its most important results (open before waived,
 new before baseline, then by level and severity) in their usual order, and says in the
 run's `toolExecutionNotifications` how many were left out; the JSON report lists all.
+
+A run with errors (an input that does not load, a rule that cannot be evaluated) says
+`executionSuccessful: false` in its invocation, with one `error` notification per error
+at the file:line:column it names (`associatedRule` for a rule's), before the notices.
+The log is laid out as `json.dumps(log, indent=2)` lays it out; only the results kept
+are built, each encoded as it is made.
 """
 from __future__ import annotations
 
-import gzip
-import json
 import re
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 from ..findings import SEVERITY_ORDER as SEVERITY_RANK
 from ..meta import REPOSITORY_URL, RULES_DOC_URL
+from .json import encode, nested
 
 SCHEMA_URI = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
               "sarif-schema-2.1.0.json")
@@ -57,35 +64,58 @@ MAX_LOCATIONS = 1_000    # locations per result (we write one)
 _RANK = {"error": 0, "warning": 1, "note": 2}
 
 
-def render(report, prefix: str = "", max_results: int = MAX_RESULTS,
-           max_gzip_bytes: int = MAX_GZIP_BYTES, **_options) -> str:
+def chunks(report, prefix: str = "", max_results: int = MAX_RESULTS,
+           max_gzip_bytes: int = MAX_GZIP_BYTES, **_options) -> Iterator[str]:
+    """The log, piece by piece. Only the results kept are built, one at a time, each
+    encoded as it is made; their text is held once (to measure it against the gzip cap
+    before any of it is written), never a second copy of the whole log."""
     descriptors, index = _rules(report)
     baseline = _has_baseline(report)  # once: it looks at every finding
-    results = [_result(f, index[f.rule], baseline, prefix) for f in report.findings]
-    notifications = [_notification(n, prefix) for n in report.notices]
-    keep = min(len(results), max_results)
+    findings = report.findings
+    ranked = _ranked(findings, baseline)
+    notifications = [*(_error_notification(e, prefix) for e in report.errors),
+                     *(_notification(n, prefix) for n in report.notices)]
+    keep = min(len(findings), max_results)
     while True:
-        text = _log(report, descriptors, _kept(results, keep), notifications, len(results),
-                    max_results)
-        size = _gzip_size(text)
+        kept = sorted(ranked[:keep])
+        results = [nested(_result(findings[i], index[findings[i].rule], baseline, prefix), 4)
+                   for i in kept]
+        pieces = _log(report, descriptors, results, notifications, len(findings), max_results)
+        size = _gzip_size(pieces)
         if keep == 0 or size <= max_gzip_bytes:
-            return text
+            yield from pieces
+            return
         keep = int(keep * 0.9 * max_gzip_bytes / size)  # shrink until it fits
 
 
-def _log(report, descriptors, results, notifications, total, limit) -> str:
-    run = {
-        "tool": {"driver": _driver(report, descriptors)},
-        "columnKind": "unicodeCodePoints",
-        "results": results,
-    } | _provenance(getattr(report, "provenance", None))
+def render(report, **options) -> str:
+    return "".join(chunks(report, **options))
+
+
+# How the log ends after the run's `columnKind`, when json.dumps(indent=2) writes it.
+_RUN_TAIL = "\n    }\n  ]\n}"
+
+
+def _log(report, descriptors, results: list[str], notifications, total, limit) -> list[str]:
+    """The pieces of the log as `json.dumps(log, indent=2, ensure_ascii=False)` writes it
+    (tests/report/test_sarif.py compares), with `results` already encoded at their depth."""
+    run = {"tool": {"driver": _driver(report, descriptors)},
+           "columnKind": "unicodeCodePoints"} | _provenance(report.provenance)
+    head = encode({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]})
+    assert head.endswith(_RUN_TAIL)
+    pieces = [head[:-len(_RUN_TAIL)] + ',\n      "results": [']
+    for number, result in enumerate(results):
+        pieces.append(("," if number else "") + "\n        " + result)
+    pieces.append("\n      ]" if results else "]")
     if len(results) < total:
         notifications = [*notifications, _left_out(total - len(results), total, limit)]
-    if notifications:
-        run["invocations"] = [{"executionSuccessful": True,
-                               "toolExecutionNotifications": notifications}]
-    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    if notifications or report.errors:
+        # A run with errors did not check everything: SARIF viewers say so.
+        invocation = {"executionSuccessful": not report.errors,
+                      "toolExecutionNotifications": notifications}
+        pieces.append(',\n      "invocations": ' + nested([invocation], 3))
+    pieces.append(_RUN_TAIL + "\n")
+    return pieces
 
 
 def _provenance(record) -> dict:
@@ -108,15 +138,13 @@ def _provenance(record) -> dict:
     return out
 
 
-def _kept(results: list[dict], keep: int) -> list[dict]:
-    """The `keep` most important results, in their original order."""
-    if keep >= len(results):
-        return results
-    ranked = sorted(range(len(results)), key=lambda i: (
-        "suppressions" in results[i], results[i].get("baselineState") == "unchanged",
-        _RANK[results[i]["level"]], -SEVERITY_RANK[results[i]["properties"]["severity"]], i))
-    chosen = sorted(ranked[:keep])
-    return [results[i] for i in chosen]
+def _ranked(findings, with_baseline: bool) -> list[int]:
+    """Finding indexes, most important result first: open before waived, new before in
+    the baseline, then by level and severity, then in report order."""
+    return sorted(range(len(findings)), key=lambda i: (
+        findings[i].waived is not None, with_baseline and not findings[i].new,
+        _RANK[_level(findings[i].severity, findings[i].kind)],
+        -SEVERITY_RANK[findings[i].severity], i))
 
 
 def _left_out(missing: int, total: int, limit: int) -> dict:
@@ -127,8 +155,11 @@ def _left_out(missing: int, total: int, limit: int) -> dict:
                                 "went first. The JSON report lists every finding."}}
 
 
-def _gzip_size(text: str) -> int:
-    return len(gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0))
+def _gzip_size(pieces: list[str]) -> int:
+    """Bytes of the pieces gzip-compressed (level 6), compressed as a stream."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)  # 31: the gzip container
+    size = sum(len(compressor.compress(piece.encode("utf-8"))) for piece in pieces)
+    return size + len(compressor.flush())
 
 
 def _driver(report, descriptors) -> dict:
@@ -285,6 +316,23 @@ def _notification(notice, prefix: str) -> dict:
                                          "uriBaseId": "%SRCROOT%"}}
         if region:
             physical["region"] = region
+        out["locations"] = [{"physicalLocation": physical}]
+    return out
+
+
+def _error_notification(error, prefix: str) -> dict:
+    """An input or rule error: a notification at level `error` (SARIF §3.58), at the
+    file:line:column it names, and for a rule error the rule's id."""
+    out = {"level": "error", "message": {"text": _clean(error.message)},
+           "descriptor": {"id": f"{error.kind}-error"}}
+    if error.rule:
+        out["associatedRule"] = {"id": error.rule}
+    if error.path:
+        physical = {"artifactLocation": {"uri": _uri(prefix + error.path),
+                                         "uriBaseId": "%SRCROOT%"}}
+        if error.line:
+            physical["region"] = {"startLine": error.line, **(
+                {"startColumn": error.column} if error.column else {})}
         out["locations"] = [{"physicalLocation": physical}]
     return out
 

@@ -75,7 +75,7 @@ class Opened:
 @pytest.fixture()
 def opened(browser, tmp_path):
     project = make_project(tmp_path / "project")
-    report = run(project)
+    report = run(project, graph=True)  # the map the page draws
     html_file = tmp_path / "report.html"
     html_file.write_text(render(report, "html"), encoding="utf-8")
     page = Opened(browser, html_file)

@@ -54,8 +54,8 @@ def project(tmp_path_factory) -> Path:
 
 @pytest.fixture()
 def report(project):
-    """A fresh report each time: waivers and baselines mark findings in place."""
-    result = run(project)
+    """A fresh report each time, with the data-flow map the HTML report draws."""
+    result = run(project, graph=True)
     assert {(f.rule, f.subject_id) for f in result.findings} == EXPECTED
     return result
 

@@ -49,7 +49,7 @@ def test_several_formats_in_one_run(project, tmp_path, capsys, counted, monkeypa
     assert counted == {"run_rules": 1, "run_rule": 6}  # 6 rules, each evaluated once
     out = capsys.readouterr().out
     assert "XR100" in out and "4 findings" in out
-    report = run(project)
+    report = run(project, graph=True)  # the run builds the map when HTML is asked for
     assert sarif.read_text() == render(report, "sarif")
     assert html.read_text() == render(report, "html")
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["out", "r.html", "r.sarif"]
@@ -83,12 +83,14 @@ def test_formats_inferred_from_suffixes(project, tmp_path, capsys, counted):
 
 
 def test_a_failing_renderer_writes_nothing(project, tmp_path, capsys, monkeypatch):
-    """Every format is rendered before any is written: one failing leaves all old files."""
+    """Every format is written to a temporary file before any replaces its report: one
+    failing, even half way through its pieces, leaves all old files."""
     import gdpr_check.report.html
 
     def broken(*_args, **_options):
+        yield "<!DOCTYPE html>"
         raise RuntimeError("renderer broke")
-    monkeypatch.setattr(gdpr_check.report.html, "render", broken)
+    monkeypatch.setattr(gdpr_check.report.html, "chunks", broken)
     sarif, html = tmp_path / "r.sarif", tmp_path / "r.html"
     sarif.write_text("old sarif")
     code = main(check_args(project, "--output", str(sarif), "--output", str(html)))

@@ -113,17 +113,25 @@ def test_cli_graph_on_bad_input_exits_2(tmp_path, capsys):
     assert "no policy/ or inventory/" in capsys.readouterr().err
 
 
-def test_the_graph_is_built_only_when_drawn(project):
-    """Building it costs about a second on 100,000 flows: text, JSON and SARIF skip it."""
-    from gdpr_check.report import render
+def test_the_graph_is_built_only_when_drawn(project, tmp_path, monkeypatch):
+    """Building it costs about a second on 100,000 flows: text, JSON and SARIF skip it.
+    The report is plain data: the map is built by the run that asks for it, not by a
+    renderer reaching back into the model."""
+    from gdpr_check import api
 
-    from .conftest import run
-    report = run(project)
+    from .conftest import RULES, run
+    assert run(project).graph is None
+    report = run(project, graph=True)
+    assert report.graph["nodes"] and report.data_flow_graph() is report.graph
+    built = []
+    monkeypatch.setattr(api, "build_graph", lambda *a: built.append(1) or {"nodes": []})
+    argv = ["check", str(project), "--rules", str(RULES), "--select", "report-test",
+            "--fail-on", "never"]
     for fmt in ("text", "json", "sarif", "junit", "markdown"):
-        render(report, fmt)
-    assert report.graph is None
-    render(report, "html")
-    assert report.graph is not None and report.data_flow_graph() is report.graph
+        assert main([*argv, "--format", fmt, "--output", str(tmp_path / fmt)]) == 0
+    assert built == []
+    assert main([*argv, "--format", "html", "--output", str(tmp_path / "r.html")]) == 0
+    assert built == [1]
 
 
 def test_long_rule_lists_are_shortened_in_labels():

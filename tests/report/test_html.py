@@ -1,7 +1,10 @@
 """The HTML report, read as markup (the browser test in tests/browser/ runs it in Chromium)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
+from pathlib import Path
 from html import unescape
 from html.parser import HTMLParser
 
@@ -179,7 +182,7 @@ def test_large_maps_are_left_out(report):
     from gdpr_check.report.html import MAP_LIMIT
     nodes = [{"key": f"system:s{i}", "id": f"s{i}", "kind": "system", "name": f"s{i}",
               "countries": [], "outside_eea": []} for i in range(MAP_LIMIT + 1)]
-    report.graph = {"nodes": nodes, "edges": []}
+    report = replace(report, graph={"nodes": nodes, "edges": []})
     text = render(report, "html")
     assert "<svg class=\"flowmap\"" not in text and "gdpr-check graph --format dot" in text
 
@@ -194,7 +197,7 @@ def test_cycles_and_back_flows_are_drawn(report):
              {"key": "flow:loop", "id": "loop", "kind": "flow", "from": "cloudhost", "to": "crm",
               "source": "processor:cloudhost", "target": "system:crm", "name": "loop",
               "purpose": None, "data_categories": [], "encrypted": True, "outside_eea": []}]
-    report.graph = {"nodes": graph["nodes"], "edges": graph["edges"] + extra}
+    report = replace(report, graph={"nodes": graph["nodes"], "edges": graph["edges"] + extra})
     layers = _layers(report.data_flow_graph())
     assert layers["source:data_subject"] == 0
     assert layers["system:crm"] == 1 and layers["processor:cloudhost"] == 2
@@ -208,4 +211,45 @@ def test_no_findings_and_no_graph():
 
 
 def test_deterministic(project, report):
-    assert render(report, "html") == render(run(project), "html")
+    assert render(report, "html") == render(run(project, graph=True), "html")
+
+
+# The findings table's rows as the template wrote them before `_row_chunks` (issue 10):
+# the oracle the Python rows are compared with, on waived, baseline, grouped and odd rows.
+ROW_TEMPLATE = (Path(__file__).parent / "html_rows.jinja").read_text()
+
+
+def test_rows_are_what_the_template_wrote(report):
+    import jinja2
+    from markupsafe import Markup
+
+    from gdpr_check.report import html
+    odd = "<b>&\"'</b> `code` _x_"
+    findings = list(report.findings) + [
+        replace(f, subject_id=f"{f.subject_id}-{i}", line=None if i else f.line,
+                message=f.message, remediation=odd if i else "fix `a` and `b",
+                new=i != 1, subject_name=odd if i == 2 else None)
+        for i, f in enumerate(report.findings[:1] * 4)]
+    findings.append(Finding(rule="XR100", name=odd, area="security", severity="high",
+                            articles=["Art. 32", odd], subject_kind="data_category",
+                            subject_id=odd, message=odd, remediation=None, path=None,
+                            line=None, column=None, waived={"reason": odd, "approved_by": None,
+                                                            "expires": "2099-01-01"}))
+    rows = html._rows(replace(report, findings=findings))["rows"]
+    assert any(len(r["members"]) > 1 for r in rows) and any(r["waiver"] for r in rows)
+    href = html._href("sub/", "https://example.com/blob/x")
+    env = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["code"] = html._code_spans
+    expected = env.from_string(ROW_TEMPLATE).render(rows=rows, href=href)
+    assert "".join(html._row_chunks(rows, href)) == expected
+    assert all(isinstance(chunk, Markup) for chunk in html._row_chunks(rows, href))
+
+
+def test_the_rows_escape_as_autoescaping_does():
+    from markupsafe import escape
+
+    from gdpr_check.report import html
+    for text in ["<script>&\"'", "a & b", "", "plain", "`x` <y>", "&amp;", "\u2028 😀", 42]:
+        assert html._escape(text) == str(escape(text))
+        assert html._code_spans(text) == html._code_html(text)
