@@ -51,9 +51,9 @@ def _open(browser, tmp_path, report):  # noqa: F811 (the fixture, passed on)
 
 
 def _reports():
-    yield "fixture", lambda tmp: run(make_project(tmp / "project"))
+    yield "fixture", lambda tmp: run(make_project(tmp / "project"), graph=True)
     if _repository_has_sample_data():
-        yield "3dtech", lambda tmp: check(REPO)
+        yield "3dtech", lambda tmp: check(REPO, graph=True)
 
 
 @pytest.mark.parametrize("name, build", list(_reports()), ids=[n for n, _ in _reports()])
@@ -92,7 +92,7 @@ def test_labels_are_whole_and_inside_their_boxes_at_800_px(browser, tmp_path, na
 
 @pytest.mark.skipif(not _repository_has_sample_data(), reason="no sample data")
 def test_the_map_scrolls_and_zooms_in_its_frame_and_the_page_fits(browser, tmp_path):  # noqa: F811
-    page, errors = _open(browser, tmp_path, check(REPO))
+    page, errors = _open(browser, tmp_path, check(REPO, graph=True))
     try:
         p = page
         assert p.evaluate("document.documentElement.scrollWidth") <= WIDTH, \
