@@ -57,3 +57,13 @@ def test_readme_sample_output_is_what_check_prints(capsys):
     missing = [line for line in shown if line not in printed]
     assert not missing, "README sample is stale; update it from `gdpr-check check`:\n" + \
         "\n".join(missing)
+
+
+def test_readme_states_the_size_of_the_built_in_pack():
+    """The layout table's "a built-in pack of N" is the pack's real size (it went stale
+    twice)."""
+    from gdpr_check.load.rules import builtin_rules_dir, load_rule_dirs
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    stated = int(re.search(r"a built-in pack of (\d+)", text).group(1))
+    root = builtin_rules_dir().parent
+    assert stated == len(load_rule_dirs([builtin_rules_dir()], root))
