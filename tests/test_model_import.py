@@ -63,3 +63,17 @@ def test_country_codes_are_pycountrys_without_importing_it():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "False"
+
+
+def test_language_codes_are_pycountrys_without_importing_it():
+    import pycountry
+
+    from gdpr_check.model import text
+    assert text.iso_languages() == frozenset(
+        lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+    script = ("import sys\nfrom gdpr_check.model import text\n"
+              "assert 'fi' in text.iso_languages() and 'xx' not in text.iso_languages()\n"
+              "print('pycountry' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"

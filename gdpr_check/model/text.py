@@ -26,7 +26,11 @@ LANGUAGE_PATTERN = "^[a-z]{2}$"
 
 @lru_cache(maxsize=1)
 def iso_languages() -> frozenset[str]:
-    """ISO 639-1 codes (two letters), from pycountry."""
+    """ISO 639-1 codes (two letters), from pycountry's data (read without importing it)."""
+    from .types import pycountry_codes
+    codes = pycountry_codes("iso639-3.json", "639-3")
+    if codes is not None and len(codes) > 150:
+        return codes
     import pycountry
     return frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
 

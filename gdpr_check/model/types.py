@@ -47,22 +47,30 @@ def iso_countries() -> frozenset[str]:
 
 
 def _codes_from_data() -> frozenset[str] | None:
-    """The codes read straight from pycountry's ISO 3166-1 file, without importing
+    """The country codes read straight from pycountry's ISO 3166-1 file (`pycountry_codes`)."""
+    codes = pycountry_codes("iso3166-1.json", "3166-1")
+    return codes if codes is not None and len(codes) > 200 else None
+
+
+def pycountry_codes(database: str, key: str) -> frozenset[str] | None:
+    """The `alpha_2` codes of one of pycountry's data files, read without importing
     pycountry: its import looks up its own version in the installed distributions, which
-    cost more (~20-50 ms) than the rest of reading the notice. None if the file is not
-    where, or not what, pycountry has always shipped; then pycountry is asked."""
+    cost more (~20-50 ms; ~90 ms for the languages) than the rest of reading the notice.
+    None if the file is not where, or not what, pycountry has always shipped; then the
+    caller asks pycountry."""
     import importlib.util
     import json
     import os
     try:
         spec = importlib.util.find_spec("pycountry")
         folder = list(spec.submodule_search_locations or ())[0]
-        with open(os.path.join(folder, "databases", "iso3166-1.json"), encoding="utf-8") as f:
-            codes = frozenset(entry["alpha_2"] for entry in json.load(f)["3166-1"])
+        with open(os.path.join(folder, "databases", database), encoding="utf-8") as f:
+            codes = frozenset(entry["alpha_2"] for entry in json.load(f)[key]
+                              if "alpha_2" in entry)
     except (AttributeError, ImportError, IndexError, KeyError, OSError, TypeError,
             ValueError):
         return None
-    return codes if len(codes) > 200 and all(len(c) == 2 for c in codes) else None
+    return codes if codes and all(len(c) == 2 for c in codes) else None
 
 
 def _codes_from_pycountry() -> frozenset[str]:
