@@ -65,7 +65,7 @@ def test_a_changed_deadline_is_nd001_at_its_line_of_the_page(project):
     assert drift(report) == [("ND001", "response_time_to_requests",
                               "site/tietosuojaseloste.txt:71")]
     finding = next(f for f in report.findings if f.rule == "ND001")
-    assert finding.severity == "high" and finding.area == "notice"
+    assert finding.severity == "medium" and finding.area == "notice"
     assert "Art. 12(1)" in finding.articles
     assert finding.message == ('The published notice states response time to requests: '
                                '"kolmen kuukauden" (P3M); policy/ states P1M (1 kuukausi) at '
@@ -92,7 +92,7 @@ def test_the_cli_fails_on_drift_and_names_the_page(project, capsys):
     publish(project, DEADLINE)
     code, out, err = run(capsys, "check", project, "--select", "notice-drift")
     assert (code, err) == (1, "")
-    assert "site/tietosuojaseloste.txt:71: high     ND001  The published notice states " \
+    assert "site/tietosuojaseloste.txt:71: medium   ND001  The published notice states " \
            "response time to requests" in out
     code, out, _ = run(capsys, "check", project, "--select", "ND001", "--format", "json")
     findings = json.loads(out)["findings"]

@@ -407,5 +407,5 @@ def test_pre_commit_notice_hook_fails_on_a_changed_fact_of_the_page(tmp_path):
     code, out = try_repo()
     assert code == 1, out
     assert re.search(r"^gdpr-check notice \(the published notice.*\.+Failed$", out, re.M), out
-    assert re.search(r"^  content/tietosuojaseloste\.md:63: high +ND001 +The published notice "
+    assert re.search(r"^  content/tietosuojaseloste\.md:63: medium +ND001 +The published notice "
                      r"states recipient mailchimp: \"Sendinblue\"", out, re.M), out

@@ -57,13 +57,16 @@ class NoticeCheck:
 
 CHECKS = (
     NoticeCheck(
-        CHANGED, "The published notice states each fact as policy/ does", "high",
-        ("Art. 5(1)(a)", "Art. 12(1)", "Art. 13(1)", "Art. 13(2)"),
+        CHANGED, "The published notice states each fact as policy/ does", "medium",
+        ("Art. 5(1)(a)", "Art. 12(1)", "Art. 13(1)", "Art. 13(2)", "Art. 14(1)",
+         "Art. 14(2)"),
         "A fact of the published notice (a deadline, a retention period, a country, a "
         "recipient, a contact, a date, a basis or a safeguard) has taken the place of the one "
         "policy/ states: the reader is told something the checked record does not say, e.g. "
         "\"within three months\" where policy/ promises one month (Art. 12(3)). Transparency "
-        "(Art. 5(1)(a), 12(1)) requires the notice to be accurate; Art. 13 lists the facts.",
+        "(Art. 5(1)(a), 12(1)) requires the notice to be accurate; Art. 13 and 14 list the "
+        "facts. Medium, like a fact left out (ND002): which of the two texts is wrong is for "
+        "the reader of the finding to decide, and a changed date of the notice is no harm.",
         "Publish the fact as policy/ states it, or, if the published text is right, correct "
         "policy/ (and let the other rules check it) before publishing.",
         example="policy/rights.yaml has `response_time: P1M`; the published page says "
