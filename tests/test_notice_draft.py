@@ -139,3 +139,14 @@ def test_render_draft_is_deterministic():
     for fmt in ("markdown", "html"):
         assert render_draft(policy, findings, "fi", fmt) == render_draft(
             load_project(ROOT).policy, gdpr_check.check(ROOT).findings, "fi", fmt)
+
+
+def test_placeholders_name_things_in_the_drafts_language():
+    """3DTech's purposes have Finnish and English names: the English draft's placeholders
+    use the English ones (they showed the Finnish, the notice's own language)."""
+    policy = load_project(ROOT).policy
+    findings = gdpr_check.check(ROOT).findings
+    english = render_draft(policy, findings, "en")
+    assert "the purpose Acquiring new customers and marketing" in english
+    assert "Uusasiakashankinta" not in english
+    assert "Uusasiakashankinta ja markkinointi" in render_draft(policy, findings, "fi")

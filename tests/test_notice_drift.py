@@ -226,3 +226,20 @@ def test_odd_pages_never_crash_the_diff():
             chars.insert(rng.randrange(len(chars) + 1), rng.choice(pieces))
         result = diff(policy, published_text("".join(chars)), rng.choice(["fi", "en"]))
         assert isinstance(result.drift, bool)
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_a_page_in_either_language_of_a_bilingual_policy_has_no_drift(tmp_path, lang):
+    """The ND checks compare the page with the policy's texts in the page's language, as
+    `notice diff` does (they compared an English page with the Finnish texts: 24 findings)."""
+    from gdpr_check.load import load_project
+    from gdpr_check.notice import render
+    project = tmp_path / "project"
+    for folder in ("policy", "inventory"):
+        shutil.copytree(ROOT / folder, project / folder)
+    page = render(load_project(project).policy, lang, "markdown")
+    (project / "notice.md").write_text(page, encoding="utf-8")
+    (project / ".gdpr-check.yaml").write_text(
+        f"published_notice: notice.md\npublished_notice_lang: {lang}\n", encoding="utf-8")
+    report = gdpr_check.check(project, select=["notice-drift"])
+    assert report.findings == []

@@ -904,12 +904,5 @@ def to_html(document: Document) -> str:
 
 
 
-from . import diff as _diff_module  # noqa: E402
-from .diff import (DiffResult, Fact, PublishedText, facts,  # noqa: E402,F401
+from .diff import (DiffResult, Fact, PublishedText, diff, facts,  # noqa: E402,F401
                    published_text, read_published)
-
-
-def diff(policy, text: str, lang: str = "en") -> DiffResult:
-    """`diff.diff` on the policy in `lang` (`in_language`): a notice published in one
-    language is compared with the policy's texts in that language, never the other's."""
-    return _diff_module.diff(in_language(policy, lang)[0], text, lang)

@@ -40,20 +40,10 @@ KIND_NAMES = {"duration": "duration", "date": "date", "email": "e-mail address",
 
 
 def text_in(value, lang: str) -> str:
-    """A text field's value in `lang`: a plain string, or one text per language (a mapping
-    `{fi: ..., en: ...}` or an object with an attribute per language), falling back to the
-    first language it has."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        return value.get(lang) or next((v for v in value.values() if v), "")
-    if getattr(value, lang, None):
-        return getattr(value, lang)
-    fields = getattr(type(value), "model_fields", {})
-    return next((getattr(value, f) for f in fields if isinstance(getattr(value, f), str)
-                 and getattr(value, f)), "") if fields else str(value)
+    """A text field's value in `lang` ("" when absent): `model.text.text_in`, never the
+    text of another language."""
+    from ..model.text import text_in as translated
+    return translated(value, lang) or ""
 
 
 @dataclass(frozen=True)
@@ -466,6 +456,10 @@ def _policy_durations(policy) -> list[str]:
 def diff(policy, text: str, lang: str = "en") -> DiffResult:
     """Compare the published `text` (plain text: `published_text` of the page) with
     `policy`, fact by fact: what is missing, what changed, what was added."""
+    from . import in_language
+    # Every text in `lang` only: the page is compared with the policy's texts in its
+    # language, never another's (`notice diff` and the ND checks of `check` alike).
+    policy = in_language(policy, lang)[0]
     published = PublishedText(text, lang)
     every = facts(policy, lang)
     missing = [f for f in every if not f.found(published)]
