@@ -171,12 +171,14 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
 
     def body():
         nonlocal plan, fail_on, fail_on_unrecorded
-        from .api import check as run_check
         from .runtime import Tuning
-        from .config import load_config
-        from .outputs import Output, inputs_of, write_outputs
-        from .errors import InputError
-        from .report import chunks
+        tuning = Tuning.for_cli()  # this process ends after the run
+        with tuning.importing():
+            from .api import check as run_check
+            from .config import load_config
+            from .outputs import Output, inputs_of, write_outputs
+            from .errors import InputError
+            from .report import chunks
         try:
             config = load_config(path)
         except InputError:
@@ -209,7 +211,7 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
                            inline_skips=not no_inline_skips, sources=sources,
                            published_notice=published_notice, dated=run_date,
                            graph=any(fmt == "html" for fmt, _ in plan), on_error="report",
-                           tuning=Tuning.for_cli())  # this process ends after the run
+                           tuning=tuning)
         print_errors([str(e) for e in report.errors])
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         from .report.paths import prefix_for

@@ -1,0 +1,54 @@
+"""Start-up of a small run (issue 10, "this repository" targets): what the CLI does not do
+any more. The times themselves are benchmarks/startup.py's; these pin the causes."""
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gdpr_check.runtime import LIBRARY, Tuning
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def gc_calls(monkeypatch):
+    """Every freeze/disable/enable of the garbage collector, recorded (and not done)."""
+    calls = []
+    for name in ("freeze", "disable", "enable"):
+        monkeypatch.setattr(gc, name, lambda name=name: calls.append(name))
+    return calls
+
+
+def test_the_cli_freezes_what_importing_made_and_the_library_does_not(gc_calls):
+    with Tuning.for_cli(environ={}).importing():
+        assert gc_calls == ["disable"]
+    assert gc_calls == ["disable", "freeze", "enable"]
+    gc_calls.clear()
+    with LIBRARY.importing():  # a program's own objects are never frozen behind its back
+        pass
+    assert gc_calls == ["disable", "enable"]
+    gc_calls.clear()
+    with Tuning(pause_gc=False).importing():
+        pass
+    assert gc_calls == []
+
+
+def _modules_after_check(args: list[str]) -> set[str]:
+    script = ("import sys\nfrom gdpr_check.cli import main\n"
+              "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+              "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+                          text=True, cwd=ROOT, check=True)
+    return set(done.stderr.splitlines()[-1].split())
+
+
+def test_a_check_without_a_published_notice_imports_none_of_its_checks():
+    """Naming no rule to select or ignore is no reason to read the notice's checks."""
+    modules = _modules_after_check(["check", str(ROOT / "tests" / "fixtures" / "base"),
+                                    "--format", "json"])
+    assert "gdpr_check.api" in modules
+    assert not any(m.startswith("gdpr_check.notice") for m in modules)
