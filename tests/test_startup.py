@@ -52,3 +52,38 @@ def test_a_check_without_a_published_notice_imports_none_of_its_checks():
                                     "--format", "json"])
     assert "gdpr_check.api" in modules
     assert not any(m.startswith("gdpr_check.notice") for m in modules)
+
+
+def _run(script: str, **env) -> str:
+    import os
+    environ = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    environ.update(env)
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=ROOT, env=environ, check=True).stdout.split()
+
+
+STAND_IN = """
+import sys
+from gdpr_check.runtime import Tuning
+with Tuning.for_cli(environ={}).importing():
+    from gdpr_check.model.inventory import Hosting
+assert Hosting.model_validate({"provider": "aws"}).provider == "aws"
+print("importlib.metadata" in sys.modules)
+from pydantic.plugin._loader import PYDANTIC_ENTRY_POINT_GROUP  # anything else: the real one
+print(PYDANTIC_ENTRY_POINT_GROUP)
+"""
+
+
+def test_the_cli_looks_for_no_pydantic_plugins():
+    """Looking for them imported importlib.metadata and read every distribution's entry
+    points: ~25 ms of a small run. What else pydantic may ask of its loader still works."""
+    assert _run(STAND_IN) == ["False", "pydantic"]
+
+
+def test_a_chosen_set_of_pydantic_plugins_is_left_to_pydantic():
+    assert _run(STAND_IN, PYDANTIC_DISABLE_PLUGINS="some-plugin") == ["True", "pydantic"]
+
+
+def test_the_library_leaves_pydantic_plugins_alone():
+    script = STAND_IN.replace("Tuning.for_cli(environ={})", "Tuning()")
+    assert _run(script) == ["True", "pydantic"]
