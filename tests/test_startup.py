@@ -87,3 +87,31 @@ def test_a_chosen_set_of_pydantic_plugins_is_left_to_pydantic():
 def test_the_library_leaves_pydantic_plugins_alone():
     script = STAND_IN.replace("Tuning.for_cli(environ={})", "Tuning()")
     assert _run(script) == ["True", "pydantic"]
+
+
+needs_git = pytest.mark.skipif(__import__("shutil").which("git") is None,
+                               reason="git is not installed")
+
+
+@needs_git
+@pytest.mark.parametrize("commits", [0, 1])
+def test_one_git_call_gives_the_commit_and_the_top_of_the_work_tree(tmp_path, monkeypatch,
+                                                                    commits):
+    """Each git call is a process (~5 ms): the audit header's commit and the reports' path
+    prefix come from one."""
+    from gdpr_check.report import paths
+    repo = tmp_path / "repo"
+    (repo / "compliance").mkdir(parents=True)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q", str(repo)], check=True)
+    if commits:
+        subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "x"], cwd=repo,
+                       check=True)
+    calls = []
+    real = paths._run_git
+    monkeypatch.setattr(paths, "_run_git", lambda *a: calls.append(a[1:]) or real(*a))
+    commit = paths.commit_of(repo / "compliance")
+    assert (commit is not None) == bool(commits) and (not commit or len(commit) == 40)
+    assert paths.repository_root(str(repo / "compliance")) == str(repo.resolve())
+    assert len(calls) == 1
+    assert paths.commit_of(tmp_path) is None and paths.repository_root(str(tmp_path)) is None
