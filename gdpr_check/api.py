@@ -242,7 +242,7 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
         report = _run(inputs, rule_errors, graph, tuning.forks(objects), dated)
         # The project, indexes and findings live to the end of the run: collections while
         # the reports are written need not walk them.
-        tuning.settle(objects)
+        tuning.settle()
     if rule_errors:
         report = replace(report, errors=[Error.of(e, "rule", rule_id)
                                          for rule_id, exc in rule_errors

@@ -6,7 +6,7 @@ decide alone:
 - **pausing the cyclic garbage collector** while the trees, models and findings are built
   (they hold no cycles, yet each collection walks every object alive: at 100,000 flows
   that was three quarters of the load). Process-wide: another thread's garbage waits too.
-- **freezing** (`gc.freeze()`) what lives to the end of a large run, so that collections
+- **freezing** (`gc.freeze()`) what lives to the end of a run, so that collections
   while the reports are written need not walk it (~1 s at 100,000 flows). Those objects
   are never collected afterwards: right for a process that exits, a leak for a server.
 - **forking** to run half of the rules of a large run in a child (`engine/parallel.py`).
@@ -31,15 +31,15 @@ import os
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
-# Objects in the inventory from which a run is large: freezing and forking pay off only
-# from here (below, the fixed costs of a fork outweigh the rules' time).
+# Objects in the inventory from which a run is large: forking pays off only from here
+# (below, the fixed costs of a fork outweigh the rules' time).
 LARGE_INVENTORY = 10_000
 
 
 @dataclass(frozen=True)
 class Tuning:
     pause_gc: bool = False   # no cyclic collection while loading and evaluating
-    freeze: bool = False     # gc.freeze() what a large run keeps to its end
+    freeze: bool = False     # gc.freeze() what a run keeps to its end
     fork: bool = False       # a large run's rules in two processes (Linux, 2+ CPUs)
     fast_parser: bool = True  # yaml-rs for large files when installed (same trees, faster)
     pydantic_plugins: bool = True  # False: pydantic looks for no plugins (`importing`)
@@ -71,9 +71,11 @@ class Tuning:
             if self.freeze:
                 gc.freeze()
 
-    def settle(self, objects: int) -> None:
-        """Freeze what is alive now, for a large run that is allowed to."""
-        if self.freeze and objects >= LARGE_INVENTORY:
+    def settle(self) -> None:
+        """Freeze what is alive now, if allowed. Whatever the size: what the paused
+        collector let pile up is all young, and the first collection after the pause
+        would walk it (~5 ms of a small run, ~1 s of a 100,000-flow one)."""
+        if self.freeze:
             gc.freeze()
 
     def forks(self, objects: int) -> bool:
