@@ -176,7 +176,6 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
         with tuning.importing():
             from .api import check as run_check
             from .config import load_config
-            from .outputs import Output, inputs_of, write_outputs
             from .errors import InputError
             from .report import chunks
         try:
@@ -229,11 +228,13 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
                           summary_only=fmt == SUMMARY)
         # Files first, all or none (outputs.py): a run with errors writes them too, complete
         # and holding the errors, so CI keeps a report that says why the run failed.
-        write_outputs([Output(output, stream(fmt, output),
-                              *named.get(output, (f"--output {output}",)))
-                       for fmt, output in plan if output is not None],
-                      inputs_of(path, rule_dirs, config, waivers_file, baseline_file,
-                                published_notice))
+        if any(output is not None for _, output in plan):  # else no inputs to protect
+            from .outputs import Output, inputs_of, write_outputs
+            write_outputs([Output(output, stream(fmt, output),
+                                  *named.get(output, (f"--output {output}",)))
+                           for fmt, output in plan if output is not None],
+                          inputs_of(path, rule_dirs, config, waivers_file, baseline_file,
+                                    published_notice))
         for fmt, output in plan:  # standard output last
             # The terminal's text is the errors on standard error, as before; a report
             # format asked for on standard output is written with its errors in it.
