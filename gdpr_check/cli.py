@@ -177,7 +177,7 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
             from .api import check as run_check
             from .config import load_config
             from .errors import InputError
-            from .report import chunks
+            from .report import WITH_PROVENANCE, chunks
         try:
             config = load_config(path)
         except InputError:
@@ -209,8 +209,9 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
                            waivers=waivers_file, baseline=baseline_file, config=config,
                            inline_skips=not no_inline_skips, sources=sources,
                            published_notice=published_notice, dated=run_date,
-                           graph=any(fmt == "html" for fmt, _ in plan), on_error="report",
-                           tuning=tuning)
+                           graph=any(fmt == "html" for fmt, _ in plan),
+                           provenance=any(fmt in WITH_PROVENANCE for fmt, _ in plan),
+                           on_error="report", tuning=tuning)
         print_errors([str(e) for e in report.errors])
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         from .report.paths import prefix_for

@@ -115,3 +115,45 @@ def test_one_git_call_gives_the_commit_and_the_top_of_the_work_tree(tmp_path, mo
     assert paths.repository_root(str(repo / "compliance")) == str(repo.resolve())
     assert len(calls) == 1
     assert paths.commit_of(tmp_path) is None and paths.repository_root(str(tmp_path)) is None
+
+
+def test_only_the_formats_that_show_the_provenance_read_it():
+    """`report.WITH_PROVENANCE` is what lets a check for the terminal skip its git calls."""
+    from dataclasses import replace
+
+    from gdpr_check import api
+    from gdpr_check.findings import Provenance
+    from gdpr_check.report import WITH_PROVENANCE, render
+    from gdpr_check.vocabulary import FORMAT_NAMES
+    plain = api.check(ROOT / "tests" / "fixtures" / "base", provenance=False)
+    assert plain.provenance is None
+    recorded = replace(plain, provenance=Provenance(
+        controller="Example Oy", commit="a" * 40, repository="https://example.com/r.git"))
+    for fmt in FORMAT_NAMES:
+        shown = render(recorded, fmt) != render(plain, fmt)
+        assert shown == (fmt in WITH_PROVENANCE), fmt
+
+
+@needs_git
+@pytest.mark.parametrize("fmt, calls", [("text", 1), ("markdown", 1), ("json", 2)])
+def test_a_check_for_the_terminal_asks_git_only_where_the_project_sits(tmp_path, monkeypatch,
+                                                                       fmt, calls):
+    import shutil
+
+    from gdpr_check.cli import main
+    from gdpr_check.report import paths
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "base", repo)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "x"], cwd=repo, check=True)
+    asked = []
+    real = paths._run_git
+    monkeypatch.setattr(paths, "_run_git", lambda *a: asked.append(a[1:]) or real(*a))
+    paths._prefix.cache_clear()
+    try:
+        assert main(["check", str(repo), "--format", fmt, "--fail-on", "never"]) == 0
+    finally:
+        paths._prefix.cache_clear()
+    assert len(asked) == calls, asked
