@@ -89,6 +89,8 @@ def _no_page_to_compare(select, ignore) -> list:
     """Selecting the published notice's checks without naming the page is a mistake worth
     its own message (the `gdpr-check-notice` pre-commit hook selects them): one error
     per such key."""
+    if not select and not ignore:  # spares importing the notice's checks (~15 ms)
+        return []
     from .errors import InputError
     from .notice.drift import BY_ID, TAGS
     names = {n.casefold() for n in (*BY_ID, *TAGS)}
@@ -198,7 +200,8 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
 
 def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
           config=None, today=None, inline_skips=True, sources=(), published_notice=None,
-          dated=False, graph=False, on_error="raise", tuning: Tuning = LIBRARY) -> Report:
+          dated=False, graph=False, provenance=True, on_error="raise",
+          tuning: Tuning = LIBRARY) -> Report:
     """Load the project at `path`, run every enabled rule, and return the report.
 
     `rules`, `select`, `ignore`, `waivers` and `baseline` win over the project's config
@@ -214,7 +217,9 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     fact by fact; each drift is an ND001-ND003 finding (`notice.drift`). `dated`: record
     the run's date in `report.provenance` (it is there anyway when SOURCE_DATE_EPOCH is
     set). `graph`: also build the data-flow map (`report.graph`) that the HTML report
-    draws. `tuning`: what the run may do to this process to be faster (`runtime.Tuning`;
+    draws. `provenance`: False leaves `report.provenance` (commit, remote, rule packs: git
+    processes) out, for reports that do not show it (`report.WITH_PROVENANCE`). `tuning`:
+    what the run may do to this process to be faster (`runtime.Tuning`;
     the default leaves it as it was).
 
     `on_error="raise"`: every input error of the run is raised at once
@@ -237,10 +242,11 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
             return Report(findings=[], tool_version=__version__,
                           errors=[Error.of(e) for e in errors_of(exc)])
         objects = count_objects(inputs.project.inventory)
-        report = _run(inputs, rule_errors, graph, tuning.forks(objects), dated)
+        report = _run(inputs, rule_errors, graph, tuning.forks(objects),
+                      dated, provenance)
         # The project, indexes and findings live to the end of the run: collections while
         # the reports are written need not walk them.
-        tuning.settle(objects)
+        tuning.settle()
     if rule_errors:
         report = replace(report, errors=[Error.of(e, "rule", rule_id)
                                          for rule_id, exc in rule_errors
@@ -249,7 +255,7 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
 
 
 def _run(inputs: Inputs, rule_errors: list | None, graph: bool, fork: bool,
-         dated: bool) -> Report:
+         dated: bool, provenance: bool) -> Report:
     """The findings of the selected rules and drift checks, as a report."""
     project = inputs.project
     chosen = [r for r in inputs.selected if r.enabled]  # drift checks beside the rules
@@ -263,7 +269,7 @@ def _run(inputs: Inputs, rule_errors: list | None, graph: bool, fork: bool,
     return Report(findings=findings, rules=enabled, files=project.files,
                   tool_version=__version__,
                   graph=build_graph(project, reference()) if graph else None,
-                  provenance=_provenance(inputs, enabled, dated))
+                  provenance=_provenance(inputs, enabled, dated) if provenance else None)
 
 
 def _judged(report: Report, inputs: Inputs, today) -> Report:

@@ -171,12 +171,13 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
 
     def body():
         nonlocal plan, fail_on, fail_on_unrecorded
-        from .api import check as run_check
         from .runtime import Tuning
-        from .config import load_config
-        from .outputs import Output, inputs_of, write_outputs
-        from .errors import InputError
-        from .report import chunks
+        tuning = Tuning.for_cli()  # this process ends after the run
+        with tuning.importing():
+            from .api import check as run_check
+            from .config import load_config
+            from .errors import InputError
+            from .report import WITH_PROVENANCE, chunks
         try:
             config = load_config(path)
         except InputError:
@@ -208,8 +209,9 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
                            waivers=waivers_file, baseline=baseline_file, config=config,
                            inline_skips=not no_inline_skips, sources=sources,
                            published_notice=published_notice, dated=run_date,
-                           graph=any(fmt == "html" for fmt, _ in plan), on_error="report",
-                           tuning=Tuning.for_cli())  # this process ends after the run
+                           graph=any(fmt == "html" for fmt, _ in plan),
+                           provenance=any(fmt in WITH_PROVENANCE for fmt, _ in plan),
+                           on_error="report", tuning=tuning)
         print_errors([str(e) for e in report.errors])
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         from .report.paths import prefix_for
@@ -227,11 +229,13 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
                           summary_only=fmt == SUMMARY)
         # Files first, all or none (outputs.py): a run with errors writes them too, complete
         # and holding the errors, so CI keeps a report that says why the run failed.
-        write_outputs([Output(output, stream(fmt, output),
-                              *named.get(output, (f"--output {output}",)))
-                       for fmt, output in plan if output is not None],
-                      inputs_of(path, rule_dirs, config, waivers_file, baseline_file,
-                                published_notice))
+        if any(output is not None for _, output in plan):  # else no inputs to protect
+            from .outputs import Output, inputs_of, write_outputs
+            write_outputs([Output(output, stream(fmt, output),
+                                  *named.get(output, (f"--output {output}",)))
+                           for fmt, output in plan if output is not None],
+                          inputs_of(path, rule_dirs, config, waivers_file, baseline_file,
+                                    published_notice))
         for fmt, output in plan:  # standard output last
             # The terminal's text is the errors on standard error, as before; a report
             # format asked for on standard output is written with its errors in it.

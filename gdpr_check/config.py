@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError, did_you_mean, raise_all
 from .load.files import display_path, escapes_project, leaves_project, read_tree
 from .load.tree import LocDict, LocList, locate
 from .load.validate import validate
-from .model.config import Config
+
+if TYPE_CHECKING:
+    from .model.config import Config
 
 CONFIG_NAMES = (".gdpr-check.yaml", ".gdpr-check.yml")
 PYPROJECT = "pyproject.toml"
@@ -304,6 +307,7 @@ def load_config(root: Path | str, file: Path | str | None = None) -> ProjectConf
             raise InputError.at(getattr(tree, "loc", None) or (shown, 1, 1),
                                 "expected a mapping of settings (fail_on, select, ignore, "
                                 f"rules, waivers, baseline, outputs, sources), found {found}")
+    from .model.config import Config  # only a project with settings builds its model
     model = validate(Config, tree, "config")
     config = ProjectConfig(model=model, file=path, shown=shown, tree=tree)
     stdout = [i for i, o in enumerate(model.outputs) if o.to_stdout]

@@ -1,16 +1,21 @@
 """Speed policy: the one place that decides what a run may do to the process it runs in.
 
-Four things make a large run faster but are not the library's to decide alone:
+Five things make a run faster (the first four, a large one) but are not the library's to
+decide alone:
 
 - **pausing the cyclic garbage collector** while the trees, models and findings are built
   (they hold no cycles, yet each collection walks every object alive: at 100,000 flows
   that was three quarters of the load). Process-wide: another thread's garbage waits too.
-- **freezing** (`gc.freeze()`) what lives to the end of a large run, so that collections
+- **freezing** (`gc.freeze()`) what lives to the end of a run, so that collections
   while the reports are written need not walk it (~1 s at 100,000 flows). Those objects
   are never collected afterwards: right for a process that exits, a leak for a server.
 - **forking** to run half of the rules of a large run in a child (`engine/parallel.py`).
 - **the parser**: yaml-rs for large files where it is installed (`load.parser.FastParser`),
   or PyYAML alone.
+- **pydantic plugins**: the first validator pydantic builds looks for plugins in every
+  installed distribution's entry points, importing `importlib.metadata` (and with it
+  `email`, `zipfile`, `csv`) for it: ~25 ms of a small run. The CLI's process uses none
+  (`skip_pydantic_plugins`), unless `PYDANTIC_DISABLE_PLUGINS` says which to use.
 
 A `Tuning` says which of them a run may use. `load_project` and `run_rules` know nothing of
 it: `api.check` applies it around them (`paused`, `settle`) and passes on the two plain
@@ -26,17 +31,18 @@ import os
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
-# Objects in the inventory from which a run is large: freezing and forking pay off only
-# from here (below, the fixed costs of a fork outweigh the rules' time).
+# Objects in the inventory from which a run is large: forking pays off only from here
+# (below, the fixed costs of a fork outweigh the rules' time).
 LARGE_INVENTORY = 10_000
 
 
 @dataclass(frozen=True)
 class Tuning:
     pause_gc: bool = False   # no cyclic collection while loading and evaluating
-    freeze: bool = False     # gc.freeze() what a large run keeps to its end
+    freeze: bool = False     # gc.freeze() what a run keeps to its end
     fork: bool = False       # a large run's rules in two processes (Linux, 2+ CPUs)
     fast_parser: bool = True  # yaml-rs for large files when installed (same trees, faster)
+    pydantic_plugins: bool = True  # False: pydantic looks for no plugins (`importing`)
 
     @classmethod
     def for_cli(cls, environ=None) -> "Tuning":
@@ -44,15 +50,32 @@ class Tuning:
         turns off (`GDPR_CHECK_JOBS=1`: no fork)."""
         environ = os.environ if environ is None else environ
         return cls(pause_gc=True, freeze=True,
-                   fork=environ.get("GDPR_CHECK_JOBS", "").strip() != "1")
+                   fork=environ.get("GDPR_CHECK_JOBS", "").strip() != "1",
+                   pydantic_plugins=False)
 
     def paused(self):
         """A context in which the garbage collector is paused, if allowed."""
         return gc_paused() if self.pause_gc else nullcontext()
 
-    def settle(self, objects: int) -> None:
-        """Freeze what is alive now, for a large run that is allowed to."""
-        if self.freeze and objects >= LARGE_INVENTORY:
+    @contextmanager
+    def importing(self):
+        """A context for importing the modules a run needs: the collector paused and, if
+        allowed, what they made frozen afterwards. Modules, classes and functions live to
+        the process's end anyway; collecting while ~240 ms of imports make them took ~65
+        young collections that freed nothing, and the first after them walks them all.
+        Before them, pydantic is told to look for no plugins, if so chosen."""
+        if not self.pydantic_plugins:
+            skip_pydantic_plugins()
+        with self.paused():
+            yield
+            if self.freeze:
+                gc.freeze()
+
+    def settle(self) -> None:
+        """Freeze what is alive now, if allowed. Whatever the size: what the paused
+        collector let pile up is all young, and the first collection after the pause
+        would walk it (~5 ms of a small run, ~1 s of a 100,000-flow one)."""
+        if self.freeze:
             gc.freeze()
 
     def forks(self, objects: int) -> bool:
@@ -62,6 +85,34 @@ class Tuning:
 # A library caller's process is left as it was: the collector is paused only while the
 # call runs (and resumed when it returns); nothing is frozen or forked.
 LIBRARY = Tuning(pause_gc=True)
+
+
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def skip_pydantic_plugins() -> None:
+    """Let pydantic find no plugins in this process, without looking for them: its plugin
+    loader is stood in for by a module whose `get_plugins()` finds none. Left alone when
+    the loader has run already, or when `PYDANTIC_DISABLE_PLUGINS` is set (the user chose
+    which plugins to use). Any other name pydantic asks of the loader comes from the
+    real one, imported then: a pydantic that uses more of it still works."""
+    import sys
+    if _PLUGIN_LOADER in sys.modules or "PYDANTIC_DISABLE_PLUGINS" in os.environ:
+        return
+    import types
+    stand_in = types.ModuleType(_PLUGIN_LOADER, skip_pydantic_plugins.__doc__)
+    stand_in.get_plugins = lambda: ()
+
+    def real(name: str):
+        if name.startswith("__"):  # the import system asks for `__path__`: a plain module
+            raise AttributeError(name)
+        import importlib
+        if sys.modules.get(_PLUGIN_LOADER) is stand_in:
+            del sys.modules[_PLUGIN_LOADER]
+        return getattr(importlib.import_module(_PLUGIN_LOADER), name)
+
+    stand_in.__getattr__ = real
+    sys.modules[_PLUGIN_LOADER] = stand_in
 
 
 @contextmanager

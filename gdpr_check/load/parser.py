@@ -17,6 +17,7 @@ the tree from nodes ourselves, which is where we:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import yaml
 
@@ -435,7 +436,16 @@ def _load_yaml_rs():
 _KEY = r"""[^\s\-?:,\[\]{}#&*!|>'"%@`<][^\n:#]*+|"[^"\\\n]*+" *+|'[^'\n]*+' *+"""
 _ROW = re.compile(r"^( *+(?:-(?: ++|$))*+)(?:(" + _KEY + r"):(?: ++|$))?(\[\]|\{\}|.?)", re.M)
 # Characters PyYAML's reader refuses (it reports them; the fast path leaves that to it).
-_UNPRINTABLE = re.compile("[^\x0A\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+# Compiled when a large file first asks (`_unprintable`): a class spanning all of Unicode
+# takes ~10 ms to compile, more than the rest of a small project's parse.
+_UNPRINTABLE = "[^\x0A\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]"
+
+
+@lru_cache(maxsize=1)
+def _unprintable() -> re.Pattern:
+    return re.compile(_UNPRINTABLE)
+
+
 # First characters of a value that the line scan does not simply pass: flow collections
 # (`[`, `{`, read by `_Flow`) and block scalars (`|`, `>`, whose lines are skipped) are
 # handled; anchors, aliases, tags, complex keys, directives and reserved characters send
@@ -473,7 +483,7 @@ def _maybe_deep(text: str) -> bool:
 def _fast_tree(text: str, path: str):
     """The located tree of `text` from yaml-rs and a line scan, or None if unsure."""
     yaml_rs = _load_yaml_rs()
-    if not yaml_rs or "\t" in text or "\r" in text or _UNPRINTABLE.search(text):
+    if not yaml_rs or "\t" in text or "\r" in text or _unprintable().search(text):
         return None
     # What the parsers read differently goes the slow way, which refuses or decides it:
     # NEL/LS/PS/BOM (`check_text`), and a last line without its line end, where yaml-rs

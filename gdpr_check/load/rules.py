@@ -44,6 +44,7 @@ def load_rule_file(path: Path, root: Path) -> list:
     earlier pack's rule off."""
     tree = read_list_file(path, root, "rules")
     rules, errors = [], []
+    pack = pack_file(path)  # once a file: resolving is a system call per folder on the way
     for index, raw in enumerate(tree):
         label = f"rule {raw.get('id')}" if isinstance(raw, dict) and raw.get("id") else \
             f"rule #{index + 1}"
@@ -64,7 +65,7 @@ def load_rule_file(path: Path, root: Path) -> list:
             errors.append(problem)
             continue
         rule._expr_locs.update(_expression_locs(raw))
-        rule._pack = pack_file(path)  # not the shown path: that is relative to the root
+        rule._pack = pack  # not the shown path: that is relative to the root
         rules.append(rule)
     raise_all(errors)
     seen = {}

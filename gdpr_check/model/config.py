@@ -11,7 +11,7 @@ from pydantic import BeforeValidator, Field
 from .base import Located
 from ..vocabulary import FAIL_ON, FORMAT_NAMES
 from .rule import Severity
-from .types import Bool
+from .types import Bool, new_dict, new_list
 
 FailOn = Literal[FAIL_ON]
 OutputFormat = Literal[FORMAT_NAMES]
@@ -46,7 +46,7 @@ class RuleSetting(Located):
         default=None, description="The severity its findings get (info ... critical).")
     enabled: Bool | None = Field(default=None, description="false: the rule does not run.")
     vars: dict[str, Annotated[str, Field(min_length=1)]] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="Replace named expressions of the rule's `vars` (its options, e.g. a "
                     "threshold): each must be one the rule defines.")
 
@@ -58,17 +58,17 @@ class Config(Located):
     fail_on_unrecorded: Bool | None = Field(
         default=None, description="Let unrecorded facts (`kind: unrecorded`) fail the run "
                                   "too, by the same fail_on threshold (default: false).")
-    select: Names = Field(default_factory=list, description="Run only these rules (id, area, tag).")
-    ignore: Names = Field(default_factory=list, description="Skip these rules (id, area, tag).")
-    rules: Names = Field(default_factory=list,
+    select: Names = Field(default_factory=new_list, description="Run only these rules (id, area, tag).")
+    ignore: Names = Field(default_factory=new_list, description="Skip these rules (id, area, tag).")
+    rules: Names = Field(default_factory=new_list,
                          description="Extra rule packs (folders or files).")
     waivers: PathText | None = Field(default=None, description="The waivers file.")
     baseline: PathText | None = Field(
         default=None, description="A previous JSON report: fail only on new findings.")
-    outputs: list[Output] = Field(default_factory=list,
+    outputs: list[Output] = Field(default_factory=new_list,
                                   description="Reports to write: [{format, path}].")
     rule_settings: dict[str, RuleSetting] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="Per-rule settings by rule id: {AC004: {severity: low}, TR003: "
                     "{enabled: false}}.")
     published_notice: PathText | None = Field(
@@ -80,7 +80,7 @@ class Config(Located):
         default=None, description="The published notice's language (default: the notice's "
                                   "`language`, else en).")
     sources: Names = Field(
-        default_factory=list,
+        default_factory=new_list,
         description="Infrastructure to compare the inventory with (drift findings): "
                     "`terraform show -json` plans, .tf files or folders of them.")
 

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from .base import Located, register_aliases
 from .types import (Bool, RIGHTS, AuthMethod, Country, Duration, Id, LawfulBasis, Mechanism,
-                    PrincipalKind, Scope)
+                    PrincipalKind, Scope, new_dict, new_list)
 
 Text = str | None
 
@@ -49,11 +49,11 @@ class Grant(Located):
 
 class Access(Located):
     KIND: ClassVar[str] = "access"
-    authentication: list[AuthMethod] = Field(default_factory=list)
+    authentication: list[AuthMethod] = Field(default_factory=new_list)
     """How people sign in: password, mfa, sso, api_key or none (Art. 32(1)(b))."""
     public: Bool = False
     """true: reachable without signing in (Art. 5(1)(f), 32)."""
-    grants: list[Grant] = Field(default_factory=list)
+    grants: list[Grant] = Field(default_factory=new_list)
     """Who has access, and how much (Art. 5(1)(f), 25(2), 32(4))."""
 
 
@@ -61,7 +61,7 @@ class Hosting(Located):
     KIND: ClassVar[str] = "hosting"
     provider: Id = "self"
     """self, or the id of the processor hosting the system (Art. 28)."""
-    countries: list[Country] = Field(default_factory=list)
+    countries: list[Country] = Field(default_factory=new_list)
     """Where the data is stored and processed, ISO 3166-1 alpha-2 (Art. 44)."""
 
 
@@ -117,7 +117,7 @@ class SystemRetention(Located):
 
 class Backups(Located):
     KIND: ClassVar[str] = "backups"
-    countries: list[Country] = Field(default_factory=list)
+    countries: list[Country] = Field(default_factory=new_list)
     """Where backups are kept, ISO 3166-1 alpha-2 (Art. 44)."""
     retention: Duration | None = None
     """How long backups are kept, an ISO 8601 duration (Art. 5(1)(e))."""
@@ -167,7 +167,7 @@ class TerminalAccess(Located):
     fingerprinting (ePrivacy Directive 2002/58/EC, Art. 5(3))."""
     KIND: ClassVar[str] = "terminal_access"
     means: list[Literal["cookies", "local_storage", "pixel", "sdk", "fingerprinting"]] = \
-        Field(default_factory=list)
+        Field(default_factory=new_list)
     """How the device is read or written: cookies, local_storage, pixel, sdk, fingerprinting."""
     use: Literal["strictly_necessary", "analytics", "advertising", "tracking",
                  "personalisation"]
@@ -196,12 +196,12 @@ class System(Located):
     """Who is responsible for it in the company (Art. 5(2))."""
     register: Id | None = None
     """The id of the notice's register it belongs to (Art. 30)."""
-    purposes: list[Id] = Field(default_factory=list)
+    purposes: list[Id] = Field(default_factory=new_list)
     """Ids of the notice's purposes it processes data for (Art. 5(1)(b)); one the notice
     lacks is a finding."""
-    data_subjects: list[Id] = Field(default_factory=list)
+    data_subjects: list[Id] = Field(default_factory=new_list)
     """Ids of the notice's data_subjects whose data it holds."""
-    data_categories: list[Id] = Field(default_factory=list)
+    data_categories: list[Id] = Field(default_factory=new_list)
     """Ids of the notice's data_categories it holds (Art. 30(1)(c))."""
     hosting: Hosting | None = None
     """Who hosts it and where (Art. 28, 44)."""
@@ -221,10 +221,10 @@ class System(Located):
     """true: the processing is large-scale (Art. 35(3)(b), 37(1), recital 91)."""
     monitors_public_area: Bool | None = None  # systematic monitoring of a public area, e.g. CCTV (Art. 35(3)(c))
     """true: systematic monitoring of a publicly accessible area, e.g. CCTV (Art. 35(3)(c))."""
-    employee_monitoring: list[EmployeeMonitoring] = Field(default_factory=list)
+    employee_monitoring: list[EmployeeMonitoring] = Field(default_factory=new_list)
     """Ways the system monitors employees (e-mail/DLP, CCTV, location, productivity): a DPIA
     criterion (Art. 35(1); WP248 rev.01 criteria 3 and 7)."""
-    terminal_access: list[TerminalAccess] = Field(default_factory=list)
+    terminal_access: list[TerminalAccess] = Field(default_factory=new_list)
     """What the system reads or stores on users' devices (cookies, SDKs, fingerprinting), and
     why: consent is needed unless strictly necessary (ePrivacy Directive Art. 5(3))."""
 
@@ -269,7 +269,7 @@ class Processor(Located):
     role: Literal["processor", "sub_processor", "third_party", "joint_controller"] = "processor"
     """processor (Art. 28), sub_processor (Art. 28(2), 28(4)), third_party or
     joint_controller (Art. 26)."""
-    countries: list[Country] = Field(default_factory=list)
+    countries: list[Country] = Field(default_factory=new_list)
     """Where it processes the data, ISO 3166-1 alpha-2 (Art. 44)."""
     recipient: Id | None = None
     """The id of the notice's recipient that discloses it (Art. 13(1)(e))."""
@@ -277,11 +277,11 @@ class Processor(Located):
     """The data processing agreement (Art. 28(3))."""
     transfer: ProcessorTransfer | None = None
     """The safeguard for processing outside the EEA (Art. 44-49)."""
-    sub_processors: list[Id] = Field(default_factory=list)
+    sub_processors: list[Id] = Field(default_factory=new_list)
     """Ids of the processors it engages (Art. 28(2), 28(4))."""
-    purposes: list[Id] = Field(default_factory=list)
+    purposes: list[Id] = Field(default_factory=new_list)
     """Ids of the notice's purposes it processes data for."""
-    data_categories: list[Id] = Field(default_factory=list)
+    data_categories: list[Id] = Field(default_factory=new_list)
     """Ids of the notice's data_categories it receives."""
 
 
@@ -298,9 +298,9 @@ class Flow(Located):
     """Where it goes: a system, a processor, a notice source or data_subject."""
     description: Text = None
     """What moves and why."""
-    data_subjects: list[Id] = Field(default_factory=list)
+    data_subjects: list[Id] = Field(default_factory=new_list)
     """Ids of the notice's data_subjects whose data moves."""
-    data_categories: list[Id] = Field(default_factory=list)
+    data_categories: list[Id] = Field(default_factory=new_list)
     """Ids of the notice's data_categories that move."""
     purpose: Id | None = None
     """The id of the notice's purpose the flow serves (Art. 5(1)(b))."""
@@ -310,7 +310,7 @@ class Flow(Located):
     """true: encrypted in transit (Art. 32(1)(a))."""
     occasional: Bool = False
     """true: occasional, not systematic (Art. 49(1), EDPB Guidelines 2/2018)."""
-    propagates: list[Propagated] = Field(default_factory=list)
+    propagates: list[Propagated] = Field(default_factory=new_list)
     """The requests passed on to the receiver: erasure, objection, rectification,
     restriction (Art. 19)."""
 
@@ -318,13 +318,13 @@ class Flow(Located):
 class Defaults(Located):
     """Values merged under every item of a kind, like Ansible's group_vars/all."""
     KIND: ClassVar[str] = "defaults"
-    principals: dict[str, Any] = Field(default_factory=dict)
+    principals: dict[str, Any] = Field(default_factory=new_dict)
     """Keys merged under every principal (an item's own keys win)."""
-    systems: dict[str, Any] = Field(default_factory=dict)
+    systems: dict[str, Any] = Field(default_factory=new_dict)
     """Keys merged under every system (an item's own keys win)."""
-    processors: dict[str, Any] = Field(default_factory=dict)
+    processors: dict[str, Any] = Field(default_factory=new_dict)
     """Keys merged under every processor (an item's own keys win)."""
-    flows: dict[str, Any] = Field(default_factory=dict)
+    flows: dict[str, Any] = Field(default_factory=new_dict)
     """Keys merged under every flow (an item's own keys win)."""
 
 
@@ -343,14 +343,14 @@ class Inventory(Located):
     KIND: ClassVar[str] = "inventory"
     defaults: Defaults | None = None
     """Keys applied to every item of a kind, like Ansible's group_vars/all."""
-    principals: list[Principal] = Field(default_factory=list)
+    principals: list[Principal] = Field(default_factory=new_list)
     """Who has access to systems: staff groups, outside people, service accounts (Art.
     32(4))."""
-    systems: list[System] = Field(default_factory=list)
+    systems: list[System] = Field(default_factory=new_list)
     """The systems that hold personal data (Art. 30(1))."""
-    processors: list[Processor] = Field(default_factory=list)
+    processors: list[Processor] = Field(default_factory=new_list)
     """The vendors that process personal data for the company (Art. 28)."""
-    flows: list[Flow] = Field(default_factory=list)
+    flows: list[Flow] = Field(default_factory=new_list)
     """Where personal data moves between systems, processors and sources (Art.
     30(1)(d)-(e))."""
     breach: BreachProcedure | None = None  # the breach response procedure (Art. 33-34)

@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 from .base import Located
 from .text import LocalizedText, check_language
 from .types import (Bool, RIGHTS, AuthMethod, Country, Duration, Id, LawfulBases, Mechanism,
-                    PrincipalKind, Scope, SpecialCondition)
+                    PrincipalKind, Scope, SpecialCondition, new_list)
 
 # Human-readable text: a plain string in the notice's `language`, or `{fi: ..., en: ...}`
 # (model/text.py). Addresses, numbers, proper names and `section` stay plain strings.
@@ -46,7 +46,7 @@ class Notice(Located):
     language: Language | None = None
     """The notice's language, an ISO 639-1 code (fi, en): the language of every plain string
     of policy/, and the default of `notice render`."""
-    languages: list[Language] = Field(default_factory=list)
+    languages: list[Language] = Field(default_factory=new_list)
     """The languages the notice is published in (Art. 12(1)), when more than `language`:
     a version offered in a language must have every text in it (rule NT029)."""
     published: date | None = None
@@ -189,7 +189,7 @@ class Purpose(Located):
     """The purpose as the notice states it (Art. 5(1)(b), 13(1)(c))."""
     description: Text = None
     """More about the purpose."""
-    lawful_basis: LawfulBases = Field(default_factory=list)
+    lawful_basis: LawfulBases = Field(default_factory=new_list)
     """The Art. 6(1) basis (one, or a list when the notice names several): consent,
     contract, legal_obligation, vital_interests, public_task or legitimate_interests
     (Art. 13(1)(c))."""
@@ -205,7 +205,7 @@ class Purpose(Located):
     direct_marketing: Bool = False
     """true: the purpose is direct marketing, which people may always object to (Art.
     21(2)-(3))."""
-    channels: list[MarketingChannel] = Field(default_factory=list)
+    channels: list[MarketingChannel] = Field(default_factory=new_list)
     """For direct marketing, how it reaches people: email, sms (text, picture and voice
     messages), automated_call, fax, phone (calls by a person) or post. The first four need
     the prior consent of natural persons, except to existing customers for similar
@@ -246,7 +246,7 @@ class BasisStatement(Located):
     legitimate interests or consent"). A purpose whose `lawful_basis` lists exactly these
     bases is rendered under these words, not as resting on each of them (Art. 13(1)(c))."""
     KIND: ClassVar[str] = "lawful_basis_statement"
-    bases: LawfulBases = Field(default_factory=list)
+    bases: LawfulBases = Field(default_factory=new_list)
     """The bases the words name, as in a purpose's `lawful_basis`."""
     description: Text = None
     """The notice's words."""
@@ -274,13 +274,13 @@ class Register(Located):
     """The register (filing system) as the notice names it."""
     description: Text = None
     """More about the register."""
-    data_subjects: list[Id] = Field(default_factory=list)
+    data_subjects: list[Id] = Field(default_factory=new_list)
     """Ids of the notice's data_subjects whose data it holds."""
-    data_categories: list[Id] = Field(default_factory=list)
+    data_categories: list[Id] = Field(default_factory=new_list)
     """Ids of the notice's data_categories it holds (Art. 14(1)(d))."""
-    purposes: list[Id] = Field(default_factory=list)
+    purposes: list[Id] = Field(default_factory=new_list)
     """Ids of the notice's purposes it serves (Art. 13(1)(c))."""
-    sources: list[Id] = Field(default_factory=list)
+    sources: list[Id] = Field(default_factory=new_list)
     """Ids of the notice's sources its data comes from (Art. 14(2)(f))."""
     retention: Retention | None = None
     """How long its data is kept (Art. 13(2)(a), 14(2)(a))."""
@@ -321,9 +321,9 @@ class Recipient(Located):
     """The recipient or category of recipients (Art. 13(1)(e))."""
     role: Literal["processor", "third_party", "joint_controller", "authority"] | None = None
     """processor (Art. 28), third_party, joint_controller (Art. 26) or authority."""
-    purposes: list[Id] = Field(default_factory=list)
+    purposes: list[Id] = Field(default_factory=new_list)
     """Ids of the notice's purposes for which they receive data."""
-    data_categories: list[Id] = Field(default_factory=list)
+    data_categories: list[Id] = Field(default_factory=new_list)
     """Ids of the notice's data_categories they receive."""
     description: Text = None
     """More about the recipient."""
@@ -341,7 +341,7 @@ class Transfer(Located):
     recipient: Id
     """The id of the notice's recipient that receives the data outside the EEA (Art.
     13(1)(f))."""
-    countries: list[Country] = Field(default_factory=list)
+    countries: list[Country] = Field(default_factory=new_list)
     """The third countries, ISO 3166-1 alpha-2 (Art. 44)."""
     safeguard: Mechanism | None = None
     """The transfer tool: adequacy (Art. 45), dpf, scc, bcr, code_of_conduct, certification
@@ -418,12 +418,12 @@ AllowedPrincipals = Annotated[
 
 class Security(Located):
     KIND: ClassVar[str] = "security"
-    measures: list[LocalizedText] = Field(default_factory=list)
+    measures: list[LocalizedText] = Field(default_factory=new_list)
     """The security measures the notice describes (Art. 32): free text items."""
-    allowed_principals: AllowedPrincipals = Field(default_factory=list)
+    allowed_principals: AllowedPrincipals = Field(default_factory=new_list)
     """Who the notice says may access personal data, with the scope allowed (Art. 5(1)(f),
     32(4)): mappings, or inventory principal ids (`[staff, accountant]`)."""
-    authentication: list[AuthMethod] = Field(default_factory=list)
+    authentication: list[AuthMethod] = Field(default_factory=new_list)
     """The sign-in methods the notice promises: password, mfa, sso, api_key or none (Art.
     32(1)(b))."""
     description: Text = None
@@ -466,7 +466,7 @@ class Rights(Located):
     """The right not to be subject to a solely automated decision (Art. 22)."""
     request_channel: Text = None
     """Where to send requests, e.g. an e-mail address (Art. 12(2))."""
-    request_channels: list[RequestChannel] = Field(default_factory=list)
+    request_channels: list[RequestChannel] = Field(default_factory=new_list)
     """How the notice lets people make requests (in_writing, post, email, web_form, phone,
     in_person, self_service): the controller must facilitate them (Art. 12(2))."""
     identity_verification: Bool | LocalizedText | None = None
@@ -496,22 +496,22 @@ class Policy(Located):
     """Who is responsible for the processing (Art. 13(1)(a)-(b), 14(1)(a)-(b))."""
     supervisory_authority: SupervisoryAuthority | None = None
     """Where people may complain (Art. 13(2)(d))."""
-    data_subjects: list[DataSubject] = Field(default_factory=list)
+    data_subjects: list[DataSubject] = Field(default_factory=new_list)
     """The groups of people whose data is processed."""
-    data_categories: list[DataCategory] = Field(default_factory=list)
+    data_categories: list[DataCategory] = Field(default_factory=new_list)
     """The categories of personal data (Art. 14(1)(d))."""
-    purposes: list[Purpose] = Field(default_factory=list)
+    purposes: list[Purpose] = Field(default_factory=new_list)
     """Why the data is processed, each with its lawful basis (Art. 13(1)(c))."""
     lawful_basis_statement: BasisStatement | None = None
     """The notice's words on the bases, when it states them for all processing at once
     (Art. 13(1)(c)); the purposes still list the bases each may rest on."""
-    registers: list[Register] = Field(default_factory=list)
+    registers: list[Register] = Field(default_factory=new_list)
     """The registers (filing systems) with their data, purposes and retention (Art. 30)."""
-    sources: list[Source] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=new_list)
     """Where the data comes from (Art. 14(2)(f))."""
-    recipients: list[Recipient] = Field(default_factory=list)
+    recipients: list[Recipient] = Field(default_factory=new_list)
     """Who receives the data (Art. 13(1)(e))."""
-    transfers: list[Transfer] = Field(default_factory=list)
+    transfers: list[Transfer] = Field(default_factory=new_list)
     """Transfers to third countries and their safeguards (Art. 13(1)(f), 44-49)."""
     security: Security | None = None
     """The security measures and who may access the data (Art. 32)."""

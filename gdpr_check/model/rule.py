@@ -7,7 +7,7 @@ from pydantic import BeforeValidator, Field, PrivateAttr
 
 from ..vocabulary import SEVERITIES
 from .base import Located
-from .types import Bool
+from .types import Bool, new_dict, new_list
 
 # The areas rules belong to, with the titles reports and docs give them (one source).
 AREA_TITLES = {
@@ -62,12 +62,12 @@ class Rule(Located):
         default=None, description="What the rule checks and why (the article, summarised).")
     loop: str | None = Field(
         default=None, description="Expression giving the items to check; none: the policy.")
-    when: Expressions = Field(default_factory=list,
+    when: Expressions = Field(default_factory=new_list,
                               description="Items for which any of these is false are skipped.")
     vars: dict[str, str] = Field(
-        default_factory=dict,
+        default_factory=new_dict,
         description="Named expressions evaluated per item, in order, before `that`.")
-    that: Expressions = Field(default_factory=list,
+    that: Expressions = Field(default_factory=new_list,
                               description="Every expression must be true, or the item fails.")
     schema_: dict[str, Any] | None = Field(default=None, alias="schema")
     subject: str | None = Field(
@@ -78,7 +78,7 @@ class Rule(Located):
                     "inventory, or a field name of the item (default: the item itself).")
     fail_msg: str | None = None
     remediation: str | None = None
-    tags: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=new_list)
     enabled: Bool = True
     # Positions of each expression ("that", 0) / ("vars", name) / "loop", set by the loader.
     _expr_locs: dict = PrivateAttr(default_factory=dict)

@@ -32,6 +32,19 @@ def _stray_space(value: str) -> str:
         if value.strip() != value and value.strip() else ""
 
 
+def new_list() -> list:
+    """The `default_factory` of list fields. A Python function, not the builtin `list`:
+    pydantic reads each factory's signature (does it take the validated data?), and for a
+    builtin, inspect parses its text signature with tokenize: ~60 µs a field, ~55 fields,
+    and ~3 ms more for tokenize's first pattern, at every start."""
+    return []
+
+
+def new_dict() -> dict:
+    """The `default_factory` of mapping fields (see `new_list`)."""
+    return {}
+
+
 Duration = Annotated[str, AfterValidator(_check_duration),
                      Field(json_schema_extra={"pattern": DURATION_PATTERN})]
 

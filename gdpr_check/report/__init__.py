@@ -13,6 +13,11 @@ from pathlib import Path
 
 from ..vocabulary import FORMAT_NAMES as FORMATS
 
+# The formats that show `report.provenance` (the commit, remote and rule packs an audit
+# files the report with); the others read nothing of it, and a run only for them spares
+# the git processes it takes (`api.check(provenance=False)`).
+WITH_PROVENANCE = ("html", "json", "sarif")
+
 
 def chunks(report, fmt: str, **options) -> Iterator[str]:
     """The report in `fmt`, piece by piece; nothing is rendered before the first piece is

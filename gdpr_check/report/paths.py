@@ -46,18 +46,36 @@ def _prefix(project: str, workspace: str | None) -> str:
     return relative.replace(os.sep, "/").rstrip("/") + "/"
 
 
+# folder (a real path) -> the top of the work tree holding it, or None: fixed for the life
+# of a process, as `_prefix` already takes it to be.
+_TOPS: dict[str, str | None] = {}
+
+
 def repository_root(folder: str) -> str | None:
     """The top of the git work tree holding `folder`, or None."""
-    top = _git(folder, "rev-parse", "--show-toplevel")
-    return os.path.realpath(top) if top else None
+    folder = os.path.realpath(folder)
+    if folder not in _TOPS:
+        top = _git(folder, "rev-parse", "--show-toplevel")
+        _TOPS[folder] = os.path.realpath(top) if top else None
+    return _TOPS[folder]
 
 
 def commit_of(root) -> str | None:
     """The commit checked out in the project's repository (`git rev-parse HEAD`), for the
-    audit report's header; None outside git."""
+    audit report's header; None outside git or before the first commit. The same git call
+    gives the work tree's top, kept for `repository_root`: a process costs ~5 ms."""
     if root is None:
         return None
-    sha = _git(os.fspath(root), "rev-parse", "HEAD")
+    folder = os.path.realpath(os.fspath(root))
+    code, out = _run_git(folder, "rev-parse", "--show-toplevel", "--verify", "-q", "HEAD")
+    lines = out.split("\n")  # the top (a path may hold anything but NUL), then the commit
+    if code == 0 and len(lines) >= 2:
+        top, sha = "\n".join(lines[:-1]), lines[-1]
+    elif code == 1 and len(lines) == 1 and lines[0]:  # a repository without a commit
+        top, sha = lines[0], None
+    else:
+        return None
+    _TOPS.setdefault(folder, os.path.realpath(top))
     return sha if sha and len(sha) in (40, 64) else None
 
 
@@ -111,6 +129,12 @@ def _git(folder: str, *args) -> str | None:
     The repository may come from an untrusted pull request: rev-parse reads no index and
     runs no hooks, fsmonitor is switched off anyway, no pager or prompt can start, the
     caller's GIT_* variables cannot redirect it, and the call is bounded in time."""
+    code, out = _run_git(folder, *args)
+    return out if code == 0 and out else None
+
+
+def _run_git(folder: str, *args) -> tuple[int | None, str]:
+    """`_git`'s exit status (None: git could not be run) and output, stripped."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", GIT_OPTIONAL_LOCKS="0")
     try:
@@ -118,6 +142,5 @@ def _git(folder: str, *args) -> str | None:
                               env=env, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=GIT_TIMEOUT, check=False)
     except (OSError, subprocess.SubprocessError):
-        return None
-    out = done.stdout.decode("utf-8", "replace").strip()
-    return out if done.returncode == 0 and out else None
+        return None, ""
+    return done.returncode, done.stdout.decode("utf-8", "replace").strip()

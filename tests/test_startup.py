@@ -1,0 +1,159 @@
+"""Start-up of a small run (issue 10, "this repository" targets): what the CLI does not do
+any more. The times themselves are benchmarks/startup.py's; these pin the causes."""
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gdpr_check.runtime import LIBRARY, Tuning
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def gc_calls(monkeypatch):
+    """Every freeze/disable/enable of the garbage collector, recorded (and not done)."""
+    calls = []
+    for name in ("freeze", "disable", "enable"):
+        monkeypatch.setattr(gc, name, lambda name=name: calls.append(name))
+    return calls
+
+
+def test_the_cli_freezes_what_importing_made_and_the_library_does_not(gc_calls):
+    with Tuning.for_cli(environ={}).importing():
+        assert gc_calls == ["disable"]
+    assert gc_calls == ["disable", "freeze", "enable"]
+    gc_calls.clear()
+    with LIBRARY.importing():  # a program's own objects are never frozen behind its back
+        pass
+    assert gc_calls == ["disable", "enable"]
+    gc_calls.clear()
+    with Tuning(pause_gc=False).importing():
+        pass
+    assert gc_calls == []
+
+
+def _modules_after_check(args: list[str]) -> set[str]:
+    script = ("import sys\nfrom gdpr_check.cli import main\n"
+              "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+              "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+                          text=True, cwd=ROOT, check=True)
+    return set(done.stderr.splitlines()[-1].split())
+
+
+def test_a_check_without_a_published_notice_imports_none_of_its_checks():
+    """Naming no rule to select or ignore is no reason to read the notice's checks."""
+    modules = _modules_after_check(["check", str(ROOT / "tests" / "fixtures" / "base"),
+                                    "--format", "json"])
+    assert "gdpr_check.api" in modules
+    assert not any(m.startswith("gdpr_check.notice") for m in modules)
+
+
+def _run(script: str, **env) -> str:
+    import os
+    environ = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    environ.update(env)
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=ROOT, env=environ, check=True).stdout.split()
+
+
+STAND_IN = """
+import sys
+from gdpr_check.runtime import Tuning
+with Tuning.for_cli(environ={}).importing():
+    from gdpr_check.model.inventory import Hosting
+assert Hosting.model_validate({"provider": "aws"}).provider == "aws"
+print("importlib.metadata" in sys.modules)
+from pydantic.plugin._loader import PYDANTIC_ENTRY_POINT_GROUP  # anything else: the real one
+print(PYDANTIC_ENTRY_POINT_GROUP)
+"""
+
+
+def test_the_cli_looks_for_no_pydantic_plugins():
+    """Looking for them imported importlib.metadata and read every distribution's entry
+    points: ~25 ms of a small run. What else pydantic may ask of its loader still works."""
+    assert _run(STAND_IN) == ["False", "pydantic"]
+
+
+def test_a_chosen_set_of_pydantic_plugins_is_left_to_pydantic():
+    assert _run(STAND_IN, PYDANTIC_DISABLE_PLUGINS="some-plugin") == ["True", "pydantic"]
+
+
+def test_the_library_leaves_pydantic_plugins_alone():
+    script = STAND_IN.replace("Tuning.for_cli(environ={})", "Tuning()")
+    assert _run(script) == ["True", "pydantic"]
+
+
+needs_git = pytest.mark.skipif(__import__("shutil").which("git") is None,
+                               reason="git is not installed")
+
+
+@needs_git
+@pytest.mark.parametrize("commits", [0, 1])
+def test_one_git_call_gives_the_commit_and_the_top_of_the_work_tree(tmp_path, monkeypatch,
+                                                                    commits):
+    """Each git call is a process (~5 ms): the audit header's commit and the reports' path
+    prefix come from one."""
+    from gdpr_check.report import paths
+    repo = tmp_path / "repo"
+    (repo / "compliance").mkdir(parents=True)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q", str(repo)], check=True)
+    if commits:
+        subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", "x"], cwd=repo,
+                       check=True)
+    calls = []
+    real = paths._run_git
+    monkeypatch.setattr(paths, "_run_git", lambda *a: calls.append(a[1:]) or real(*a))
+    commit = paths.commit_of(repo / "compliance")
+    assert (commit is not None) == bool(commits) and (not commit or len(commit) == 40)
+    assert paths.repository_root(str(repo / "compliance")) == str(repo.resolve())
+    assert len(calls) == 1
+    assert paths.commit_of(tmp_path) is None and paths.repository_root(str(tmp_path)) is None
+
+
+def test_only_the_formats_that_show_the_provenance_read_it():
+    """`report.WITH_PROVENANCE` is what lets a check for the terminal skip its git calls."""
+    from dataclasses import replace
+
+    from gdpr_check import api
+    from gdpr_check.findings import Provenance
+    from gdpr_check.report import WITH_PROVENANCE, render
+    from gdpr_check.vocabulary import FORMAT_NAMES
+    plain = api.check(ROOT / "tests" / "fixtures" / "base", provenance=False)
+    assert plain.provenance is None
+    recorded = replace(plain, provenance=Provenance(
+        controller="Example Oy", commit="a" * 40, repository="https://example.com/r.git"))
+    for fmt in FORMAT_NAMES:
+        shown = render(recorded, fmt) != render(plain, fmt)
+        assert shown == (fmt in WITH_PROVENANCE), fmt
+
+
+@needs_git
+@pytest.mark.parametrize("fmt, calls", [("text", 1), ("markdown", 1), ("json", 2)])
+def test_a_check_for_the_terminal_asks_git_only_where_the_project_sits(tmp_path, monkeypatch,
+                                                                       fmt, calls):
+    import shutil
+
+    from gdpr_check.cli import main
+    from gdpr_check.report import paths
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "base", repo)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "x"], cwd=repo, check=True)
+    asked = []
+    real = paths._run_git
+    monkeypatch.setattr(paths, "_run_git", lambda *a: asked.append(a[1:]) or real(*a))
+    paths._prefix.cache_clear()
+    try:
+        assert main(["check", str(repo), "--format", fmt, "--fail-on", "never"]) == 0
+    finally:
+        paths._prefix.cache_clear()
+    assert len(asked) == calls, asked
