@@ -32,30 +32,21 @@ from .helpers import FUNCTIONS, Helpers
 from .security import SecureSandbox
 
 _TRUSTED_HELPERS = frozenset(getattr(Helpers, name) for name in FUNCTIONS)
-_FIELDS: dict = {}
-_UNKNOWN = object()
 
 
 class FastSandbox(SecureSandbox):
     def getattr(self, obj, attribute):
         """`item.x` on our own models: plain data, read millions of times."""
-        fields = _FIELDS.get(type(obj), _UNKNOWN)
-        if fields is _UNKNOWN:
-            fields = _model_fields(type(obj))
-        if fields is not None:
-            field = fields.get(attribute)
-            if field is not None:
-                return obj.__dict__[field]
+        field = _FIELDS[type(obj)].get(attribute)
+        if field is not None:
+            return obj.__dict__[field]
         return super().getattr(obj, attribute)
 
     def getitem(self, obj, argument):
         """`item['from']`, and `selectattr('x')`/`map(attribute='x')` on models (Jinja's
         attribute getters go through getitem first): the same fast path."""
-        fields = _FIELDS.get(type(obj), _UNKNOWN)
-        if fields is _UNKNOWN:
-            fields = _model_fields(type(obj))
-        if fields is not None and type(argument) is str:
-            field = fields.get(argument)
+        if type(argument) is str:
+            field = _FIELDS[type(obj)].get(argument)
             if field is not None:
                 return obj.__dict__[field]
         return super().getitem(obj, argument)
@@ -81,20 +72,25 @@ class FastSandbox(SecureSandbox):
         return super().call_test(name, value, args, kwargs, context, eval_ctx)
 
 
-def _model_fields(cls):
-    """{field name or YAML alias: field name} of a model class (None for anything else),
-    computed once per class. Fields never start with `_`, so nothing private is reached."""
-    try:
-        return _FIELDS[cls]
-    except KeyError:
+class _Fields(dict):
+    """class -> {field name or YAML alias: field name} for our own models, {} for any
+    other class, computed once per class. Fields never start with `_`, so nothing private
+    is reached."""
+
+    __slots__ = ()
+
+    def __missing__(self, cls):
         from ..model.base import Located
-        fields = None
+        fields = {}
         if isinstance(cls, type) and issubclass(cls, Located):
             fields = {name: name for name in cls.model_fields}
             fields.update({info.alias: name for name, info in cls.model_fields.items()
                            if info.alias})
-        _FIELDS[cls] = fields
+        self[cls] = fields
         return fields
+
+
+_FIELDS = _Fields()
 
 
 def plain_filter(name, function):
