@@ -120,10 +120,11 @@ def test_an_error_in_two_processes_is_the_sequential_error(monkeypatch, tmp_path
         check(project, rules=rules)
     monkeypatch.setattr("gdpr_check.runtime.LARGE_INVENTORY", 0)
     monkeypatch.setattr(parallel, "possible", lambda: True)
-    def split(compiled, loops):
-        indexes = list(range(len(compiled)))
-        return (indexes, []) if side == "parent" else ([], indexes)
-    monkeypatch.setattr(parallel, "_split", split)
+    real_taken = parallel._taken
+
+    def taken(queue, who):  # every rule to `side`: the other process takes none
+        return real_taken(queue, who) if who == side else iter(())
+    monkeypatch.setattr(parallel, "_taken", taken)
     with pytest.raises(RuleError) as two:
         check(project, rules=rules, tuning=FORKS)
     assert str(two.value) == str(sequential.value)

@@ -220,11 +220,26 @@ def _finding(compiled, context, item, failed, root_loc, message=None, key="", lo
             message = f"{rule.name} ({kind} '{ident}': `{failed.source}` is false)"
     loc = loc or _location(compiled, context, item, root_loc)
     path, line, column = loc if loc else (None, None, None)
+    return finding_of(rule, (kind, ident, message, path, line, column, key, _name_of(item)))
+
+
+def finding_of(rule, row: tuple) -> Finding:
+    """A finding of `rule` from a row of the fields that differ between the findings of
+    one rule (see `row_of`); every other field is the rule's. A child process sends only
+    rows (`parallel.py`), a fraction of the pickled size of whole findings."""
+    kind, ident, message, path, line, column, key, name = row
     return Finding(rule=rule.id, name=rule.name, area=rule.area, severity=rule.severity,
                    articles=list(rule.articles), subject_kind=kind, subject_id=ident,
                    message=message, remediation=rule.remediation, path=path, line=line,
                    column=column, key=key, tags=list(rule.tags), kind=rule.kind,
-                   subject_name=_name_of(item))
+                   subject_name=name)
+
+
+def row_of(finding: Finding) -> tuple:
+    """The fields of `finding` that are not its rule's: `finding_of(rule, row_of(f))` is
+    `f` again for any finding the engine made."""
+    return (finding.subject_kind, finding.subject_id, finding.message, finding.path,
+            finding.line, finding.column, finding.key, finding.subject_name)
 
 
 def _name_of(item) -> str | None:

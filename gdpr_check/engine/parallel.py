@@ -1,11 +1,15 @@
 """Rules of a large run in two processes (SPEC §11: 100,000 flows in 5 s, on 2 cores).
 
-After loading, the process forks once: the child shares the loaded project copy-on-write,
-runs about half of the rules (by estimated cost) and sends its findings back pickled; the
-parent runs the other half. Findings are put back in rule order, so the result is the
-sequential one. Only when the caller's speed policy allows it (`runtime.Tuning.fork`: the
-CLI's, unless `GDPR_CHECK_JOBS=1`) and where it is cheap and safe: on Linux (fork), with
-two CPUs or more, and no other thread running.
+After loading, the process forks once: the child shares the loaded project copy-on-write.
+Both processes take rules from one queue, costliest first (by estimate), each the next
+one as soon as it is done with its last, so that neither waits long for the other
+however wrong the estimate, and each evaluates the loops of the rules it takes; the
+child sends back the findings of the rules it took, as rows of the fields that differ
+between one rule's findings (`engine.row_of`). Findings
+are put back in rule order, so the result is the sequential one. Only when the caller's
+speed policy allows it (`runtime.Tuning.fork`: the CLI's, unless `GDPR_CHECK_JOBS=1`)
+and where it is cheap and safe: on Linux (fork), with two CPUs or more, and no other
+thread running.
 
 Any error, in either process (a rule that cannot be evaluated, a child that dies), makes
 `run` return None: the caller then runs every rule in order in this process, so the error
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import sys
 
 from ..errors import InputError
@@ -25,6 +30,11 @@ from ..expr import budget
 
 # Bytes of the child's answer read at a time.
 _CHUNK = 1 << 20
+# A rule's index in the queue: two bytes, read whole by one process (a pipe's reads of
+# fewer than PIPE_BUF bytes are atomic), so no rule is taken twice or lost.
+_INDEX_BYTES = 2
+# The queue is written whole before forking, so it must fit in a pipe's buffer (64 KiB).
+MAX_RULES = 16_384
 
 
 def possible() -> bool:
@@ -42,12 +52,10 @@ def possible() -> bool:
 
 def run(compiled, base, policy, root_loc):
     """Every rule's findings, in rule order, computed in two processes; None on any error."""
-    from . import loop_items, run_rule
-    try:
-        loops = [loop_items(rule, base, policy) for rule in compiled]
-    except InputError:
+    from . import finding_of, run_rule
+    if len(compiled) > MAX_RULES:
         return None
-    mine, theirs = _split(compiled, loops)
+    queue = _queue(_order(compiled, policy, base["inventory"]))
     at_fork = budget.used()
     helpers = base.get("_helpers")
     if hasattr(helpers, "today"):
@@ -55,61 +63,119 @@ def run(compiled, base, policy, root_loc):
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
-        _child(read, write, theirs, compiled, base, policy, root_loc, loops, run_rule,
-               at_fork)
+        _child(read, write, queue, compiled, base, policy, root_loc, run_rule, at_fork)
     os.close(write)
     results: dict | None = {}
     try:
         try:
-            for index in mine:
-                results[index] = run_rule(compiled[index], base, policy, root_loc, loops[index])
+            for index in _taken(queue, "parent"):
+                results[index] = run_rule(compiled[index], base, policy, root_loc)
         except InputError:
             results = None
+            _drain(queue)  # the child takes no more rules: the run is over
         answer = _read_all(read)
         read = None
     finally:
+        os.close(queue)
         if read is not None:
             os.close(read)  # a child still writing gets a broken pipe and exits
         _, status = os.waitpid(pid, 0)
     if results is None or not answer or os.waitstatus_to_exitcode(status) != 0:
         return None
-    outcome, found, spent = pickle.loads(answer)  # noqa: S301 - our own child wrote it
+    outcome, rows, spent = pickle.loads(answer)  # noqa: S301 - our own child wrote it
     if outcome != "ok":
         return None
     steps, size = budget.used()
     if not budget.within_run(steps + spent[0], size + spent[1]):
         return None  # together over the run's budget: the sequential run reports where
-    results.update(found)
+    for index, found in rows.items():
+        rule = compiled[index].rule
+        results[index] = [finding_of(rule, row) for row in found]
     return [finding for index in range(len(compiled)) for finding in results[index]]
 
 
-def _split(compiled, loops) -> tuple[list[int], list[int]]:
-    """Rule indexes for this process and for the child: the costliest rule first to the
-    lighter side (cost: items x expressions evaluated per item)."""
-    cost = {i: len(loops[i]) * (1 + len(rule.when) + len(rule.vars) + len(rule.that))
-            for i, rule in enumerate(compiled)}
-    sides: tuple[list[int], list[int]] = ([], [])
-    loads = [0, 0]
-    for index in sorted(cost, key=lambda i: (-cost[i], i)):
-        lighter = 0 if loads[0] <= loads[1] else 1
-        sides[lighter].append(index)
-        loads[lighter] += cost[index]
-    return sorted(sides[0]), sorted(sides[1])
+def _order(compiled, policy, inventory) -> list[int]:
+    """Rule indexes, the costliest first by estimate, so that what is left at the end,
+    when one process may wait for the other, is small. Each process evaluates the loops
+    of the rules it takes (0.8 s at 100,000 flows, which the parent did alone before
+    forking), so the estimate cannot count their items: it takes the sizes of the lists
+    a loop names (`inventory.systems`) and, for a helper, the number of flows (most of
+    those loops give flows; a guess too large only moves a rule earlier, which costs
+    nothing). Cost: items x (expressions per item, and two for a message)."""
+    sizes = {}
+    for owner in (policy, inventory):
+        for name, value in vars(owner).items():
+            if isinstance(value, list):
+                sizes[name] = max(sizes.get(name, 0), len(value))
+    flows = len(inventory.flows)
+
+    def items(rule) -> int:
+        if rule.loop is None:
+            return 1
+        source = rule.loop.source
+        named = sum(sizes[word] for word in set(_WORD.findall(source)) if word in sizes)
+        calls = _CALL.findall(_FILTER.sub("", source))  # a helper's, not a filter's
+        return max(named, flows if calls else 1)
+
+    def cost(index):
+        rule = compiled[index]
+        per_item = 1 + len(rule.when) + len(rule.vars) + len(rule.that) + \
+            (2 if rule.message is not None else 0)
+        return items(rule) * per_item
+    return sorted(range(len(compiled)), key=lambda i: (-cost(i), i))
 
 
-def _child(read, write, indexes, compiled, base, policy, root_loc, loops, run_rule, at_fork):
-    """Run `indexes`, write ("ok", {index: findings}, (steps, size) spent) or
-    ("error", None, None), and exit."""
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_FILTER = re.compile(r"\|\s*[A-Za-z_][A-Za-z0-9_]*")
+_CALL = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+
+
+def _queue(order: list[int]) -> int:
+    """A pipe holding `order`, written and closed for writing: its read end, which both
+    processes read rules from until it is empty."""
+    read, write = os.pipe()
+    try:
+        data = b"".join(index.to_bytes(_INDEX_BYTES, "big") for index in order)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(write, view):]
+    finally:
+        os.close(write)
+    return read
+
+
+def _taken(queue: int, side: str):
+    """The rules this process (`side`: "parent" or "child") takes from `queue`, each
+    taken as the last is done, until it is empty."""
+    while True:
+        data = os.read(queue, _INDEX_BYTES)
+        if not data:
+            return
+        yield int.from_bytes(data, "big")
+
+
+def _drain(queue: int) -> None:
+    while os.read(queue, _CHUNK):
+        pass
+
+
+def _child(read, write, queue, compiled, base, policy, root_loc, run_rule, at_fork):
+    """Run the rules it takes from `queue`, write ("ok", {index: rows of findings},
+    (steps, size) spent) or ("error", None, None), and exit."""
+    from . import row_of
     code = 0
     try:
         os.close(read)
         try:
-            found = {i: run_rule(compiled[i], base, policy, root_loc, loops[i])
-                     for i in indexes}
+            found = {}
+            for index in _taken(queue, "child"):
+                found[index] = [row_of(f) for f in
+                                run_rule(compiled[index], base, policy, root_loc)]
             steps, size = budget.used()
             spent = (steps - at_fork[0], size - at_fork[1])
             answer = pickle.dumps(("ok", found, spent), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException:  # noqa: BLE001 - the parent re-runs and reports it
+            _drain(queue)  # the parent takes no more rules: the run is over
             answer = pickle.dumps(("error", None, None))
         view = memoryview(answer)
         while view:

@@ -7,12 +7,15 @@ made itself, which it knows to be plain data or its own code, and hands everythi
 
 - `FastSandbox.getattr`/`getitem`: a field of one of our own models is read from the
   instance's `__dict__` (fields never start with `_`; anything else, and every other
-  object, takes the sandbox's checks).
+  object, takes the sandbox's checks), and a `{% for %}` loop's read-only values
+  (`loop.last`) from Jinja's own `LoopContext`.
 - `FastSandbox.call`: the engine's own helpers (bound methods of `Helpers`) are called
   directly, counted against the budget; any other callable takes the sandbox's checks.
 - `FastSandbox.call_test`: a plain test (one that takes no context) is called directly.
 - `plain_filter`: Jinja's `list`, `map`, `select`, ... without their per-call choice of
   the async variant (this environment is never async); still bounded by `security`.
+  `select`/`reject` with a plain test call it directly for each element, spending what
+  `call_test` would.
 - `as_function`: the code Jinja generates for `result = <expression>`, a generator that
   stores the value in the context, as a function that returns it. It edits only code
   `security.expression_code` generated from a checked expression, by two exact string
@@ -25,37 +28,35 @@ baseline; tests/test_security.py runs the hostile rule packs that way.
 """
 from __future__ import annotations
 
-from jinja2.runtime import missing
+from jinja2 import pass_context
+from jinja2.runtime import LoopContext, missing
 
 from .budget import cost_of, spend
 from .helpers import FUNCTIONS, Helpers
 from .security import SecureSandbox
 
 _TRUSTED_HELPERS = frozenset(getattr(Helpers, name) for name in FUNCTIONS)
-_FIELDS: dict = {}
-_UNKNOWN = object()
+# The read-only values a `{% for %}` loop's `loop` shows (its methods, `cycle` and
+# `changed`, take the sandbox's checks).
+_LOOP_ATTRIBUTES = frozenset({"index", "index0", "revindex", "revindex0", "first", "last",
+                              "length", "depth", "depth0", "previtem", "nextitem"})
 
 
 class FastSandbox(SecureSandbox):
     def getattr(self, obj, attribute):
         """`item.x` on our own models: plain data, read millions of times."""
-        fields = _FIELDS.get(type(obj), _UNKNOWN)
-        if fields is _UNKNOWN:
-            fields = _model_fields(type(obj))
-        if fields is not None:
-            field = fields.get(attribute)
-            if field is not None:
-                return obj.__dict__[field]
+        field = _FIELDS[type(obj)].get(attribute)
+        if field is not None:
+            return obj.__dict__[field]
+        if type(obj) is LoopContext and attribute in _LOOP_ATTRIBUTES:  # `loop.last`
+            return getattr(obj, attribute)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj, argument):
         """`item['from']`, and `selectattr('x')`/`map(attribute='x')` on models (Jinja's
         attribute getters go through getitem first): the same fast path."""
-        fields = _FIELDS.get(type(obj), _UNKNOWN)
-        if fields is _UNKNOWN:
-            fields = _model_fields(type(obj))
-        if fields is not None and type(argument) is str:
-            field = fields.get(argument)
+        if type(argument) is str:
+            field = _FIELDS[type(obj)].get(argument)
             if field is not None:
                 return obj.__dict__[field]
         return super().getitem(obj, argument)
@@ -81,30 +82,64 @@ class FastSandbox(SecureSandbox):
         return super().call_test(name, value, args, kwargs, context, eval_ctx)
 
 
-def _model_fields(cls):
-    """{field name or YAML alias: field name} of a model class (None for anything else),
-    computed once per class. Fields never start with `_`, so nothing private is reached."""
-    try:
-        return _FIELDS[cls]
-    except KeyError:
+class _Fields(dict):
+    """class -> {field name or YAML alias: field name} for our own models, {} for any
+    other class, computed once per class. Fields never start with `_`, so nothing private
+    is reached."""
+
+    __slots__ = ()
+
+    def __missing__(self, cls):
         from ..model.base import Located
-        fields = None
+        fields = {}
         if isinstance(cls, type) and issubclass(cls, Located):
             fields = {name: name for name in cls.model_fields}
             fields.update({info.alias: name for name, info in cls.model_fields.items()
                            if info.alias})
-        _FIELDS[cls] = fields
+        self[cls] = fields
         return fields
 
 
+_FIELDS = _Fields()
+
+
 def plain_filter(name, function):
-    """Jinja's sync variant of a filter that picks sync or async on every call."""
+    """Jinja's sync variant of a filter that picks sync or async on every call; for
+    `select` and `reject`, one that calls a plain test directly."""
     sync = getattr(function, "__wrapped__", None)
     if sync is not None and getattr(function, "__code__", None) is not None \
             and function.__code__.co_name == "wrapper" \
             and function.__module__ == "jinja2.filters" and sync.__name__.startswith("sync_"):
-        return sync
+        function = sync
+        if name in ("select", "reject"):
+            return _select_plain(function, keep=name == "select")
     return function
+
+
+def _select_plain(original, keep: bool):
+    """`x | reject('in', ids)` as Jinja's `select`/`reject` give it, lazily, for a plain
+    test (one that takes no context) without Jinja's dispatch for every element: the
+    same elements, and the same steps spent for each as `FastSandbox.call_test`. Any
+    other call (no test named, a test that takes its context) is Jinja's."""
+    @pass_context
+    def select(context, value, *args, **kwargs):
+        test = context.environment.tests.get(args[0]) if args and type(args[0]) is str \
+            else None
+        if test is None or getattr(test, "jinja_pass_arg", None) is not None:
+            return original(context, value, *args, **kwargs)
+        return _selected(value, test, args[1:], kwargs, keep)
+    select.__name__ = original.__name__
+    select.__doc__ = original.__doc__
+    return select
+
+
+def _selected(value, test, args, kwargs, keep):
+    if value:  # as Jinja's select_or_reject: only when iterated
+        cost = cost_of(args) + 1 if args else 1
+        for element in value:
+            spend(cost)
+            if bool(test(element, *args, **kwargs)) is keep:
+                yield element
 
 
 # Jinja compiles `result = <expression>` into a generator that stores the value in the

@@ -77,6 +77,7 @@ class Helpers:
         self._today = None  # computed on first use of today()
         # (kind, id, article), for a flow (kind, purpose, basis, article) -> rights_due()
         self._rights_due: dict = {}
+        self._processings: dict = {}  # the same keys without the article -> _processing()
         self._disclosures: dict = {}  # right (or None) -> disclosures(right)
         self._special_uses: dict = {}  # kind -> special_uses(kind), computed on first use
         self._untranslated = None  # computed on first use of untranslated()
@@ -195,11 +196,17 @@ class Helpers:
             (kind, getattr(obj, "id", None), article)
         cached = self._rights_due.get(key)
         if cached is None:
-            cached = self._rights_due[key] = self._compute_rights_due(obj, article)
+            cached = self._rights_due[key] = self._compute_rights_due(obj, key[:-1],
+                                                                      article)
         return cached
 
-    def _compute_rights_due(self, obj, article):
-        return rights.due(self._processing(obj), article)
+    def _compute_rights_due(self, obj, processing_key, article):
+        # Rules ask for a system's rights with and without an article: its processing,
+        # the costly part, is worked out once.
+        processing = self._processings.get(processing_key)
+        if processing is None:
+            processing = self._processings[processing_key] = self._processing(obj)
+        return rights.due(processing, article)
 
     def _processing(self, obj) -> tuple:
         """The processing `obj` does (`law.rights.Processing`, one per purpose)."""
@@ -218,11 +225,13 @@ class Helpers:
         if kind == "purpose":
             return (operation(obj.id, obj, obj.lawful_basis),)
         if kind == "system":
-            incoming = self.index.flows_to.get(obj.id, ())
+            stated_for: dict = {}  # purpose -> the bases the flows into it state, in order
+            for flow in self.index.flows_to.get(obj.id, ()):
+                stated_for.setdefault(flow.purpose, []).append(flow.lawful_basis)
             found = []
             for pid in obj.purposes or [None]:
                 purpose = purposes.get(pid) if pid else None
-                stated = [f.lawful_basis for f in incoming if f.purpose == pid]
+                stated = stated_for.get(pid, [])
                 declared = purpose.lawful_basis if purpose is not None else ()
                 found.append(operation(pid, purpose, system_bases(declared, stated)))
             return tuple(found)
