@@ -235,3 +235,67 @@ def test_same_errors_in_each_style_without_a_second_parse(tmp_path, monkeypatch,
     assert sorted(p for p in parsed if p.startswith("inventory/")) == inventory
     assert all(parsed.count(f) <= 2 for f in files)
     assert len(parsed) < 2 * len(files)
+
+
+# -- lines verified whole, located when first asked (issue 10: positions on demand) --------
+
+def test_a_line_verified_whole_is_located_only_when_asked(always_fast):
+    text = "systems:\n- {id: a, hosting: {provider: p, countries: [FI, SE]}, n: 3}\n- {id: b}\n"
+    fast, slow = both(text)
+    first = fast["systems"][0]
+    assert first.lazy is not None and first["hosting"]["countries"].lazy is not None
+    assert fast["systems"].item_locs == [("f.yaml", 2, 3), ("f.yaml", 3, 3)]  # known at once
+    assert difference(fast, slow) is None, difference(fast, slow)
+    assert first.lazy is None and first["hosting"].lazy is None  # read once, then kept
+
+
+# Lines the whole-line check must leave to the token reader (still read fast, and the same
+# tree as PyYAML's): anything not written as JSON writes the value.
+TOKEN_BY_TOKEN = {
+    "capital-bool": "a:\n- {b: True}\n",
+    "quoted": "a:\n- {b: 'x'}\n",
+    "exponent": "a:\n- {b: 1.5e3}\n",
+    "leading-zero": "a:\n- {b: 012}\n",
+    "comment-after": "a:\n- {b: x}  # note\n",
+    "two-spaces": "a:\n- {b: x  y}\n",
+    "after-a-key": "a: {b: x}\n",
+    "over-two-lines": "a:\n- {b: x,\n   c: y}\n",
+    "json-no-space": '{"a": [\n{"b":"x"}\n]}\n',
+}
+
+
+@pytest.mark.parametrize("text", TOKEN_BY_TOKEN.values(), ids=TOKEN_BY_TOKEN.keys())
+def test_lines_not_written_as_json_writes_them_are_read_token_by_token(text, always_fast):
+    fast, slow = both(text)
+    first = fast["a"][0] if isinstance(fast["a"], list) else fast["a"]
+    assert first.lazy is None
+    assert difference(fast, slow) is None, difference(fast, slow)
+
+
+def test_a_line_the_reader_cannot_vouch_for_when_asked_takes_pyyamls_positions(monkeypatch):
+    text = "systems:\n- {id: a, hosting: {countries: [FI]}}\n- {id: b}\n"
+    fast, slow = both(text)
+    assert fast["systems"][0].lazy is not None
+
+    def unsure(*args):
+        raise parser._Unsure
+    monkeypatch.setattr(parser._Flow, "read", unsure)
+    assert difference(fast, slow) is None, difference(fast, slow)
+
+
+@pytest.mark.parametrize("style", ("flow", "json"))
+def test_models_keep_the_handle_and_errors_inside_lines_point_where_pyyaml_does(
+        tmp_path, monkeypatch, style):
+    root = generated(tmp_path / style, style)
+    monkeypatch.setattr(FastParser, "min_chars", 0)
+    flow = load_project(root).inventory.flows[0]
+    assert type(flow._loc).__name__ == "Lazy"  # not read yet
+    flows = sorted((root / "inventory").glob("flows*.yaml"))[0]
+    text = flows.read_text(encoding="utf-8")
+    line = next(n for n in text.splitlines() if '"encrypted": true' in n or "encrypted: true" in n)
+    wrong = line.replace("encrypted: true", "encrypted: maybe, colour: red").replace(
+        '"encrypted": true', '"encrypted": "maybe", "colour": "red"')
+    flows.write_text(text.replace(line, wrong, 1), encoding="utf-8")
+    fast = _error_lines(root)
+    monkeypatch.setattr(FastParser, "min_chars", 10**9)
+    assert fast == _error_lines(root) and len(fast) == 2

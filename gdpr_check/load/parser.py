@@ -16,12 +16,13 @@ the tree from nodes ourselves, which is where we:
 """
 from __future__ import annotations
 
+import json
 import re
 
 import yaml
 
 from ..errors import InputError
-from .tree import LocDict, LocList, describe
+from .tree import Lazy, LocDict, LocList, describe
 
 try:  # libyaml's C composer when installed; the pure-Python one otherwise.
     from yaml import CSafeLoader as _BaseLoader
@@ -506,7 +507,6 @@ def _json_values(text: str):
     it), or None if it is not JSON. Nothing is taken on trust: `_Flow` compares every key
     and scalar with the text as it does yaml-rs's values (so a duplicate key, which the
     decoder would drop, or its `NaN`, which YAML reads as text, sends the file the slow way)."""
-    import json
     try:
         return json.loads(text)
     except (ValueError, RecursionError):
@@ -566,6 +566,7 @@ class _Locator:
         event, value_of, risky = self.event, self.value, _RISKY
         node = _new_dict(LocDict)  # LocDict(data) without its Python __init__: 235k calls
         node.update(data)
+        node.lazy = None
         node.key_locs = key_locs = {}
         column = 0
         for key, value in data.items():
@@ -596,6 +597,7 @@ class _Locator:
         event, value_of, risky = self.event, self.value, _RISKY
         node = _new_list(LocList)
         node.extend(data)
+        node.lazy = None
         node.item_locs = item_locs = []
         column = 0
         for index, value in enumerate(data):
@@ -771,10 +773,13 @@ class _Flow:
     in document order) when a token starts on a later line; most collections are on one
     line."""
 
-    def __init__(self, text: str, path: str):
+    def __init__(self, text: str, path: str, lazy: bool = True):
         self.text, self.path = text, path
         self.pos = 0  # an offset on `line`, from which `move` counts the line ends
         self.line, self.base, self.next = 1, -1, 0
+        # collections written on a line of their own are verified whole, their positions
+        # left for when they are asked for (see `_Lines`); None reads every token now
+        self.lines = _Lines(text, path) if lazy else None
 
     def line_of(self, offset: int) -> int:
         """The line of `offset`, at or after the last position moved to."""
@@ -799,6 +804,10 @@ class _Flow:
         if not self.base < offset < self.next:
             self.move(offset)
         kind = type(value)
+        if kind is dict and self.lines is not None and self.text[offset] == "{":
+            found = self.lines.verified(self, value, offset, depth)
+            if found is not None:
+                return found
         if kind is list and self.text[offset] == "[":
             return self.sequence(value, offset, depth)
         if kind is dict and self.text[offset] == "{":
@@ -809,6 +818,7 @@ class _Flow:
         text, path, token, risky = self.text, self.path, _TOKEN.match, _RISKY_OR_QUOTE
         node = _new_list(LocList)
         node.extend(value)
+        node.lazy = None
         node.loc = (path, self.line, offset - self.base)
         node.item_locs = item_locs = []
         end = offset + 1
@@ -850,6 +860,7 @@ class _Flow:
         text, path, pair, risky = self.text, self.path, _PAIR.match, _RISKY_OR_QUOTE
         node = _new_dict(LocDict)
         node.update(value)
+        node.lazy = None
         node.loc = (path, self.line, offset - self.base)
         node.key_locs = key_locs = {}
         end = offset + 1
@@ -897,6 +908,165 @@ class _Flow:
         if found is None or (found.group(1) and not items):
             raise _Unsure
         return found.end()
+
+
+# -- collections on one line, verified whole (positions on demand) ---------------------------
+
+# The text before a collection that starts its line's content: indentation and `- `.
+_LINE_START = re.compile(r" *+(?:- ++)*+")
+# A flow YAML line made JSON (`_as_json`): each plain scalar that is surely a string to every
+# YAML version and schema (a letter or `_` first, then ordinary characters and single
+# spaces; not `null`, `true`, `false` in any of the core schema's spellings) becomes a JSON
+# string. A number, `true`, `false` or `null` stays as written, and must then be what JSON
+# writes; anything else written on the line (a quoted scalar, a tag, a comment) makes it
+# differ from the JSON of any value.
+_PLAIN_STRING = re.compile(
+    r"(?<=[\[{ ])(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)(?=[,:\]}]|\Z))"
+    r"([A-Za-z_][A-Za-z0-9_./@+-]*(?: [A-Za-z0-9_./@+-]+)*)")
+
+
+def _as_json(written: str) -> str:
+    """`written` with its plain strings in double quotes. (Split around them and joined
+    with quotes: in C, where `re.sub` with a group in its template calls Python per match.)"""
+    return '"'.join(_PLAIN_STRING.split(written))
+
+
+# PyYAML takes an implicit key only within 1024 characters of its start (see `_PAIR`):
+# on a line without such a run between two `:`, every key is shorter.
+_LONG_RUN = re.compile(r"[^:]{%d}" % _MAX_KEY)
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+_MAX_LINE_BRACKETS = 32  # nesting on a verified line, at most (the depth limits hold)
+
+
+class _Lines:
+    """The collections of one file that are written on a line of their own, checked whole
+    in C and located only when asked (issue 10: positions on demand).
+
+    A collection is taken when its line, made JSON by `_PLAIN_STRING` (or as it is, for
+    JSON), is exactly what Python's JSON encoder writes for the value yaml-rs or the JSON
+    decoder read there, and decoding that JSON gives the value back (string keys). Then
+    every token on the line is a bracket, `, `, `: `, a string both YAML versions read as
+    that string, or a number, boolean or null in the form both read as JSON does: PyYAML
+    and the 1.2 core schema read the line as that value, with no duplicate key, no
+    escape, no tag, anchor or alias. Its positions are those `_Flow` finds on the line
+    when first asked for (`_Line.tree`). Anything else is read token by token as before.
+    What the encoder writes for lines it rejects is bounded by the file's size.
+    """
+
+    def __init__(self, text: str, path: str):
+        self.text, self.path = text, path
+        self.encoded = 0  # characters encoded for lines checked, taken or not
+        self._slow = None
+
+    def verified(self, reader: "_Flow", value: dict, offset: int, depth: int):
+        """(the lazy node of the mapping at `offset`, the offset after it), or None."""
+        text, end = self.text, reader.next - 1  # the line's end
+        if text[end - 1] == ",":
+            end -= 1  # an item of a JSON list
+        written = text[offset:end]
+        opened = written.count("{") + written.count("[")
+        if (written[-1] != "}" or "\\" in written or opened > _MAX_LINE_BRACKETS
+                or depth + opened > _FAST_MAX_DEPTH
+                or opened != written.count("}") + written.count("]")
+                or self.encoded > 2 * len(text)
+                or _LINE_START.fullmatch(text, reader.base + 1, offset) is None
+                or len(written) > _MAX_KEY and _LONG_RUN.search(written)):
+            return None
+        try:
+            encoded = _ENCODE(value)
+        except (TypeError, ValueError, RecursionError):
+            return None  # NaN, infinity, or something JSON has no form for
+        self.encoded += len(encoded)
+        quoted = '"' in written
+        if (written if quoted else _as_json(written)) != encoded \
+                or json.loads(encoded) != value:
+            return None
+        line = _Line(self, offset, end, reader.line, reader.base, quoted)
+        node = _lazy_mapping(value, line, ())
+        node.loc = (self.path, reader.line, offset - reader.base)
+        return node, end
+
+    def slow_tree(self):
+        """PyYAML's tree of the file, for a line `_Flow` does not vouch for when asked."""
+        if self._slow is None:
+            self._slow = PyYamlParser(Budget()).parse_text(self.text, self.path)
+        return self._slow
+
+
+class _Line:
+    """One verified line: where its collection is, and its located tree once asked for."""
+
+    __slots__ = ("lines", "offset", "end", "line", "base", "quoted", "_tree")
+
+    def __init__(self, lines: _Lines, offset: int, end: int, line: int, base: int,
+                 quoted: bool):
+        self.lines, self.offset, self.end = lines, offset, end
+        self.line, self.base, self.quoted = line, base, quoted
+        self._tree = None
+
+    def tree(self) -> LocDict:
+        if self._tree is None:
+            self._tree = self.read()
+        return self._tree
+
+    def read(self) -> LocDict:
+        """The line's tree, read token by token now (the value decoded from the line again:
+        the verification showed it is the value the file holds)."""
+        lines = self.lines
+        written = lines.text[self.offset:self.end]
+        value = json.loads(written if self.quoted else _as_json(written))
+        reader = _Flow(lines.text, lines.path, lazy=False)
+        reader.line, reader.pos, reader.base = self.line, self.offset, self.base
+        newline = lines.text.find("\n", self.offset)
+        reader.next = newline + 1 if newline >= 0 else len(lines.text) + 1
+        try:
+            node, end = reader.read(value, self.offset, 0)
+            if end != self.end:
+                raise _Unsure
+            return node
+        except _Unsure:  # never seen: PyYAML's positions, then
+            return _find(lines.slow_tree(), (lines.path, self.line, self.offset - self.base))
+
+
+def _find(tree, loc):
+    """The mapping of `tree` written at `loc`."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, LocDict):
+            if node.loc == loc:
+                return node
+            stack.extend(node.values())
+        elif isinstance(node, LocList):
+            stack.extend(node)
+    raise _Unsure
+
+
+def _lazy_mapping(value: dict, line: _Line, steps: tuple) -> LocDict:
+    """`value` as a located mapping whose positions are found when first read."""
+    node = _new_dict(LocDict)
+    node.update(value)
+    node.lazy = Lazy(line, steps)
+    for key, item in value.items():
+        kind = type(item)
+        if kind is dict:
+            node[key] = _lazy_mapping(item, line, steps + (key,))
+        elif kind is list:
+            node[key] = _lazy_sequence(item, line, steps + (key,))
+    return node
+
+
+def _lazy_sequence(value: list, line: _Line, steps: tuple) -> LocList:
+    node = _new_list(LocList)
+    node.extend(value)
+    node.lazy = Lazy(line, steps)
+    for index, item in enumerate(value):
+        kind = type(item)
+        if kind is dict:
+            node[index] = _lazy_mapping(item, line, steps + (index,))
+        elif kind is list:
+            node[index] = _lazy_sequence(item, line, steps + (index,))
+    return node
 
 
 def _same_scalar(written: str, value) -> bool:
