@@ -299,3 +299,57 @@ def test_models_keep_the_handle_and_errors_inside_lines_point_where_pyyaml_does(
     fast = _error_lines(root)
     monkeypatch.setattr(FastParser, "min_chars", 10**9)
     assert fast == _error_lines(root) and len(fast) == 2
+
+
+# -- block documents verified whole, located when first asked -------------------------------
+
+def _dumped(data) -> str:
+    import yaml
+    return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False)
+
+
+def test_a_block_document_as_pyyaml_writes_it_is_located_only_when_asked(always_fast):
+    text = _dumped({"version": 1, "none": [], "systems": [
+        {"id": "a", "country": "NO", "since": "2024-01-01", "share": 0.5, "on": True,
+         "hosting": {"countries": ["FI", "SE"], "grants": [{"who": "it's me"}]}, "x": None},
+        {"id": "b", "nested": [["deep"]], "empty": {}}], "tags": ["t1", "yes"]})
+    assert "'NO'" in text and "'yes'" in text  # quoted by the dumper, as the check expects
+    fast, slow = both(text)
+    first = fast["systems"][0]
+    assert first.lazy is not None and first["hosting"]["grants"][0].lazy is not None
+    assert fast["systems"].item_locs == [("f.yaml", 4, 3), ("f.yaml", 16, 3)]
+    assert difference(fast, slow) is None, difference(fast, slow)
+    assert first.lazy is None  # read once, then kept
+
+
+# Block documents not written as PyYAML's dumper writes them: read line by line, as before.
+BLOCK_BY_LINE = {
+    "indented-list": "a:\n  - id: x\n",
+    "comment": "# note\na:\n- id: x\n",
+    "plain-norway": "a:\n- country: NO\n",
+    "double-quoted": 'a:\n- id: "x"\n',
+    "exponent": "a:\n- n: 1e3\n",
+    "wide-indent": "a:\n-   id: x\n    n: 1\n",
+    "block-scalar": "a:\n- text: |\n    two\n    lines\n",
+    "a-mapping-at-the-top": "a:\n  b: 1\n",
+}
+
+
+@pytest.mark.parametrize("text", BLOCK_BY_LINE.values(), ids=BLOCK_BY_LINE.keys())
+def test_block_documents_written_otherwise_are_read_line_by_line(text, always_fast):
+    fast, slow = both(text)
+    first = fast["a"][0] if isinstance(fast["a"], list) else fast["a"]
+    assert first.lazy is None
+    assert difference(fast, slow) is None, difference(fast, slow)
+
+
+def test_a_block_item_the_locator_cannot_vouch_for_when_asked_takes_pyyamls_positions(
+        monkeypatch):
+    text = _dumped({"systems": [{"id": "a", "hosting": {"countries": ["FI"]}}, {"id": "b"}]})
+    fast, slow = both(text)
+    assert fast["systems"][1].lazy is not None
+
+    def unsure(*args):
+        raise parser._Unsure
+    monkeypatch.setattr(parser._Locator, "sequence", unsure)
+    assert difference(fast, slow) is None, difference(fast, slow)

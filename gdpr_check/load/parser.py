@@ -497,6 +497,10 @@ def _fast_tree(text: str, path: str):
     try:
         if flow:
             return _flow_document(text, path, data, start)
+        try:
+            return _Blocks(text, path).tree(data)
+        except _Unsure:
+            pass
         return _Locator(text, path).build(data)
     except Exception:  # noqa: BLE001 - _Unsure, or anything unforeseen: the slow path reads it
         return None
@@ -534,14 +538,20 @@ class _Locator:
     for a `-` followed by a scalar on its line, that scalar's position.
     """
 
-    def __init__(self, text: str, path: str):
+    def __init__(self, text: str, path: str, part: tuple | None = None, lazy: bool = True,
+                 lines=None):
+        """`part`: (offset, end, first line) of the stretch of `text` to read, if not all;
+        `lazy`: whether flow collections on a line of their own are located on demand;
+        `lines`: the text's lines, when another reader of the file has them."""
         self.text = text
         self.path = path
-        self._lines = None
+        self._lines = lines
         self._flow = None
-        self._offset = (1, 0)  # a line and the offset it starts at (see `offset`)
+        self.lazy = lazy
+        offset, end, first = part or (0, len(text), 1)
+        self._offset = (first, offset)  # a line and the offset it starts at (see `offset`)
         self.flow_end = 0  # the last line of the latest flow collection read (1-based)
-        self.event = _events(_ROW.findall(text), path, self).__next__
+        self.event = _events(_ROW.findall(text, offset, end), path, self, first).__next__
 
     def lines(self):
         if self._lines is None:
@@ -711,7 +721,7 @@ class _Locator:
 
     def flow_reader(self) -> "_Flow":
         if self._flow is None:
-            self._flow = _Flow(self.text, self.path)
+            self._flow = _Flow(self.text, self.path, self.lazy)
         return self._flow
 
     def offset(self, line: int) -> int:
@@ -1069,6 +1079,207 @@ def _lazy_sequence(value: list, line: _Line, steps: tuple) -> LocList:
     return node
 
 
+# -- block documents verified whole (positions on demand) ----------------------------------
+
+# A string written plain in block style that both YAML versions read as that string: a
+# letter or `_` first, then ordinary characters and single spaces (no `: `, ` #`, quotes
+# first, trailing spaces), and none of the words YAML 1.1 or the 1.2 core schema read as a
+# boolean or null (PyYAML's dumper quotes those: `'NO'`, Norway).
+_PLAIN_BLOCK = re.compile(r"[A-Za-z_][A-Za-z0-9_./@+(),'-]*+(?: [A-Za-z0-9_./@+(),'-]++)*+")
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,127}")
+_WORDS = frozenset(("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off "
+                    "OFF null Null NULL").split())
+
+
+class _Blocks:
+    """A block document written as PyYAML's dumper writes it (two-space indentation, a
+    list at its key's column, plain scalars where they are surely strings, `'...'`
+    otherwise), checked whole: each item of its top-level lists is written out again from
+    the value yaml-rs read and compared with the text, in C. A text that is that writing
+    of the value is read by PyYAML and the 1.2 core schema as that value (plain strings of
+    `_PLAIN_BLOCK`, quoted ones, `true`/`false`/`null`, numbers as Python writes them; no
+    tag, anchor, alias, duplicate key or block scalar). The items' positions are found by
+    `_Locator` on the item's lines when first asked for (`_Chunk`); any other text goes
+    the eager way (`_Locator` over the whole file), after at most one writing of it.
+    """
+
+    def __init__(self, text: str, path: str):
+        self.text, self.path = text, path
+        self.strings: dict = {}  # each distinct string's writing, once per file
+        self.keys: dict = {}
+        self._lines = None
+        self._slow = None
+
+    def tree(self, data: dict) -> LocDict:
+        """The document's tree, its list items lazy; `_Unsure` if it is not so written."""
+        text, path = self.text, self.path
+        root = LocDict(loc=(path, 1, 1))
+        at, line = 0, 1
+        for key, value in data.items():
+            written = self.key(key)
+            if type(value) is not list or not value:
+                chunk = written + ": " + self.scalar(value) + "\n"
+                if not text.startswith(chunk, at):
+                    raise _Unsure
+                if type(value) is list or type(value) is dict:  # `[]`, `{}`: where written
+                    value = (LocList if type(value) is list else LocDict)(
+                        loc=(path, line, len(written) + 3))
+                root[key], root.key_locs[key] = value, (path, line, 1)
+                at, line = at + len(chunk), line + 1
+                continue
+            head = written + ":\n"
+            if not text.startswith(head, at):
+                raise _Unsure
+            root.key_locs[key] = (path, line, 1)
+            at, line = at + len(head), line + 1
+            items = LocList(loc=(path, line, 1))
+            for item in value:
+                out: list = []
+                kind = type(item)
+                if kind is dict and item:
+                    self.mapping(item, "  ", out, 1)
+                    out[0] = "- " + out[0][2:]
+                elif kind is str:
+                    out.append("- " + (self.strings.get(item) or self.string(item)))
+                else:
+                    raise _Unsure  # a list, an empty mapping, a number...: the eager way
+                chunk = "\n".join(out) + "\n"
+                if not text.startswith(chunk, at):
+                    raise _Unsure
+                items.item_locs.append((path, line, 3))
+                if kind is dict:
+                    item = _lazy_mapping(item, _Chunk(self, at, at + len(chunk), line), ())
+                    item.loc = (path, line, 3)
+                items.append(item)
+                at, line = at + len(chunk), line + len(out)
+            root[key] = items
+        if at != len(text) or not root:
+            raise _Unsure
+        return root
+
+    def mapping(self, value: dict, pad: str, out: list, depth: int) -> None:
+        if depth > _FAST_MAX_DEPTH:
+            raise _Unsure
+        keys, strings, append = self.keys, self.strings, out.append
+        for key, item in value.items():
+            written = keys.get(key) or self.key(key)
+            kind = type(item)
+            if kind is str:
+                append(pad + written + ": " + (strings.get(item) or self.string(item)))
+            elif kind is dict and item:
+                append(pad + written + ":")
+                self.mapping(item, pad + "  ", out, depth + 1)
+            elif kind is list and item:
+                append(pad + written + ":")
+                self.sequence(item, pad, out, depth + 1)
+            else:
+                append(pad + written + ": " + self.scalar(item))
+
+    def sequence(self, value: list, pad: str, out: list, depth: int) -> None:
+        if depth > _FAST_MAX_DEPTH:
+            raise _Unsure
+        inner, dash, strings, append = pad + "  ", pad + "- ", self.strings, out.append
+        for item in value:
+            kind = type(item)
+            if kind is str:
+                append(dash + (strings.get(item) or self.string(item)))
+            elif kind is dict and item:
+                start = len(out)
+                self.mapping(item, inner, out, depth + 1)
+                out[start] = dash + out[start][len(inner):]
+            elif kind is list and item:
+                start = len(out)
+                self.sequence(item, inner, out, depth + 1)
+                out[start] = dash + out[start][len(inner):]
+            else:
+                append(dash + self.scalar(item))
+
+    def key(self, key) -> str:
+        """A string key as PyYAML writes it (plain, or `'on'`), remembered for the file."""
+        if type(key) is not str or "\n" in key or len(key) > 128:
+            raise _Unsure  # (PyYAML takes a key of at most 1024 characters)
+        if _PLAIN_KEY.fullmatch(key) is not None and key not in _WORDS:
+            written = key
+        else:
+            written = "'" + key.replace("'", "''") + "'"
+        self.keys[key] = written
+        return written
+
+    def string(self, value: str) -> str:
+        """A string as PyYAML writes it on one line, remembered for the file."""
+        if _PLAIN_BLOCK.fullmatch(value) is not None and value not in _WORDS:
+            written = value
+        elif "\n" in value:
+            raise _Unsure
+        else:
+            written = "'" + value.replace("'", "''") + "'"
+        self.strings[value] = written
+        return written
+
+    def scalar(self, value) -> str:
+        """A number, boolean, null, string or empty collection, as PyYAML writes it."""
+        kind = type(value)
+        if kind is str:
+            return self.string(value)
+        if value is None:
+            return "null"
+        if kind is bool:
+            return "true" if value else "false"
+        if kind is int:
+            return str(value)
+        if kind is float and value - value == 0:  # finite
+            written = repr(value)
+            if "." not in written and "e" in written:
+                written = written.replace("e", ".0e")
+            return written
+        if (kind is dict or kind is list) and not value:
+            return "{}" if kind is dict else "[]"
+        raise _Unsure
+
+    def lines(self) -> list:
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    def slow_tree(self):
+        if self._slow is None:
+            self._slow = PyYamlParser(Budget()).parse_text(self.text, self.path)
+        return self._slow
+
+
+class _Chunk:
+    """One verified list item of a block document: its lines, and its located tree once
+    asked for (read by `_Locator` from those lines and yaml-rs's value of them)."""
+
+    __slots__ = ("blocks", "offset", "end", "line", "_tree")
+
+    def __init__(self, blocks: _Blocks, offset: int, end: int, line: int):
+        self.blocks, self.offset, self.end, self.line = blocks, offset, end, line
+        self._tree = None
+
+    def tree(self) -> LocDict:
+        if self._tree is None:
+            self._tree = self.read()
+        return self._tree
+
+    def read(self) -> LocDict:
+        blocks = self.blocks
+        text, path = blocks.text, blocks.path
+        try:
+            # the item alone is a one-item list at column 1 (the verification wrote it so)
+            value = _load_yaml_rs().loads(text[self.offset:self.end], parse_datetime=False)
+            locator = _Locator(text, path, (self.offset, self.end, self.line), lazy=False,
+                               lines=blocks.lines())
+            items = locator.sequence(value, 1, 1, True)
+            try:
+                locator.event()
+            except StopIteration:
+                return items[0]
+            raise _Unsure
+        except Exception:  # noqa: BLE001 - never seen: PyYAML's positions, then
+            return _find(blocks.slow_tree(), (path, self.line, 3))
+
+
 def _same_scalar(written: str, value) -> bool:
     """Whether the single-quoted or plain scalar `written` in flow context is what yaml-rs
     read (`value`) and what PyYAML and the 1.2 core schema read."""
@@ -1091,7 +1302,7 @@ def _same_key(written, key) -> bool:
     return written == key
 
 
-def _events(rows, path, locator):
+def _events(rows, path, locator, first_line: int = 1):
     """The events of `_Locator` for each key and `-` of block YAML, in document order.
 
     Block scalars' lines are skipped; anything the walk cannot verify raises `_Unsure`.
@@ -1100,7 +1311,7 @@ def _events(rows, path, locator):
     flow_end = 0  # the last line of a flow collection the walk has read
     content = False
     refused = _REFUSED
-    for line, (prefix, key, first) in enumerate(rows, 1):
+    for line, (prefix, key, first) in enumerate(rows, first_line):
         if line <= flow_end:
             continue
         if block >= 0:
