@@ -353,3 +353,37 @@ def test_a_block_item_the_locator_cannot_vouch_for_when_asked_takes_pyyamls_posi
         raise parser._Unsure
     monkeypatch.setattr(parser._Locator, "sequence", unsure)
     assert difference(fast, slow) is None, difference(fast, slow)
+
+
+def test_a_list_of_flow_lines_is_read_without_yaml_rs(always_fast, monkeypatch):
+    text = ("systems:\n- {id: a, name: System 0, hosting: {countries: [FI, SE]}, n: 3}\n"
+            "- {id: b, public: false, x: null}\nflows:\n- {id: f, from: a, to: b}\n")
+    slow = DEFAULT_PARSER.parse_text(text, "f.yaml")
+    monkeypatch.setattr(parser, "_load_yaml_rs", lambda: pytest.fail("yaml-rs used"))
+    monkeypatch.setattr(parser, "_yaml_rs", None)
+    fast = parser._flow_lines_document(text, "f.yaml")
+    assert fast is not None and fast["systems"][0].lazy is not None
+    assert difference(fast, slow) is None, difference(fast, slow)
+
+
+FLOW_LINES_OTHERWISE = {
+    "duplicate-key-in-a-line": "a:\n- {b: 1, b: 2}\n",
+    "duplicate-top-key": "a:\n- {b: 1}\na:\n- {b: 2}\n",
+    "quoted-date": "a:\n- {since: '2024-01-01'}\n",
+    "capital-bool": "a:\n- {b: True}\n",
+    "empty-list": "a:\nb:\n- {c: 1}\n",
+    "a-scalar-item": "a:\n- {c: 1}\n- x\n",
+}
+
+
+@pytest.mark.parametrize("text", FLOW_LINES_OTHERWISE.values(), ids=FLOW_LINES_OTHERWISE.keys())
+def test_other_flow_lines_are_left_to_yaml_rs_or_pyyaml(text, always_fast):
+    assert parser._flow_lines_document(text, "f.yaml") is None
+    try:
+        slow = DEFAULT_PARSER.parse_text(text, "f.yaml")
+    except InputError as exc:
+        with pytest.raises(InputError) as fast_error:
+            FastParser().parse_text(text, "f.yaml")
+        assert str(fast_error.value) == str(exc)
+    else:
+        assert difference(FastParser().parse_text(text, "f.yaml"), slow) is None

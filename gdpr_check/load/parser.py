@@ -483,6 +483,13 @@ def _fast_tree(text: str, path: str):
         return None
     start = _SPACE.match(text).end()
     flow = text[start:start + 1] == "{"  # a flow document: JSON, or YAML written like it
+    if not flow and _FLOW_LINES_HEAD.match(text):
+        try:
+            tree = _flow_lines_document(text, path)
+        except Exception:  # noqa: BLE001 - _Unsure, or anything unforeseen: read it as below
+            tree = None
+        if tree is not None:
+            return tree
     data = _json_values(text) if flow else None
     if data is None:
         try:
@@ -1036,6 +1043,56 @@ class _Line:
             return node
         except _Unsure:  # never seen: PyYAML's positions, then
             return _find(lines.slow_tree(), (lines.path, self.line, self.offset - self.base))
+
+
+# A block list of flow mappings, one per line (`systems:` then `- {id: a, ...}` lines).
+_FLOW_LINES_HEAD = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*+:\n- \{")
+
+
+def _flow_lines_document(text: str, path: str) -> LocDict | None:
+    """The tree of a document that is only top-level keys, each with a list of flow
+    mappings written one per line, every line as `_Lines` takes it; None for any other.
+
+    The values come from the lines themselves: `_as_json` of each, decoded by Python's JSON
+    decoder, must be what the JSON encoder writes for the value decoded (what `_Lines`
+    asks of yaml-rs's value), so yaml-rs need not read the file at all.
+    """
+    lines = _Lines(text, path)
+    root = LocDict(loc=(path, 1, 1))
+    items = None
+    at, number, size = 0, 1, len(text)
+    while at < size:
+        end = text.index("\n", at)
+        if text.startswith("- {", at):
+            if items is None or text[end - 1] != "}":
+                return None
+            written = text[at + 2:end]
+            opened = written.count("{") + written.count("[")
+            if ("\\" in written or opened > _MAX_LINE_BRACKETS
+                    or opened != written.count("}") + written.count("]")
+                    or len(written) > _MAX_KEY and _LONG_RUN.search(written)):
+                return None
+            quoted = '"' in written
+            encoded = written if quoted else _as_json(written)
+            try:
+                value = json.loads(encoded)
+                if type(value) is not dict or _ENCODE(value) != encoded:
+                    return None
+            except ValueError:  # not JSON (e.g. a quoted scalar), or NaN
+                return None
+            node = _lazy_mapping(value, _Line(lines, at + 2, end, number, at - 1, quoted), ())
+            node.loc = (path, number, 3)
+            items.append(node)
+            items.item_locs.append(node.loc)
+        else:
+            key = text[at:end - 1]
+            if (items is not None and not items) or text[end - 1] != ":" \
+                    or _PLAIN_KEY.fullmatch(key) is None or key in _WORDS or key in root:
+                return None  # an empty value, or anything but a plain key: read it as YAML
+            root.key_locs[key] = (path, number, 1)
+            root[key] = items = LocList(loc=(path, number + 1, 1))
+        at, number = end + 1, number + 1
+    return root if items else None
 
 
 def _find(tree, loc):
