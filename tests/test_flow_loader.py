@@ -279,7 +279,7 @@ def test_a_line_the_reader_cannot_vouch_for_when_asked_takes_pyyamls_positions(m
 
     def unsure(*args):
         raise parser._Unsure
-    monkeypatch.setattr(parser._Flow, "read", unsure)
+    monkeypatch.setattr(parser._FlowPlaces, "mapping", unsure)
     assert difference(fast, slow) is None, difference(fast, slow)
 
 
@@ -351,7 +351,7 @@ def test_a_block_item_the_locator_cannot_vouch_for_when_asked_takes_pyyamls_posi
 
     def unsure(*args):
         raise parser._Unsure
-    monkeypatch.setattr(parser._Locator, "sequence", unsure)
+    monkeypatch.setattr(parser, "_place_mapping", unsure)
     assert difference(fast, slow) is None, difference(fast, slow)
 
 

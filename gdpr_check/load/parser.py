@@ -545,20 +545,14 @@ class _Locator:
     for a `-` followed by a scalar on its line, that scalar's position.
     """
 
-    def __init__(self, text: str, path: str, part: tuple | None = None, lazy: bool = True,
-                 lines=None):
-        """`part`: (offset, end, first line) of the stretch of `text` to read, if not all;
-        `lazy`: whether flow collections on a line of their own are located on demand;
-        `lines`: the text's lines, when another reader of the file has them."""
+    def __init__(self, text: str, path: str):
         self.text = text
         self.path = path
-        self._lines = lines
+        self._lines = None
         self._flow = None
-        self.lazy = lazy
-        offset, end, first = part or (0, len(text), 1)
-        self._offset = (first, offset)  # a line and the offset it starts at (see `offset`)
+        self._offset = (1, 0)  # a line and the offset it starts at (see `offset`)
         self.flow_end = 0  # the last line of the latest flow collection read (1-based)
-        self.event = _events(_ROW.findall(text, offset, end), path, self, first).__next__
+        self.event = _events(_ROW.findall(text), path, self).__next__
 
     def lines(self):
         if self._lines is None:
@@ -728,7 +722,7 @@ class _Locator:
 
     def flow_reader(self) -> "_Flow":
         if self._flow is None:
-            self._flow = _Flow(self.text, self.path, self.lazy)
+            self._flow = _Flow(self.text, self.path)
         return self._flow
 
     def offset(self, line: int) -> int:
@@ -790,13 +784,13 @@ class _Flow:
     in document order) when a token starts on a later line; most collections are on one
     line."""
 
-    def __init__(self, text: str, path: str, lazy: bool = True):
+    def __init__(self, text: str, path: str):
         self.text, self.path = text, path
         self.pos = 0  # an offset on `line`, from which `move` counts the line ends
         self.line, self.base, self.next = 1, -1, 0
         # collections written on a line of their own are verified whole, their positions
-        # left for when they are asked for (see `_Lines`); None reads every token now
-        self.lines = _Lines(text, path) if lazy else None
+        # left for when they are asked for (see `_Lines`)
+        self.lines = _Lines(text, path)
 
     def line_of(self, offset: int) -> int:
         """The line of `offset`, at or after the last position moved to."""
@@ -821,7 +815,7 @@ class _Flow:
         if not self.base < offset < self.next:
             self.move(offset)
         kind = type(value)
-        if kind is dict and self.lines is not None and self.text[offset] == "{":
+        if kind is dict and self.text[offset] == "{":
             found = self.lines.verified(self, value, offset, depth)
             if found is not None:
                 return found
@@ -1027,22 +1021,64 @@ class _Line:
         return self._tree
 
     def read(self) -> LocDict:
-        """The line's tree, read token by token now (the value decoded from the line again:
-        the verification showed it is the value the file holds)."""
+        """The line's tree, its positions those of the encoder's writing the verification
+        compared with the line (the value decoded from the line again: it is the value the
+        file holds)."""
         lines = self.lines
         written = lines.text[self.offset:self.end]
         value = json.loads(written if self.quoted else _as_json(written))
-        reader = _Flow(lines.text, lines.path, lazy=False)
-        reader.line, reader.pos, reader.base = self.line, self.offset, self.base
-        newline = lines.text.find("\n", self.offset)
-        reader.next = newline + 1 if newline >= 0 else len(lines.text) + 1
         try:
-            node, end = reader.read(value, self.offset, 0)
+            node, end = _FlowPlaces(lines.path, self.line, self.base, self.quoted).mapping(
+                value, self.offset)
             if end != self.end:
                 raise _Unsure
             return node
-        except _Unsure:  # never seen: PyYAML's positions, then
+        except Exception:  # noqa: BLE001 - never seen: PyYAML's positions, then
             return _find(lines.slow_tree(), (lines.path, self.line, self.offset - self.base))
+
+
+class _FlowPlaces:
+    """Positions on a verified line: each token's length is that of the JSON encoder's
+    writing (`, ` and `: ` between them), less the two quotes of each string when the
+    line writes its strings plain."""
+
+    def __init__(self, path: str, line: int, base: int, quoted: bool):
+        self.path, self.line, self.base = path, line, base
+        self.quotes = 2 if quoted else 0
+
+    def mapping(self, value: dict, at: int):
+        """(`value` located, its `{` at offset `at`; the offset after its `}`)."""
+        path, line, base = self.path, self.line, self.base
+        node = LocDict(value, loc=(path, line, at - base))
+        key_locs = node.key_locs
+        at += 1
+        for index, (key, item) in enumerate(value.items()):
+            at += 2 if index else 0  # `, `
+            key_locs[key] = (path, line, at - base)
+            at += len(key) + self.quotes + 2  # the key and `: `
+            node[key], at = self.value(item, at)
+        return node, at + 1
+
+    def sequence(self, value: list, at: int):
+        path, line, base = self.path, self.line, self.base
+        node = LocList(value, loc=(path, line, at - base))
+        item_locs = node.item_locs
+        at += 1
+        for index, item in enumerate(value):
+            at += 2 if index else 0
+            item_locs.append((path, line, at - base))
+            node[index], at = self.value(item, at)
+        return node, at + 1
+
+    def value(self, value, at: int):
+        kind = type(value)
+        if kind is dict:
+            return self.mapping(value, at)
+        if kind is list:
+            return self.sequence(value, at)
+        if kind is str:
+            return value, at + len(value) + self.quotes
+        return value, at + len(_ENCODE(value))
 
 
 # A block list of flow mappings, one per line (`systems:` then `- {id: a, ...}` lines).
@@ -1155,8 +1191,8 @@ class _Blocks:
     the value yaml-rs read and compared with the text, in C. A text that is that writing
     of the value is read by PyYAML and the 1.2 core schema as that value (plain strings of
     `_PLAIN_BLOCK`, quoted ones, `true`/`false`/`null`, numbers as Python writes them; no
-    tag, anchor, alias, duplicate key or block scalar). The items' positions are found by
-    `_Locator` on the item's lines when first asked for (`_Chunk`); any other text goes
+    tag, anchor, alias, duplicate key or block scalar). So an item's positions follow from
+    that writing, and are worked out when first asked for (`_Chunk`); any other text goes
     the eager way (`_Locator` over the whole file), after at most one writing of it.
     """
 
@@ -1164,7 +1200,6 @@ class _Blocks:
         self.text, self.path = text, path
         self.strings: dict = {}  # each distinct string's writing, once per file
         self.keys: dict = {}
-        self._lines = None
         self._slow = None
 
     def tree(self, data: dict) -> LocDict:
@@ -1293,11 +1328,6 @@ class _Blocks:
             return "{}" if kind is dict else "[]"
         raise _Unsure
 
-    def lines(self) -> list:
-        if self._lines is None:
-            self._lines = self.text.split("\n")
-        return self._lines
-
     def slow_tree(self):
         if self._slow is None:
             self._slow = PyYamlParser(Budget()).parse_text(self.text, self.path)
@@ -1306,7 +1336,7 @@ class _Blocks:
 
 class _Chunk:
     """One verified list item of a block document: its lines, and its located tree once
-    asked for (read by `_Locator` from those lines and yaml-rs's value of them)."""
+    asked for (`_place_mapping` over yaml-rs's value of those lines)."""
 
     __slots__ = ("blocks", "offset", "end", "line", "_tree")
 
@@ -1320,21 +1350,58 @@ class _Chunk:
         return self._tree
 
     def read(self) -> LocDict:
+        """The item's tree, its positions those of the writing the verification compared
+        with its lines (the value read again from them: it is the value the file holds)."""
         blocks = self.blocks
         text, path = blocks.text, blocks.path
         try:
-            # the item alone is a one-item list at column 1 (the verification wrote it so)
-            value = _load_yaml_rs().loads(text[self.offset:self.end], parse_datetime=False)
-            locator = _Locator(text, path, (self.offset, self.end, self.line), lazy=False,
-                               lines=blocks.lines())
-            items = locator.sequence(value, 1, 1, True)
-            try:
-                locator.event()
-            except StopIteration:
-                return items[0]
-            raise _Unsure
+            value = _load_yaml_rs().loads(text[self.offset:self.end], parse_datetime=False)[0]
+            node, line = _place_mapping(value, path, self.line, 3, blocks)
+            if line != self.line + text.count("\n", self.offset, self.end):
+                raise _Unsure
+            return node
         except Exception:  # noqa: BLE001 - never seen: PyYAML's positions, then
             return _find(blocks.slow_tree(), (path, self.line, 3))
+
+
+def _place_mapping(value: dict, path: str, line: int, column: int, blocks: _Blocks):
+    """(`value` located as `_Blocks` writes it from `line`, its keys at `column`; the
+    line after it)."""
+    node = LocDict(value)
+    key_locs = node.key_locs
+    node.loc = (path, line, column)
+    for key, item in value.items():
+        key_locs[key] = (path, line, column)
+        kind = type(item)
+        if kind is dict or kind is list:
+            if item:
+                place = _place_mapping if kind is dict else _place_sequence
+                node[key], line = place(item, path, line + 1, column + (kind is dict) * 2,
+                                        blocks)
+                continue
+            # `key: {}`, `key: []`: where the bracket is
+            node[key] = (LocDict if kind is dict else LocList)(
+                loc=(path, line, column + len(blocks.key(key)) + 2))
+        line += 1
+    return node, line
+
+
+def _place_sequence(value: list, path: str, line: int, column: int, blocks: _Blocks):
+    """The same for a list, its `-` at `column`."""
+    node = LocList(value, loc=(path, line, column))
+    item_locs = node.item_locs
+    for index, item in enumerate(value):
+        kind = type(item)
+        if (kind is dict or kind is list) and item:  # on the `-` line: `- key: ...`, `- - x`
+            place = _place_mapping if kind is dict else _place_sequence
+            node[index], line = place(item, path, line, column + 2, blocks)
+            item_locs.append(node[index].loc)
+            continue
+        item_locs.append((path, line, column + 2))  # a scalar, `{}` or `[]` after the `-`
+        if kind is dict or kind is list:
+            node[index] = (LocDict if kind is dict else LocList)(loc=(path, line, column + 2))
+        line += 1
+    return node, line
 
 
 def _same_scalar(written: str, value) -> bool:
@@ -1359,7 +1426,7 @@ def _same_key(written, key) -> bool:
     return written == key
 
 
-def _events(rows, path, locator, first_line: int = 1):
+def _events(rows, path, locator):
     """The events of `_Locator` for each key and `-` of block YAML, in document order.
 
     Block scalars' lines are skipped; anything the walk cannot verify raises `_Unsure`.
@@ -1368,7 +1435,7 @@ def _events(rows, path, locator, first_line: int = 1):
     flow_end = 0  # the last line of a flow collection the walk has read
     content = False
     refused = _REFUSED
-    for line, (prefix, key, first) in enumerate(rows, first_line):
+    for line, (prefix, key, first) in enumerate(rows, 1):
         if line <= flow_end:
             continue
         if block >= 0:
