@@ -953,15 +953,16 @@ class _Lines:
     """The collections of one file that are written on a line of their own, checked whole
     in C and located only when asked (issue 10: positions on demand).
 
-    A collection is taken when its line, made JSON by `_PLAIN_STRING` (or as it is, for
-    JSON), is exactly what Python's JSON encoder writes for the value yaml-rs or the JSON
-    decoder read there, and decoding that JSON gives the value back (string keys). Then
-    every token on the line is a bracket, `, `, `: `, a string both YAML versions read as
-    that string, or a number, boolean or null in the form both read as JSON does: PyYAML
-    and the 1.2 core schema read the line as that value, with no duplicate key, no
-    escape, no tag, anchor or alias. Its positions are those `_Flow` finds on the line
-    when first asked for (`_Line.tree`). Anything else is read token by token as before.
-    What the encoder writes for lines it rejects is bounded by the file's size.
+    A collection is taken when its line, made JSON by `_as_json` (or as it is, for JSON),
+    is exactly what Python's JSON encoder writes for the value yaml-rs or the JSON decoder
+    read there (and, for a line of plain strings, decoding that JSON gives the value back:
+    the encoder writes any key as a string). Then every token on the line is a bracket,
+    `, `, `: `, a string both YAML versions read as that string, or a number, boolean or
+    null in the form both read as JSON does: PyYAML and the 1.2 core schema read the line
+    as that value, with no duplicate key, no escape, no tag, anchor or alias. Its
+    positions follow from the encoder's writing, and are worked out when first asked for
+    (`_Line.tree`). Anything else is read token by token as before. What the encoder
+    writes for lines it rejects is bounded by the file's size.
     """
 
     def __init__(self, text: str, path: str):
@@ -989,96 +990,96 @@ class _Lines:
             return None  # NaN, infinity, or something JSON has no form for
         self.encoded += len(encoded)
         quoted = '"' in written
-        if (written if quoted else _as_json(written)) != encoded \
-                or json.loads(encoded) != value:
+        if quoted:  # JSON as the encoder writes it: its keys are quoted, so strings
+            same = written == encoded
+        else:
+            same = _as_json(written) == encoded and json.loads(encoded) == value
+        if not same:
             return None
         line = _Line(self, offset, end, reader.line, reader.base, quoted)
-        node = _lazy_mapping(value, line, ())
+        node = line.node = _lazy_mapping(value, line, ())
         node.loc = (self.path, reader.line, offset - reader.base)
         return node, end
 
     def slow_tree(self):
-        """PyYAML's tree of the file, for a line `_Flow` does not vouch for when asked."""
+        """PyYAML's tree of the file, for a line `_FlowPlaces` cannot place."""
         if self._slow is None:
             self._slow = PyYamlParser(Budget()).parse_text(self.text, self.path)
         return self._slow
 
 
 class _Line:
-    """One verified line: where its collection is, and its located tree once asked for."""
+    """One verified line: where its collection is, and its node (`node`, lazy until
+    its positions are first asked for)."""
 
-    __slots__ = ("lines", "offset", "end", "line", "base", "quoted", "_tree")
+    __slots__ = ("lines", "offset", "end", "line", "base", "quoted", "node", "placed")
 
     def __init__(self, lines: _Lines, offset: int, end: int, line: int, base: int,
                  quoted: bool):
         self.lines, self.offset, self.end = lines, offset, end
         self.line, self.base, self.quoted = line, base, quoted
-        self._tree = None
+        self.node, self.placed = None, None
 
     def tree(self) -> LocDict:
-        if self._tree is None:
-            self._tree = self.read()
-        return self._tree
-
-    def read(self) -> LocDict:
-        """The line's tree, its positions those of the encoder's writing the verification
-        compared with the line (the value decoded from the line again: it is the value the
-        file holds)."""
-        lines = self.lines
-        written = lines.text[self.offset:self.end]
-        value = json.loads(written if self.quoted else _as_json(written))
-        try:
-            node, end = _FlowPlaces(lines.path, self.line, self.base, self.quoted).mapping(
-                value, self.offset)
-            if end != self.end:
-                raise _Unsure
-            return node
-        except Exception:  # noqa: BLE001 - never seen: PyYAML's positions, then
-            return _find(lines.slow_tree(), (lines.path, self.line, self.offset - self.base))
+        """The line's node with its positions: those of the encoder's writing, which the
+        verification compared with the line (or, never seen, PyYAML's)."""
+        if self.placed is None:
+            lines = self.lines
+            try:
+                end = _FlowPlaces(lines.path, self.line, self.base, self.quoted).mapping(
+                    self.node, self.offset)
+                if end != self.end:
+                    raise _Unsure
+                self.placed = self.node
+            except Exception:  # noqa: BLE001
+                self.placed = _find(lines.slow_tree(),
+                                    (lines.path, self.line, self.offset - self.base))
+        return self.placed
 
 
 class _FlowPlaces:
-    """Positions on a verified line: each token's length is that of the JSON encoder's
-    writing (`, ` and `: ` between them), less the two quotes of each string when the
-    line writes its strings plain."""
+    """Positions on a verified line, set on its lazy nodes: each token's length is that of
+    the JSON encoder's writing (`, ` and `: ` between them), less the two quotes of each
+    string when the line writes its strings plain."""
 
     def __init__(self, path: str, line: int, base: int, quoted: bool):
         self.path, self.line, self.base = path, line, base
         self.quotes = 2 if quoted else 0
 
-    def mapping(self, value: dict, at: int):
-        """(`value` located, its `{` at offset `at`; the offset after its `}`)."""
+    def mapping(self, node: LocDict, at: int) -> int:
+        """Place `node`, its `{` at offset `at`; the offset after its `}`."""
         path, line, base = self.path, self.line, self.base
-        node = LocDict(value, loc=(path, line, at - base))
-        key_locs = node.key_locs
+        node.loc = (path, line, at - base)
+        key_locs = {}
         at += 1
-        for index, (key, item) in enumerate(value.items()):
+        for index, (key, item) in enumerate(node.items()):
             at += 2 if index else 0  # `, `
             key_locs[key] = (path, line, at - base)
-            at += len(key) + self.quotes + 2  # the key and `: `
-            node[key], at = self.value(item, at)
-        return node, at + 1
+            at = self.value(item, at + len(key) + self.quotes + 2)  # after the key and `: `
+        node.key_locs, node.lazy = key_locs, None
+        return at + 1
 
-    def sequence(self, value: list, at: int):
+    def sequence(self, node: LocList, at: int) -> int:
         path, line, base = self.path, self.line, self.base
-        node = LocList(value, loc=(path, line, at - base))
-        item_locs = node.item_locs
+        node.loc = (path, line, at - base)
+        item_locs = []
         at += 1
-        for index, item in enumerate(value):
+        for index, item in enumerate(node):
             at += 2 if index else 0
             item_locs.append((path, line, at - base))
-            node[index], at = self.value(item, at)
-        return node, at + 1
+            at = self.value(item, at)
+        node.item_locs, node.lazy = item_locs, None
+        return at + 1
 
-    def value(self, value, at: int):
+    def value(self, value, at: int) -> int:
         kind = type(value)
-        if kind is dict:
+        if kind is LocDict:
             return self.mapping(value, at)
-        if kind is list:
+        if kind is LocList:
             return self.sequence(value, at)
         if kind is str:
-            return value, at + len(value) + self.quotes
-        return value, at + len(_ENCODE(value))
+            return at + len(value) + self.quotes
+        return at + len(_ENCODE(value))
 
 
 # A block list of flow mappings, one per line (`systems:` then `- {id: a, ...}` lines).
@@ -1116,7 +1117,8 @@ def _flow_lines_document(text: str, path: str) -> LocDict | None:
                     return None
             except ValueError:  # not JSON (e.g. a quoted scalar), or NaN
                 return None
-            node = _lazy_mapping(value, _Line(lines, at + 2, end, number, at - 1, quoted), ())
+            record = _Line(lines, at + 2, end, number, at - 1, quoted)
+            node = record.node = _lazy_mapping(value, record, ())
             node.loc = (path, number, 3)
             items.append(node)
             items.item_locs.append(node.loc)
@@ -1240,7 +1242,8 @@ class _Blocks:
                     raise _Unsure
                 items.item_locs.append((path, line, 3))
                 if kind is dict:
-                    item = _lazy_mapping(item, _Chunk(self, at, at + len(chunk), line), ())
+                    record = _Chunk(self, line)
+                    item = record.node = _lazy_mapping(item, record, ())
                     item.loc = (path, line, 3)
                 items.append(item)
                 at, line = at + len(chunk), line + len(out)
@@ -1335,73 +1338,73 @@ class _Blocks:
 
 
 class _Chunk:
-    """One verified list item of a block document: its lines, and its located tree once
-    asked for (`_place_mapping` over yaml-rs's value of those lines)."""
+    """One verified list item of a block document: its first line, and its node (`node`,
+    lazy until its positions are first asked for)."""
 
-    __slots__ = ("blocks", "offset", "end", "line", "_tree")
+    __slots__ = ("blocks", "line", "node", "placed")
 
-    def __init__(self, blocks: _Blocks, offset: int, end: int, line: int):
-        self.blocks, self.offset, self.end, self.line = blocks, offset, end, line
-        self._tree = None
+    def __init__(self, blocks: _Blocks, line: int):
+        self.blocks, self.line = blocks, line
+        self.node, self.placed = None, None
 
     def tree(self) -> LocDict:
-        if self._tree is None:
-            self._tree = self.read()
-        return self._tree
-
-    def read(self) -> LocDict:
-        """The item's tree, its positions those of the writing the verification compared
-        with its lines (the value read again from them: it is the value the file holds)."""
-        blocks = self.blocks
-        text, path = blocks.text, blocks.path
-        try:
-            value = _load_yaml_rs().loads(text[self.offset:self.end], parse_datetime=False)[0]
-            node, line = _place_mapping(value, path, self.line, 3, blocks)
-            if line != self.line + text.count("\n", self.offset, self.end):
-                raise _Unsure
-            return node
-        except Exception:  # noqa: BLE001 - never seen: PyYAML's positions, then
-            return _find(blocks.slow_tree(), (path, self.line, 3))
+        """The item's node with its positions: those of the writing the verification
+        compared with its lines (or, never seen, PyYAML's)."""
+        if self.placed is None:
+            blocks = self.blocks
+            try:
+                _place_mapping(self.node, blocks.path, self.line, 3, blocks)
+                self.placed = self.node
+            except Exception:  # noqa: BLE001
+                self.placed = _find(blocks.slow_tree(), (blocks.path, self.line, 3))
+        return self.placed
 
 
-def _place_mapping(value: dict, path: str, line: int, column: int, blocks: _Blocks):
-    """(`value` located as `_Blocks` writes it from `line`, its keys at `column`; the
-    line after it)."""
-    node = LocDict(value)
-    key_locs = node.key_locs
+def _place_mapping(node: LocDict, path: str, line: int, column: int, blocks: _Blocks) -> int:
+    """Place `node` as `_Blocks` writes it from `line`, its keys at `column`; the line
+    after it."""
     node.loc = (path, line, column)
-    for key, item in value.items():
+    key_locs = {}
+    for key, item in node.items():
         key_locs[key] = (path, line, column)
         kind = type(item)
-        if kind is dict or kind is list:
-            if item:
-                place = _place_mapping if kind is dict else _place_sequence
-                node[key], line = place(item, path, line + 1, column + (kind is dict) * 2,
-                                        blocks)
+        if kind is LocDict or kind is LocList:
+            if item:  # on the lines below: a mapping indented, a list at the key's column
+                line = _place_mapping(item, path, line + 1, column + 2, blocks) \
+                    if kind is LocDict else _place_sequence(item, path, line + 1, column, blocks)
                 continue
-            # `key: {}`, `key: []`: where the bracket is
-            node[key] = (LocDict if kind is dict else LocList)(
-                loc=(path, line, column + len(blocks.key(key)) + 2))
+            _place_empty(item, (path, line, column + len(blocks.key(key)) + 2))  # `key: {}`
         line += 1
-    return node, line
+    node.key_locs, node.lazy = key_locs, None
+    return line
 
 
-def _place_sequence(value: list, path: str, line: int, column: int, blocks: _Blocks):
+def _place_sequence(node: LocList, path: str, line: int, column: int, blocks: _Blocks) -> int:
     """The same for a list, its `-` at `column`."""
-    node = LocList(value, loc=(path, line, column))
-    item_locs = node.item_locs
-    for index, item in enumerate(value):
+    node.loc = (path, line, column)
+    item_locs = []
+    for item in node:
         kind = type(item)
-        if (kind is dict or kind is list) and item:  # on the `-` line: `- key: ...`, `- - x`
-            place = _place_mapping if kind is dict else _place_sequence
-            node[index], line = place(item, path, line, column + 2, blocks)
-            item_locs.append(node[index].loc)
+        if (kind is LocDict or kind is LocList) and item:  # `- key: ...`, `- - x`
+            item_locs.append((path, line, column + 2))
+            line = _place_mapping(item, path, line, column + 2, blocks) \
+                if kind is LocDict else _place_sequence(item, path, line, column + 2, blocks)
             continue
         item_locs.append((path, line, column + 2))  # a scalar, `{}` or `[]` after the `-`
-        if kind is dict or kind is list:
-            node[index] = (LocDict if kind is dict else LocList)(loc=(path, line, column + 2))
+        if kind is LocDict or kind is LocList:
+            _place_empty(item, (path, line, column + 2))
         line += 1
-    return node, line
+    node.item_locs, node.lazy = item_locs, None
+    return line
+
+
+def _place_empty(node, loc) -> None:
+    """An empty `{}` or `[]` written at `loc`."""
+    node.loc, node.lazy = loc, None
+    if type(node) is LocDict:
+        node.key_locs = {}
+    else:
+        node.item_locs = []
 
 
 def _same_scalar(written: str, value) -> bool:

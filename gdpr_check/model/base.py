@@ -99,16 +99,27 @@ class Located(BaseModel, metaclass=_Documented):
         loc = getattr(self, "_loc", None)
         if loc is None or type(loc) is tuple:
             return loc
-        return loc.loc  # a lazy handle (see _keep_position)
+        return self._settle().location
 
     def field_location(self, name: str) -> tuple | None:
         """Where field `name` is written, or the object's own position if not written."""
         info = _fields(type(self)).get(name)
         key = info.alias if info is not None and info.alias else name
-        key_locs = getattr(self, "_key_locs", None)  # a dict, or a lazy handle read as one
-        if key_locs is not None and key in key_locs:
+        key_locs = getattr(self, "_key_locs", None)
+        if key_locs is not None and not isinstance(key_locs, dict):
+            key_locs = self._settle()._key_locs
+        if key_locs and key in key_locs:
             return key_locs[key]
         return self.location
+
+    def _settle(self):
+        """Trade the lazy handle (see _keep_position) for the positions it finds, once:
+        a finding's object is asked for them again and again."""
+        lazy = self._loc if isinstance(self._key_locs, dict) else self._key_locs
+        node = lazy.node()
+        _set_loc(self, node.loc)
+        _set_key_locs(self, node.key_locs)
+        return self
 
 
 _set_loc = Located.__dict__["_loc"].__set__
