@@ -44,7 +44,8 @@ class LocList(list):
 
 
 def _resolve(node, name: str, slots: tuple):
-    """The positions of a lazy node, copied from its located twin on the first read."""
+    """The positions of a lazy node, on its first read: its record places them (or, never
+    seen, finds PyYAML's twin of the node, whose positions are copied)."""
     if name == "lazy":
         return None  # a node made without __init__ (or copied) that is not lazy
     lazy = node.lazy
@@ -58,12 +59,12 @@ def _resolve(node, name: str, slots: tuple):
 
 
 class Lazy:
-    """Where one node of a verified line is written, found when first asked for.
+    """Where one node of a verified line or list item is written, found when first asked.
 
-    `line` is the parser's record of the line (anything with `tree()`, giving the line's
-    located tree), `steps` the keys and indexes from the line's collection to this node.
-    Models keep it instead of their positions (`model.base.Located`); as a mapping it
-    is the node's `key_locs`.
+    `line` is the parser's record of the line or item (anything with `tree()`, giving its
+    node with positions), `steps` the keys and indexes from there to this node. Models
+    keep it instead of their positions (`model.base.Located`); as a mapping it is the
+    node's `key_locs`.
     """
 
     __slots__ = ("line", "steps")
