@@ -235,3 +235,155 @@ def test_same_errors_in_each_style_without_a_second_parse(tmp_path, monkeypatch,
     assert sorted(p for p in parsed if p.startswith("inventory/")) == inventory
     assert all(parsed.count(f) <= 2 for f in files)
     assert len(parsed) < 2 * len(files)
+
+
+# -- lines verified whole, located when first asked (issue 10: positions on demand) --------
+
+def test_a_line_verified_whole_is_located_only_when_asked(always_fast):
+    text = "systems:\n- {id: a, hosting: {provider: p, countries: [FI, SE]}, n: 3}\n- {id: b}\n"
+    fast, slow = both(text)
+    first = fast["systems"][0]
+    assert first.lazy is not None and first["hosting"]["countries"].lazy is not None
+    assert fast["systems"].item_locs == [("f.yaml", 2, 3), ("f.yaml", 3, 3)]  # known at once
+    assert difference(fast, slow) is None, difference(fast, slow)
+    assert first.lazy is None and first["hosting"].lazy is None  # read once, then kept
+
+
+# Lines the whole-line check must leave to the token reader (still read fast, and the same
+# tree as PyYAML's): anything not written as JSON writes the value.
+TOKEN_BY_TOKEN = {
+    "capital-bool": "a:\n- {b: True}\n",
+    "quoted": "a:\n- {b: 'x'}\n",
+    "exponent": "a:\n- {b: 1.5e3}\n",
+    "leading-zero": "a:\n- {b: 012}\n",
+    "comment-after": "a:\n- {b: x}  # note\n",
+    "two-spaces": "a:\n- {b: x  y}\n",
+    "after-a-key": "a: {b: x}\n",
+    "over-two-lines": "a:\n- {b: x,\n   c: y}\n",
+    "json-no-space": '{"a": [\n{"b":"x"}\n]}\n',
+}
+
+
+@pytest.mark.parametrize("text", TOKEN_BY_TOKEN.values(), ids=TOKEN_BY_TOKEN.keys())
+def test_lines_not_written_as_json_writes_them_are_read_token_by_token(text, always_fast):
+    fast, slow = both(text)
+    first = fast["a"][0] if isinstance(fast["a"], list) else fast["a"]
+    assert first.lazy is None
+    assert difference(fast, slow) is None, difference(fast, slow)
+
+
+def test_a_line_the_reader_cannot_vouch_for_when_asked_takes_pyyamls_positions(monkeypatch):
+    text = "systems:\n- {id: a, hosting: {countries: [FI]}}\n- {id: b}\n"
+    fast, slow = both(text)
+    assert fast["systems"][0].lazy is not None
+
+    def unsure(*args):
+        raise parser._Unsure
+    monkeypatch.setattr(parser._FlowPlaces, "mapping", unsure)
+    assert difference(fast, slow) is None, difference(fast, slow)
+
+
+@pytest.mark.parametrize("style", ("flow", "json"))
+def test_models_keep_the_handle_and_errors_inside_lines_point_where_pyyaml_does(
+        tmp_path, monkeypatch, style):
+    root = generated(tmp_path / style, style)
+    monkeypatch.setattr(FastParser, "min_chars", 0)
+    flow = load_project(root).inventory.flows[0]
+    assert type(flow._loc).__name__ == "Lazy"  # not read yet
+    flows = sorted((root / "inventory").glob("flows*.yaml"))[0]
+    text = flows.read_text(encoding="utf-8")
+    line = next(n for n in text.splitlines() if '"encrypted": true' in n or "encrypted: true" in n)
+    wrong = line.replace("encrypted: true", "encrypted: maybe, colour: red").replace(
+        '"encrypted": true', '"encrypted": "maybe", "colour": "red"')
+    flows.write_text(text.replace(line, wrong, 1), encoding="utf-8")
+    fast = _error_lines(root)
+    monkeypatch.setattr(FastParser, "min_chars", 10**9)
+    assert fast == _error_lines(root) and len(fast) == 2
+
+
+# -- block documents verified whole, located when first asked -------------------------------
+
+def _dumped(data) -> str:
+    import yaml
+    return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False)
+
+
+def test_a_block_document_as_pyyaml_writes_it_is_located_only_when_asked(always_fast):
+    text = _dumped({"version": 1, "none": [], "systems": [
+        {"id": "a", "country": "NO", "since": "2024-01-01", "share": 0.5, "on": True,
+         "hosting": {"countries": ["FI", "SE"], "grants": [{"who": "it's me"}]}, "x": None},
+        {"id": "b", "nested": [["deep"]], "empty": {}}], "tags": ["t1", "yes"]})
+    assert "'NO'" in text and "'yes'" in text  # quoted by the dumper, as the check expects
+    fast, slow = both(text)
+    first = fast["systems"][0]
+    assert first.lazy is not None and first["hosting"]["grants"][0].lazy is not None
+    assert fast["systems"].item_locs == [("f.yaml", 4, 3), ("f.yaml", 16, 3)]
+    assert difference(fast, slow) is None, difference(fast, slow)
+    assert first.lazy is None  # read once, then kept
+
+
+# Block documents not written as PyYAML's dumper writes them: read line by line, as before.
+BLOCK_BY_LINE = {
+    "indented-list": "a:\n  - id: x\n",
+    "comment": "# note\na:\n- id: x\n",
+    "plain-norway": "a:\n- country: NO\n",
+    "double-quoted": 'a:\n- id: "x"\n',
+    "exponent": "a:\n- n: 1e3\n",
+    "wide-indent": "a:\n-   id: x\n    n: 1\n",
+    "block-scalar": "a:\n- text: |\n    two\n    lines\n",
+    "a-mapping-at-the-top": "a:\n  b: 1\n",
+}
+
+
+@pytest.mark.parametrize("text", BLOCK_BY_LINE.values(), ids=BLOCK_BY_LINE.keys())
+def test_block_documents_written_otherwise_are_read_line_by_line(text, always_fast):
+    fast, slow = both(text)
+    first = fast["a"][0] if isinstance(fast["a"], list) else fast["a"]
+    assert first.lazy is None
+    assert difference(fast, slow) is None, difference(fast, slow)
+
+
+def test_a_block_item_the_locator_cannot_vouch_for_when_asked_takes_pyyamls_positions(
+        monkeypatch):
+    text = _dumped({"systems": [{"id": "a", "hosting": {"countries": ["FI"]}}, {"id": "b"}]})
+    fast, slow = both(text)
+    assert fast["systems"][1].lazy is not None
+
+    def unsure(*args):
+        raise parser._Unsure
+    monkeypatch.setattr(parser, "_place_mapping", unsure)
+    assert difference(fast, slow) is None, difference(fast, slow)
+
+
+def test_a_list_of_flow_lines_is_read_without_yaml_rs(always_fast, monkeypatch):
+    text = ("systems:\n- {id: a, name: System 0, hosting: {countries: [FI, SE]}, n: 3}\n"
+            "- {id: b, public: false, x: null}\nflows:\n- {id: f, from: a, to: b}\n")
+    slow = DEFAULT_PARSER.parse_text(text, "f.yaml")
+    monkeypatch.setattr(parser, "_load_yaml_rs", lambda: pytest.fail("yaml-rs used"))
+    monkeypatch.setattr(parser, "_yaml_rs", None)
+    fast = parser._flow_lines_document(text, "f.yaml")
+    assert fast is not None and fast["systems"][0].lazy is not None
+    assert difference(fast, slow) is None, difference(fast, slow)
+
+
+FLOW_LINES_OTHERWISE = {
+    "duplicate-key-in-a-line": "a:\n- {b: 1, b: 2}\n",
+    "duplicate-top-key": "a:\n- {b: 1}\na:\n- {b: 2}\n",
+    "quoted-date": "a:\n- {since: '2024-01-01'}\n",
+    "capital-bool": "a:\n- {b: True}\n",
+    "empty-list": "a:\nb:\n- {c: 1}\n",
+    "a-scalar-item": "a:\n- {c: 1}\n- x\n",
+}
+
+
+@pytest.mark.parametrize("text", FLOW_LINES_OTHERWISE.values(), ids=FLOW_LINES_OTHERWISE.keys())
+def test_other_flow_lines_are_left_to_yaml_rs_or_pyyaml(text, always_fast):
+    assert parser._flow_lines_document(text, "f.yaml") is None
+    try:
+        slow = DEFAULT_PARSER.parse_text(text, "f.yaml")
+    except InputError as exc:
+        with pytest.raises(InputError) as fast_error:
+            FastParser().parse_text(text, "f.yaml")
+        assert str(fast_error.value) == str(exc)
+    else:
+        assert difference(FastParser().parse_text(text, "f.yaml"), slow) is None

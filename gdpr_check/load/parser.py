@@ -16,13 +16,14 @@ the tree from nodes ourselves, which is where we:
 """
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 
 import yaml
 
 from ..errors import InputError
-from .tree import LocDict, LocList, describe
+from .tree import Lazy, LocDict, LocList, describe
 
 try:  # libyaml's C composer when installed; the pure-Python one otherwise.
     from yaml import CSafeLoader as _BaseLoader
@@ -492,6 +493,13 @@ def _fast_tree(text: str, path: str):
         return None
     start = _SPACE.match(text).end()
     flow = text[start:start + 1] == "{"  # a flow document: JSON, or YAML written like it
+    if not flow and _FLOW_LINES_HEAD.match(text):
+        try:
+            tree = _flow_lines_document(text, path)
+        except Exception:  # noqa: BLE001 - _Unsure, or anything unforeseen: read it as below
+            tree = None
+        if tree is not None:
+            return tree
     data = _json_values(text) if flow else None
     if data is None:
         try:
@@ -506,6 +514,10 @@ def _fast_tree(text: str, path: str):
     try:
         if flow:
             return _flow_document(text, path, data, start)
+        try:
+            return _Blocks(text, path).tree(data)
+        except _Unsure:
+            pass
         return _Locator(text, path).build(data)
     except Exception:  # noqa: BLE001 - _Unsure, or anything unforeseen: the slow path reads it
         return None
@@ -516,7 +528,6 @@ def _json_values(text: str):
     it), or None if it is not JSON. Nothing is taken on trust: `_Flow` compares every key
     and scalar with the text as it does yaml-rs's values (so a duplicate key, which the
     decoder would drop, or its `NaN`, which YAML reads as text, sends the file the slow way)."""
-    import json
     try:
         return json.loads(text)
     except (ValueError, RecursionError):
@@ -576,6 +587,7 @@ class _Locator:
         event, value_of, risky = self.event, self.value, _RISKY
         node = _new_dict(LocDict)  # LocDict(data) without its Python __init__: 235k calls
         node.update(data)
+        node.lazy = None
         node.key_locs = key_locs = {}
         column = 0
         for key, value in data.items():
@@ -606,6 +618,7 @@ class _Locator:
         event, value_of, risky = self.event, self.value, _RISKY
         node = _new_list(LocList)
         node.extend(data)
+        node.lazy = None
         node.item_locs = item_locs = []
         column = 0
         for index, value in enumerate(data):
@@ -785,6 +798,9 @@ class _Flow:
         self.text, self.path = text, path
         self.pos = 0  # an offset on `line`, from which `move` counts the line ends
         self.line, self.base, self.next = 1, -1, 0
+        # collections written on a line of their own are verified whole, their positions
+        # left for when they are asked for (see `_Lines`)
+        self.lines = _Lines(text, path)
 
     def line_of(self, offset: int) -> int:
         """The line of `offset`, at or after the last position moved to."""
@@ -809,6 +825,10 @@ class _Flow:
         if not self.base < offset < self.next:
             self.move(offset)
         kind = type(value)
+        if kind is dict and self.text[offset] == "{":
+            found = self.lines.verified(self, value, offset, depth)
+            if found is not None:
+                return found
         if kind is list and self.text[offset] == "[":
             return self.sequence(value, offset, depth)
         if kind is dict and self.text[offset] == "{":
@@ -819,6 +839,7 @@ class _Flow:
         text, path, token, risky = self.text, self.path, _TOKEN.match, _RISKY_OR_QUOTE
         node = _new_list(LocList)
         node.extend(value)
+        node.lazy = None
         node.loc = (path, self.line, offset - self.base)
         node.item_locs = item_locs = []
         end = offset + 1
@@ -860,6 +881,7 @@ class _Flow:
         text, path, pair, risky = self.text, self.path, _PAIR.match, _RISKY_OR_QUOTE
         node = _new_dict(LocDict)
         node.update(value)
+        node.lazy = None
         node.loc = (path, self.line, offset - self.base)
         node.key_locs = key_locs = {}
         end = offset + 1
@@ -907,6 +929,492 @@ class _Flow:
         if found is None or (found.group(1) and not items):
             raise _Unsure
         return found.end()
+
+
+# -- collections on one line, verified whole (positions on demand) ---------------------------
+
+# The text before a collection that starts its line's content: indentation and `- `.
+_LINE_START = re.compile(r" *+(?:- ++)*+")
+# A flow YAML line made JSON (`_as_json`): each plain scalar that is surely a string to every
+# YAML version and schema (a letter or `_` first, then ordinary characters and single
+# spaces; not `null`, `true`, `false` in any of the core schema's spellings) becomes a JSON
+# string. A number, `true`, `false` or `null` stays as written, and must then be what JSON
+# writes; anything else written on the line (a quoted scalar, a tag, a comment) makes it
+# differ from the JSON of any value.
+_PLAIN_STRING = re.compile(
+    r"(?<=[\[{ ])(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)(?=[,:\]}]|\Z))"
+    r"([A-Za-z_][A-Za-z0-9_./@+-]*(?: [A-Za-z0-9_./@+-]+)*)")
+
+
+def _as_json(written: str) -> str:
+    """`written` with its plain strings in double quotes. (Split around them and joined
+    with quotes: in C, where `re.sub` with a group in its template calls Python per match.)"""
+    return '"'.join(_PLAIN_STRING.split(written))
+
+
+# PyYAML takes an implicit key only within 1024 characters of its start (see `_PAIR`):
+# on a line without such a run between two `:`, every key is shorter.
+_LONG_RUN = re.compile(r"[^:]{%d}" % _MAX_KEY)
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+_MAX_LINE_BRACKETS = 32  # nesting on a verified line, at most (the depth limits hold)
+
+
+class _Lines:
+    """The collections of one file that are written on a line of their own, checked whole
+    in C and located only when asked (issue 10: positions on demand).
+
+    A collection is taken when its line, made JSON by `_as_json` (or as it is, for JSON),
+    is exactly what Python's JSON encoder writes for the value yaml-rs or the JSON decoder
+    read there (and, for a line of plain strings, decoding that JSON gives the value back:
+    the encoder writes any key as a string). Then every token on the line is a bracket,
+    `, `, `: `, a string both YAML versions read as that string, or a number, boolean or
+    null in the form both read as JSON does: PyYAML and the 1.2 core schema read the line
+    as that value, with no duplicate key, no escape, no tag, anchor or alias. Its
+    positions follow from the encoder's writing, and are worked out when first asked for
+    (`_Line.tree`). Anything else is read token by token as before. What the encoder
+    writes for lines it rejects is bounded by the file's size.
+    """
+
+    def __init__(self, text: str, path: str):
+        self.text, self.path = text, path
+        self.encoded = 0  # characters encoded for lines checked, taken or not
+        self._slow = None
+
+    def verified(self, reader: "_Flow", value: dict, offset: int, depth: int):
+        """(the lazy node of the mapping at `offset`, the offset after it), or None."""
+        text, end = self.text, reader.next - 1  # the line's end
+        if text[end - 1] == ",":
+            end -= 1  # an item of a JSON list
+        written = text[offset:end]
+        opened = written.count("{") + written.count("[")
+        if (written[-1] != "}" or "\\" in written or opened > _MAX_LINE_BRACKETS
+                or depth + opened > _FAST_MAX_DEPTH
+                or opened != written.count("}") + written.count("]")
+                or self.encoded > 2 * len(text)
+                or _LINE_START.fullmatch(text, reader.base + 1, offset) is None
+                or len(written) > _MAX_KEY and _LONG_RUN.search(written)):
+            return None
+        try:
+            encoded = _ENCODE(value)
+        except (TypeError, ValueError, RecursionError):
+            return None  # NaN, infinity, or something JSON has no form for
+        self.encoded += len(encoded)
+        quoted = '"' in written
+        if quoted:  # JSON as the encoder writes it: its keys are quoted, so strings
+            same = written == encoded
+        else:
+            same = _as_json(written) == encoded and json.loads(encoded) == value
+        if not same:
+            return None
+        line = _Line(self, offset, end, reader.line, reader.base, quoted)
+        node = line.node = _lazy_mapping(value, line, ())
+        node.loc = (self.path, reader.line, offset - reader.base)
+        return node, end
+
+    def slow_tree(self):
+        """PyYAML's tree of the file, for a line `_FlowPlaces` cannot place."""
+        if self._slow is None:
+            self._slow = PyYamlParser(Budget()).parse_text(self.text, self.path)
+        return self._slow
+
+
+class _Line:
+    """One verified line: where its collection is, and its node (`node`, lazy until
+    its positions are first asked for)."""
+
+    __slots__ = ("lines", "offset", "end", "line", "base", "quoted", "node", "placed")
+
+    def __init__(self, lines: _Lines, offset: int, end: int, line: int, base: int,
+                 quoted: bool):
+        self.lines, self.offset, self.end = lines, offset, end
+        self.line, self.base, self.quoted = line, base, quoted
+        self.node, self.placed = None, None
+
+    def tree(self) -> LocDict:
+        """The line's node with its positions: those of the encoder's writing, which the
+        verification compared with the line (or, never seen, PyYAML's)."""
+        if self.placed is None:
+            lines = self.lines
+            try:
+                end = _FlowPlaces(lines.path, self.line, self.base, self.quoted).mapping(
+                    self.node, self.offset)
+                if end != self.end:
+                    raise _Unsure
+                self.placed = self.node
+            except Exception:  # noqa: BLE001
+                self.placed = _find(lines.slow_tree(),
+                                    (lines.path, self.line, self.offset - self.base))
+        return self.placed
+
+
+class _FlowPlaces:
+    """Positions on a verified line, set on its lazy nodes: each token's length is that of
+    the JSON encoder's writing (`, ` and `: ` between them), less the two quotes of each
+    string when the line writes its strings plain."""
+
+    def __init__(self, path: str, line: int, base: int, quoted: bool):
+        self.path, self.line, self.base = path, line, base
+        self.quotes = 2 if quoted else 0
+
+    def mapping(self, node: LocDict, at: int) -> int:
+        """Place `node`, its `{` at offset `at`; the offset after its `}`."""
+        path, line, base = self.path, self.line, self.base
+        node.loc = (path, line, at - base)
+        key_locs = {}
+        at += 1
+        for index, (key, item) in enumerate(node.items()):
+            at += 2 if index else 0  # `, `
+            key_locs[key] = (path, line, at - base)
+            at = self.value(item, at + len(key) + self.quotes + 2)  # after the key and `: `
+        node.key_locs, node.lazy = key_locs, None
+        return at + 1
+
+    def sequence(self, node: LocList, at: int) -> int:
+        path, line, base = self.path, self.line, self.base
+        node.loc = (path, line, at - base)
+        item_locs = []
+        at += 1
+        for index, item in enumerate(node):
+            at += 2 if index else 0
+            item_locs.append((path, line, at - base))
+            at = self.value(item, at)
+        node.item_locs, node.lazy = item_locs, None
+        return at + 1
+
+    def value(self, value, at: int) -> int:
+        kind = type(value)
+        if kind is LocDict:
+            return self.mapping(value, at)
+        if kind is LocList:
+            return self.sequence(value, at)
+        if kind is str:
+            return at + len(value) + self.quotes
+        return at + len(_ENCODE(value))
+
+
+# A block list of flow mappings, one per line (`systems:` then `- {id: a, ...}` lines).
+_FLOW_LINES_HEAD = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*+:\n- \{")
+
+
+def _flow_lines_document(text: str, path: str) -> LocDict | None:
+    """The tree of a document that is only top-level keys, each with a list of flow
+    mappings written one per line, every line as `_Lines` takes it; None for any other.
+
+    The values come from the lines themselves: `_as_json` of each, decoded by Python's JSON
+    decoder, must be what the JSON encoder writes for the value decoded (what `_Lines`
+    asks of yaml-rs's value), so yaml-rs need not read the file at all.
+    """
+    lines = _Lines(text, path)
+    root = LocDict(loc=(path, 1, 1))
+    items = None
+    at, number, size = 0, 1, len(text)
+    while at < size:
+        end = text.index("\n", at)
+        if text.startswith("- {", at):
+            if items is None or text[end - 1] != "}":
+                return None
+            written = text[at + 2:end]
+            opened = written.count("{") + written.count("[")
+            if ("\\" in written or opened > _MAX_LINE_BRACKETS
+                    or opened != written.count("}") + written.count("]")
+                    or len(written) > _MAX_KEY and _LONG_RUN.search(written)):
+                return None
+            quoted = '"' in written
+            encoded = written if quoted else _as_json(written)
+            try:
+                value = json.loads(encoded)
+                if type(value) is not dict or _ENCODE(value) != encoded:
+                    return None
+            except ValueError:  # not JSON (e.g. a quoted scalar), or NaN
+                return None
+            record = _Line(lines, at + 2, end, number, at - 1, quoted)
+            node = record.node = _lazy_mapping(value, record, ())
+            node.loc = (path, number, 3)
+            items.append(node)
+            items.item_locs.append(node.loc)
+        else:
+            key = text[at:end - 1]
+            if (items is not None and not items) or text[end - 1] != ":" \
+                    or _PLAIN_KEY.fullmatch(key) is None or key in _WORDS or key in root:
+                return None  # an empty value, or anything but a plain key: read it as YAML
+            root.key_locs[key] = (path, number, 1)
+            root[key] = items = LocList(loc=(path, number + 1, 1))
+        at, number = end + 1, number + 1
+    return root if items else None
+
+
+def _find(tree, loc):
+    """The mapping of `tree` written at `loc`."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, LocDict):
+            if node.loc == loc:
+                return node
+            stack.extend(node.values())
+        elif isinstance(node, LocList):
+            stack.extend(node)
+    raise _Unsure
+
+
+def _lazy_mapping(value: dict, line: _Line, steps: tuple) -> LocDict:
+    """`value` as a located mapping whose positions are found when first read."""
+    node = _new_dict(LocDict)
+    node.update(value)
+    node.lazy = Lazy(line, steps)
+    for key, item in value.items():
+        kind = type(item)
+        if kind is dict:
+            node[key] = _lazy_mapping(item, line, steps + (key,))
+        elif kind is list:
+            node[key] = _lazy_sequence(item, line, steps + (key,))
+    return node
+
+
+def _lazy_sequence(value: list, line: _Line, steps: tuple) -> LocList:
+    node = _new_list(LocList)
+    node.extend(value)
+    node.lazy = Lazy(line, steps)
+    for index, item in enumerate(value):
+        kind = type(item)
+        if kind is dict:
+            node[index] = _lazy_mapping(item, line, steps + (index,))
+        elif kind is list:
+            node[index] = _lazy_sequence(item, line, steps + (index,))
+    return node
+
+
+# -- block documents verified whole (positions on demand) ----------------------------------
+
+# A string written plain in block style that both YAML versions read as that string: a
+# letter or `_` first, then ordinary characters and single spaces (no `: `, ` #`, quotes
+# first, trailing spaces), and none of the words YAML 1.1 or the 1.2 core schema read as a
+# boolean or null (PyYAML's dumper quotes those: `'NO'`, Norway).
+_PLAIN_BLOCK = re.compile(r"[A-Za-z_][A-Za-z0-9_./@+(),'-]*+(?: [A-Za-z0-9_./@+(),'-]++)*+")
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,127}")
+_WORDS = frozenset(("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off "
+                    "OFF null Null NULL").split())
+
+
+class _Blocks:
+    """A block document written as PyYAML's dumper writes it (two-space indentation, a
+    list at its key's column, plain scalars where they are surely strings, `'...'`
+    otherwise), checked whole: each item of its top-level lists is written out again from
+    the value yaml-rs read and compared with the text, in C. A text that is that writing
+    of the value is read by PyYAML and the 1.2 core schema as that value (plain strings of
+    `_PLAIN_BLOCK`, quoted ones, `true`/`false`/`null`, numbers as Python writes them; no
+    tag, anchor, alias, duplicate key or block scalar). So an item's positions follow from
+    that writing, and are worked out when first asked for (`_Chunk`); any other text goes
+    the eager way (`_Locator` over the whole file), after at most one writing of it.
+    """
+
+    def __init__(self, text: str, path: str):
+        self.text, self.path = text, path
+        self.strings: dict = {}  # each distinct string's writing, once per file
+        self.keys: dict = {}
+        self._slow = None
+
+    def tree(self, data: dict) -> LocDict:
+        """The document's tree, its list items lazy; `_Unsure` if it is not so written."""
+        text, path = self.text, self.path
+        root = LocDict(loc=(path, 1, 1))
+        at, line = 0, 1
+        for key, value in data.items():
+            written = self.key(key)
+            if type(value) is not list or not value:
+                chunk = written + ": " + self.scalar(value) + "\n"
+                if not text.startswith(chunk, at):
+                    raise _Unsure
+                if type(value) is list or type(value) is dict:  # `[]`, `{}`: where written
+                    value = (LocList if type(value) is list else LocDict)(
+                        loc=(path, line, len(written) + 3))
+                root[key], root.key_locs[key] = value, (path, line, 1)
+                at, line = at + len(chunk), line + 1
+                continue
+            head = written + ":\n"
+            if not text.startswith(head, at):
+                raise _Unsure
+            root.key_locs[key] = (path, line, 1)
+            at, line = at + len(head), line + 1
+            items = LocList(loc=(path, line, 1))
+            for item in value:
+                out: list = []
+                kind = type(item)
+                if kind is dict and item:
+                    self.mapping(item, "  ", out, 1)
+                    out[0] = "- " + out[0][2:]
+                elif kind is str:
+                    out.append("- " + (self.strings.get(item) or self.string(item)))
+                else:
+                    raise _Unsure  # a list, an empty mapping, a number...: the eager way
+                chunk = "\n".join(out) + "\n"
+                if not text.startswith(chunk, at):
+                    raise _Unsure
+                items.item_locs.append((path, line, 3))
+                if kind is dict:
+                    record = _Chunk(self, line)
+                    item = record.node = _lazy_mapping(item, record, ())
+                    item.loc = (path, line, 3)
+                items.append(item)
+                at, line = at + len(chunk), line + len(out)
+            root[key] = items
+        if at != len(text) or not root:
+            raise _Unsure
+        return root
+
+    def mapping(self, value: dict, pad: str, out: list, depth: int) -> None:
+        if depth > _FAST_MAX_DEPTH:
+            raise _Unsure
+        keys, strings, append = self.keys, self.strings, out.append
+        for key, item in value.items():
+            written = keys.get(key) or self.key(key)
+            kind = type(item)
+            if kind is str:
+                append(pad + written + ": " + (strings.get(item) or self.string(item)))
+            elif kind is dict and item:
+                append(pad + written + ":")
+                self.mapping(item, pad + "  ", out, depth + 1)
+            elif kind is list and item:
+                append(pad + written + ":")
+                self.sequence(item, pad, out, depth + 1)
+            else:
+                append(pad + written + ": " + self.scalar(item))
+
+    def sequence(self, value: list, pad: str, out: list, depth: int) -> None:
+        if depth > _FAST_MAX_DEPTH:
+            raise _Unsure
+        inner, dash, strings, append = pad + "  ", pad + "- ", self.strings, out.append
+        for item in value:
+            kind = type(item)
+            if kind is str:
+                append(dash + (strings.get(item) or self.string(item)))
+            elif kind is dict and item:
+                start = len(out)
+                self.mapping(item, inner, out, depth + 1)
+                out[start] = dash + out[start][len(inner):]
+            elif kind is list and item:
+                start = len(out)
+                self.sequence(item, inner, out, depth + 1)
+                out[start] = dash + out[start][len(inner):]
+            else:
+                append(dash + self.scalar(item))
+
+    def key(self, key) -> str:
+        """A string key as PyYAML writes it (plain, or `'on'`), remembered for the file."""
+        if type(key) is not str or "\n" in key or len(key) > 128:
+            raise _Unsure  # (PyYAML takes a key of at most 1024 characters)
+        if _PLAIN_KEY.fullmatch(key) is not None and key not in _WORDS:
+            written = key
+        else:
+            written = "'" + key.replace("'", "''") + "'"
+        self.keys[key] = written
+        return written
+
+    def string(self, value: str) -> str:
+        """A string as PyYAML writes it on one line, remembered for the file."""
+        if _PLAIN_BLOCK.fullmatch(value) is not None and value not in _WORDS:
+            written = value
+        elif "\n" in value:
+            raise _Unsure
+        else:
+            written = "'" + value.replace("'", "''") + "'"
+        self.strings[value] = written
+        return written
+
+    def scalar(self, value) -> str:
+        """A number, boolean, null, string or empty collection, as PyYAML writes it."""
+        kind = type(value)
+        if kind is str:
+            return self.string(value)
+        if value is None:
+            return "null"
+        if kind is bool:
+            return "true" if value else "false"
+        if kind is int:
+            return str(value)
+        if kind is float and value - value == 0:  # finite
+            written = repr(value)
+            if "." not in written and "e" in written:
+                written = written.replace("e", ".0e")
+            return written
+        if (kind is dict or kind is list) and not value:
+            return "{}" if kind is dict else "[]"
+        raise _Unsure
+
+    def slow_tree(self):
+        if self._slow is None:
+            self._slow = PyYamlParser(Budget()).parse_text(self.text, self.path)
+        return self._slow
+
+
+class _Chunk:
+    """One verified list item of a block document: its first line, and its node (`node`,
+    lazy until its positions are first asked for)."""
+
+    __slots__ = ("blocks", "line", "node", "placed")
+
+    def __init__(self, blocks: _Blocks, line: int):
+        self.blocks, self.line = blocks, line
+        self.node, self.placed = None, None
+
+    def tree(self) -> LocDict:
+        """The item's node with its positions: those of the writing the verification
+        compared with its lines (or, never seen, PyYAML's)."""
+        if self.placed is None:
+            blocks = self.blocks
+            try:
+                _place_mapping(self.node, blocks.path, self.line, 3, blocks)
+                self.placed = self.node
+            except Exception:  # noqa: BLE001
+                self.placed = _find(blocks.slow_tree(), (blocks.path, self.line, 3))
+        return self.placed
+
+
+def _place_mapping(node: LocDict, path: str, line: int, column: int, blocks: _Blocks) -> int:
+    """Place `node` as `_Blocks` writes it from `line`, its keys at `column`; the line
+    after it."""
+    node.loc = (path, line, column)
+    key_locs = {}
+    for key, item in node.items():
+        key_locs[key] = (path, line, column)
+        kind = type(item)
+        if kind is LocDict or kind is LocList:
+            if item:  # on the lines below: a mapping indented, a list at the key's column
+                line = _place_mapping(item, path, line + 1, column + 2, blocks) \
+                    if kind is LocDict else _place_sequence(item, path, line + 1, column, blocks)
+                continue
+            _place_empty(item, (path, line, column + len(blocks.key(key)) + 2))  # `key: {}`
+        line += 1
+    node.key_locs, node.lazy = key_locs, None
+    return line
+
+
+def _place_sequence(node: LocList, path: str, line: int, column: int, blocks: _Blocks) -> int:
+    """The same for a list, its `-` at `column`."""
+    node.loc = (path, line, column)
+    item_locs = []
+    for item in node:
+        kind = type(item)
+        if (kind is LocDict or kind is LocList) and item:  # `- key: ...`, `- - x`
+            item_locs.append((path, line, column + 2))
+            line = _place_mapping(item, path, line, column + 2, blocks) \
+                if kind is LocDict else _place_sequence(item, path, line, column + 2, blocks)
+            continue
+        item_locs.append((path, line, column + 2))  # a scalar, `{}` or `[]` after the `-`
+        if kind is LocDict or kind is LocList:
+            _place_empty(item, (path, line, column + 2))
+        line += 1
+    node.item_locs, node.lazy = item_locs, None
+    return line
+
+
+def _place_empty(node, loc) -> None:
+    """An empty `{}` or `[]` written at `loc`."""
+    node.loc, node.lazy = loc, None
+    if type(node) is LocDict:
+        node.key_locs = {}
+    else:
+        node.item_locs = []
 
 
 def _same_scalar(written: str, value) -> bool:

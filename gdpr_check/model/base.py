@@ -74,10 +74,15 @@ class Located(BaseModel, metaclass=_Documented):
     @classmethod
     def _keep_position(cls, data, handler):
         obj = handler(data)
-        try:  # a located tree's mapping (load.tree.LocDict); anything else has no position
-            loc, key_locs = data.loc, data.key_locs
-        except AttributeError:
-            loc = key_locs = None
+        # A located tree's mapping (load.tree.LocDict); anything else has no position. A
+        # mapping whose positions are found when first asked for (`lazy`, a `load.tree.Lazy`)
+        # hands the model that handle for both, unread: most models are never asked.
+        loc = key_locs = getattr(data, "lazy", None)
+        if loc is None:
+            try:
+                loc, key_locs = data.loc, data.key_locs
+            except AttributeError:
+                loc = key_locs = None
         _set_loc(obj, loc)  # the slots' own setters: object.__setattr__ looks them up
         _set_key_locs(obj, key_locs)
         return obj
@@ -91,16 +96,30 @@ class Located(BaseModel, metaclass=_Documented):
 
     @property
     def location(self) -> tuple | None:
-        return getattr(self, "_loc", None)
+        loc = getattr(self, "_loc", None)
+        if loc is None or type(loc) is tuple:
+            return loc
+        return self._settle().location
 
     def field_location(self, name: str) -> tuple | None:
         """Where field `name` is written, or the object's own position if not written."""
         info = _fields(type(self)).get(name)
         key = info.alias if info is not None and info.alias else name
         key_locs = getattr(self, "_key_locs", None)
+        if key_locs is not None and not isinstance(key_locs, dict):
+            key_locs = self._settle()._key_locs
         if key_locs and key in key_locs:
             return key_locs[key]
         return self.location
+
+    def _settle(self):
+        """Trade the lazy handle (see _keep_position) for the positions it finds, once:
+        a finding's object is asked for them again and again."""
+        lazy = self._loc if isinstance(self._key_locs, dict) else self._key_locs
+        node = lazy.node()
+        _set_loc(self, node.loc)
+        _set_key_locs(self, node.key_locs)
+        return self
 
 
 _set_loc = Located.__dict__["_loc"].__set__
