@@ -3,12 +3,12 @@
     .venv/bin/python benchmarks/run.py          # this repository + scale series to 0.2
     .venv/bin/python benchmarks/run.py --full   # ... and the full 10k/2k/100k project
     .venv/bin/python benchmarks/run.py --styles [--max-flows 100000]
-        # issue 10: block, flow and JSON styles at 1k/10k/100k flows beside 10,000
-        # systems and 2,000 processors: for each, `check` wall and peak RSS, then one
-        # in-process run's phases (parse, model, references, rules, report), its peak
-        # RSS, the parsers' own time on the files and the PyYAML path's parse; then the
-        # ratios issue 10 asks for (styles, growth, 20 errors against a valid load, the
-        # other report formats against JSON)
+        # issue 10: block (PyYAML's layout, and `block4`, another writer's), flow and JSON
+        # styles at 1k/10k/100k flows beside 10,000 systems and 2,000 processors: for
+        # each, `check` wall and peak RSS, then one in-process run's phases (parse, model,
+        # references, rules, report), its peak RSS, the parsers' own time on the files and
+        # the PyYAML path's parse; then the ratios issue 10 asks for (styles, growth, 20
+        # errors against a valid load, the other report formats against JSON)
 
 Run it with the project's virtual environment (the README's install): the interpreter
 that runs this script runs gdpr-check too, and a system Python's site start-up (.pth
@@ -130,7 +130,7 @@ def large_check(path: Path, fmt: str = "json") -> list[str]:
     return [sys.executable, "-c", _UNBOUNDED_CHECK, *gdpr_check(path, fmt)[3:]]
 
 
-STYLES = ("block", "flow", "json")
+from generate import STYLES  # noqa: E402
 FLOW_SIZES = (1_000, 10_000, 100_000)
 OTHER_FORMATS = ("text", "sarif", "junit", "markdown", "html")
 
@@ -357,7 +357,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--full", action="store_true", help="include scale 0.5 and 1.0")
     parser.add_argument("--styles", action="store_true",
-                        help="issue 10's matrix: block, flow and JSON styles")
+                        help="issue 10's matrix: block, block4, flow and JSON styles")
     parser.add_argument("--max-flows", type=int, default=100_000,
                         help="largest flow count of --styles (1000, 10000 or 100000)")
     parser.add_argument("--phases", type=Path, help=argparse.SUPPRESS)  # the children's jobs
