@@ -289,6 +289,8 @@ def run_phases(root: Path) -> None:
         phase.last = now
     phase.last = time.perf_counter()
     parser = FastParser(PyYamlParser(Budget()))
+    # As `api.check` under the CLI's `Tuning`: the collector paused from the parse to the
+    # end of the rules, then what is alive frozen for the report.
     with gc_paused():
         policy_tree, files = load_side(root, "policy", "notice keys", parser)
         inventory_tree, more = load_side(root, "inventory", "inventory keys", parser)
@@ -300,13 +302,12 @@ def run_phases(root: Path) -> None:
         refs.check_policy(policy)
         refs.check_inventory(inventory, policy)
         del policy_tree, inventory_tree
-        if parser.used:
-            gc.freeze()
         phase("references")
-    project = Project(root=root, policy=policy, inventory=inventory, files=files + more)
-    rules = [r for r in load_rules(root) if r.enabled]
-    findings = run_rules(project, rules, reference())
-    phase("rules")
+        project = Project(root=root, policy=policy, inventory=inventory, files=files + more)
+        rules = [r for r in load_rules(root) if r.enabled]
+        findings = run_rules(project, rules, reference())
+        phase("rules")
+        gc.freeze()
     render(Report(findings=findings, rules=rules, files=project.files), "json")
     phase("report")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
