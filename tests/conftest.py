@@ -11,3 +11,17 @@ os.environ["GDPR_CHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="gdpr-check-test-ca
 def pytest_sessionfinish(session, exitstatus):
     import shutil
     shutil.rmtree(os.environ["GDPR_CHECK_CACHE_DIR"], ignore_errors=True)
+
+
+import gc  # noqa: E402 - after the settings above, which must come first
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture()
+def gc_calls(monkeypatch):
+    """Every freeze/disable/enable of the garbage collector, recorded (and not done)."""
+    calls = []
+    for name in ("freeze", "disable", "enable"):
+        monkeypatch.setattr(gc, name, lambda name=name: calls.append(name))
+    return calls

@@ -4,7 +4,6 @@ library caller does not get its objects frozen, or its process forked, behind it
 `load_project` and `run_rules` touch no process-wide state themselves."""
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 import pytest
@@ -13,15 +12,6 @@ from gdpr_check import api, runtime
 from gdpr_check.runtime import LIBRARY, Tuning
 
 BASE = Path(__file__).parent / "fixtures" / "base"
-
-
-@pytest.fixture()
-def gc_calls(monkeypatch):
-    """Every freeze/disable/enable of the garbage collector, recorded (and not done)."""
-    calls = []
-    for name in ("freeze", "disable", "enable"):
-        monkeypatch.setattr(gc, name, lambda name=name: calls.append(name))
-    return calls
 
 
 def test_the_library_default_freezes_nothing_and_does_not_fork(gc_calls, monkeypatch):

@@ -2,7 +2,6 @@
 any more. The times themselves are benchmarks/startup.py's; these pin the causes."""
 from __future__ import annotations
 
-import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -12,15 +11,6 @@ import pytest
 from gdpr_check.runtime import LIBRARY, Tuning
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture()
-def gc_calls(monkeypatch):
-    """Every freeze/disable/enable of the garbage collector, recorded (and not done)."""
-    calls = []
-    for name in ("freeze", "disable", "enable"):
-        monkeypatch.setattr(gc, name, lambda name=name: calls.append(name))
-    return calls
 
 
 def test_the_cli_freezes_what_importing_made_and_the_library_does_not(gc_calls):

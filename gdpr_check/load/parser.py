@@ -1007,7 +1007,7 @@ class _Lines:
         if not same:
             return None
         line = _Line(self, offset, end, reader.line, reader.base, quoted)
-        node = line.node = _lazy_mapping(value, line, ())
+        node = line.node = _lazy_node(value, line, ())
         node.loc = (self.path, reader.line, offset - reader.base)
         return node, end
 
@@ -1128,7 +1128,7 @@ def _flow_lines_document(text: str, path: str) -> LocDict | None:
             except ValueError:  # not JSON (e.g. a quoted scalar), or NaN
                 return None
             record = _Line(lines, at + 2, end, number, at - 1, quoted)
-            node = record.node = _lazy_mapping(value, record, ())
+            node = record.node = _lazy_node(value, record, ())
             node.loc = (path, number, 3)
             items.append(node)
             items.item_locs.append(node.loc)
@@ -1157,30 +1157,19 @@ def _find(tree, loc):
     raise _Unsure
 
 
-def _lazy_mapping(value: dict, line: _Line, steps: tuple) -> LocDict:
-    """`value` as a located mapping whose positions are found when first read."""
-    node = _new_dict(LocDict)
-    node.update(value)
+def _lazy_node(value, line: _Line, steps: tuple):
+    """`value` (a dict or a list) as a located node whose positions, and those of the
+    collections in it, are found when first read."""
+    if type(value) is dict:
+        node, members = _new_dict(LocDict), value.items()
+        node.update(value)
+    else:
+        node, members = _new_list(LocList), enumerate(value)
+        node.extend(value)
     node.lazy = Lazy(line, steps)
-    for key, item in value.items():
-        kind = type(item)
-        if kind is dict:
-            node[key] = _lazy_mapping(item, line, steps + (key,))
-        elif kind is list:
-            node[key] = _lazy_sequence(item, line, steps + (key,))
-    return node
-
-
-def _lazy_sequence(value: list, line: _Line, steps: tuple) -> LocList:
-    node = _new_list(LocList)
-    node.extend(value)
-    node.lazy = Lazy(line, steps)
-    for index, item in enumerate(value):
-        kind = type(item)
-        if kind is dict:
-            node[index] = _lazy_mapping(item, line, steps + (index,))
-        elif kind is list:
-            node[index] = _lazy_sequence(item, line, steps + (index,))
+    for key, item in members:
+        if type(item) is dict or type(item) is list:
+            node[key] = _lazy_node(item, line, steps + (key,))
     return node
 
 
@@ -1253,7 +1242,7 @@ class _Blocks:
                 items.item_locs.append((path, line, 3))
                 if kind is dict:
                     record = _Chunk(self, line)
-                    item = record.node = _lazy_mapping(item, record, ())
+                    item = record.node = _lazy_node(item, record, ())
                     item.loc = (path, line, 3)
                 items.append(item)
                 at, line = at + len(chunk), line + len(out)
