@@ -387,3 +387,53 @@ def test_other_flow_lines_are_left_to_yaml_rs_or_pyyaml(text, always_fast):
         assert str(fast_error.value) == str(exc)
     else:
         assert difference(FastParser().parse_text(text, "f.yaml"), slow) is None
+
+
+# -- found by review: what PyYAML refuses is never accepted, and the work stays linear -------
+
+_LONG_KEY = "a" * 900 + ":" + "a" * 122  # 1,023 characters: too long a key for PyYAML
+REFUSED_OR_PLACED_BY_PYYAML = {
+    "long-quoted-key-json": '{"' + _LONG_KEY + '": 1}\n',
+    "long-quoted-key-flow-line": 'systems:\n- {"id": "x", "' + _LONG_KEY + '": 1}\n',
+    "long-quoted-key-json-list": '{"s": [\n  {"' + _LONG_KEY + '": 1}\n]}\n',
+    "long-quoted-key-nested": 'systems:\n- {"id": {"' + _LONG_KEY + '": 1}}\n',
+    "merge-key-empty": "{<<: []}\n",
+    "merge-key-scalar": "systems:\n- {<<: yes}\n",
+    "merge-key-mapping": "systems:\n- {<<: {b: yes}}\n",
+}
+
+
+@pytest.mark.parametrize("text", REFUSED_OR_PLACED_BY_PYYAML.values(),
+                         ids=REFUSED_OR_PLACED_BY_PYYAML.keys())
+def test_long_keys_and_merge_keys_are_left_to_pyyaml(text, always_fast):
+    """A quoted key of 1,023 characters with a `:` in it, and a plain `<<`, were accepted
+    by the fast path while PyYAML refuses them (or reads `<<` as a merge)."""
+    assert _fast_tree(text, "f.yaml") is None
+    try:
+        slow = DEFAULT_PARSER.parse_text(text, "f.yaml")
+    except InputError as exc:
+        with pytest.raises(InputError) as fast_error:
+            FastParser().parse_text(text, "f.yaml")
+        assert str(fast_error.value) == str(exc)
+    else:
+        assert difference(FastParser().parse_text(text, "f.yaml"), slow) is None
+
+
+class _CountingText(str):
+    """A text that counts the characters sliced out of it."""
+    sliced = 0
+
+    def __getitem__(self, key):
+        part = super().__getitem__(key)
+        if isinstance(key, slice):
+            type(self).sliced += len(part)
+        return part
+
+
+def test_one_long_json_line_is_read_in_linear_work(monkeypatch):
+    """Each mapping inside one long line was copied to the line's end before being told
+    it does not start the line: quadratic (40,000 mappings: 7x PyYAML's time)."""
+    monkeypatch.setattr(_CountingText, "sliced", 0)
+    text = _CountingText('{"s": [' + ", ".join(['{"a": 1}'] * 4000) + "]}\n")
+    assert _fast_tree(text, "f.yaml") is not None
+    assert _CountingText.sliced <= 4 * len(text)

@@ -903,7 +903,7 @@ class _Flow:
                 if (written != key or written[0] in risky) and (
                         type(key) is not str or not _same_scalar(written, key)):
                     raise _Unsure
-                if len(written) > _MAX_KEY:
+                if len(written) > _MAX_KEY or written == "<<":  # a merge key, plain
                     raise _Unsure
                 start = found.start(3)
             if start >= following:
@@ -952,9 +952,24 @@ def _as_json(written: str) -> str:
     return '"'.join(_PLAIN_STRING.split(written))
 
 
-# PyYAML takes an implicit key only within 1024 characters of its start (see `_PAIR`):
-# on a line without such a run between two `:`, every key is shorter.
-_LONG_RUN = re.compile(r"[^:]{%d}" % _MAX_KEY)
+
+
+def _has_long_key(value) -> bool:
+    """Whether a mapping in `value` has a key over `_MAX_KEY` characters: PyYAML takes an
+    implicit key only within 1024 characters of its start, quotes included (see `_PAIR`),
+    and a `:` inside a quoted key does not shorten it."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            for key, item in node.items():
+                if len(str(key)) > _MAX_KEY:
+                    return True
+                stack.append(item)
+        elif type(node) is list:
+            stack.extend(node)
+    return False
+
 _ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 _MAX_LINE_BRACKETS = 32  # nesting on a verified line, at most (the depth limits hold)
 
@@ -983,6 +998,11 @@ class _Lines:
     def verified(self, reader: "_Flow", value: dict, offset: int, depth: int):
         """(the lazy node of the mapping at `offset`, the offset after it), or None."""
         text, end = self.text, reader.next - 1  # the line's end
+        # Only a collection that starts its line's content can be the line: asked first,
+        # so that the mappings inside a long line are not each copied to its end
+        # (quadratic in the line's length).
+        if _LINE_START.fullmatch(text, reader.base + 1, offset) is None:
+            return None
         if text[end - 1] == ",":
             end -= 1  # an item of a JSON list
         written = text[offset:end]
@@ -991,8 +1011,7 @@ class _Lines:
                 or depth + opened > _FAST_MAX_DEPTH
                 or opened != written.count("}") + written.count("]")
                 or self.encoded > 2 * len(text)
-                or _LINE_START.fullmatch(text, reader.base + 1, offset) is None
-                or len(written) > _MAX_KEY and _LONG_RUN.search(written)):
+                or len(written) > _MAX_KEY and _has_long_key(value)):
             return None
         try:
             encoded = _ENCODE(value)
@@ -1116,8 +1135,7 @@ def _flow_lines_document(text: str, path: str) -> LocDict | None:
             written = text[at + 2:end]
             opened = written.count("{") + written.count("[")
             if ("\\" in written or opened > _MAX_LINE_BRACKETS
-                    or opened != written.count("}") + written.count("]")
-                    or len(written) > _MAX_KEY and _LONG_RUN.search(written)):
+                    or opened != written.count("}") + written.count("]")):
                 return None
             quoted = '"' in written
             encoded = written if quoted else _as_json(written)
@@ -1126,6 +1144,8 @@ def _flow_lines_document(text: str, path: str) -> LocDict | None:
                 if type(value) is not dict or _ENCODE(value) != encoded:
                     return None
             except ValueError:  # not JSON (e.g. a quoted scalar), or NaN
+                return None
+            if len(written) > _MAX_KEY and _has_long_key(value):
                 return None
             record = _Line(lines, at + 2, end, number, at - 1, quoted)
             node = record.node = _lazy_node(value, record, ())
