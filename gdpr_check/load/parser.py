@@ -954,6 +954,17 @@ def _as_json(written: str) -> str:
 
 
 
+def _line_brackets(written: str) -> int | None:
+    """How many collections a line opens, or None when it cannot be one the JSON encoder
+    wrote whole: an escape, brackets that do not balance on it, or more than
+    `_MAX_LINE_BRACKETS` of them."""
+    opened = written.count("{") + written.count("[")
+    if "\\" in written or opened > _MAX_LINE_BRACKETS \
+            or opened != written.count("}") + written.count("]"):
+        return None
+    return opened
+
+
 def _has_long_key(value) -> bool:
     """Whether a mapping in `value` has a key over `_MAX_KEY` characters: PyYAML takes an
     implicit key only within 1024 characters of its start, quotes included (see `_PAIR`),
@@ -1006,10 +1017,8 @@ class _Lines:
         if text[end - 1] == ",":
             end -= 1  # an item of a JSON list
         written = text[offset:end]
-        opened = written.count("{") + written.count("[")
-        if (written[-1] != "}" or "\\" in written or opened > _MAX_LINE_BRACKETS
-                or depth + opened > _FAST_MAX_DEPTH
-                or opened != written.count("}") + written.count("]")
+        opened = _line_brackets(written)
+        if (opened is None or written[-1] != "}" or depth + opened > _FAST_MAX_DEPTH
                 or self.encoded > 2 * len(text)
                 or len(written) > _MAX_KEY and _has_long_key(value)):
             return None
@@ -1133,9 +1142,7 @@ def _flow_lines_document(text: str, path: str) -> LocDict | None:
             if items is None or text[end - 1] != "}":
                 return None
             written = text[at + 2:end]
-            opened = written.count("{") + written.count("[")
-            if ("\\" in written or opened > _MAX_LINE_BRACKETS
-                    or opened != written.count("}") + written.count("]")):
+            if _line_brackets(written) is None:
                 return None
             quoted = '"' in written
             encoded = written if quoted else _as_json(written)
