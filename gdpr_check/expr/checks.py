@@ -167,6 +167,8 @@ def _private_names(all_nodes):
                 yield node.arg.value
         elif isinstance(node, nodes.Name):
             yield node.name
+        elif isinstance(node, nodes.Keyword):  # `f(_types_namespace=...)`: a private parameter
+            yield node.key
         elif isinstance(node, (nodes.Filter, nodes.Test)) and node.name in _ATTRIBUTE_FILTERS:
             args = [*node.args, *(kw.value for kw in node.kwargs)]
             for arg in args:

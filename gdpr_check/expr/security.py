@@ -31,6 +31,7 @@ from jinja2 import StrictUndefined, nodes, pass_context
 from jinja2.exceptions import TemplateSyntaxError
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from pydantic import BaseModel
 
 from ..errors import InputError
 from . import bounds, checks
@@ -46,10 +47,26 @@ JINJA_GLOBALS = frozenset({"range", "dict"})
 CONCAT, ITERATE = "\x00concat", "\x00iterate"
 
 
+# What pydantic gives every model besides its fields: `model_rebuild` (which rebuilds the
+# class's validator for the whole process, with a namespace the caller passes),
+# `model_construct`/`model_copy(update=...)` (objects no validator saw), `model_validate`,
+# the schema and dump methods and their deprecated v1 names. A rule reads the data: the
+# fields, and what the project's own model classes define (`location`, `stated`, `KIND`).
+PYDANTIC_API = frozenset(name for name in dir(BaseModel) if not name.startswith("_"))
+
+
 class SecureSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox with every call, test and operator bounded and counted."""
 
     intercepted_binops = frozenset({"**", "*", "%", "+"})
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        """Jinja's rules (no `_` names, no internals), and on a model (or model class)
+        nothing of pydantic's own API: only its data and the project's additions."""
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        return not (attr in PYDANTIC_API and _is_model(obj)
+                    and attr not in _model_class(obj).model_fields)
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
         args = bounds.check_method(__obj, args, kwargs)
@@ -79,6 +96,14 @@ class SecureSandbox(ImmutableSandboxedEnvironment):
             bounds.check_method(value, args, kwargs)
             return wrapped(*args, **kwargs)
         return checked
+
+
+def _is_model(obj) -> bool:
+    return isinstance(obj, BaseModel) or isinstance(obj, type) and issubclass(obj, BaseModel)
+
+
+def _model_class(obj) -> type:
+    return obj if isinstance(obj, type) else type(obj)
 
 
 def environment(cls=SecureSandbox, plain_filter=None) -> SecureSandbox:
