@@ -239,7 +239,13 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
         for fmt, output in plan:  # standard output last
             # The terminal's text is the errors on standard error, as before; a report
             # format asked for on standard output is written with its errors in it.
-            if output is not None or (report.errors and fmt in (SUMMARY, "text")):
+            if output is not None:
+                continue
+            if report.errors and fmt in (SUMMARY, "text"):
+                if github:  # the errors on the lines of the pull request, as findings are
+                    from .report.text import error_annotations
+                    for line in error_annotations(report, prefix):
+                        click.echo(line)
                 continue
             for piece in stream(fmt, output):
                 click.echo(piece, nl=False)

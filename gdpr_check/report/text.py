@@ -203,6 +203,30 @@ def _github_annotations(report, fail_on, prefix="", fail_on_unrecorded=False) ->
     return out
 
 
+def error_annotations(report, prefix="") -> list[str]:
+    """`::error` workflow commands for the errors that stopped the run (a file that does
+    not load, a rule that cannot run), so that GitHub marks the line to fix in a PR as it
+    marks findings. The run prints no text report then (the errors on standard error are
+    the report), so these are all a pull request shows. Errors without a file (a wrong
+    flag) are on standard error only; beyond GitHub's ten a step, one notice counts them."""
+    located = [e for e in report.errors if e.path]
+    out = []
+    for error in located[:ANNOTATIONS_PER_LEVEL]:
+        props = f"file={_escape_property(in_repository(error.path, prefix))}," \
+                f"line={error.line or 1}"
+        if error.column:
+            props += f",col={error.column}"
+        title = f"gdpr-check: rule {error.rule} cannot run" if error.rule else \
+            "gdpr-check: input error"
+        out.append(f"::error {props},title={_escape_property(title)}::"
+                   f"{_escape_data(error.message)}")
+    if len(located) > ANNOTATIONS_PER_LEVEL:
+        out.append(f"::notice title=gdpr-check::{len(located) - ANNOTATIONS_PER_LEVEL} more "
+                   "errors are not annotated (GitHub shows ten a step); standard error "
+                   "lists them")
+    return out
+
+
 def _escape_data(text: str) -> str:
     """As @actions/core escapes a command's message."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

@@ -185,3 +185,39 @@ def test_the_earlier_report_stays_when_the_output_cannot_be_written(project, tmp
     err = capsys.readouterr().err.splitlines()
     assert "inventory/broken.yaml" in err[0] and "an input of this run" in err[1]
     assert (out / "r.json").read_text() == "earlier\n"
+
+
+# --- on GitHub, the errors mark the lines of the pull request ---------------------------
+
+def test_errors_are_github_annotations_on_the_line_to_fix(project, capsys, monkeypatch):
+    """The run prints no text report when it fails, so without these a pull request that
+    breaks a file (or a rule) showed nothing on its lines."""
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(project.parent))
+    bad = project / "inventory" / "inventory.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8") + "flows: [unclosed\n", encoding="utf-8")
+    code = main(["check", str(project), "--rules", str(project / "pack"), "--select", "XE002"])
+    out = capsys.readouterr()
+    assert code == 2
+    lines = [line for line in out.out.splitlines() if line.startswith("::")]
+    assert len(lines) == 1 and lines[0].startswith(
+        "::error file=project/inventory/inventory.yaml,line="), lines
+    assert ",title=gdpr-check%3A input error::" in lines[0]
+    assert "inventory/inventory.yaml:" in out.err  # standard error as before
+
+
+def test_a_rule_error_is_annotated_at_the_rule(project, capsys, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(project.parent))
+    code = main(["check", str(project), "--rules", str(project / "pack"), "--select", "XE002"])
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("::")]
+    assert code == 2
+    assert len(lines) == 1 and lines[0].startswith("::error file=project/pack/rules.yaml,line=")
+    assert "title=gdpr-check%3A rule XE002 cannot run::" in lines[0]
+
+
+def test_no_error_annotations_outside_github(project, capsys, monkeypatch):
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    assert main(["check", str(project), "--rules", str(project / "pack"),
+                 "--select", "XE002"]) == 2
+    assert not [line for line in capsys.readouterr().out.splitlines() if line.startswith("::")]
