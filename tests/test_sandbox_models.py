@@ -8,12 +8,14 @@ unbounded work off the budget. A rule pack from a pull request could call all of
 The sandbox (`security.SecureSandbox.is_safe_attribute`) refuses them on models and model
 classes, with or without the fast paths; fields, and what the project's own model classes
 define (`location`, `KIND`, `stated`), stay readable. Keyword names starting with `_` are
-refused before anything runs, like every other `_` name.
+refused before anything runs, like every other `_` name. And no date a rule holds reads
+the clock (`today`, `now`): only the `today()` helper, which `--run-date` fixes, does.
 """
 from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date, datetime
 
 import pytest
 from jinja2.exceptions import SecurityError
@@ -22,6 +24,8 @@ from gdpr_check.expr import security
 from gdpr_check.expr.sandbox import Expression
 from gdpr_check.errors import InputError
 from gdpr_check.model import Flow, System
+from gdpr_check.model.inventory import Dpa
+from gdpr_check.refdata import reference
 
 from .test_sandbox_payloads import check_project, make_project, that
 from .test_security import _evaluate
@@ -94,3 +98,21 @@ def test_the_cli_refuses_it_with_one_line_and_exit_2(tmp_path):
     assert result.returncode == 2, result.stderr
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
     assert "pack/extra.yaml:7" in result.stderr and "model_construct" in result.stderr
+
+
+@pytest.mark.parametrize("source, value", [
+    ("ref.as_of.today()", None), ("item.today()", date(2020, 1, 1)),
+    ("item.now()", datetime(2020, 1, 1)), ("item.utcnow()", datetime(2020, 1, 1))])
+def test_no_date_reads_the_clock(source, value):
+    scope = {"ref": reference(), "item": value}
+    with pytest.raises(SecurityError, match="unsafe"):
+        Expression(source, ("rules/x.yaml", 3, 5), ["item"])(scope)
+    with pytest.raises(SecurityError, match="unsafe"):
+        str(_evaluate(security.environment(), source, scope))
+
+
+def test_a_date_is_still_read_and_rebuilt():
+    item = Dpa(signed=date(2020, 1, 1))
+    assert Expression("item.signed.year", ("r", 1, 1), ["item"])({"item": item}) == 2020
+    assert Expression("item.signed.replace(year=2021).year", ("r", 1, 1),
+                      ["item"])({"item": item}) == 2021

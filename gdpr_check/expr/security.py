@@ -27,6 +27,8 @@ sandbox as this module alone (tests/test_security.py runs the hostile rule packs
 """
 from __future__ import annotations
 
+from datetime import date
+
 from jinja2 import StrictUndefined, nodes, pass_context
 from jinja2.exceptions import TemplateSyntaxError
 from jinja2.parser import Parser
@@ -53,6 +55,10 @@ CONCAT, ITERATE = "\x00concat", "\x00iterate"
 # the schema and dump methods and their deprecated v1 names. A rule reads the data: the
 # fields, and what the project's own model classes define (`location`, `stated`, `KIND`).
 PYDANTIC_API = frozenset(name for name in dir(BaseModel) if not name.startswith("_"))
+# The clock on any date a rule holds (`item.dpa.signed.today()`): a verdict must not depend
+# on when it runs except through the `today()` helper, which `SOURCE_DATE_EPOCH` and
+# `--run-date` fix (as `random` is removed: the same inputs, the same findings).
+CLOCK = frozenset({"today", "now", "utcnow"})
 
 
 class SecureSandbox(ImmutableSandboxedEnvironment):
@@ -61,9 +67,12 @@ class SecureSandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"**", "*", "%", "+"})
 
     def is_safe_attribute(self, obj, attr, value) -> bool:
-        """Jinja's rules (no `_` names, no internals), and on a model (or model class)
-        nothing of pydantic's own API: only its data and the project's additions."""
+        """Jinja's rules (no `_` names, no internals); on a model (or model class)
+        nothing of pydantic's own API, only its data and the project's additions; on a
+        date, no clock."""
         if not super().is_safe_attribute(obj, attr, value):
+            return False
+        if attr in CLOCK and (isinstance(obj, date) or _is_subclass(obj, date)):
             return False
         return not (attr in PYDANTIC_API and _is_model(obj)
                     and attr not in _model_class(obj).model_fields)
@@ -98,8 +107,12 @@ class SecureSandbox(ImmutableSandboxedEnvironment):
         return checked
 
 
+def _is_subclass(obj, cls: type) -> bool:
+    return isinstance(obj, type) and issubclass(obj, cls)
+
+
 def _is_model(obj) -> bool:
-    return isinstance(obj, BaseModel) or isinstance(obj, type) and issubclass(obj, BaseModel)
+    return isinstance(obj, BaseModel) or _is_subclass(obj, BaseModel)
 
 
 def _model_class(obj) -> type:
