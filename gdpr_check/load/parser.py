@@ -475,21 +475,43 @@ _DEEP_INDENT = "\n" + " " * 128
 _DEEP_INDICATORS = re.compile(r"[-?:][-?: ]{127}")
 
 
-def _maybe_deep(text: str) -> bool:
-    """Whether `text` might nest too deep for yaml-rs's stack (see `_DEEP_INDENT`)."""
-    return _DEEP_INDENT in text or text.startswith(_DEEP_INDENT[1:]) \
-        or _DEEP_INDICATORS.search(text) is not None
+def _maybe_deep(text: str, ascii_bytes: bytes | None = None) -> bool:
+    """Whether `text` might nest too deep for yaml-rs's stack (see `_DEEP_INDENT`).
+    `ascii_bytes`: the text encoded, if it is ASCII (see `_fast_tree`)."""
+    if _DEEP_INDENT in text or text.startswith(_DEEP_INDENT[1:]):
+        return True
+    if ascii_bytes is not None and _INDICATOR_RUN not in ascii_bytes.translate(_INDICATORS):
+        return False  # no 128 indicators and spaces in a row: the pattern cannot match
+    return _DEEP_INDICATORS.search(text) is not None
+
+
+# The checks of a whole file, on an ASCII text (most machine-written YAML and JSON) by a
+# byte table in C instead of a character class walked by `re` (~8x faster: ~0.5 s of a
+# 30 MB inventory). Non-ASCII texts are searched as before.
+_PRINTABLE_ASCII = b"\n" + bytes(range(0x20, 0x7F))
+_INDICATORS = bytes(0x2D if byte in b"-?: " else 0x78 for byte in range(256))  # to - or x
+_INDICATOR_RUN = b"-" * 128  # a run `_DEEP_INDICATORS` needs (its first is not a space)
+
+
+def _unprintable_in(text: str, ascii_bytes: bytes | None) -> bool:
+    """Whether `text` holds a character YAML does not allow in a document."""
+    if ascii_bytes is not None:
+        return bool(ascii_bytes.translate(None, _PRINTABLE_ASCII))
+    return _unprintable().search(text) is not None
 
 
 def _fast_tree(text: str, path: str):
     """The located tree of `text` from yaml-rs and a line scan, or None if unsure."""
     yaml_rs = _load_yaml_rs()
-    if not yaml_rs or "\t" in text or "\r" in text or _unprintable().search(text):
+    ascii_bytes = text.encode("ascii") if text.isascii() else None
+    if not yaml_rs or "\t" in text or "\r" in text or _unprintable_in(text, ascii_bytes):
         return None
     # What the parsers read differently goes the slow way, which refuses or decides it:
-    # NEL/LS/PS/BOM (`check_text`), and a last line without its line end, where yaml-rs
-    # adds one to a keep-chomping block scalar (`|+`) that PyYAML (rightly) does not.
-    if not text.endswith("\n") or _AMBIGUOUS.search(text) or _maybe_deep(text):
+    # NEL/LS/PS/BOM (`check_text`; none is ASCII), and a last line without its line end,
+    # where yaml-rs adds one to a keep-chomping block scalar (`|+`) that PyYAML (rightly)
+    # does not.
+    if not text.endswith("\n") or (ascii_bytes is None and _AMBIGUOUS.search(text)) \
+            or _maybe_deep(text, ascii_bytes):
         return None
     start = _SPACE.match(text).end()
     flow = text[start:start + 1] == "{"  # a flow document: JSON, or YAML written like it
