@@ -147,3 +147,69 @@ def test_a_check_for_the_terminal_asks_git_only_where_the_project_sits(tmp_path,
     finally:
         paths._prefix.cache_clear()
     assert len(asked) == calls, asked
+
+
+def test_a_lazy_pattern_is_the_compiled_pattern_once_used():
+    import re
+
+    from gdpr_check.lazy_pattern import LazyPattern
+    lazy = LazyPattern(r"^(\w+): (.*)$", re.M)
+    assert "match" not in vars(lazy)  # nothing compiled before the first use
+    text = "a: 1\nb: 2\n"
+    assert lazy.findall(text) == [("a", "1"), ("b", "2")]
+    assert lazy.match(text, 5).groups() == ("b", "2")  # with the position, as a Pattern
+    assert lazy.search("x\nc: 3").group(1) == "c"
+    assert (lazy.pattern, lazy.flags) == (r"^(\w+): (.*)$", re.M)
+    # kept as the compiled pattern's own method: a hot loop's lookup finds it at once
+    assert vars(lazy)["match"] == re.compile(r"^(\w+): (.*)$", re.M).match
+    with pytest.raises(AttributeError):
+        lazy.no_such_method
+
+
+COMPILED_PATTERNS = """
+import re, sys
+from gdpr_check.cli import main
+from gdpr_check.lazy_pattern import LazyPattern
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+compiled = [f"{name}.{key}" for name, module in sorted(sys.modules.items())
+            if name.startswith("gdpr_check")
+            for key, value in sorted(vars(module).items())
+            if isinstance(value, re.Pattern)
+            or isinstance(value, LazyPattern) and len(vars(value)) > 2]  # a method kept
+print(" ".join(compiled), file=sys.stderr)
+"""
+
+# The module-level patterns a small check compiles: those it uses (YAML 1.2 numbers, the
+# characters the parsers disagree on, durations, skip markers, rule variable names), and
+# two of the sandbox's that it does not (~0.5 ms; left with the modules the built-in pack
+# is compiled against). The fast path's (large files only), the TOML positions of a
+# [tool.gdpr-check] table, skip comments' rule lists and long quoted values in messages
+# are `LazyPattern`s: ~8 ms of compiling that every start-up paid.
+SMALL_RUN_PATTERNS = [
+    "gdpr_check.engine.compile._NAME", "gdpr_check.expr.bounds._PERCENT_SPEC",
+    "gdpr_check.expr.sandbox._NO_ATTRIBUTE", "gdpr_check.inline_skips.MARKER",
+    "gdpr_check.load.parser._AMBIGUOUS", "gdpr_check.load.parser._FLOAT",
+    "gdpr_check.load.parser._HEX", "gdpr_check.load.parser._INT",
+    "gdpr_check.load.parser._OCT", "gdpr_check.model.types._DURATION"]
+
+
+def test_a_small_check_compiles_only_the_patterns_it_needs():
+    done = subprocess.run([sys.executable, "-c", COMPILED_PATTERNS, "check",
+                           str(ROOT / "tests" / "fixtures" / "base")],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stderr.splitlines()[-1].split() == SMALL_RUN_PATTERNS
+
+
+def test_the_fast_path_compiles_its_patterns_when_a_large_file_asks():
+    from gdpr_check.load import parser
+    if not parser._load_yaml_rs():
+        pytest.skip("yaml-rs (the `fast` extra) is not installed")
+    text = "".join(f"k{i}: {{a: [1, 2], b: x}}\n" for i in range(20))
+    tree = parser._fast_tree(text, "big.yaml")
+    slow = parser.DEFAULT_PARSER.parse_text(text, "big.yaml")
+    assert tree == slow and tree["k3"].key_locs == slow["k3"].key_locs
+    assert tree["k3"].key_locs["b"] == ("big.yaml", 4, 17)
+    assert "match" in vars(parser._TOKEN) or "match" in vars(parser._PAIR)
