@@ -17,8 +17,9 @@ it never changes what the loader parses.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import InputError, did_you_mean, errors_of, raise_all
 from .findings import Notice
@@ -31,8 +32,8 @@ MARKER = re.compile(r"#\s*gdpr-check\s*:\s*skip\b")
 SKIP = LazyPattern(rf"#\s*gdpr-check\s*:\s*skip\s*=\s*({_ID}(?:\s*,\s*{_ID})*)(?:\s+(.*))?$")
 
 
-@dataclass(frozen=True)
-class Skip:
+# (a NamedTuple: no dataclass methods to generate at every start-up, see api.Inputs)
+class Skip(NamedTuple):
     rules: tuple[str, ...]
     reason: str
     path: str           # as reports show it (relative to the project root)

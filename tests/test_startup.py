@@ -57,6 +57,39 @@ def test_a_check_for_the_terminal_defines_no_provenance_record():
         findings.NoSuchRecord
 
 
+DATACLASSES = """
+import dataclasses, sys
+from gdpr_check.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(" ".join(f"{name}.{key}" for name, module in sorted(sys.modules.items())
+               if name.startswith("gdpr_check")
+               for key, value in sorted(vars(module).items())
+               if isinstance(value, type) and dataclasses.is_dataclass(value)
+               and value.__module__ == name), file=sys.stderr)
+"""
+
+# The dataclasses a small check defines: each execs the code of its methods at import
+# (~1-2 ms). The records of one run (api.Inputs, selection.Key, inline_skips.Skip) are
+# NamedTuples, and the provenance's records are defined only for the formats showing them.
+SMALL_RUN_DATACLASSES = [
+    "gdpr_check.config.ProjectConfig", "gdpr_check.config.Settings",
+    "gdpr_check.engine.compile.CompiledRule", "gdpr_check.findings.Error",
+    "gdpr_check.findings.Finding", "gdpr_check.findings.Notice", "gdpr_check.findings.Report",
+    "gdpr_check.load.Project", "gdpr_check.refdata.Amendment", "gdpr_check.refdata.Decision",
+    "gdpr_check.refdata.Reference", "gdpr_check.report.issues.Issue",
+    "gdpr_check.runtime.Tuning"]
+
+
+def test_a_small_check_defines_only_these_dataclasses():
+    done = subprocess.run([sys.executable, "-c", DATACLASSES, "check",
+                           str(ROOT / "tests" / "fixtures" / "base")],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stderr.splitlines()[-1].split() == SMALL_RUN_DATACLASSES
+
+
 def _run(script: str, **env) -> str:
     import os
     environ = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
