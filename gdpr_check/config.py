@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError, did_you_mean, raise_all
+from .lazy_pattern import LazyPattern
 from .load.files import display_path, escapes_project, leaves_project, read_tree
 from .load.tree import LocDict, LocList, locate
 from .load.validate import validate
@@ -370,8 +371,9 @@ def _read_pyproject(path: Path, root: Path):
 
 _BARE = r"[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'"
 _DOTTED = rf"(?:{_BARE})(?:\s*\.\s*(?:{_BARE}))*"
-_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_DOTTED})\s*\]\]?")
-_KEY = re.compile(rf"^(\s*)({_DOTTED})\s*=")
+# (Compiled when a pyproject.toml first holds a [tool.gdpr-check] table.)
+_HEADER = LazyPattern(rf"^\s*(\[\[?)\s*({_DOTTED})\s*\]\]?")
+_KEY = LazyPattern(rf"^(\s*)({_DOTTED})\s*=")
 
 
 def _parts(dotted: str) -> tuple:

@@ -10,13 +10,14 @@ message is longer than `MAX_LINE` characters (a 10 MB key must not make a 10 MB 
 """
 from __future__ import annotations
 
-import re
+from .lazy_pattern import LazyPattern
 
 MAX_SHOWN = 80      # characters of an echoed value kept before `…`
 MAX_LINE = 1_000    # characters of one message line, whatever it holds
 # A value the message quotes: 'x', "x" or `x`, long enough to be worth shortening.
-_LONG_QUOTED = re.compile(r"'[^'\n]{%d,}'|\"[^\"\n]{%d,}\"|`[^`\n]{%d,}`"
-                          % ((MAX_SHOWN + 20,) * 3))
+# (Compiled when a long message first needs it: most runs have none.)
+_LONG_QUOTED = LazyPattern(r"'[^'\n]{%d,}'|\"[^\"\n]{%d,}\"|`[^`\n]{%d,}`"
+                           % ((MAX_SHOWN + 20,) * 3))
 
 
 def cap_message(message: str) -> str:

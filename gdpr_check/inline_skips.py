@@ -17,20 +17,23 @@ it never changes what the loader parses.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import InputError, did_you_mean, errors_of, raise_all
 from .findings import Notice
+from .lazy_pattern import LazyPattern
 
 _ID = r"[A-Za-z][A-Za-z0-9_.-]*"
 _WORD = "gdpr-check"  # in every marker (MARKER is case-sensitive)
 MARKER = re.compile(r"#\s*gdpr-check\s*:\s*skip\b")
-SKIP = re.compile(rf"#\s*gdpr-check\s*:\s*skip\s*=\s*({_ID}(?:\s*,\s*{_ID})*)(?:\s+(.*))?$")
+# (Compiled when a file first has a marker: most projects have few or none.)
+SKIP = LazyPattern(rf"#\s*gdpr-check\s*:\s*skip\s*=\s*({_ID}(?:\s*,\s*{_ID})*)(?:\s+(.*))?$")
 
 
-@dataclass(frozen=True)
-class Skip:
+# (a NamedTuple: no dataclass methods to generate at every start-up, see api.Inputs)
+class Skip(NamedTuple):
     rules: tuple[str, ...]
     reason: str
     path: str           # as reports show it (relative to the project root)

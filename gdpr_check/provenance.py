@@ -1,7 +1,7 @@
 """What a report is filed with (issue 9, item 10): the controller, the commit checked, the
 rule packs with their dates, the reference data's date and, only when asked, the run's.
 
-Filled by `api.check` as plain data (`findings.Provenance`), so the library's reports carry
+Filled by `api.check` as plain data (`Provenance`), so the library's reports carry
 it as the CLI's do, and every format reads the same record. By default everything comes
 from the inputs (the repository, the packs, the data file), never from the clock, so the
 same commit gives the same bytes.
@@ -9,16 +9,51 @@ same commit gives the same bytes.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-
-from .findings import Provenance, RulePack
 
 # The day the built-in rules were last checked against the law (the GDPR's text, EDPB
 # guidelines, CJEU judgments): the independent review of docs/accuracy.md. Like
 # reference.yaml's `as_of`, it is a review date, set at a release after such a review
 # (CONTRIBUTING.md, release checklist), not the date a file last changed.
 BUILTIN_RULES_AS_OF = "2026-12-01"
+
+
+@dataclass(frozen=True)
+class RulePack:
+    """A rule pack that took part in a run, as an audit file names it."""
+    name: str            # "built-in", or the pack's folder relative to the repository root
+    rules: int           # how many of the run's rules come from it (after replacements)
+    date: str | None     # ISO date: the built-in pack's review date, else the last commit
+    version: str | None = None   # the tool version, for the built-in pack
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "rules": self.rules, "date": self.date,
+                "version": self.version}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What was checked and with what, for the audit file (the HTML header, SARIF's
+    `versionControlProvenance`, JSON's `run`). Everything in it comes from the inputs,
+    so the same commit gives the same report; `run_date` only when asked
+    (SOURCE_DATE_EPOCH, or `check(..., dated=True)`)."""
+    controller: str | None = None       # policy.controller.name
+    commit: str | None = None           # `git rev-parse HEAD` of the project's repository
+    repository: str | None = None       # its `origin` remote, without credentials
+    rule_packs: tuple[RulePack, ...] = ()
+    reference_date: str | None = None   # refdata/reference.yaml `as_of`
+    run_date: str | None = None         # ISO 8601, UTC, to the minute
+
+    def to_dict(self) -> dict:
+        out = {"controller": self.controller, "commit": self.commit,
+               "repository": self.repository,
+               "rule_packs": [p.to_dict() for p in self.rule_packs],
+               "reference_data": self.reference_date}
+        if self.run_date is not None:  # only when asked: plain reports stay byte-identical
+            out["run_date"] = self.run_date
+        return out
 
 
 def provenance(root: Path, policy, packs: list[Path], rules: list, reference_date,

@@ -8,14 +8,14 @@ zero rules and pass.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import InputError, closest, raise_all
 from .model.rule import AREA_TITLES
 
 
-@dataclass(frozen=True)
-class Key:
+# (a NamedTuple: no dataclass methods to generate at every start-up, see api.Inputs)
+class Key(NamedTuple):
     """One selection key and where it was written: a flag, or a config file:line."""
     text: str
     source: str = "--select"          # how the message names it: `--ignore`, `select`, ...

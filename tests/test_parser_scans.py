@@ -9,11 +9,11 @@ import random
 import pytest
 
 from gdpr_check.load import parser
-from gdpr_check.load.parser import _DEEP_INDENT, _DEEP_INDICATORS, _unprintable
+from gdpr_check.load.parser import _DEEP_INDENT, _DEEP_INDICATORS, _UNPRINTABLE
 
 
 def by_pattern_unprintable(text: str) -> bool:
-    return _unprintable().search(text) is not None
+    return _UNPRINTABLE.search(text) is not None
 
 
 def by_pattern_deep(text: str) -> bool:

@@ -44,6 +44,52 @@ def test_a_check_without_a_published_notice_imports_none_of_its_checks():
     assert not any(m.startswith("gdpr_check.notice") for m in modules)
 
 
+def test_a_check_for_the_terminal_defines_no_provenance_record():
+    """`Provenance` and `RulePack` are defined where they are filled (~3 ms of dataclass
+    code generation at start-up); the old place still names them."""
+    modules = _modules_after_check(["check", str(ROOT / "tests" / "fixtures" / "base")])
+    assert "gdpr_check.findings" in modules and "gdpr_check.provenance" not in modules
+    from gdpr_check import findings, provenance
+    assert "Provenance" not in vars(findings) and "RulePack" not in vars(findings)
+    assert (findings.Provenance, findings.RulePack) == (provenance.Provenance,
+                                                          provenance.RulePack)
+    with pytest.raises(AttributeError):
+        findings.NoSuchRecord
+
+
+DATACLASSES = """
+import dataclasses, sys
+from gdpr_check.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(" ".join(f"{name}.{key}" for name, module in sorted(sys.modules.items())
+               if name.startswith("gdpr_check")
+               for key, value in sorted(vars(module).items())
+               if isinstance(value, type) and dataclasses.is_dataclass(value)
+               and value.__module__ == name), file=sys.stderr)
+"""
+
+# The dataclasses a small check defines: each execs the code of its methods at import
+# (~1-2 ms). The records of one run (api.Inputs, selection.Key, inline_skips.Skip) are
+# NamedTuples, and the provenance's records are defined only for the formats showing them.
+SMALL_RUN_DATACLASSES = [
+    "gdpr_check.config.ProjectConfig", "gdpr_check.config.Settings",
+    "gdpr_check.engine.compile.CompiledRule", "gdpr_check.findings.Error",
+    "gdpr_check.findings.Finding", "gdpr_check.findings.Notice", "gdpr_check.findings.Report",
+    "gdpr_check.load.Project", "gdpr_check.refdata.Amendment", "gdpr_check.refdata.Decision",
+    "gdpr_check.refdata.Reference", "gdpr_check.report.issues.Issue",
+    "gdpr_check.runtime.Tuning"]
+
+
+def test_a_small_check_defines_only_these_dataclasses():
+    done = subprocess.run([sys.executable, "-c", DATACLASSES, "check",
+                           str(ROOT / "tests" / "fixtures" / "base")],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stderr.splitlines()[-1].split() == SMALL_RUN_DATACLASSES
+
+
 def _run(script: str, **env) -> str:
     import os
     environ = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
@@ -147,3 +193,69 @@ def test_a_check_for_the_terminal_asks_git_only_where_the_project_sits(tmp_path,
     finally:
         paths._prefix.cache_clear()
     assert len(asked) == calls, asked
+
+
+def test_a_lazy_pattern_is_the_compiled_pattern_once_used():
+    import re
+
+    from gdpr_check.lazy_pattern import LazyPattern
+    lazy = LazyPattern(r"^(\w+): (.*)$", re.M)
+    assert "match" not in vars(lazy)  # nothing compiled before the first use
+    text = "a: 1\nb: 2\n"
+    assert lazy.findall(text) == [("a", "1"), ("b", "2")]
+    assert lazy.match(text, 5).groups() == ("b", "2")  # with the position, as a Pattern
+    assert lazy.search("x\nc: 3").group(1) == "c"
+    assert (lazy.pattern, lazy.flags) == (r"^(\w+): (.*)$", re.M)
+    # kept as the compiled pattern's own method: a hot loop's lookup finds it at once
+    assert vars(lazy)["match"] == re.compile(r"^(\w+): (.*)$", re.M).match
+    with pytest.raises(AttributeError):
+        lazy.no_such_method
+
+
+COMPILED_PATTERNS = """
+import re, sys
+from gdpr_check.cli import main
+from gdpr_check.lazy_pattern import LazyPattern
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+compiled = [f"{name}.{key}" for name, module in sorted(sys.modules.items())
+            if name.startswith("gdpr_check")
+            for key, value in sorted(vars(module).items())
+            if isinstance(value, re.Pattern)
+            or isinstance(value, LazyPattern) and len(vars(value)) > 2]  # a method kept
+print(" ".join(compiled), file=sys.stderr)
+"""
+
+# The module-level patterns a small check compiles: those it uses (YAML 1.2 numbers, the
+# characters the parsers disagree on, durations, skip markers, rule variable names), and
+# two of the sandbox's that it does not (~0.5 ms; left with the modules the built-in pack
+# is compiled against). The fast path's (large files only), the TOML positions of a
+# [tool.gdpr-check] table, skip comments' rule lists and long quoted values in messages
+# are `LazyPattern`s: ~8 ms of compiling that every start-up paid.
+SMALL_RUN_PATTERNS = [
+    "gdpr_check.engine.compile._NAME", "gdpr_check.expr.bounds._PERCENT_SPEC",
+    "gdpr_check.expr.sandbox._NO_ATTRIBUTE", "gdpr_check.inline_skips.MARKER",
+    "gdpr_check.load.parser._AMBIGUOUS", "gdpr_check.load.parser._FLOAT",
+    "gdpr_check.load.parser._HEX", "gdpr_check.load.parser._INT",
+    "gdpr_check.load.parser._OCT", "gdpr_check.model.types._DURATION"]
+
+
+def test_a_small_check_compiles_only_the_patterns_it_needs():
+    done = subprocess.run([sys.executable, "-c", COMPILED_PATTERNS, "check",
+                           str(ROOT / "tests" / "fixtures" / "base")],
+                          capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stderr.splitlines()[-1].split() == SMALL_RUN_PATTERNS
+
+
+def test_the_fast_path_compiles_its_patterns_when_a_large_file_asks():
+    from gdpr_check.load import parser
+    if not parser._load_yaml_rs():
+        pytest.skip("yaml-rs (the `fast` extra) is not installed")
+    text = "".join(f"k{i}: {{a: [1, 2], b: x}}\n" for i in range(20))
+    tree = parser._fast_tree(text, "big.yaml")
+    slow = parser.DEFAULT_PARSER.parse_text(text, "big.yaml")
+    assert tree == slow and tree["k3"].key_locs == slow["k3"].key_locs
+    assert tree["k3"].key_locs["b"] == ("big.yaml", 4, 17)
+    assert "match" in vars(parser._TOKEN) or "match" in vars(parser._PAIR)

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 
 import yaml
 
 from ..errors import InputError
+from ..lazy_pattern import LazyPattern
 from .tree import Lazy, LocDict, LocList, describe
 
 try:  # libyaml's C composer when installed; the pure-Python one otherwise.
@@ -411,6 +411,8 @@ def parse_bytes(data: bytes, path: str, parser=DEFAULT_PARSER):
 
 
 # -- the fast path --------------------------------------------------------------------------
+# Its patterns are `LazyPattern`s: only files of `FastParser.min_chars` and more take this
+# path, so a small project's run never compiles them (~7 ms at every start-up).
 
 class _Unsure(Exception):
     """The fast path cannot vouch for its result: the slow path reads the file instead."""
@@ -435,16 +437,12 @@ def _load_yaml_rs():
 # (Possessive quantifiers: a line that is no key fails at once instead of backtracking; a
 # key keeps the spaces before its `:`, which `_same_key` drops.)
 _KEY = r"""[^\s\-?:,\[\]{}#&*!|>'"%@`<][^\n:#]*+|"[^"\\\n]*+" *+|'[^'\n]*+' *+"""
-_ROW = re.compile(r"^( *+(?:-(?: ++|$))*+)(?:(" + _KEY + r"):(?: ++|$))?(\[\]|\{\}|.?)", re.M)
+_ROW = LazyPattern(r"^( *+(?:-(?: ++|$))*+)(?:(" + _KEY + r"):(?: ++|$))?(\[\]|\{\}|.?)", re.M)
 # Characters PyYAML's reader refuses (it reports them; the fast path leaves that to it).
-# Compiled when a large file first asks (`_unprintable`): a class spanning all of Unicode
-# takes ~10 ms to compile, more than the rest of a small project's parse.
-_UNPRINTABLE = "[^\x0A\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]"
-
-
-@lru_cache(maxsize=1)
-def _unprintable() -> re.Pattern:
-    return re.compile(_UNPRINTABLE)
+# (A class spanning all of Unicode takes ~10 ms to compile, more than the rest of a small
+# project's parse.)
+_UNPRINTABLE = LazyPattern(
+    "[^\x0A\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
 # First characters of a value that the line scan does not simply pass: flow collections
@@ -472,7 +470,7 @@ _FAST_MAX_DEPTH = 48
 # file goes the PyYAML way, whose builder stops at `MAX_DEPTH` with a position. (Substring
 # search and a regex whose first character is rare: ~2% of the fast path's time.)
 _DEEP_INDENT = "\n" + " " * 128
-_DEEP_INDICATORS = re.compile(r"[-?:][-?: ]{127}")
+_DEEP_INDICATORS = LazyPattern(r"[-?:][-?: ]{127}")
 
 
 def _maybe_deep(text: str, ascii_bytes: bytes | None = None) -> bool:
@@ -497,7 +495,7 @@ def _unprintable_in(text: str, ascii_bytes: bytes | None) -> bool:
     """Whether `text` holds a character YAML does not allow in a document."""
     if ascii_bytes is not None:
         return bool(ascii_bytes.translate(None, _PRINTABLE_ASCII))
-    return _unprintable().search(text) is not None
+    return _UNPRINTABLE.search(text) is not None
 
 
 def _fast_tree(text: str, path: str):
@@ -790,20 +788,20 @@ _FLOW_PLAIN = (r"(?:[^\s,\[\]{}:#'\"&*!?%@`|>\-]|-(?=[^\s,\[\]{}]))" + _WORD
 # (Escapes and quotes over several lines are left to the slow path.)
 _SCALAR = r""""([^"\\\n]*+)"|('(?:[^'\n]|'')*+'|""" + _FLOW_PLAIN + ")"
 # One token: an optional comma before it (group 1), then a bracket (2) or a scalar (3, 4).
-_TOKEN = re.compile(_SKIP + r"(?:(,)" + _SKIP + r")?(?:([\[\]{}])|" + _SCALAR + ")")
+_TOKEN = LazyPattern(_SKIP + r"(?:(,)" + _SKIP + r")?(?:([\[\]{}])|" + _SCALAR + ")")
 # A key (2, 3), its `:` and the value's first token: a bracket (4) or a scalar (5, 6).
 # An implicit key's `:` follows it on the same line (yaml-rs also took `{d\n: e}`), and
 # within 1024 characters of its start, or PyYAML does not take it for a key (YAML's limit
 # for implicit keys, which Python's JSON decoder does not have): `_Flow.mapping` refuses
 # keys over `_MAX_KEY` characters, and at most 16 spaces may come before the `:`.
-_PAIR = re.compile(_SKIP + r"(?:(,)" + _SKIP + r")?(?:" + _SCALAR + r") {0,16}:" + _SKIP
-                   + r"(?:([\[{])|" + _SCALAR + ")")
+_PAIR = LazyPattern(_SKIP + r"(?:(,)" + _SKIP + r")?(?:" + _SCALAR + r") {0,16}:" + _SKIP
+                    + r"(?:([\[{])|" + _SCALAR + ")")
 _MAX_KEY = 1000
-_CLOSE_SEQUENCE = re.compile(_SKIP + r"(,)?" + _SKIP + r"\]")
-_CLOSE_MAPPING = re.compile(_SKIP + r"(,)?" + _SKIP + r"}")
-_REST = re.compile(_SKIP + r"\Z")
-_LINE_END = re.compile(r" *+(?:#[^\n]*+)?(?:\n|\Z)")  # after a collection, as PyYAML skips
-_SPACE = re.compile(_SKIP)
+_CLOSE_SEQUENCE = LazyPattern(_SKIP + r"(,)?" + _SKIP + r"\]")
+_CLOSE_MAPPING = LazyPattern(_SKIP + r"(,)?" + _SKIP + r"}")
+_REST = LazyPattern(_SKIP + r"\Z")
+_LINE_END = LazyPattern(r" *+(?:#[^\n]*+)?(?:\n|\Z)")  # after a collection, as PyYAML skips
+_SPACE = LazyPattern(_SKIP)
 class _Flow:
     """Positions inside the flow collections of one file (`[a, b]`, `{k: v}`, possibly over
     several lines, or a whole JSON document): the start of each item and key, as PyYAML
@@ -956,14 +954,14 @@ class _Flow:
 # -- collections on one line, verified whole (positions on demand) ---------------------------
 
 # The text before a collection that starts its line's content: indentation and `- `.
-_LINE_START = re.compile(r" *+(?:- ++)*+")
+_LINE_START = LazyPattern(r" *+(?:- ++)*+")
 # A flow YAML line made JSON (`_as_json`): each plain scalar that is surely a string to every
 # YAML version and schema (a letter or `_` first, then ordinary characters and single
 # spaces; not `null`, `true`, `false` in any of the core schema's spellings) becomes a JSON
 # string. A number, `true`, `false` or `null` stays as written, and must then be what JSON
 # writes; anything else written on the line (a quoted scalar, a tag, a comment) makes it
 # differ from the JSON of any value.
-_PLAIN_STRING = re.compile(
+_PLAIN_STRING = LazyPattern(
     r"(?<=[\[{ ])(?!(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)(?=[,:\]}]|\Z))"
     r"([A-Za-z_][A-Za-z0-9_./@+-]*(?: [A-Za-z0-9_./@+-]+)*)")
 
@@ -1143,7 +1141,7 @@ class _FlowPlaces:
 
 
 # A block list of flow mappings, one per line (`systems:` then `- {id: a, ...}` lines).
-_FLOW_LINES_HEAD = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*+:\n- \{")
+_FLOW_LINES_HEAD = LazyPattern(r"[A-Za-z_][A-Za-z0-9_.-]*+:\n- \{")
 
 
 def _flow_lines_document(text: str, path: str) -> LocDict | None:
@@ -1228,8 +1226,8 @@ def _lazy_node(value, line: _Line, steps: tuple):
 # letter or `_` first, then ordinary characters and single spaces (no `: `, ` #`, quotes
 # first, trailing spaces), and none of the words YAML 1.1 or the 1.2 core schema read as a
 # boolean or null (PyYAML's dumper quotes those: `'NO'`, Norway).
-_PLAIN_BLOCK = re.compile(r"[A-Za-z_][A-Za-z0-9_./@+(),'-]*+(?: [A-Za-z0-9_./@+(),'-]++)*+")
-_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,127}")
+_PLAIN_BLOCK = LazyPattern(r"[A-Za-z_][A-Za-z0-9_./@+(),'-]*+(?: [A-Za-z0-9_./@+(),'-]++)*+")
+_PLAIN_KEY = LazyPattern(r"[A-Za-z_][A-Za-z0-9_.-]{0,127}")
 _WORDS = frozenset(("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off "
                     "OFF null Null NULL").split())
 

@@ -5,12 +5,12 @@ point at it (SPEC §7). The position travels from the parsed tree (`load.tree.Lo
 into the model through a wrap validator, without being a field users could set.
 """
 
-import ast
-import inspect
 import sys
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
+
+from . import field_docs
 
 
 class _Documented(type(BaseModel)):
@@ -19,17 +19,20 @@ class _Documented(type(BaseModel)):
 
     Pydantic's own `use_attribute_docstrings` does the same, but finds each class's source
     by walking frames and tokenising the file again for every class: a third of the cost of
-    importing the models, paid by every run. Here each module's source is parsed once, and
-    the descriptions are set where pydantic sets them, after the fields are collected and
-    before any schema is built (the models' building is deferred to their first use).
+    importing the models, paid by every run. Here each module's strings are read once (as
+    the build extracted them, `field_docs`), and the descriptions are set where pydantic
+    sets them, after the fields are collected and before any schema is built (the models'
+    building is deferred to their first use).
     """
 
     def __new__(mcs, name, bases, namespace, **kwargs):
         cls = super().__new__(mcs, name, bases, namespace, **kwargs)
-        docs = _attribute_docs(namespace.get("__module__"), name)
-        for field, info in cls.__pydantic_fields__.items():
-            if info.description is None and field in docs:
-                info.description = docs[field]
+        fields = cls.__pydantic_fields__
+        if any(info.description is None for info in fields.values()):  # (not `Located`)
+            docs = _attribute_docs(namespace.get("__module__"), name)
+            for field, info in fields.items():
+                if info.description is None and field in docs:
+                    info.description = docs[field]
         return cls
 
 
@@ -37,26 +40,11 @@ _DOCS: dict[str, dict[str, dict[str, str]]] = {}
 
 
 def _attribute_docs(module: str | None, class_name: str) -> dict[str, str]:
-    """{field: the string literal written right under its annotation} of a top-level class,
-    as pydantic's extraction reads it (`inspect.cleandoc`)."""
+    """{field: the string literal written right under its annotation} of a top-level class."""
     if module not in _DOCS:
         source_file = getattr(sys.modules.get(module), "__file__", None)
-        try:
-            with open(source_file, encoding="utf-8") as handle:
-                tree = ast.parse(handle.read())
-        except (OSError, TypeError, SyntaxError):
-            tree = ast.Module(body=[], type_ignores=[])
-        _DOCS[module] = {node.name: _docs_in(node.body) for node in tree.body
-                         if isinstance(node, ast.ClassDef)}
+        _DOCS[module] = field_docs.of_module(module, source_file)
     return _DOCS[module].get(class_name, {})
-
-
-def _docs_in(body: list) -> dict[str, str]:
-    return {first.target.id: inspect.cleandoc(second.value.value)
-            for first, second in zip(body, body[1:])
-            if isinstance(first, ast.AnnAssign) and isinstance(first.target, ast.Name)
-            and isinstance(second, ast.Expr) and isinstance(second.value, ast.Constant)
-            and isinstance(second.value.value, str)}
 
 
 class Located(BaseModel, metaclass=_Documented):

@@ -119,7 +119,7 @@ def _log(report, descriptors, results: list[str], notifications, total, limit) -
 
 
 def _provenance(record) -> dict:
-    """What was checked, with what (findings.Provenance): the commit as the run's
+    """What was checked, with what (provenance.Provenance): the commit as the run's
     `versionControlProvenance` (SARIF's `versionControlDetails` requires the repository's
     address beside it, so without a known address the commit is in `properties` only),
     and the controller, rule packs and data dates in the run's property bag."""

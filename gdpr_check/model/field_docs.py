@@ -1,0 +1,115 @@
+"""The string written under each model field (its description, see `base._Documented`),
+extracted from the models' source at build time rather than at every start-up.
+
+Finding those strings means parsing each model module (`ast.parse`): ~15 ms, a quarter of
+importing the models, paid by every run. The build (`hatch_build.py`, also for an editable
+install) extracts them into `field-docs.json` beside the models, each module's under the
+SHA-256 of its source and of this extractor. A run takes a module's strings from there
+when both are still the same, and parses the source otherwise (an edited checkout, a
+build that could not write the file): slower, never different.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import inspect
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+_FORMAT = 1
+_built: dict | None = None
+
+
+def path() -> Path:
+    return Path(__file__).with_name("field-docs.json")
+
+
+def of_module(module: str | None, source_file: str | None) -> dict[str, dict[str, str]]:
+    """{class: {field: the string under it}} of the top-level classes of `module`."""
+    try:
+        with open(source_file, "rb") as handle:
+            source = handle.read()
+    except (OSError, TypeError):
+        return {}
+    built = _read().get(module)
+    if isinstance(built, dict) and built.get("sha256") == _digest(source) \
+            and isinstance(built.get("classes"), dict):
+        return built["classes"]
+    return extract(source)
+
+
+def extract(source: bytes) -> dict[str, dict[str, str]]:
+    """What `of_module` gives, parsed from the source: for each top-level class, each
+    string literal written right under an annotated name, as pydantic's own extraction
+    reads it (`inspect.cleandoc`)."""
+    try:
+        tree = ast.parse(source.decode("utf-8"))
+    except SyntaxError:
+        return {}
+    return {node.name: _docs_in(node.body) for node in tree.body
+            if isinstance(node, ast.ClassDef)}
+
+
+def _docs_in(body: list) -> dict[str, str]:
+    return {first.target.id: inspect.cleandoc(second.value.value)
+            for first, second in zip(body, body[1:])
+            if isinstance(first, ast.AnnAssign) and isinstance(first.target, ast.Name)
+            and isinstance(second, ast.Expr) and isinstance(second.value, ast.Constant)
+            and isinstance(second.value.value, str)}
+
+
+def _digest(source: bytes) -> str:
+    """The source's SHA-256, salted with this extractor's own source and the Python
+    version (`inspect.cleandoc`'s): a change to either makes every entry stale."""
+    return hashlib.sha256(_salt() + source).hexdigest()
+
+
+_SALT: bytes | None = None
+
+
+def _salt() -> bytes:
+    global _SALT
+    if _SALT is None:
+        with open(__file__, "rb") as handle:
+            _SALT = b"%d.%d\0" % sys.version_info[:2] + handle.read() + b"\0"
+    return _SALT
+
+
+def _read() -> dict:
+    global _built
+    if _built is None:
+        try:
+            data = json.loads(path().read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        valid = isinstance(data, dict) and data.get("format") == _FORMAT \
+            and isinstance(data.get("modules"), dict)
+        _built = data["modules"] if valid else {}
+    return _built
+
+
+def build(target: Path | None = None) -> tuple[Path, int]:
+    """Extract the strings of every module beside this one, from source, and write them
+    to `target` (default: `path()`) atomically; returns it and how many modules."""
+    folder = Path(__file__).parent
+    modules = {}
+    for file in sorted(folder.glob("*.py")):
+        if file.stem != "__init__":
+            source = file.read_bytes()
+            modules[f"{__package__}.{file.stem}"] = {"sha256": _digest(source),
+                                                     "classes": extract(source)}
+    target = path() if target is None else Path(target)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".field-docs-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"format": _FORMAT, "modules": modules}, handle, ensure_ascii=False,
+                      sort_keys=True)
+        os.chmod(tmp, 0o644)  # package data: readable like the modules beside it
+        os.replace(tmp, target)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return target, len(modules)
