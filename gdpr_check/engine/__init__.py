@@ -244,8 +244,28 @@ def row_of(finding: Finding) -> tuple:
 
 def _name_of(item) -> str | None:
     """The subject's own name, which reports list when one defect repeats over items."""
+    if _UNNAMED[type(item)]:
+        return None
     name = getattr(item, "name", None)
     return name.strip() or None if isinstance(name, str) else None
+
+
+class _Unnamed(dict):
+    """class -> whether its instances certainly have no `name`: one of our models with no
+    such field or class attribute (a Flow). `getattr(flow, "name", None)` answers None
+    only after pydantic's `__getattr__` has raised and caught an AttributeError, a few
+    microseconds for each of the tens of thousands of findings on flows."""
+
+    __slots__ = ()
+
+    def __missing__(self, cls):
+        from ..model.base import Located
+        unnamed = self[cls] = issubclass(cls, Located) and "name" not in cls.model_fields \
+            and not hasattr(cls, "name")
+        return unnamed
+
+
+_UNNAMED = _Unnamed()
 
 
 def _schema_findings(compiled, context, item, root_loc) -> list[Finding]:
