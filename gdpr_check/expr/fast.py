@@ -14,8 +14,9 @@ made itself, which it knows to be plain data or its own code, and hands everythi
 - `FastSandbox.call_test`: a plain test (one that takes no context) is called directly.
 - `plain_filter`: Jinja's `list`, `map`, `select`, ... without their per-call choice of
   the async variant (this environment is never async); still bounded by `security`.
-  `select`/`reject` with a plain test call it directly for each element, spending what
-  `call_test` would.
+  `select`/`reject`/`selectattr`/`rejectattr` with a plain test (or none) call it
+  directly for each element, spending what `call_test` would; the attribute variants
+  read each element's attribute with Jinja's own getter (the sandbox's `getitem`).
 - `as_function`: the code Jinja generates for `result = <expression>`, a generator that
   stores the value in the context, as a function that returns it. It edits only code
   `security.expression_code` generated from a checked expression, by two exact string
@@ -29,6 +30,7 @@ baseline; tests/test_security.py runs the hostile rule packs that way.
 from __future__ import annotations
 
 from jinja2 import pass_context
+from jinja2.filters import make_attrgetter
 from jinja2.runtime import LoopContext, missing
 
 from .budget import cost_of, spend
@@ -105,40 +107,68 @@ _FIELDS = _Fields()
 
 def plain_filter(name, function):
     """Jinja's sync variant of a filter that picks sync or async on every call; for
-    `select` and `reject`, one that calls a plain test directly."""
+    `select`, `reject`, `selectattr` and `rejectattr`, one that calls a plain test
+    directly."""
     sync = getattr(function, "__wrapped__", None)
     if sync is not None and getattr(function, "__code__", None) is not None \
             and function.__code__.co_name == "wrapper" \
             and function.__module__ == "jinja2.filters" and sync.__name__.startswith("sync_"):
         function = sync
-        if name in ("select", "reject"):
-            return _select_plain(function, keep=name == "select")
+        if name in _SELECTS:
+            return _select_plain(function, *_SELECTS[name])
     return function
 
 
-def _select_plain(original, keep: bool):
-    """`x | reject('in', ids)` as Jinja's `select`/`reject` give it, lazily, for a plain
-    test (one that takes no context) without Jinja's dispatch for every element: the
-    same elements, and the same steps spent for each as `FastSandbox.call_test`. Any
-    other call (no test named, a test that takes its context) is Jinja's."""
+# filter -> (keep the elements that pass, test an attribute of each rather than itself)
+_SELECTS = {"select": (True, False), "reject": (False, False),
+            "selectattr": (True, True), "rejectattr": (False, True)}
+_NOT_PLAIN = object()
+
+
+def _select_plain(original, keep: bool, by_attribute: bool):
+    """`x | reject('in', ids)`, `x | selectattr('principal.kind', 'equalto', 'service')`
+    as Jinja's `select`/`reject`/`selectattr`/`rejectattr` give them, lazily, for a plain
+    test (one that takes no context) or none (the element's truth) without Jinja's
+    dispatch for every element: the same elements, read through the sandbox's `getitem`
+    as Jinja's attribute getter reads them, and the same steps spent for each as
+    `FastSandbox.call_test`. Any other call (a test that takes its context, one that
+    does not exist, `selectattr` without an attribute) is Jinja's."""
     @pass_context
     def select(context, value, *args, **kwargs):
-        test = context.environment.tests.get(args[0]) if args and type(args[0]) is str \
-            else None
-        if test is None or getattr(test, "jinja_pass_arg", None) is not None:
+        named = args[1:] if by_attribute else args  # the test's name and its arguments
+        test = _plain_test(context.environment, named)
+        if test is _NOT_PLAIN or by_attribute and not args:
             return original(context, value, *args, **kwargs)
-        return _selected(value, test, args[1:], kwargs, keep)
+        # Jinja's own getter, made as its `selectattr` makes it: a dotted path of fields
+        pick = make_attrgetter(context.environment, args[0]) if by_attribute else None
+        return _selected(value, test, named[1:], kwargs, keep, pick)
     select.__name__ = original.__name__
     select.__doc__ = original.__doc__
     return select
 
 
-def _selected(value, test, args, kwargs, keep):
+def _plain_test(environment, named):
+    """The test `named[0]` names if it is a plain one, None when no test is named (Jinja
+    then keeps the truthy elements), else `_NOT_PLAIN`."""
+    if not named:
+        return None
+    test = environment.tests.get(named[0]) if type(named[0]) is str else None
+    if test is None or getattr(test, "jinja_pass_arg", None) is not None:
+        return _NOT_PLAIN
+    return test
+
+
+def _selected(value, test, args, kwargs, keep, pick):
     if value:  # as Jinja's select_or_reject: only when iterated
         cost = cost_of(args) + 1 if args else 1
         for element in value:
-            spend(cost)
-            if bool(test(element, *args, **kwargs)) is keep:
+            subject = element if pick is None else pick(element)
+            if test is None:  # Jinja's `bool`: no test called, nothing spent
+                passed = bool(subject)
+            else:
+                spend(cost)
+                passed = bool(test(subject, *args, **kwargs))
+            if passed is keep:
                 yield element
 
 
