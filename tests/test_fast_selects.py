@@ -1,12 +1,14 @@
-"""The fast `select`/`reject`/`selectattr`/`rejectattr` (expr/fast.py) answer as Jinja's
-own filters in the secure sandbox do: the same elements, the same errors, and the same
-steps spent, so that a budget stops a rule at the same point with or without them."""
+"""The fast `select`/`reject`/`selectattr`/`rejectattr` (expr/fast.py), and the fast reads
+of a helper's records (`Grantee`), answer as Jinja's own filters and reads in the secure
+sandbox do: the same values, the same errors, and the same steps spent, so that a budget
+stops a rule at the same point with or without them."""
 from __future__ import annotations
 
 import pytest
 
 from gdpr_check.expr import budget, fast, security
-from gdpr_check.model import System
+from gdpr_check.expr.helpers import Grantee
+from gdpr_check.model import Principal, System
 
 LOC = ("rules/x.yaml", 3, 5)
 
@@ -19,8 +21,14 @@ SYSTEMS = [
 ]
 ROWS = [{"kind": "service", "processor": None}, {"kind": "external", "processor": "acme"},
         {"kind": "service", "processor": "acme"}, {"kind": None, "processor": None}]
+PRINCIPALS = [Principal(id="sales", kind="employee_group"),
+              Principal(id="bot", kind="service"),
+              Principal(id="acme", kind="external", processor="acme_ltd")]
+GRANTEES = [Grantee(PRINCIPALS[0], SYSTEMS[0].access.grants[0], "partial"),
+            Grantee(PRINCIPALS[1], SYSTEMS[0].access.grants[1], None),
+            Grantee(PRINCIPALS[2], SYSTEMS[1].access.grants[0], "full")]
 SCOPE = {"systems": SYSTEMS, "rows": ROWS, "ids": ["a", "b", "c", "b"],
-         "allowed": ["b", "c"]}
+         "allowed": ["b", "c"], "grantees": GRANTEES}
 
 
 def _run(env, source):
@@ -60,6 +68,14 @@ def envs():
     "ids | select('sameas', 'a') | list",
     # refused at run time: the sandbox's undefined, which `none` tests like any other
     "systems | rejectattr('id.' ~ '_' ~ '_class__', 'none') | list | length",
+    "grantees | selectattr('principal.kind', 'equalto', 'service') "
+    "| map(attribute='grant.scope') | list",
+    "grantees | rejectattr('permitted') | map(attribute='principal.id') | list",
+    "grantees | selectattr('allowed') | map(attribute='allowed') | list",
+    "grantees | map(attribute='1.scope') | list",
+    "[grantees[0].principal.id, grantees[0].grant.scope, grantees[2].permitted, "
+    "grantees[1].allowed, grantees[0]['grant'].principal, grantees[0][0].kind]",
+    "grantees[0].count('x') if grantees[0].count is defined else 'no count'",
 ])
 def test_the_fast_selects_give_what_jinja_gives_and_spend_the_same(envs, source):
     secure, fast_env = envs
@@ -73,6 +89,9 @@ def test_the_fast_selects_give_what_jinja_gives_and_spend_the_same(envs, source)
     "systems | selectattr | list",                                  # no attribute named
     "systems | selectattr('_' ~ '_class__') | list",          # private, built at run time
     "systems | rejectattr('id.' ~ '_' ~ '_class__') | list",
+    "grantees | selectattr('_' ~ '_class__') | list",
+    "grantees[0] | attr('_' ~ '_class__') | string",
+    "grantees | selectattr('nosuch') | list",
 ])
 def test_the_fast_selects_fail_as_jinja_does(envs, source):
     secure, fast_env = envs

@@ -7,8 +7,9 @@ made itself, which it knows to be plain data or its own code, and hands everythi
 
 - `FastSandbox.getattr`/`getitem`: a field of one of our own models is read from the
   instance's `__dict__` (fields never start with `_`; anything else, and every other
-  object, takes the sandbox's checks), and a `{% for %}` loop's read-only values
-  (`loop.last`) from Jinja's own `LoopContext`.
+  object, takes the sandbox's checks), a field of a helper's own record (`Grantee`, by
+  the names it lists), and a `{% for %}` loop's read-only values (`loop.last`) from
+  Jinja's own `LoopContext`.
 - `FastSandbox.call`: the engine's own helpers (bound methods of `Helpers`) are called
   directly, counted against the budget; any other callable takes the sandbox's checks.
 - `FastSandbox.call_test`: a plain test (one that takes no context) is called directly.
@@ -36,7 +37,7 @@ from jinja2.filters import make_attrgetter
 from jinja2.runtime import LoopContext, missing
 
 from .budget import cost_of, spend
-from .helpers import FUNCTIONS, Helpers
+from .helpers import FUNCTIONS, Grantee, Helpers
 from .security import SecureSandbox
 
 _TRUSTED_HELPERS = frozenset(getattr(Helpers, name) for name in FUNCTIONS)
@@ -44,6 +45,9 @@ _TRUSTED_HELPERS = frozenset(getattr(Helpers, name) for name in FUNCTIONS)
 # `changed`, take the sandbox's checks).
 _LOOP_ATTRIBUTES = frozenset({"index", "index0", "revindex", "revindex0", "first", "last",
                               "length", "depth", "depth0", "previtem", "nextitem"})
+# The helpers' own records, by the names they answer to: `grantees()` gives one per grant
+# of a system, and the access rules test and show a few of their fields for each.
+_RECORDS = {Grantee: frozenset({*Grantee._fields, "permitted"})}
 
 
 class FastSandbox(SecureSandbox):
@@ -54,6 +58,8 @@ class FastSandbox(SecureSandbox):
             return obj.__dict__[field]
         if type(obj) is LoopContext and attribute in _LOOP_ATTRIBUTES:  # `loop.last`
             return getattr(obj, attribute)
+        if attribute in _RECORDS.get(type(obj), ()):  # `g.grant.scope`
+            return getattr(obj, attribute)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj, argument):
@@ -63,6 +69,8 @@ class FastSandbox(SecureSandbox):
             field = _FIELDS[type(obj)].get(argument)
             if field is not None:
                 return obj.__dict__[field]
+            if argument in _RECORDS.get(type(obj), ()):  # `selectattr('principal.kind')`
+                return getattr(obj, argument)
         return super().getitem(obj, argument)
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
