@@ -204,7 +204,8 @@ def bounded_filter(name: str, original):
                 signature.append(_Signature(original))
             args, kwargs = _checked_arguments(name, signature[0], bound, measured, args,
                                               kwargs)
-        return built(original(*args, **kwargs))
+        # without an empty `**kwargs`, which would copy a dict on every call
+        return built(original(*args, **kwargs) if kwargs else original(*args))
 
     bounded.__name__ = name
     bounded.__doc__ = original.__doc__

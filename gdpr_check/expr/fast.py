@@ -80,7 +80,8 @@ class FastSandbox(SecureSandbox):
             if kwargs:  # template code passes these for Context.call's sake
                 kwargs.pop("_loop_vars", None)
                 kwargs.pop("_block_vars", None)
-            return __obj(*args, **kwargs)
+                return __obj(*args, **kwargs)
+            return __obj(*args)  # an empty `**kwargs` would copy a dict on every call
         return super().call(__context, __obj, *args, **kwargs)
 
     def call_test(self, name, value, args=None, kwargs=None, context=None, eval_ctx=None):
@@ -90,7 +91,9 @@ class FastSandbox(SecureSandbox):
             test = self.tests.get(name)
             if test is not None and getattr(test, "jinja_pass_arg", None) is None:
                 spend(cost_of(args) + 1 if args else 1)
-                return test(value, *(args or ()), **(kwargs or {}))
+                if kwargs:
+                    return test(value, *(args or ()), **kwargs)
+                return test(value, *(args or ()))
         return super().call_test(name, value, args, kwargs, context, eval_ctx)
 
 
@@ -190,7 +193,9 @@ def _selected(value, test, args, kwargs, keep, pick):
                 passed = bool(subject)
             else:
                 spend(cost)
-                passed = bool(test(subject, *args, **kwargs))
+                # without an empty `**kwargs`, which would copy a dict for every element
+                passed = bool(test(subject, *args, **kwargs) if kwargs
+                              else test(subject, *args))
             if passed is keep:
                 yield element
 
