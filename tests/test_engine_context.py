@@ -127,6 +127,21 @@ def test_the_rows_a_child_sends_are_the_findings(tmp_path):
     assert {"XC004", "XC005"} <= found and len(found) > 10
 
 
+def test_a_finding_has_the_fields_of_its_rule_and_its_row():
+    """`finding_of` passes Finding's fields by position: each lands where it belongs."""
+    from gdpr_check.api import load_rules
+    from gdpr_check.engine import finding_of
+    from gdpr_check.findings import Finding
+    rule = next(r for r in load_rules(BASE) if r.id == "RI015")
+    row = ("flow", "crm_to_mailer", "a message", "inventory/flows.yaml", 12, 5, "k", "CRM")
+    assert finding_of(rule, row) == Finding(
+        rule=rule.id, name=rule.name, area=rule.area, severity=rule.severity,
+        articles=list(rule.articles), subject_kind="flow", subject_id="crm_to_mailer",
+        message="a message", remediation=rule.remediation, path="inventory/flows.yaml",
+        line=12, column=5, key="k", tags=list(rule.tags), kind=rule.kind,
+        subject_name="CRM")
+
+
 def test_two_processes_give_the_sequential_findings(monkeypatch, tmp_path):
     from gdpr_check.engine import parallel
     project = write_project(tmp_path / "p", {"inventory": {"processors": [

@@ -242,11 +242,12 @@ def finding_of(rule, row: tuple) -> Finding:
     every other field is the rule's. A child process sends only rows (`parallel.py`), a
     fraction of the pickled size of whole findings."""
     kind, ident, message, path, line, column, key, name = row
-    return Finding(rule=rule.id, name=rule.name, area=rule.area, severity=rule.severity,
-                   articles=list(rule.articles), subject_kind=kind, subject_id=ident,
-                   message=message, remediation=rule.remediation, path=path, line=line,
-                   column=column, key=key, tags=list(rule.tags), kind=rule.kind,
-                   subject_name=name)
+    # By position, in the order of Finding's fields (waived: None, new: True, their
+    # defaults): by keyword the call took twice as long, ~4 us more for each of the
+    # ~80,000 findings of a large run.
+    return Finding(rule.id, rule.name, rule.area, rule.severity, list(rule.articles), kind,
+                   ident, message, rule.remediation, path, line, column, key,
+                   list(rule.tags), None, True, rule.kind, name)
 
 
 def _name_of(item) -> str | None:
