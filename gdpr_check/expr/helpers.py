@@ -79,7 +79,6 @@ class Helpers:
         self._rights_due: dict = {}
         self._processings: dict = {}  # the same keys without the article -> _processing()
         self._disclosures: dict = {}  # right (or None) -> disclosures(right)
-        self._disclosed = None  # computed on first use of _processings_disclosed()
         self._special_uses: dict = {}  # kind -> special_uses(kind), computed on first use
         self._untranslated = None  # computed on first use of untranslated()
         self._grantees: dict = {}  # system id -> grantees(system)
@@ -418,20 +417,18 @@ class Helpers:
         applicable are found once, and whether a flow attracts the right once per
         (purpose, basis), which is all that decides it (`rights_due`)."""
         exempt = {s for s in self.index.by_kind["system"] if self.not_applicable(s, right)}
-        due = {key for key, flow in self._processings_disclosed().items()
-               if right in self.rights_due(flow)}
-        return [flow for flow in self.disclosures()
-                if (flow.purpose, flow.lawful_basis) in due and flow.from_ not in exempt]
-
-    def _processings_disclosed(self) -> dict:
-        """(purpose, basis) -> the first disclosure with it: what `rights_due` decides a
-        disclosure by, once for the three rights that follow disclosures (100,000 flows
-        in a large inventory, a few dozen pairs)."""
-        if self._disclosed is None:
-            self._disclosed = {}
-            for flow in self.disclosures():
-                self._disclosed.setdefault((flow.purpose, flow.lawful_basis), flow)
-        return self._disclosed
+        attracts: dict = {}
+        found = []
+        for flow in self.disclosures():
+            if flow.from_ in exempt:
+                continue
+            key = (flow.purpose, flow.lawful_basis)
+            due = attracts.get(key)
+            if due is None:
+                due = attracts[key] = right in self.rights_due(flow)
+            if due:
+                found.append(flow)
+        return found
 
     def boundary_flows(self) -> list:
         """Flows that carry personal data from one of the company's systems or a processor
