@@ -87,6 +87,61 @@ def _findings(report):
     return [f.to_dict() for f in report.findings]
 
 
+def test_the_rows_a_child_sends_are_the_findings(tmp_path):
+    """`run_rule(..., rows=True)`, what a child process sends, gives back every finding
+    field for field (`finding_of`): messages, default messages and schema errors."""
+    from gdpr_check.api import load_rules
+    from gdpr_check.engine import compile_rule, count_objects, finding_of, run_rule
+    from gdpr_check.expr import Helpers, Index, budget, scope_for
+    from gdpr_check.load import load_project
+    from gdpr_check.refdata import reference
+    schema_rule = """\
+- id: XC004
+  name: System names are short (a test rule)
+  area: records
+  severity: low
+  articles: ["Art. 30"]
+  loop: inventory.systems
+  schema: {properties: {name: {maxLength: 20}}}
+- id: XC005
+  name: No system is the booking system (a test rule)
+  area: records
+  severity: low
+  articles: ["Art. 30"]
+  loop: inventory.systems
+  that: ["item.id != 'booking'"]
+"""
+    root = Path(__file__).parent / "fixtures" / "clinic"
+    project = load_project(root)
+    rules = [r for r in load_rules(root, [pack(tmp_path / "pack", schema_rule)]) if r.enabled]
+    ref = reference()
+    base = scope_for(Helpers(Index(project.policy, project.inventory), ref), project.policy,
+                     project.inventory, ref)
+    budget.start_run(count_objects(project.inventory))
+    found = set()
+    for rule in map(compile_rule, rules):
+        findings = run_rule(rule, base, project.policy, project.policy.location)
+        rows = run_rule(rule, base, project.policy, project.policy.location, rows=True)
+        assert [finding_of(rule.rule, row) for row in rows] == findings
+        found.update(rule.rule.id for _ in findings)
+    assert {"XC004", "XC005"} <= found and len(found) > 10
+
+
+def test_a_finding_has_the_fields_of_its_rule_and_its_row():
+    """`finding_of` passes Finding's fields by position: each lands where it belongs."""
+    from gdpr_check.api import load_rules
+    from gdpr_check.engine import finding_of
+    from gdpr_check.findings import Finding
+    rule = next(r for r in load_rules(BASE) if r.id == "RI015")
+    row = ("flow", "crm_to_mailer", "a message", "inventory/flows.yaml", 12, 5, "k", "CRM")
+    assert finding_of(rule, row) == Finding(
+        rule=rule.id, name=rule.name, area=rule.area, severity=rule.severity,
+        articles=list(rule.articles), subject_kind="flow", subject_id="crm_to_mailer",
+        message="a message", remediation=rule.remediation, path="inventory/flows.yaml",
+        line=12, column=5, key="k", tags=list(rule.tags), kind=rule.kind,
+        subject_name="CRM")
+
+
 def test_two_processes_give_the_sequential_findings(monkeypatch, tmp_path):
     from gdpr_check.engine import parallel
     project = write_project(tmp_path / "p", {"inventory": {"processors": [

@@ -5,7 +5,7 @@ Both processes take rules from one queue, costliest first (by estimate), each th
 one as soon as it is done with its last, so that neither waits long for the other
 however wrong the estimate, and each evaluates the loops of the rules it takes; the
 child sends back the findings of the rules it took, as rows of the fields that differ
-between one rule's findings (`engine.row_of`). Findings
+between one rule's findings (`engine.finding_of`). Findings
 are put back in rule order, so the result is the sequential one. Only when the caller's
 speed policy allows it (`runtime.Tuning.fork`: the CLI's, unless `GDPR_CHECK_JOBS=1`)
 and where it is cheap and safe: on Linux (fork), with two CPUs or more, and no other
@@ -162,15 +162,13 @@ def _drain(queue: int) -> None:
 def _child(read, write, queue, compiled, base, policy, root_loc, run_rule, at_fork):
     """Run the rules it takes from `queue`, write ("ok", {index: rows of findings},
     (steps, size) spent) or ("error", None, None), and exit."""
-    from . import row_of
     code = 0
     try:
         os.close(read)
         try:
             found = {}
             for index in _taken(queue, "child"):
-                found[index] = [row_of(f) for f in
-                                run_rule(compiled[index], base, policy, root_loc)]
+                found[index] = run_rule(compiled[index], base, policy, root_loc, rows=True)
             steps, size = budget.used()
             spent = (steps - at_fork[0], size - at_fork[1])
             answer = pickle.dumps(("ok", found, spent), protocol=pickle.HIGHEST_PROTOCOL)

@@ -170,8 +170,13 @@ def cost_of(args) -> int:
     """One step, plus the length of every string, list or mapping among `args`."""
     cost = 1
     for arg in args:
-        if type(arg) is str or _is_sized(arg):  # most arguments: an id
+        kind = type(arg)
+        if kind is str:  # most arguments: an id
             cost += len(arg)
+        else:  # `_is_sized`, written out: the next most common argument, a model, is not
+            sized = _SIZED_BY_TYPE[kind]
+            if sized or sized is None and isinstance(arg, _SIZED):
+                cost += len(arg)
     return cost
 
 

@@ -178,11 +178,11 @@ class Index:
         found: dict[str, list] = {"purpose": [], "data_category": [], "data_subject": []}
 
         def check(obj, used_purposes, used_subjects):
-            if any(p not in purposes for p in used_purposes):
+            if _any_missing(used_purposes, purposes):
                 found["purpose"].append(obj)
-            if any(c not in categories for c in obj.data_categories):
+            if _any_missing(obj.data_categories, categories):
                 found["data_category"].append(obj)
-            if any(s not in subjects for s in used_subjects):
+            if _any_missing(used_subjects, subjects):
                 found["data_subject"].append(obj)
 
         for system in self.inventory.systems:
@@ -251,6 +251,12 @@ class Index:
         result = tuple(sorted(seen))
         self._downstream[start] = result
         return result
+
+
+def _any_missing(ids, table: dict) -> bool:
+    """Whether any of `ids` is not a key of `table`; tested in C, not by a generator made
+    for each of the 300,000 lists a large inventory's `undeclared_uses` looks at."""
+    return not all(map(table.__contains__, ids))
 
 
 def _by_each(objects, field: str) -> dict[str, list]:

@@ -96,9 +96,10 @@ def uses(holders, categories: dict, purposes: dict, test) -> list[Use]:
     `categories`, id -> DataCategory) passes `test`, sorted by purpose id. Each holder's
     categories count for each of its own purposes: the inventory records no finer pairing,
     and a system holding the data for a purpose processes it for that purpose."""
+    passing = {c for c, category in categories.items() if test(category)}  # not per holder
     found: dict[str, tuple[dict, dict]] = {}
     for holder in holders:
-        kinds = [c for c in holder.data_categories if c in categories and test(categories[c])]
+        kinds = [c for c in holder.data_categories if c in passing]
         if not kinds:
             continue
         for purpose in purposes_of(holder):
