@@ -57,3 +57,12 @@ def test_sensitive_and_lookup_all_skip_undeclared_ids():
 def _helpers():
     policy = Policy.model_validate({"controller": {"name": "X", "country": "FI"}})
     return Helpers(Index(policy, Inventory()), reference=None)
+
+
+def test_one_duration_reader_serves_every_distinct_duration():
+    """Pydantic's reader builds a validator (~1 ms): once a run, not once a duration."""
+    from gdpr_check.expr.helpers import _timedelta_adapter, duration_days
+    duration_days.cache_clear()
+    _timedelta_adapter.cache_clear()
+    assert [duration_days(f"P{n}D") for n in (1, 2, 3)] == [1.0, 2.0, 3.0]
+    assert _timedelta_adapter.cache_info().misses == 1

@@ -6,7 +6,6 @@ so calling one for every item keeps a rule at O(items x log n).
 from __future__ import annotations
 
 from functools import lru_cache
-
 from typing import Any, NamedTuple
 
 from ..law import rights, special, transfers
@@ -21,10 +20,16 @@ def duration_days(duration: str | None) -> float | None:
     """ISO 8601 duration -> days (a month counts as 30 days, a year as 365)."""
     if duration is None:
         return None
+    return _timedelta_adapter().validate_python(duration).total_seconds() / 86400
+
+
+@lru_cache(maxsize=1)
+def _timedelta_adapter():
+    """Pydantic's reader of durations, built once (~1 ms each: it builds a validator)."""
     from datetime import timedelta
 
     from pydantic import TypeAdapter
-    return TypeAdapter(timedelta).validate_python(duration).total_seconds() / 86400
+    return TypeAdapter(timedelta)
 
 
 def _calendar_parts(duration: str):
