@@ -10,14 +10,14 @@ build that could not write the file): slower, never different.
 """
 from __future__ import annotations
 
-import ast
 import hashlib
-import inspect
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+# `ast` and `inspect` (the fallback's parse) and `tempfile` (the build's write) are imported
+# where they are used: a run that reads the built file needs none of them, and `tempfile`
+# alone brings shutil, random, bz2 and lzma (~5-10 ms of a small check).
 
 _FORMAT = 1
 _built: dict | None = None
@@ -45,6 +45,7 @@ def extract(source: bytes) -> dict[str, dict[str, str]]:
     """What `of_module` gives, parsed from the source: for each top-level class, each
     string literal written right under an annotated name, as pydantic's own extraction
     reads it (`inspect.cleandoc`)."""
+    import ast
     try:
         tree = ast.parse(source.decode("utf-8"))
     except SyntaxError:
@@ -54,6 +55,8 @@ def extract(source: bytes) -> dict[str, dict[str, str]]:
 
 
 def _docs_in(body: list) -> dict[str, str]:
+    import ast
+    import inspect
     return {first.target.id: inspect.cleandoc(second.value.value)
             for first, second in zip(body, body[1:])
             if isinstance(first, ast.AnnAssign) and isinstance(first.target, ast.Name)
@@ -101,6 +104,8 @@ def build(target: Path | None = None) -> tuple[Path, int]:
             source = file.read_bytes()
             modules[f"{__package__}.{file.stem}"] = {"sha256": _digest(source),
                                                      "classes": extract(source)}
+    import os
+    import tempfile
     target = path() if target is None else Path(target)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".field-docs-", suffix=".tmp")
     try:
