@@ -18,9 +18,7 @@ expressions are compiled when the rules load, as without it: slower, never diffe
 from __future__ import annotations
 
 import marshal
-import os
 import sys
-import tempfile
 from pathlib import Path
 from types import CodeType
 
@@ -66,6 +64,7 @@ def build(target: Path | None = None) -> tuple[Path, int]:
     their code to `target` (default: `path()`) atomically; returns it and the count."""
     from ..engine.compile import compile_rule
     from ..load.rules import builtin_rules_dir, load_rule_dirs
+    from ..package_data import write
     from . import sandbox
     from .cache import CodeCache
     global _entries
@@ -81,15 +80,7 @@ def build(target: Path | None = None) -> tuple[Path, int]:
     finally:
         sandbox.CACHE = saved
         _entries = None
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".builtin-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(marshal.dumps((_FORMAT, salt, entries)))
-        os.chmod(tmp, 0o644)  # package data: readable like the modules beside it
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write(target, marshal.dumps((_FORMAT, salt, entries)), ".builtin-")
     return target, len(entries)
 
 

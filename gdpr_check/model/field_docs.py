@@ -15,9 +15,9 @@ import json
 import sys
 from pathlib import Path
 
-# `ast` and `inspect` (the fallback's parse) and `tempfile` (the build's write) are imported
-# where they are used: a run that reads the built file needs none of them, and `tempfile`
-# alone brings shutil, random, bz2 and lzma (~5-10 ms of a small check).
+# `ast` and `inspect` (the fallback's parse) and `package_data` (the build's write) are
+# imported where they are used: a run that reads the built file needs none of them, and
+# `tempfile` alone brings shutil, random, bz2 and lzma (~5-10 ms of a small check).
 
 _FORMAT = 1
 _built: dict | None = None
@@ -104,17 +104,9 @@ def build(target: Path | None = None) -> tuple[Path, int]:
             source = file.read_bytes()
             modules[f"{__package__}.{file.stem}"] = {"sha256": _digest(source),
                                                      "classes": extract(source)}
-    import os
-    import tempfile
+    from ..package_data import write
     target = path() if target is None else Path(target)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".field-docs-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"format": _FORMAT, "modules": modules}, handle, ensure_ascii=False,
+    text = json.dumps({"format": _FORMAT, "modules": modules}, ensure_ascii=False,
                       sort_keys=True)
-        os.chmod(tmp, 0o644)  # package data: readable like the modules beside it
-        os.replace(tmp, target)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write(target, text.encode("utf-8"), ".field-docs-")
     return target, len(modules)
