@@ -192,10 +192,7 @@ def _github_annotations(report, fail_on, prefix="", fail_on_unrecorded=False) ->
         per_level[level] += 1
         if per_level[level] > ANNOTATIONS_PER_LEVEL:
             continue
-        props = f"file={_escape_property(in_repository(path, prefix))},line={line or 1}"
-        if column:
-            props += f",col={column}"
-        out.append(f"::{level} {props},title={_escape_property(title)}::{_escape_data(text)}")
+        out.append(_command(level, in_repository(path, prefix), line, column, title, text))
     skipped = len(annotated) - len(out)
     if skipped:
         out.append(f"::notice title=gdpr-check::{skipped} more findings are not annotated "
@@ -212,19 +209,23 @@ def error_annotations(report, prefix="") -> list[str]:
     located = [e for e in report.errors if e.path]
     out = []
     for error in located[:ANNOTATIONS_PER_LEVEL]:
-        props = f"file={_escape_property(in_repository(error.path, prefix))}," \
-                f"line={error.line or 1}"
-        if error.column:
-            props += f",col={error.column}"
         title = f"gdpr-check: rule {error.rule} cannot run" if error.rule else \
             "gdpr-check: input error"
-        out.append(f"::error {props},title={_escape_property(title)}::"
-                   f"{_escape_data(error.message)}")
+        out.append(_command("error", in_repository(error.path, prefix), error.line,
+                            error.column, title, error.message))
     if len(located) > ANNOTATIONS_PER_LEVEL:
         out.append(f"::notice title=gdpr-check::{len(located) - ANNOTATIONS_PER_LEVEL} more "
                    "errors are not annotated (GitHub shows ten a step); standard error "
                    "lists them")
     return out
+
+
+def _command(level: str, path: str, line, column, title: str, text: str) -> str:
+    """One workflow command marking `path:line[:column]` (paths relative to the repository)."""
+    props = f"file={_escape_property(path)},line={line or 1}"
+    if column:
+        props += f",col={column}"
+    return f"::{level} {props},title={_escape_property(title)}::{_escape_data(text)}"
 
 
 def _escape_data(text: str) -> str:
