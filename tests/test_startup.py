@@ -27,13 +27,19 @@ def test_the_cli_freezes_what_importing_made_and_the_library_does_not(gc_calls):
     assert gc_calls == []
 
 
-def _modules_after_check(args: list[str]) -> set[str]:
+def _after_check(report: str, args: list[str]) -> list[str]:
+    """Run `gdpr-check <args>` in a fresh interpreter, then `report` (Python that sets
+    `found`, a list of names, from what the run left in `sys.modules`): the names."""
     script = ("import sys\nfrom gdpr_check.cli import main\n"
               "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-              "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n")
+              f"{report}\nprint(' '.join(found), file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
                           text=True, cwd=ROOT, check=True)
-    return set(done.stderr.splitlines()[-1].split())
+    return done.stderr.splitlines()[-1].split()
+
+
+def _modules_after_check(args: list[str]) -> set[str]:
+    return set(_after_check("found = sorted(sys.modules)", args))
 
 
 def test_a_check_without_a_published_notice_imports_none_of_its_checks():
@@ -58,17 +64,12 @@ def test_a_check_for_the_terminal_defines_no_provenance_record():
 
 
 DATACLASSES = """
-import dataclasses, sys
-from gdpr_check.cli import main
-try:
-    main(sys.argv[1:])
-except SystemExit:
-    pass
-print(" ".join(f"{name}.{key}" for name, module in sorted(sys.modules.items())
-               if name.startswith("gdpr_check")
-               for key, value in sorted(vars(module).items())
-               if isinstance(value, type) and dataclasses.is_dataclass(value)
-               and value.__module__ == name), file=sys.stderr)
+import dataclasses
+found = [f"{name}.{key}" for name, module in sorted(sys.modules.items())
+         if name.startswith("gdpr_check")
+         for key, value in sorted(vars(module).items())
+         if isinstance(value, type) and dataclasses.is_dataclass(value)
+         and value.__module__ == name]
 """
 
 # The dataclasses a small check defines: each execs the code of its methods at import
@@ -84,10 +85,8 @@ SMALL_RUN_DATACLASSES = [
 
 
 def test_a_small_check_defines_only_these_dataclasses():
-    done = subprocess.run([sys.executable, "-c", DATACLASSES, "check",
-                           str(ROOT / "tests" / "fixtures" / "base")],
-                          capture_output=True, text=True, cwd=ROOT, check=True)
-    assert done.stderr.splitlines()[-1].split() == SMALL_RUN_DATACLASSES
+    assert _after_check(DATACLASSES, ["check", str(ROOT / "tests" / "fixtures" / "base")]) \
+        == SMALL_RUN_DATACLASSES
 
 
 def _run(script: str, **env) -> str:
@@ -213,19 +212,13 @@ def test_a_lazy_pattern_is_the_compiled_pattern_once_used():
 
 
 COMPILED_PATTERNS = """
-import re, sys
-from gdpr_check.cli import main
+import re
 from gdpr_check.lazy_pattern import LazyPattern
-try:
-    main(sys.argv[1:])
-except SystemExit:
-    pass
-compiled = [f"{name}.{key}" for name, module in sorted(sys.modules.items())
-            if name.startswith("gdpr_check")
-            for key, value in sorted(vars(module).items())
-            if isinstance(value, re.Pattern)
-            or isinstance(value, LazyPattern) and len(vars(value)) > 2]  # a method kept
-print(" ".join(compiled), file=sys.stderr)
+found = [f"{name}.{key}" for name, module in sorted(sys.modules.items())
+         if name.startswith("gdpr_check")
+         for key, value in sorted(vars(module).items())
+         if isinstance(value, re.Pattern)
+         or isinstance(value, LazyPattern) and len(vars(value)) > 2]  # a method kept
 """
 
 # The module-level patterns a small check compiles: those it uses (YAML 1.2 numbers, the
@@ -243,10 +236,9 @@ SMALL_RUN_PATTERNS = [
 
 
 def test_a_small_check_compiles_only_the_patterns_it_needs():
-    done = subprocess.run([sys.executable, "-c", COMPILED_PATTERNS, "check",
-                           str(ROOT / "tests" / "fixtures" / "base")],
-                          capture_output=True, text=True, cwd=ROOT, check=True)
-    assert done.stderr.splitlines()[-1].split() == SMALL_RUN_PATTERNS
+    assert _after_check(COMPILED_PATTERNS,
+                        ["check", str(ROOT / "tests" / "fixtures" / "base")]) \
+        == SMALL_RUN_PATTERNS
 
 
 def test_the_fast_path_compiles_its_patterns_when_a_large_file_asks():
