@@ -468,9 +468,16 @@ _FAST_MAX_DEPTH = 48
 # no line is indented 128 columns and no run of indicators and spaces is 128 long, every
 # node starts before column 256 and is under ~770 levels deep (flow included); any other
 # file goes the PyYAML way, whose builder stops at `MAX_DEPTH` with a position. (Substring
-# search and a regex whose first character is rare: ~2% of the fast path's time.)
+# search, and the pattern only on a text that has such a run or is not ASCII: see below.)
 _DEEP_INDENT = "\n" + " " * 128
 _DEEP_INDICATORS = LazyPattern(r"[-?:][-?: ]{127}")
+
+# The checks of a whole file, on an ASCII text (most machine-written YAML and JSON) by a
+# byte table in C instead of a character class walked by `re` (~8x faster: ~0.5 s of a
+# 30 MB inventory). Non-ASCII texts are searched as before.
+_PRINTABLE_ASCII = b"\n" + bytes(range(0x20, 0x7F))
+_INDICATORS = bytes(0x2D if byte in b"-?: " else 0x78 for byte in range(256))  # to - or x
+_INDICATOR_RUN = b"-" * 128  # a run `_DEEP_INDICATORS` needs (its first is not a space)
 
 
 def _maybe_deep(text: str, ascii_bytes: bytes | None = None) -> bool:
@@ -481,14 +488,6 @@ def _maybe_deep(text: str, ascii_bytes: bytes | None = None) -> bool:
     if ascii_bytes is not None and _INDICATOR_RUN not in ascii_bytes.translate(_INDICATORS):
         return False  # no 128 indicators and spaces in a row: the pattern cannot match
     return _DEEP_INDICATORS.search(text) is not None
-
-
-# The checks of a whole file, on an ASCII text (most machine-written YAML and JSON) by a
-# byte table in C instead of a character class walked by `re` (~8x faster: ~0.5 s of a
-# 30 MB inventory). Non-ASCII texts are searched as before.
-_PRINTABLE_ASCII = b"\n" + bytes(range(0x20, 0x7F))
-_INDICATORS = bytes(0x2D if byte in b"-?: " else 0x78 for byte in range(256))  # to - or x
-_INDICATOR_RUN = b"-" * 128  # a run `_DEEP_INDICATORS` needs (its first is not a space)
 
 
 def _unprintable_in(text: str, ascii_bytes: bytes | None) -> bool:
