@@ -6,6 +6,10 @@ import tempfile
 # thousands of one-off expressions that must not fill (and slow down) the user's cache,
 # and a cache left by an earlier session must not let an expression skip its checks.
 os.environ["GDPR_CHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="gdpr-check-test-cache-")
+# Run on GitHub Actions, the CLI prints workflow annotations and links report paths to the
+# repository: tests see a plain shell, and those that test it set the variables themselves.
+for _name in ("GITHUB_ACTIONS", "GITHUB_WORKSPACE", "GITHUB_SERVER_URL", "GITHUB_REPOSITORY"):
+    os.environ.pop(_name, None)
 
 
 def pytest_sessionfinish(session, exitstatus):
