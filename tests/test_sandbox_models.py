@@ -9,7 +9,8 @@ The sandbox (`security.SecureSandbox.is_safe_attribute`) refuses them on models 
 classes, with or without the fast paths; fields, and what the project's own model classes
 define (`location`, `KIND`, `stated`), stay readable. Keyword names starting with `_` are
 refused before anything runs, like every other `_` name. And no date a rule holds reads
-the clock (`today`, `now`): only the `today()` helper, which `--run-date` fixes, does.
+the clock (`today`, `now`): only the `today()` helper, which `SOURCE_DATE_EPOCH` fixes,
+does. Both refusals say why, so that a rule author knows what to write instead.
 """
 from __future__ import annotations
 
@@ -109,6 +110,28 @@ def test_no_date_reads_the_clock(source, value):
         Expression(source, ("rules/x.yaml", 3, 5), ["item"])(scope)
     with pytest.raises(SecurityError, match="unsafe"):
         str(_evaluate(security.environment(), source, scope))
+
+
+@pytest.mark.parametrize("source, scope, reason", [
+    ("item.signed.today()", {"item": Dpa(signed=date(2020, 1, 1))},
+     "'today' of 'date' object is unsafe: it reads the clock; the `today()` helper"),
+    ("item.model_copy()", {"item": System(id="crm")},
+     "'model_copy' of 'System' object is unsafe: 'model_copy' is pydantic's API, not a "
+     "field of System; a rule reads fields"),
+])
+def test_a_refusal_says_why_and_what_to_use(source, scope, reason):
+    for evaluate in (lambda: Expression(source, ("r", 1, 1), ["item"])(scope),
+                     lambda: str(_evaluate(security.environment(), source, scope))):
+        with pytest.raises(SecurityError) as refused:
+            evaluate()
+        assert reason in str(refused.value)
+
+
+def test_a_refusal_by_jinja_alone_keeps_its_words():
+    """A class's `mro` is refused by Jinja's own rules: no reason of ours to add."""
+    with pytest.raises(SecurityError) as refused:
+        str(_evaluate(security.environment(), "item.mro", {"item": int}))
+    assert str(refused.value).endswith("is unsafe.")
 
 
 def test_a_date_is_still_read_and_rebuilt():

@@ -30,7 +30,7 @@ from __future__ import annotations
 from datetime import date
 
 from jinja2 import StrictUndefined, nodes, pass_context
-from jinja2.exceptions import TemplateSyntaxError
+from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel
@@ -56,8 +56,8 @@ CONCAT, ITERATE = "\x00concat", "\x00iterate"
 # fields, and what the project's own model classes define (`location`, `stated`, `KIND`).
 PYDANTIC_API = frozenset(name for name in dir(BaseModel) if not name.startswith("_"))
 # The clock on any date a rule holds (`item.dpa.signed.today()`): a verdict must not depend
-# on when it runs except through the `today()` helper, which `SOURCE_DATE_EPOCH` and
-# `--run-date` fix (as `random` is removed: the same inputs, the same findings).
+# on when it runs except through the `today()` helper, which `SOURCE_DATE_EPOCH` fixes (as
+# `random` is removed: the same inputs, the same findings).
 CLOCK = frozenset({"today", "now", "utcnow"})
 
 
@@ -70,12 +70,18 @@ class SecureSandbox(ImmutableSandboxedEnvironment):
         """Jinja's rules (no `_` names, no internals); on a model (or model class)
         nothing of pydantic's own API, only its data and the project's additions; on a
         date, no clock."""
-        if not super().is_safe_attribute(obj, attr, value):
-            return False
-        if attr in CLOCK and (isinstance(obj, date) or _is_subclass(obj, date)):
-            return False
-        return not (attr in PYDANTIC_API and _is_model(obj)
-                    and attr not in _model_class(obj).model_fields)
+        return super().is_safe_attribute(obj, attr, value) and \
+            _refusal_reason(obj, attr) is None
+
+    def unsafe_undefined(self, obj, attribute):
+        """Jinja's refusal ("access to attribute 'x' of 'T' object is unsafe."), saying why
+        where the name is one a rule author may well try: the clock, or pydantic's API."""
+        why = _refusal_reason(obj, attribute)
+        if why is None:
+            return super().unsafe_undefined(obj, attribute)
+        return self.undefined(f"access to attribute {attribute!r} of "
+                              f"{type(obj).__name__!r} object is unsafe: {why}",
+                              name=attribute, obj=obj, exc=SecurityError)
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
         args = bounds.check_method(__obj, args, kwargs)
@@ -109,6 +115,18 @@ class SecureSandbox(ImmutableSandboxedEnvironment):
 
 def _is_subclass(obj, cls: type) -> bool:
     return isinstance(obj, type) and issubclass(obj, cls)
+
+
+def _refusal_reason(obj, attribute: str) -> str | None:
+    """Why `obj.attribute` is refused beyond Jinja's own rules, or None if it is not."""
+    if attribute in CLOCK and (isinstance(obj, date) or _is_subclass(obj, date)):
+        return ("it reads the clock; the `today()` helper gives the run's date "
+                "(SOURCE_DATE_EPOCH sets it)")
+    if attribute in PYDANTIC_API and _is_model(obj) and \
+            attribute not in _model_class(obj).model_fields:
+        return (f"'{attribute}' is pydantic's API, not a field of "
+                f"{_model_class(obj).__name__}; a rule reads fields")
+    return None
 
 
 def _is_model(obj) -> bool:
