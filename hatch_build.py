@@ -1,12 +1,14 @@
 """Build hook: compile the built-in rule pack ahead, into the package (expr/precompiled.py),
-and extract the models' field descriptions from their source (model/field_docs.py).
+extract the models' field descriptions from their source (model/field_docs.py), and parse
+the YAML files the package ships (load/prebuilt.py).
 
 Runs for the wheel and for editable installs. It imports the package from this source tree
 (its dependencies are the hook's, see pyproject.toml) and writes
-`gdpr_check/expr/builtin-pack.<python>.marshal` and `gdpr_check/model/field-docs.json`,
-which the wheel then ships. If it cannot (an offline build without Jinja2 or pydantic), the
-build goes on without them: runs then compile the pack when they load it and parse the
-models' source for the descriptions, slower but identical.
+`gdpr_check/expr/builtin-pack.<python>.marshal`, `gdpr_check/model/field-docs.json` and
+`gdpr_check/load/prebuilt-trees.json`, which the wheel then ships. If it cannot (an
+offline build without Jinja2 or pydantic), the build goes on without them: runs then compile the pack when they load it, parse the
+models' source for the descriptions and the YAML files as they read them, slower but
+identical.
 """
 from __future__ import annotations
 
@@ -30,6 +32,9 @@ class PrecompileRulePack(BuildHookInterface):
             self._write(version, build_data, "gdpr_check.model.field_docs",
                         "extracted the field descriptions of {} model modules into {}",
                         "models' field descriptions not extracted ahead")
+            self._write(version, build_data, "gdpr_check.load.prebuilt",
+                        "parsed {} shipped YAML files ahead into {}",
+                        "shipped YAML files not parsed ahead")
         finally:
             sys.path.remove(self.root)
 

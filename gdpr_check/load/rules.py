@@ -7,6 +7,7 @@ from .. import rule_schema
 from ..errors import InputError, did_you_mean, errors_of, raise_all
 from ..model import Rule, Waiver
 from .files import read_tree, yaml_files
+from .prebuilt import PREBUILT
 from .tree import LocDict, LocList
 from .validate import validate
 
@@ -20,7 +21,7 @@ def builtin_rules_dir() -> Path:
 
 
 def read_list_file(path: Path, root: Path, what: str) -> LocList:
-    tree, shown = read_tree(path, root)
+    tree, shown = read_tree(path, root, PREBUILT)  # the built-in pack's, parsed ahead
     if tree is None:
         raise InputError(f"empty file, expected a list of {what}", shown, 1, 1)
     if not isinstance(tree, LocList):

@@ -15,9 +15,10 @@ import json
 import sys
 from pathlib import Path
 
-# `ast` and `inspect` (the fallback's parse) and `package_data` (the build's write) are
-# imported where they are used: a run that reads the built file needs none of them, and
-# `tempfile` alone brings shutil, random, bz2 and lzma (~5-10 ms of a small check).
+from ..package_data import read_json, write
+
+# `ast` and `inspect` (the fallback's parse) are imported where they are used: a run that
+# reads the built file needs neither.
 
 _FORMAT = 1
 _built: dict | None = None
@@ -84,13 +85,7 @@ def _salt() -> bytes:
 def _read() -> dict:
     global _built
     if _built is None:
-        try:
-            data = json.loads(path().read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = None
-        valid = isinstance(data, dict) and data.get("format") == _FORMAT \
-            and isinstance(data.get("modules"), dict)
-        _built = data["modules"] if valid else {}
+        _built = read_json(path(), _FORMAT, "modules")
     return _built
 
 
@@ -104,7 +99,6 @@ def build(target: Path | None = None) -> tuple[Path, int]:
             source = file.read_bytes()
             modules[f"{__package__}.{file.stem}"] = {"sha256": _digest(source),
                                                      "classes": extract(source)}
-    from ..package_data import write
     target = path() if target is None else Path(target)
     text = json.dumps({"format": _FORMAT, "modules": modules}, ensure_ascii=False,
                       sort_keys=True)

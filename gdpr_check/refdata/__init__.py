@@ -193,7 +193,8 @@ def _decision(d) -> Decision:
 def load(path: Path = DATA_FILE) -> Reference:
     """Parse and check a reference data file (use `reference()` for the cached default)."""
     from ..load.parser import parse_bytes
-    data = parse_bytes(path.read_bytes(), str(path))
+    from ..load.prebuilt import PREBUILT  # the shipped file's tree, parsed ahead
+    data = parse_bytes(path.read_bytes(), str(path), PREBUILT)
     decisions = tuple(_decision(d) for d in data["adequacy"])
     ids = [d.id for d in decisions]
     if len(ids) != len(set(ids)):
