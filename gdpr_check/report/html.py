@@ -16,6 +16,7 @@ same input gives the same bytes. All text from the inputs goes through Jinja2's 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ..findings import SEVERITY_ORDER
 from . import issues
@@ -244,17 +245,19 @@ def _row_chunks(rows, href) -> Iterator:
 def _row_html(row, rank: int, href) -> str:
     e = _escape
     f, waiver, members = row["f"], row["waiver"], row["members"]
-    rule = e(f.rule)
-    out = [f'<tr class="finding{" waived" if waiver else ""}" id="{e(row["anchor"])}" '
-           f'data-rule="{rule}" data-area="{e(f.area)}" data-severity="{e(f.severity)}" '
+    rule = _escape_repeated(f.rule)
+    severity = _escape_repeated(f.severity)
+    # The anchor (hex of the fingerprint) and the zero-padded line are ours, not input:
+    # nothing in them to escape.
+    out = [f'<tr class="finding{" waived" if waiver else ""}" id="{row["anchor"]}" '
+           f'data-rule="{rule}" data-area="{_escape_repeated(f.area)}" '
+           f'data-severity="{severity}" '
            f'data-waived="{"true" if waiver else "false"}" '
-           f'data-subject="{e(f.subject_kind)}:{e(f.subject_id)}" '
+           f'data-subject="{_escape_repeated(f.subject_kind)}:{e(f.subject_id)}" '
            f'data-count="{len(members)}" data-rank="{rank}" '
-           f'data-where="{e(f.path or "")}:{e("%06d" % (f.line or 0))}">\n'
-           f'<td><span class="sev {e(f.severity)}">{e(f.severity)}</span></td>\n<td>',
-           f'<a class="rule" href="{e(row["doc"])}">{rule}</a>' if row["doc"] else
-           f'<span class="rule">{rule}</span>',
-           f'<br><span class="rulename">{_code_html(f.name)}</span></td>\n'
+           f'data-where="{_escape_repeated(f.path or "")}:{"%06d" % (f.line or 0)}">\n'
+           f'<td><span class="sev {severity}">{severity}</span></td>\n<td>',
+           _rule_cell(rule, row["doc"], f.name),
            f'<td><span class="message">{_code_html(row["message"])}</span>']
     if waiver:
         out.append('<span class="tag waived">waived</span>')
@@ -267,9 +270,8 @@ def _row_html(row, rank: int, href) -> str:
                    + (f'; expires {e(waiver["expires"])}' if waiver["expires"] else "")
                    + "</p>")
     if f.remediation:
-        out.append(f'<p class="fix"><b>Fix:</b> {_code_html(f.remediation)}</p>')
-    out.append('</td>\n<td class="articles">'
-               + ", ".join(f"<span>{e(a)}</span>" for a in f.articles) + "</td>\n")
+        out.append(_fix_html(f.remediation))
+    out.append(_articles_cell(tuple(f.articles)))
     if len(members) == 1:
         out.append(f'<td>{e(f.subject_kind).replace("_", " ")} <code>{e(f.subject_id)}'
                    "</code>" + (f'<br><a class="loc" href="{e(href(f.path, f.line))}">'
@@ -283,6 +285,35 @@ def _row_html(row, rank: int, href) -> str:
                              for m in members) + "</ul></td>\n")
     out.append("</tr>\n")
     return "".join(out)
+
+
+# What every finding of a rule repeats (its id, name, fix, articles, severity, area, the
+# file it points into), escaped once per distinct value rather than once per row: a large
+# run has tens of thousands of rows and a few hundred such values. Bounded: a pack cannot
+# grow them without end.
+@lru_cache(maxsize=4096)
+def _escape_repeated(value) -> str:
+    return _escape(value)
+
+
+@lru_cache(maxsize=1024)
+def _rule_cell(rule: str, doc: str | None, name: str) -> str:
+    """The rule's link (`rule` already escaped) and its name, ending the rule's cell."""
+    link = f'<a class="rule" href="{_escape(doc)}">{rule}</a>' if doc else \
+        f'<span class="rule">{rule}</span>'
+    return f'{link}<br><span class="rulename">{_code_html(name)}</span></td>\n'
+
+
+@lru_cache(maxsize=1024)
+def _fix_html(remediation: str) -> str:
+    return f'<p class="fix"><b>Fix:</b> {_code_html(remediation)}</p>'
+
+
+@lru_cache(maxsize=1024)
+def _articles_cell(articles: tuple) -> str:
+    """The end of the message's cell and the articles' cell."""
+    return ('</td>\n<td class="articles">'
+            + ", ".join(f"<span>{_escape(a)}</span>" for a in articles) + "</td>\n")
 
 
 def _where(f) -> str:

@@ -131,7 +131,7 @@ def test_user_text_is_escaped(report):
 def test_script_injection_through_ids_and_names_is_inert():
     evil = '"><script>alert(1)</script><x y="'
     finding = Finding(rule="X1", name=evil, area="notice", severity="high",
-                      articles=["Art. 13"], subject_kind="system", subject_id=evil,
+                      articles=["Art. 13", evil], subject_kind="system", subject_id=evil,
                       message=evil, remediation=evil, path=evil, line=1, column=1)
     graph = {"nodes": [{"key": "system:" + evil, "id": evil, "kind": "system", "name": evil,
                         "countries": ["US"], "outside_eea": ["US"]}], "edges": []}
