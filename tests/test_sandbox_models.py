@@ -114,10 +114,11 @@ def test_no_date_reads_the_clock(source, value):
 
 @pytest.mark.parametrize("source, scope, reason", [
     ("item.signed.today()", {"item": Dpa(signed=date(2020, 1, 1))},
-     "'today' of 'date' object is unsafe: it reads the clock; the `today()` helper"),
+     "'today' of 'date' object is unsafe: it reads the clock; the today() helper gives "
+     "the date of the run (SOURCE_DATE_EPOCH sets it)"),
     ("item.model_copy()", {"item": System(id="crm")},
-     "'model_copy' of 'System' object is unsafe: 'model_copy' is pydantic's API, not a "
-     "field of System; a rule reads fields"),
+     "'model_copy' of 'System' object is unsafe: it is pydantic API, not a field of "
+     "System; a rule reads fields"),
 ])
 def test_a_refusal_says_why_and_what_to_use(source, scope, reason):
     for evaluate in (lambda: Expression(source, ("r", 1, 1), ["item"])(scope),
@@ -125,6 +126,20 @@ def test_a_refusal_says_why_and_what_to_use(source, scope, reason):
         with pytest.raises(SecurityError) as refused:
             evaluate()
         assert reason in str(refused.value)
+
+
+def test_a_refusal_reads_whole_in_the_error_line():
+    """Error lines shorten long quoted runs (errors.cap_message): the reasons hold no
+    quote or backtick that could pair with the quoted expression before them."""
+    from gdpr_check.errors import cap_message
+    source = ("item.signed is none or item.signed.year < 2000 "
+              "or item.signed.today() > item.signed")
+    with pytest.raises(SecurityError) as refused:
+        Expression(source, ("r", 1, 1), ["item"])({"item": Dpa(signed=date(2020, 1, 1))})
+    line = cap_message(f"rule X001: cannot evaluate `{source}` for processor 'mailchimp' "
+                       f"(inventory/processors.yaml:15): {refused.value}")
+    assert line.endswith("the today() helper gives the date of the run "
+                         "(SOURCE_DATE_EPOCH sets it)") and "…" not in line
 
 
 def test_a_refusal_by_jinja_alone_keeps_its_words():

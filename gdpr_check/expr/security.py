@@ -118,14 +118,15 @@ def _is_subclass(obj, cls: type) -> bool:
 
 
 def _refusal_reason(obj, attribute: str) -> str | None:
-    """Why `obj.attribute` is refused beyond Jinja's own rules, or None if it is not."""
+    """Why `obj.attribute` is refused beyond Jinja's own rules, or None if it is not.
+    (No quotes or backticks: error lines shorten long quoted runs, see errors.cap_message.)"""
     if attribute in CLOCK and (isinstance(obj, date) or _is_subclass(obj, date)):
-        return ("it reads the clock; the `today()` helper gives the run's date "
-                "(SOURCE_DATE_EPOCH sets it)")
+        return "it reads the clock; the today() helper gives the date of the run " \
+            "(SOURCE_DATE_EPOCH sets it)"
     if attribute in PYDANTIC_API and _is_model(obj) and \
             attribute not in _model_class(obj).model_fields:
-        return (f"'{attribute}' is pydantic's API, not a field of "
-                f"{_model_class(obj).__name__}; a rule reads fields")
+        return f"it is pydantic API, not a field of {_model_class(obj).__name__}; a rule " \
+            "reads fields"
     return None
 
 
