@@ -12,22 +12,15 @@ import pytest
 
 from gdpr_check.load import parser, prebuilt
 from gdpr_check.load.parser import DEFAULT_PARSER, parse_bytes
-from gdpr_check.load.tree import LocDict, LocList
+from gdpr_check.load.tree import LocDict
+from tests.fuzz.compare import difference
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def same(a, b) -> bool:
     """Equal values, of the same types, at the same positions, all the way down."""
-    if type(a) is not type(b):
-        return False
-    if type(a) is LocDict:
-        return a.loc == b.loc and a.key_locs == b.key_locs and list(a) == list(b) \
-            and all(same(a[key], b[key]) for key in a)
-    if type(a) is LocList:
-        return a.loc == b.loc and a.item_locs == b.item_locs and len(a) == len(b) \
-            and all(same(x, y) for x, y in zip(a, b))
-    return a == b
+    return difference(a, b) is None
 
 
 @pytest.fixture()
