@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 
 from ..package_data import read_json, write
-from .parser import DEFAULT_PARSER, decode, parse_bytes
+from .parser import DEFAULT_PARSER, decode
 from .tree import LocDict, LocList
 
 _FORMAT = 1
@@ -123,7 +123,7 @@ _SALT: bytes | None = None
 def _salt() -> bytes:
     global _SALT
     if _SALT is None:
-        from . import parser, tree
+        from . import parser, tree  # (as modules: `tree` is a parameter's name above)
         parts = [b"%d\0" % _FORMAT]
         for module in (__file__, parser.__file__, tree.__file__):
             with open(module, "rb") as handle:
@@ -153,11 +153,11 @@ def build(target: Path | None = None) -> tuple[Path, int]:
     cleanly to `target` (default: `path()`) atomically; returns it and how many."""
     trees = {}
     for file in shipped_files():
-        data = file.read_bytes()
         shown = file.name  # any path: entries hold positions, not the path
         try:
-            tree = parse_bytes(data, shown, DEFAULT_PARSER)
-            trees[_digest(decode(data, shown).encode("utf-8"))] = entry_of(tree, shown)
+            text = decode(file.read_bytes(), shown)  # as parse_bytes reads it for a run
+            trees[_digest(text.encode("utf-8"))] = entry_of(
+                DEFAULT_PARSER.parse_text(text, shown), shown)
         except Exception:  # noqa: BLE001 - not plain, or not valid: parsed at run time
             continue
     target = path() if target is None else Path(target)
