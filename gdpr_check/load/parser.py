@@ -499,6 +499,20 @@ def _unprintable_in(text: str, ascii_bytes: bytes | None) -> bool:
 
 def _fast_tree(text: str, path: str):
     """The located tree of `text` from yaml-rs and a line scan, or None if unsure."""
+    return fast_tree_of(text, path, fast_plan(text, path))
+
+
+def fast_plan(text: str, path: str):
+    """What the fast path needs of `text` to build its tree, found by the costly part of
+    it (yaml-rs, and checking the text against the values read): plain data, so that
+    another process may find it (`load/parallel.py`); None when only PyYAML may read the
+    file. `fast_tree_of` builds the tree from it, which is all that is left to do.
+
+    ("lines", layout): a list of flow mappings one per line (`_flow_lines_layout`);
+    ("blocks", values, layout): a block document verified whole (`_Blocks.layout`);
+    ("flow", values, start): a flow document, located by `_Flow`;
+    ("scan", values): any other block document, located by `_Locator`.
+    """
     yaml_rs = _load_yaml_rs()
     ascii_bytes = text.encode("ascii") if text.isascii() else None
     if not yaml_rs or "\t" in text or "\r" in text or _unprintable_in(text, ascii_bytes):
@@ -514,11 +528,11 @@ def _fast_tree(text: str, path: str):
     flow = text[start:start + 1] == "{"  # a flow document: JSON, or YAML written like it
     if not flow and _FLOW_LINES_HEAD.match(text):
         try:
-            tree = _flow_lines_document(text, path)
+            layout = _flow_lines_layout(text, path)
         except Exception:  # noqa: BLE001 - _Unsure, or anything unforeseen: read it as below
-            tree = None
-        if tree is not None:
-            return tree
+            layout = None
+        if layout is not None:
+            return "lines", layout
     data = _json_values(text) if flow else None
     if data is None:
         try:
@@ -530,14 +544,29 @@ def _fast_tree(text: str, path: str):
             return None
     if type(data) is not dict or not data:
         return None
+    if flow:
+        return "flow", data, start
     try:
-        if flow:
-            return _flow_document(text, path, data, start)
-        try:
-            return _Blocks(text, path).tree(data)
-        except _Unsure:
-            pass
-        return _Locator(text, path).build(data)
+        return "blocks", data, _Blocks(text, path).layout(data)
+    except _Unsure:  # not written as `_Blocks` writes it: the line scan locates it
+        return "scan", data
+    except Exception:  # noqa: BLE001 - anything unforeseen: the slow path reads it
+        return None
+
+
+def fast_tree_of(text: str, path: str, plan):
+    """The located tree of `text` from its `fast_plan`, or None if unsure."""
+    if plan is None:
+        return None
+    try:
+        kind = plan[0]
+        if kind == "lines":
+            return _flow_lines_tree(text, path, plan[1])
+        if kind == "blocks":
+            return _Blocks(text, path).build(plan[1], plan[2])
+        if kind == "flow":
+            return _flow_document(text, path, plan[1], plan[2])
+        return _Locator(text, path).build(plan[1])
     except Exception:  # noqa: BLE001 - _Unsure, or anything unforeseen: the slow path reads it
         return None
 
@@ -1145,14 +1174,21 @@ _FLOW_LINES_HEAD = LazyPattern(r"[A-Za-z_][A-Za-z0-9_.-]*+:\n- \{")
 
 def _flow_lines_document(text: str, path: str) -> LocDict | None:
     """The tree of a document that is only top-level keys, each with a list of flow
-    mappings written one per line, every line as `_Lines` takes it; None for any other.
+    mappings written one per line, every line as `_Lines` takes it; None for any other."""
+    layout = _flow_lines_layout(text, path)
+    return None if layout is None else _flow_lines_tree(text, path, layout)
+
+
+def _flow_lines_layout(text: str, path: str) -> list | None:
+    """Where such a document's keys and lines are, with each line's value: for each key,
+    in order, (key, its line, [(value, offset, end, line, base, quoted) per item]) (the
+    arguments of the item's `_Line`); None for any other document.
 
     The values come from the lines themselves: `_as_json` of each, decoded by Python's JSON
     decoder, must be what the JSON encoder writes for the value decoded (what `_Lines`
     asks of yaml-rs's value), so yaml-rs need not read the file at all.
     """
-    lines = _Lines(text, path)
-    root = LocDict(loc=(path, 1, 1))
+    layout, keys = [], set()
     items = None
     at, number, size = 0, 1, len(text)
     while at < size:
@@ -1173,20 +1209,33 @@ def _flow_lines_document(text: str, path: str) -> LocDict | None:
                 return None
             if len(written) > _MAX_KEY and _has_long_key(value):
                 return None
-            record = _Line(lines, at + 2, end, number, at - 1, quoted)
-            node = record.node = _lazy_node(value, record, ())
-            node.loc = (path, number, 3)
-            items.append(node)
-            items.item_locs.append(node.loc)
+            items.append((value, at + 2, end, number, at - 1, quoted))
         else:
             key = text[at:end - 1]
             if (items is not None and not items) or text[end - 1] != ":" \
-                    or _PLAIN_KEY.fullmatch(key) is None or key in _WORDS or key in root:
+                    or _PLAIN_KEY.fullmatch(key) is None or key in _WORDS or key in keys:
                 return None  # an empty value, or anything but a plain key: read it as YAML
-            root.key_locs[key] = (path, number, 1)
-            root[key] = items = LocList(loc=(path, number + 1, 1))
+            keys.add(key)
+            items = []
+            layout.append((key, number, items))
         at, number = end + 1, number + 1
-    return root if items else None
+    return layout if items else None
+
+
+def _flow_lines_tree(text: str, path: str, layout: list) -> LocDict:
+    """The tree of a document laid out as `_flow_lines_layout` found, its lines lazy."""
+    lines = _Lines(text, path)
+    root = LocDict(loc=(path, 1, 1))
+    for key, number, found in layout:
+        root.key_locs[key] = (path, number, 1)
+        root[key] = items = LocList(loc=(path, number + 1, 1))
+        for value, offset, end, line, base, quoted in found:
+            record = _Line(lines, offset, end, line, base, quoted)
+            node = record.node = _lazy_node(value, record, ())
+            node.loc = (path, line, 3)
+            items.append(node)
+            items.item_locs.append(node.loc)
+    return root
 
 
 def _find(tree, loc):
@@ -1251,8 +1300,14 @@ class _Blocks:
 
     def tree(self, data: dict) -> LocDict:
         """The document's tree, its list items lazy; `_Unsure` if it is not so written."""
-        text, path = self.text, self.path
-        root = LocDict(loc=(path, 1, 1))
+        return self.build(data, self.layout(data))
+
+    def layout(self, data: dict) -> list:
+        """Check that the text is this writing of `data`, all of it (`_Unsure` if not):
+        for each top-level key, in order, the line it is written on and, for a list, the
+        first line of each item (else None)."""
+        text = self.text
+        layout = []
         at, line = 0, 1
         for key, value in data.items():
             written = self.key(key)
@@ -1260,18 +1315,15 @@ class _Blocks:
                 chunk = written + ": " + self.scalar(value) + "\n"
                 if not text.startswith(chunk, at):
                     raise _Unsure
-                if type(value) is list or type(value) is dict:  # `[]`, `{}`: where written
-                    value = (LocList if type(value) is list else LocDict)(
-                        loc=(path, line, len(written) + 3))
-                root[key], root.key_locs[key] = value, (path, line, 1)
+                layout.append((line, None))
                 at, line = at + len(chunk), line + 1
                 continue
             head = written + ":\n"
             if not text.startswith(head, at):
                 raise _Unsure
-            root.key_locs[key] = (path, line, 1)
+            starts = []
+            layout.append((line, starts))
             at, line = at + len(head), line + 1
-            items = LocList(loc=(path, line, 1))
             for item in value:
                 out: list = []
                 kind = type(item)
@@ -1285,16 +1337,34 @@ class _Blocks:
                 chunk = "\n".join(out) + "\n"
                 if not text.startswith(chunk, at):
                     raise _Unsure
-                items.item_locs.append((path, line, 3))
-                if kind is dict:
-                    record = _Chunk(self, line)
-                    item = record.node = _lazy_node(item, record, ())
-                    item.loc = (path, line, 3)
-                items.append(item)
+                starts.append(line)
                 at, line = at + len(chunk), line + len(out)
-            root[key] = items
-        if at != len(text) or not root:
+        if at != len(text) or not data:
             raise _Unsure
+        return layout
+
+    def build(self, data: dict, layout: list) -> LocDict:
+        """The tree of `data` written as `layout` says (see `layout`), its list items
+        lazy."""
+        path = self.path
+        root = LocDict(loc=(path, 1, 1))
+        for (key, value), (line, starts) in zip(data.items(), layout):
+            root.key_locs[key] = (path, line, 1)
+            if starts is None:
+                if type(value) is list or type(value) is dict:  # `[]`, `{}`: where written
+                    value = (LocList if type(value) is list else LocDict)(
+                        loc=(path, line, len(self.key(key)) + 3))
+                root[key] = value
+                continue
+            items = LocList(loc=(path, line + 1, 1))
+            for item, start in zip(value, starts):
+                items.item_locs.append((path, start, 3))
+                if type(item) is dict:
+                    record = _Chunk(self, start)
+                    item = record.node = _lazy_node(item, record, ())
+                    item.loc = (path, start, 3)
+                items.append(item)
+            root[key] = items
         return root
 
     def mapping(self, value: dict, pad: str, out: list, depth: int) -> None:
