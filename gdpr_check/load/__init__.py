@@ -1,6 +1,7 @@
 """Files -> models: read policy/ and inventory/ strictly, with positions (SPEC §3-5, §10)."""
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from ..errors import InputError, errors_of, raise_all
 from ..model import Inventory, Policy
 from . import refs
 from .defaults import apply_defaults
-from .files import display_path, merge_side, read_mapping_file, yaml_files
+from .files import display_path, mapping_tree, merge_side, read_text, yaml_files
 from .parser import DEFAULT_PARSER, Budget, BudgetExceeded, FastParser, PyYamlParser
 from .validate import validate
 
@@ -25,16 +26,36 @@ class Project:
 def load_side(root: Path, side: str, expected: str, parser=DEFAULT_PARSER, errors=None):
     """The merged tree of one side and its files. With `errors` (a list), problems of each
     file are added to it and the readable files are still merged; without, the first
-    problem is raised."""
+    problem is raised.
+
+    Every file is read before any is parsed, so that the parser may begin on them all
+    (`prepared`: a speed policy may parse some in another process); each file's problems
+    are reported in the order of the files, as if each was read and parsed in turn."""
     collected = [] if errors is None else errors
     folder = root / side
     files = yaml_files(folder)
-    trees = [tree for tree in (gather(collected, read_mapping_file, path, root, expected, parser)
-                               for path in files) if tree is not None]
+    read = []  # per file: (text, how it is named) or None, and the problems of reading it
+    for path in files:
+        problems: list = []
+        read.append((gather(problems, read_text, path, root, parser), problems))
+    trees = []
+    with _prepared(parser, [text for text, _ in read if text is not None]):
+        for text, problems in read:
+            collected.extend(problems)
+            if text is not None:
+                tree = gather(collected, mapping_tree, *text, expected, parser)
+                if tree is not None:
+                    trees.append(tree)
     merged = gather(collected, merge_side, trees, side)
     if errors is None:
         raise_all(collected)
     return merged, [display_path(p, root) for p in files]
+
+
+def _prepared(parser, texts: list):
+    """`parser.prepared(texts)` (a context in which those files are parsed), if it has one."""
+    prepared = getattr(parser, "prepared", None)
+    return prepared(texts) if prepared is not None else nullcontext()
 
 
 def gather(errors: list, function, *args):

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from ..errors import InputError
-from .parser import DEFAULT_PARSER, check_size, parse_bytes
+from .parser import DEFAULT_PARSER, check_size, decode
 from .tree import LocDict, LocList, describe
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -59,7 +59,10 @@ def escapes_project(path: Path, root: Path) -> InputError | None:
                       Path(inside).as_posix())
 
 
-def read_tree(path: Path, root: Path, parser=DEFAULT_PARSER):
+def read_text(path: Path, root: Path, parser=DEFAULT_PARSER) -> tuple[str, str]:
+    """(the text of the file at `path`, how messages name it), refused before it is read
+    if it lies outside the project or is too large (alone, or with what `parser`'s budget
+    has read already)."""
     shown = display_path(path, root)
     escape = escapes_project(path, root)
     if escape:  # e.g. inventory/x.yaml -> ~/.netrc, whose lines errors would quote
@@ -73,12 +76,17 @@ def read_tree(path: Path, root: Path, parser=DEFAULT_PARSER):
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror}", shown) from None
-    return parse_bytes(data, shown, parser), shown
+    return decode(data, shown), shown
 
 
-def read_mapping_file(path: Path, root: Path, expected: str, parser=DEFAULT_PARSER) -> LocDict:
-    """A file whose top level must be a mapping (policy and inventory files)."""
-    tree, shown = read_tree(path, root, parser)
+def read_tree(path: Path, root: Path, parser=DEFAULT_PARSER):
+    text, shown = read_text(path, root, parser)
+    return parser.parse_text(text, shown), shown
+
+
+def mapping_tree(text: str, shown: str, expected: str, parser=DEFAULT_PARSER) -> LocDict:
+    """The tree of a file whose top level must be a mapping (policy and inventory files)."""
+    tree = parser.parse_text(text, shown)
     if tree is None:
         raise InputError(f"empty file, expected a mapping of {expected}", shown, 1, 1)
     if not isinstance(tree, LocDict):
