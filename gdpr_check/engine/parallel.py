@@ -23,13 +23,11 @@ from __future__ import annotations
 import os
 import pickle
 import re
-import sys
 
 from ..errors import InputError
 from ..expr import budget
+from ..forking import CHUNK, can_fork, read_all, write_all
 
-# Bytes of the child's answer read at a time.
-_CHUNK = 1 << 20
 # A rule's index in the queue: two bytes, read whole by one process (a pipe's reads of
 # fewer than PIPE_BUF bytes are atomic), so no rule is taken twice or lost.
 _INDEX_BYTES = 2
@@ -39,15 +37,7 @@ MAX_RULES = 16_384
 
 def possible() -> bool:
     """Whether this process can fork cheaply and safely (asked only when allowed to)."""
-    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
-        return False
-    try:
-        if len(os.sched_getaffinity(0)) < 2:
-            return False
-    except (AttributeError, OSError):
-        return False
-    import threading
-    return threading.active_count() == 1  # forking a threaded process is unsafe
+    return can_fork()
 
 
 def run(compiled, base, policy, root_loc):
@@ -73,7 +63,7 @@ def run(compiled, base, policy, root_loc):
         except InputError:
             results = None
             _drain(queue)  # the child takes no more rules: the run is over
-        answer = _read_all(read)
+        answer = read_all(read)
         read = None
     finally:
         os.close(queue)
@@ -155,7 +145,7 @@ def _taken(queue: int, side: str):
 
 
 def _drain(queue: int) -> None:
-    while os.read(queue, _CHUNK):
+    while os.read(queue, CHUNK):
         pass
 
 
@@ -175,21 +165,8 @@ def _child(read, write, queue, compiled, base, policy, root_loc, run_rule, at_fo
         except BaseException:  # noqa: BLE001 - the parent re-runs and reports it
             _drain(queue)  # the parent takes no more rules: the run is over
             answer = pickle.dumps(("error", None, None))
-        view = memoryview(answer)
-        while view:
-            view = view[os.write(write, view[:_CHUNK]):]
+        write_all(write, answer)
     except BaseException:  # noqa: BLE001 - e.g. the parent closed the pipe
         code = 1
     finally:
         os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
-
-
-def _read_all(fd) -> bytes:
-    chunks = []
-    with os.fdopen(fd, "rb", buffering=0) as stream:
-        while True:
-            chunk = stream.read(_CHUNK)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    return b"".join(chunks)
