@@ -19,7 +19,7 @@ from .selection import require_enabled
 
 def validate(path=".", *, tuning: Tuning = LIBRARY) -> Project:
     with tuning.paused():
-        return load_project(Path(path), tuning.fast_parser)
+        return load_project(Path(path), parser=tuning.parser())
 
 
 def rule_dirs(root: Path, extra=()) -> list[Path]:
@@ -146,9 +146,10 @@ class Inputs(NamedTuple):
 
 def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
                 config=None, inline_skips=True, sources=(), published_notice=None,
-                fast_parser=True) -> Inputs:
+                parser=None) -> Inputs:
     """Read and validate every input of a run (arguments as for `check`), collecting the
-    errors of all of them before raising, so one run shows every mistake."""
+    errors of all of them before raising, so one run shows every mistake. `parser`: the
+    project's (`load_project`; `Tuning.parser()` gives a speed policy's)."""
     from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
     from .config import apply_rule_settings, load_config, resolve
     errors: list = []
@@ -167,7 +168,7 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     compared = gather(errors, baselines.read, root, baseline_file) \
         if baseline_file is not None else None
     published = gather(errors, _published, root, settings, published_notice)
-    project = gather(errors, load_project, root, fast_parser)
+    project = gather(errors, load_project, root, True, parser)
     loaded = gather(errors, load_rules, root, rules)
     if loaded is not None and settings is not None:
         loaded = gather(errors, apply_rule_settings, settings, loaded)
@@ -237,7 +238,7 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
             inputs = load_inputs(path, rules, select, ignore, waivers=waivers,
                                  baseline=baseline, config=config, inline_skips=inline_skips,
                                  sources=sources, published_notice=published_notice,
-                                 fast_parser=tuning.fast_parser)
+                                 parser=tuning.parser())
         except InputError as exc:
             if on_error == "raise":
                 raise

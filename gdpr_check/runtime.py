@@ -9,7 +9,8 @@ decide alone:
 - **freezing** (`gc.freeze()`) what lives to the end of a run, so that collections
   while the reports are written need not walk it (~1 s at 100,000 flows). Those objects
   are never collected afterwards: right for a process that exits, a leak for a server.
-- **forking** to run half of the rules of a large run in a child (`engine/parallel.py`).
+- **forking** to parse part of a large project's files (`load/parallel.py`) and to run
+  half of the rules of a large run (`engine/parallel.py`) in a child.
 - **the parser**: yaml-rs for large files where it is installed (`load.parser.FastParser`),
   or PyYAML alone.
 - **pydantic plugins**: the first validator pydantic builds looks for plugins in every
@@ -40,7 +41,7 @@ LARGE_INVENTORY = 10_000
 class Tuning:
     pause_gc: bool = False   # no cyclic collection while loading and evaluating
     freeze: bool = False     # gc.freeze() what a run keeps to its end
-    fork: bool = False       # a large run's rules in two processes (Linux, 2+ CPUs)
+    fork: bool = False       # a large run's parse and rules in two processes (Linux, 2+ CPUs)
     fast_parser: bool = True  # yaml-rs for large files when installed (same trees, faster)
     pydantic_plugins: bool = True  # False: pydantic looks for no plugins (`importing`)
 
@@ -52,6 +53,19 @@ class Tuning:
         return cls(pause_gc=True, freeze=True,
                    fork=environ.get("GDPR_CHECK_JOBS", "").strip() != "1",
                    pydantic_plugins=False)
+
+    def parser(self):
+        """A parser for one load, with a budget of its own: PyYAML alone; the fast parser;
+        or, if allowed to fork, the fast parser with part of a large project's files
+        planned in a child (`load.parallel.ForkingParser`: the same trees)."""
+        from .load.parser import Budget, FastParser, PyYamlParser
+        slow = PyYamlParser(Budget())
+        if not self.fast_parser:
+            return slow
+        if self.fork:
+            from .load.parallel import ForkingParser
+            return ForkingParser(slow)
+        return FastParser(slow)
 
     def paused(self):
         """A context in which the garbage collector is paused, if allowed."""

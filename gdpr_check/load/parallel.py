@@ -1,0 +1,172 @@
+"""A large project's files parsed in two processes (SPEC §11; issue 10: the parse was a
+quarter of a 100,000-flow run).
+
+The loader reads every file of a side before parsing any (`load_side`) and hands their
+texts to the parser (`prepared`). When the large ones hold enough text, this parser forks
+once: the child finds the plans (`parser.fast_plan`: yaml-rs and the check of the text
+against the values it read, the costly part of the fast path) of the last of them, a
+little over half of their text, and sends them back; meanwhile the parent parses the
+first ones itself, then builds the trees of the child's files from their plans
+(`parser.fast_tree_of`), which is all the fast path has left to do once it has a plan. So
+every tree is the one `FastParser` gives, positions included.
+
+What could go wrong stays the parent's: a file the child found no plan for (one only
+PyYAML may read, or one that errs) is parsed by the parent as without the fork, so
+every error is worded and placed as it would be; a child that fails, dies or answers
+anything else makes the parent parse its files itself. The child reads nothing: it
+shares the texts the parent read (copy-on-write), so a plan cannot describe another
+version of a file, and it sends only plain data (marshal: no code, no objects). It never
+outlives the `prepared` block.
+"""
+from __future__ import annotations
+
+import marshal
+import os
+import signal
+from contextlib import contextmanager
+
+from ..forking import can_fork, read_all, write_all
+from .parser import FastParser, fast_plan, fast_tree_of
+
+# Text of the large files of one side from which a fork pays off: each MB takes ~90 ms
+# to parse, a fork of a process that has read the files a few milliseconds.
+MIN_FORKED_CHARS = 4 * 1024 * 1024
+# The child's share of that text. A file the child planned costs the parent about a third
+# of parsing it (reading the plan, building the tree), so the child takes more than half.
+CHILD_SHARE = 0.55
+
+
+class ForkingParser(FastParser):
+    """`FastParser`, with the files of a `prepared` block planned partly in a child."""
+
+    def __init__(self, slow=None):
+        super().__init__(slow)
+        self._child = None  # _Child while a prepared block has one
+
+    @contextmanager
+    def prepared(self, texts: list[tuple[str, str]]):
+        """A block in which `texts` ((text, path) of each file, in the order they will be
+        parsed) are parsed; a child plans the last of them, if they are large enough and
+        this process can fork."""
+        taken = _taken_by_child([text for text, _ in texts], self.min_chars)
+        child = _Child.start([texts[i] for i in taken]) if taken and can_fork() else None
+        self._child = child
+        try:
+            yield self
+        finally:
+            self._child = None
+            if child is not None:
+                child.close()
+
+    def parse_text(self, text: str, path: str):
+        child = self._child
+        if child is not None and child.took(text, path):
+            plan = child.plan(text, path)
+            if plan is not _UNANSWERED and plan is not _UNPLANNED:
+                tree = fast_tree_of(text, path, plan)
+                if tree is not None:
+                    self.used = True
+                    return tree
+                return self.slow.parse_text(text, path)  # as FastParser would
+        return super().parse_text(text, path)
+
+
+def _taken_by_child(texts: list[str], min_chars: int) -> list[int]:
+    """The indexes of the files the child plans: the last large ones, up to CHILD_SHARE
+    of the large files' text; none when that text is under MIN_FORKED_CHARS."""
+    large = [i for i, text in enumerate(texts) if len(text) >= min_chars]
+    total = sum(len(texts[i]) for i in large)
+    if total < MIN_FORKED_CHARS:
+        return []
+    taken, share = [], 0
+    for i in reversed(large):
+        if share + len(texts[i]) / 2 > total * CHILD_SHARE:
+            break
+        taken.append(i)
+        share += len(texts[i])
+    return sorted(taken)
+
+
+_UNANSWERED = object()  # the child gave no answer: the parent parses the file itself
+_UNPLANNED = False  # the child's answer for a file it could not plan: the same (marshalled)
+
+
+class _Child:
+    """A forked process planning some files, and its answer once read."""
+
+    def __init__(self, pid: int, read: int, texts: list[tuple[str, str]]):
+        self.pid, self.read = pid, read
+        # By identity: the very texts the child was given, not an equal text read again.
+        self.texts = {(id(text), path): index for index, (text, path) in enumerate(texts)}
+        self.kept = texts  # keeps those ids the texts'
+        self.plans = None
+
+    @classmethod
+    def start(cls, texts: list[tuple[str, str]]) -> "_Child":
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            _plan_and_exit(read, write, texts)
+        os.close(write)
+        return cls(pid, read, texts)
+
+    def took(self, text: str, path: str) -> bool:
+        return (id(text), path) in self.texts
+
+    def plan(self, text: str, path: str):
+        """The child's plan of this file (None: PyYAML's to read; _UNPLANNED), or
+        _UNANSWERED."""
+        if self.plans is None:
+            self.plans = self._answer()
+        plans = self.plans
+        index = self.texts[(id(text), path)]
+        return plans[index] if plans is not _UNANSWERED else _UNANSWERED
+
+    def _answer(self):
+        """The plans, read whole (the child writes them when all are found), or
+        _UNANSWERED if the child failed."""
+        answer, self.read = read_all(self.read), None
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        if os.waitstatus_to_exitcode(status) != 0 or not answer:
+            return _UNANSWERED
+        try:
+            plans = marshal.loads(answer)
+        except (EOFError, ValueError, TypeError):
+            return _UNANSWERED
+        if type(plans) is not list or len(plans) != len(self.kept):
+            return _UNANSWERED
+        return plans
+
+    def close(self) -> None:
+        """End the child if the parent did not need its answer (it stopped early)."""
+        if self.read is not None:
+            os.close(self.read)
+            self.read = None
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(self.pid, 0)
+            self.pid = None
+
+
+def _plan_and_exit(read: int, write: int, texts: list[tuple[str, str]]) -> None:
+    """The child: write the marshalled list of the plans of `texts`, and exit."""
+    code = 0
+    try:
+        os.close(read)
+        plans = []
+        for text, path in texts:
+            try:
+                plan = fast_plan(text, path)
+                marshal.dumps(plan)  # only plain data goes back
+            except Exception:  # noqa: BLE001 - the parent parses this file itself
+                plan = _UNPLANNED
+            plans.append(plan)
+        write_all(write, marshal.dumps(plans))
+    except BaseException:  # noqa: BLE001 - e.g. the parent closed the pipe
+        code = 1
+    finally:
+        os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
