@@ -14,10 +14,13 @@ from .lazy_pattern import LazyPattern
 
 MAX_SHOWN = 80      # characters of an echoed value kept before `…`
 MAX_LINE = 1_000    # characters of one message line, whatever it holds
-# A value the message quotes: 'x', "x" or `x`, long enough to be worth shortening.
+# A value the message quotes: 'x', "x" or `x`. Every quoted run is matched, short or long,
+# from left to right, so that a quote inside one (`item.kind == 'x'`) never pairs with a
+# quote after it; a single quote opens and closes only outside a word, so an apostrophe
+# (the system's) pairs with nothing. Only the long runs are shortened.
 # (Compiled when a long message first needs it: most runs have none.)
-_LONG_QUOTED = LazyPattern(r"'[^'\n]{%d,}'|\"[^\"\n]{%d,}\"|`[^`\n]{%d,}`"
-                           % ((MAX_SHOWN + 20,) * 3))
+_QUOTED = LazyPattern(r"(?<!\w)'[^'\n]*'(?!\w)|\"[^\"\n]*\"|`[^`\n]*`")
+_LONG = MAX_SHOWN + 20  # characters inside the quotes from which a run is shortened
 
 
 def cap_message(message: str) -> str:
@@ -27,7 +30,7 @@ def cap_message(message: str) -> str:
         message = " ".join(message.split())
     if len(message) <= MAX_SHOWN + 20:
         return message
-    message = _LONG_QUOTED.sub(_shorten_quoted, message)
+    message = _QUOTED.sub(_shorten_quoted, message)
     if len(message) <= MAX_LINE:
         return message
     return f"{message[:MAX_LINE]}… ({len(message):,} characters)"
@@ -36,6 +39,8 @@ def cap_message(message: str) -> str:
 def _shorten_quoted(match) -> str:
     text = match.group()
     quote, inner = text[0], text[1:-1]
+    if len(inner) < _LONG:
+        return text
     return f"{quote}{inner[:MAX_SHOWN]}…{quote} ({len(inner):,} characters)"
 
 

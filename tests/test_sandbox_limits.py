@@ -42,6 +42,32 @@ def test_short_messages_are_unchanged():
         "unknown key 'nmae' (did you mean 'name'?)"
 
 
+def test_an_apostrophe_pairs_with_no_quote():
+    """An apostrophe is no quote: it once paired with the next quote 100 characters on,
+    and the words between were cut as if they were a long value."""
+    message = ("rule X001: cannot evaluate `item.kind == 'service'` for processor "
+               "'mailchimp' (inventory/processors.yaml:15): the system's record of retention "
+               "is missing and the rule cannot say which of its periods applies to the data it "
+               "keeps; see 'retention'")
+    assert cap_message(message) == message
+
+
+def test_a_quote_inside_a_quoted_run_pairs_with_nothing_after_it():
+    """`... == 'x'` is one run: its `'` does not open a run that ends at a later quote."""
+    words = "and nothing quoted for a long while after it " * 3
+    message = f"expression `item.name == 'x' or 'y' in item.tags` {words}; see 'purposes'"
+    assert cap_message(message) == message
+
+
+def test_a_long_run_after_short_ones_is_still_shortened():
+    message = (f"rule X001: `item.a == 'b'` for system 'crm': unknown value "
+               f"'{'v' * 500}' (did you mean 'value'?)")
+    assert cap_message(message) == (
+        "rule X001: `item.a == 'b'` for system 'crm': unknown value "
+        f"'{'v' * 80}…' (500 characters) (did you mean 'value'?)")
+    assert cap_message(f"`{'e' * 300}`").startswith("`" + "e" * 80 + "…` (300 characters)")
+
+
 def test_did_you_mean_skips_huge_words():
     assert did_you_mean("n" * 10_000 + "ame", ["name"]) == ""
     assert did_you_mean("nmae", ["name"]) == " (did you mean 'name'?)"
