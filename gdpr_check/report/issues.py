@@ -81,6 +81,8 @@ def most_severe(entries, limit: int | None) -> dict[int, int]:
     the limit), so a run with findings never lists none unless `limit` is 0."""
     if limit is None:
         return {id(e): len(e) for e in entries}
+    if limit <= 0:
+        return {}  # nothing to list (a summary): no need to rank them
     shown: dict[int, int] = {}
     room = limit
     for entry in sorted(entries, key=importance):

@@ -35,9 +35,10 @@ def render(report, colour: bool = False, quiet: bool = False, fail_on: str = "lo
     for area in order:
         findings = by_area.get(area)
         if findings:
-            findings = sorted(findings, key=lambda f: (-SEVERITY_ORDER[f.severity],
-                                                       f.path or "", f.line or 0, f.rule,
-                                                       f.subject_id))
+            if not summary_only:  # a summary counts them: their order is not shown
+                findings = sorted(findings, key=lambda f: (-SEVERITY_ORDER[f.severity],
+                                                           f.path or "", f.line or 0, f.rule,
+                                                           f.subject_id))
             areas.append((area, findings, issues.violations(findings)))
     grouped = [i for _, _, entries in areas for i in entries]
     todos = issues.todos(report.findings)

@@ -99,3 +99,16 @@ def test_max_findings_caps_the_html_report(big):
     left = int(re.search(r'<p id="left-out">(\d+) less severe findings are not listed '
                          r'\(--max-findings 30\)', text)[1])
     assert len(report.findings) - 30 <= left < len(report.findings)
+
+
+def test_the_summary_counts_as_the_full_text_report_does(big):
+    """The terminal's summary (every report in a file) skips the sorting that only a
+    listing needs; its counts, line for line, are the full report's."""
+    from gdpr_check.report import text
+    _, report = big
+    summary = text.render(report, summary_only=True).splitlines()
+    full = text.render(report).splitlines()
+    headers = [line for line in full if line and not line.startswith(" ")
+               and not line.startswith("...")]
+    assert len(summary) > 5 and any("issues," in line for line in summary)
+    assert [line for line in summary if line] == headers
