@@ -40,3 +40,24 @@ def read_all(fd: int) -> bytes:
                 break
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+def fork_with_pipe() -> tuple[int, int] | None:
+    """A child process and a pipe from it to this one: (its pid, the read end) here,
+    (0, the write end) in the child; None if the system would make neither (out of
+    processes or descriptors), and the caller does the work itself."""
+    try:
+        read, write = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return None
+    if pid == 0:
+        os.close(read)
+        return 0, write
+    os.close(write)
+    return pid, read

@@ -194,3 +194,22 @@ def test_a_child_that_dies_means_a_sequential_run(monkeypatch, tmp_path):
     monkeypatch.setattr(parallel, "possible", lambda: True)
     monkeypatch.setattr(parallel, "_child", lambda *a: os._exit(3))
     assert _findings(check(BASE, tuning=FORKS)) == sequential
+
+
+def test_a_system_that_starts_no_child_means_a_sequential_run(monkeypatch, tmp_path):
+    """Out of processes (fork raises EAGAIN): one process, the same findings, no error."""
+    import os
+
+    from gdpr_check.engine import parallel
+    sequential = _findings(check(BASE))
+    runs = []
+    real_run = parallel.run
+    monkeypatch.setattr("gdpr_check.runtime.LARGE_INVENTORY", 0)
+    monkeypatch.setattr(parallel, "possible", lambda: True)
+    monkeypatch.setattr(parallel, "run", lambda *a: runs.append(real_run(*a)) or runs[-1])
+
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert _findings(check(BASE, tuning=FORKS)) == sequential
+    assert runs == [None]  # the two-process path was tried, and gave way

@@ -93,8 +93,7 @@ def test_an_error_in_a_file_the_child_took_is_the_one_process_error(tmp_path, sm
 @pytest.mark.parametrize("answer", ["dies", "garbage", "too few"])
 def test_a_child_that_fails_leaves_the_parent_to_parse(tmp_path, small_is_large,
                                                        built_from_plans, monkeypatch, answer):
-    def child(read, write, texts):
-        os.close(read)
+    def child(write, texts):
         if answer == "garbage":
             parallel.write_all(write, b"\x00not marshal")
         elif answer == "too few":
@@ -171,3 +170,17 @@ def test_the_speed_policy_chooses_the_parser():
     assert type(Tuning(fast_parser=False, fork=True).parser()) is PyYamlParser
     first, second = Tuning.for_cli(environ={}).parser(), Tuning.for_cli(environ={}).parser()
     assert first.budget is not second.budget  # a budget of its own for each load
+
+
+def test_a_system_that_starts_no_child_leaves_the_parent_to_parse(tmp_path, small_is_large,
+                                                                  built_from_plans,
+                                                                  monkeypatch):
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+    monkeypatch.setattr(os, "fork", no_fork)
+    texts = texts_of(generated(tmp_path / "block", "block"))
+    forking = ForkingParser(PyYamlParser(Budget()))
+    forked = parse_all(forking, texts)
+    alone = [FastParser(PyYamlParser(Budget())).parse_text(t, p) for t, p in texts]
+    assert all(difference(a, b) is None for a, b in zip(forked, alone))
+    assert not built_from_plans and forking.used

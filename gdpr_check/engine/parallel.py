@@ -26,7 +26,7 @@ import re
 
 from ..errors import InputError
 from ..expr import budget
-from ..forking import CHUNK, can_fork, read_all, write_all
+from ..forking import CHUNK, can_fork, fork_with_pipe, read_all, write_all
 
 # A rule's index in the queue: two bytes, read whole by one process (a pipe's reads of
 # fewer than PIPE_BUF bytes are atomic), so no rule is taken twice or lost.
@@ -50,11 +50,13 @@ def run(compiled, base, policy, root_loc):
     helpers = base.get("_helpers")
     if hasattr(helpers, "today"):
         helpers.today()  # fixed before forking: both processes judge dates by the same day
-    read, write = os.pipe()
-    pid = os.fork()
+    forked = fork_with_pipe()
+    if forked is None:  # the system would not start a child: one process, in order
+        os.close(queue)
+        return None
+    pid, read = forked  # in the child, the pipe's write end
     if pid == 0:  # the child: never returns
-        _child(read, write, queue, compiled, base, policy, root_loc, run_rule, at_fork)
-    os.close(write)
+        _child(read, queue, compiled, base, policy, root_loc, run_rule, at_fork)
     results: dict | None = {}
     try:
         try:
@@ -149,12 +151,11 @@ def _drain(queue: int) -> None:
         pass
 
 
-def _child(read, write, queue, compiled, base, policy, root_loc, run_rule, at_fork):
+def _child(write, queue, compiled, base, policy, root_loc, run_rule, at_fork):
     """Run the rules it takes from `queue`, write ("ok", {index: rows of findings},
-    (steps, size) spent) or ("error", None, None), and exit."""
+    (steps, size) spent) or ("error", None, None) to `write`, and exit."""
     code = 0
     try:
-        os.close(read)
         try:
             found = {}
             for index in _taken(queue, "child"):

@@ -25,7 +25,7 @@ import os
 import signal
 from contextlib import contextmanager
 
-from ..forking import can_fork, read_all, write_all
+from ..forking import can_fork, fork_with_pipe, read_all, write_all
 from .parser import FastParser, fast_plan, fast_tree_of
 
 # Text of the large files of one side from which a fork pays off: each MB takes ~90 ms
@@ -102,13 +102,16 @@ class _Child:
         self.plans = None
 
     @classmethod
-    def start(cls, texts: list[tuple[str, str]]) -> "_Child":
-        read, write = os.pipe()
-        pid = os.fork()
+    def start(cls, texts: list[tuple[str, str]]) -> "_Child | None":
+        """The child planning `texts`, or None if the system would not start one: the
+        parent then parses them all."""
+        forked = fork_with_pipe()
+        if forked is None:
+            return None
+        pid, end = forked
         if pid == 0:  # the child: never returns
-            _plan_and_exit(read, write, texts)
-        os.close(write)
-        return cls(pid, read, texts)
+            _plan_and_exit(end, texts)
+        return cls(pid, end, texts)
 
     def took(self, text: str, path: str) -> bool:
         return (id(text), path) in self.texts
@@ -125,7 +128,11 @@ class _Child:
     def _answer(self):
         """The plans, read whole (the child writes them when all are found), or
         _UNANSWERED if the child failed."""
-        answer, self.read = read_all(self.read), None
+        fd, self.read = self.read, None  # read_all closes it, whatever happens
+        try:
+            answer = read_all(fd)
+        except OSError:
+            answer = b""
         _, status = os.waitpid(self.pid, 0)
         self.pid = None
         if os.waitstatus_to_exitcode(status) != 0 or not answer:
@@ -152,11 +159,10 @@ class _Child:
             self.pid = None
 
 
-def _plan_and_exit(read: int, write: int, texts: list[tuple[str, str]]) -> None:
+def _plan_and_exit(write: int, texts: list[tuple[str, str]]) -> None:
     """The child: write the marshalled list of the plans of `texts`, and exit."""
     code = 0
     try:
-        os.close(read)
         plans = []
         for text, path in texts:
             try:
