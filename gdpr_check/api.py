@@ -245,6 +245,7 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
             return Report(findings=[], tool_version=__version__,
                           errors=[Error.of(e) for e in errors_of(exc)])
         objects = count_objects(inputs.project.inventory)
+        tuning.keep(inputs, objects)  # freed at the end of the call unless the policy keeps it
         report = _run(inputs, rule_errors, graph, tuning.forks(objects),
                       dated, provenance)
         # The project, indexes and findings live to the end of the run: collections while

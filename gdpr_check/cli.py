@@ -711,7 +711,8 @@ def main(argv=None) -> int:
 
 
 def entry() -> None:
-    sys.exit(main())
+    from .runtime import exit
+    exit(main())
 
 
 if __name__ == "__main__":

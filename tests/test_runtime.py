@@ -82,3 +82,79 @@ def test_the_cli_runs_with_the_cli_tuning(monkeypatch):
     monkeypatch.delenv("GDPR_CHECK_JOBS", raising=False)
     main(["check", str(BASE), "--format", "json", "--output", "/dev/null"])
     assert seen == [Tuning.for_cli()] and seen[0].freeze and seen[0].fork
+
+
+@pytest.fixture
+def kept(monkeypatch):
+    monkeypatch.setattr(runtime, "_KEPT", [])
+    return runtime._KEPT
+
+
+def test_only_a_large_run_under_the_cli_tuning_is_kept_and_only_the_last(kept, monkeypatch):
+    cli = Tuning.for_cli(environ={})
+    api.check(BASE, tuning=cli)
+    assert kept == []  # a small run is freed as usual
+    monkeypatch.setattr(runtime, "LARGE_INVENTORY", 0)
+    api.check(BASE)
+    assert kept == []  # the library's default keeps nothing
+    api.check(BASE, tuning=cli)
+    first = kept[0]
+    api.check(BASE, tuning=cli)
+    assert len(kept) == 1 and kept[0] is not first and kept[0].project.inventory.systems
+
+
+def test_exit_skips_the_teardown_only_after_a_kept_run(kept, monkeypatch):
+    import sys
+
+    class Ended(Exception):
+        pass
+
+    def _exit(code):
+        raise Ended(code)
+    monkeypatch.setattr(runtime.os, "_exit", _exit)
+    with pytest.raises(SystemExit) as normal:
+        runtime.exit(1)
+    assert normal.value.code == 1
+    kept.append(object())
+    flushed = []
+
+    class Stream:
+        def __init__(self, name):
+            self.name = name
+
+        def flush(self):
+            flushed.append(self.name)
+    monkeypatch.setattr(sys, "stdout", Stream("stdout"))
+    monkeypatch.setattr(sys, "stderr", Stream("stderr"))
+    with pytest.raises(Ended) as ended:
+        runtime.exit(2)
+    assert ended.value.args == (2,)
+    assert flushed == ["stdout", "stderr"]  # what print() buffered is not lost
+
+
+def test_the_console_command_ends_a_large_run_complete_without_the_teardown(tmp_path):
+    """The installed `gdpr-check` (cli.entry): everything printed and written, the exit
+    code kept, and no teardown (an atexit handler never runs)."""
+    import json
+    import subprocess
+    import sys
+    report = tmp_path / "r.json"
+    script = ("import atexit, sys\n"
+              "from gdpr_check import runtime\n"
+              "runtime.LARGE_INVENTORY = 0\n"
+              "atexit.register(lambda: print('TEARDOWN', file=sys.stderr))\n"
+              f"sys.argv = ['gdpr-check', 'check', {str(BASE)!r}, '--format', 'json',\n"
+              f"            '--output', {str(report)!r}, '--fail-on', 'low']\n"
+              "from gdpr_check.cli import entry\n"
+              "entry()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert "TEARDOWN" not in done.stderr
+    assert done.stdout.rstrip().splitlines()[-1].startswith("reports written: ")
+    assert done.returncode in (0, 1)
+    assert json.loads(report.read_text())["findings"] is not None
+    small = subprocess.run([sys.executable, "-c", script.replace("runtime.LARGE_INVENTORY = 0\n",
+                                                                 "")],
+                           capture_output=True, text=True, timeout=120)
+    assert "TEARDOWN" in small.stderr  # a small run ends as any Python program does
+    assert small.returncode == done.returncode
