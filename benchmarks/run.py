@@ -139,7 +139,7 @@ def _verdict(ok: bool) -> str:
     return "ok" if ok else "OVER"
 
 
-PHASE_COLUMNS = ("parse", "model", "references", "rules", "report")
+PHASE_COLUMNS = ("parse", "parse2", "model", "references", "rules", "report")
 
 
 def child(*args) -> dict:
@@ -156,7 +156,8 @@ def bench_styles(work: Path, max_flows: int) -> None:
     """Issue 10's "What it must show", in one run: every YAML style at 1k/10k/100k flows
     beside 10,000 systems and 2,000 processors. Per project: wall and peak RSS of `check`
     (JSON report), then one in-process run timing each phase (`PHASE_COLUMNS`; a phase
-    added to `run_phases` is printed as another column), its peak RSS, the parser's own
+    added to `run_phases` is printed as another column; `parse2` is the parse again with
+    the CLI's parser, in two processes where it forks), its peak RSS, the parser's own
     cost on the same files (yaml-rs, or Python's JSON decoder for JSON documents: the
     values without positions) and the PyYAML path's parse. Then the ratios: styles against
     JSON, growth from 10k to 100k flows, 20 errors against a valid load, the other report
@@ -312,6 +313,15 @@ def run_phases(root: Path) -> None:
     phase("report")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     del project, policy, inventory, findings
+    # The parse again as the CLI's parser does it: in two processes, where it forks
+    # (`load/parallel.py`); the columns above are one process's.
+    from gdpr_check.runtime import Tuning
+    forked_started = time.perf_counter()
+    with gc_paused():
+        forking = Tuning.for_cli(environ={}).parser()
+        load_side(root, "policy", "notice keys", forking)
+        load_side(root, "inventory", "inventory keys", forking)
+    seconds["parse2"] = time.perf_counter() - forked_started
     values = _values_only(root)
     slow_started = time.perf_counter()
     with gc_paused():
