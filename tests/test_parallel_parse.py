@@ -141,26 +141,38 @@ def test_small_projects_do_not_fork(tmp_path, monkeypatch):
         assert forking._child is None
 
 
-def test_the_child_takes_the_last_large_files_a_little_over_half_of_their_text(monkeypatch):
+def test_the_child_takes_the_last_large_files_it_plans_while_the_parent_parses_the_rest(
+        monkeypatch):
     monkeypatch.setattr(parallel, "MIN_FORKED_CHARS", 1000)
+    monkeypatch.setattr(parallel, "CHILD_COST", 0.8)
+    monkeypatch.setattr(parallel, "CHILD_COST_JSON", 1.25)
     assert parallel._taken_by_child(["x" * 99] * 20, 100) == []  # no file is large
     assert parallel._taken_by_child(["x" * 100] * 9, 100) == []  # too little text to fork
-    assert parallel._taken_by_child(["x" * 100] * 10, 100) == [4, 5, 6, 7, 8, 9]
-    # the small files stay the parent's; a large one is taken while half of it fits
+    # 20 files: the child's 11 cost it 880, the parent's 9 cost 900
+    assert parallel._taken_by_child(["x" * 100] * 20, 100) == list(range(9, 20))
+    # JSON costs the child more: it takes 9 (1,125), the parent keeps 11 (1,100)
+    assert parallel._taken_by_child([" {" + "x" * 98] * 20, 100) == list(range(11, 20))
+    # the small files stay the parent's, the large ones taken while half of one fits
     assert parallel._taken_by_child(["x" * n for n in (10, 500, 10, 300, 300)], 100) == [3, 4]
+    assert parallel._taken_by_child(["x" * n for n in (600, 100, 100, 500)], 100) == [1, 2, 3]
 
 
 def test_plans_are_plain_data_that_build_the_same_tree():
     for text in ("a: 1\nb:\n- x: 1\n  y: [p, q]\n- z\n",  # blocks
+                 '{"a": [\n  {"x": 1, "y": [1, 2]},\n  {"x": 2}\n], "b": {}}\n',  # lines in flow
                  "a:\n- {x: 1, y: [p, q]}\n- {x: 2}\n",  # lines
                  '{"a": [{"x": 1}], "b": null}\n',  # flow
                  "a:\n    - x: 1\n"):  # scan (not as PyYAML writes it)
         plan = parser.fast_plan(text, "f.yaml")
         assert plan is not None
-        again = marshal.loads(marshal.dumps(plan))
-        assert again == plan
-        tree = parser.fast_tree_of(text, "f.yaml", again)
-        assert difference(tree, PyYamlParser().parse_text(text, "f.yaml")) is None
+        for sent in (plan, parser.located_plan(text, "f.yaml", plan)):
+            again = marshal.loads(marshal.dumps(sent))
+            assert again == sent
+            tree = parser.fast_tree_of(text, "f.yaml", again)
+            assert difference(tree, PyYamlParser().parse_text(text, "f.yaml")) is None
+    assert [parser.located_plan(t, "f", parser.fast_plan(t, "f"))[0]
+            for t in ('{"a": [{"x": 1}], "b": null}\n', "a:\n    - x: 1\n")] == \
+        ["placed", "scan"]
 
 
 def test_the_speed_policy_chooses_the_parser():

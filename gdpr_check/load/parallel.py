@@ -3,12 +3,14 @@ quarter of a 100,000-flow run).
 
 The loader reads every file of a side before parsing any (`load_side`) and hands their
 texts to the parser (`prepared`). When the large ones hold enough text, this parser forks
-once: the child finds the plans (`parser.fast_plan`: yaml-rs and the check of the text
-against the values it read, the costly part of the fast path) of the last of them, a
-little over half of their text, and sends them back; meanwhile the parent parses the
-first ones itself, then builds the trees of the child's files from their plans
-(`parser.fast_tree_of`), which is all the fast path has left to do once it has a plan. So
-every tree is the one `FastParser` gives, positions included.
+once: the child finds the plans of the last of them, a little over half of their text,
+and sends them back. A plan (`parser.fast_plan`) is the costly part of the fast path:
+yaml-rs, and the check of the text against the values it read; with the positions too
+where the fast path would find them while building the tree (`located_plan`: JSON, and
+block files not laid out as PyYAML writes them). Meanwhile the parent parses the first
+files itself, then builds the trees of the child's from their plans
+(`parser.fast_tree_of`), which is all the fast path has left to do once it has a plan.
+So every tree is the one `FastParser` gives, positions included.
 
 What could go wrong stays the parent's: a file the child found no plan for (one only
 PyYAML may read, or one that errs) is parsed by the parent as without the fork, so
@@ -26,14 +28,19 @@ import signal
 from contextlib import contextmanager
 
 from ..forking import can_fork, fork_with_pipe, read_all, write_all
-from .parser import FastParser, fast_plan, fast_tree_of
+from .parser import FastParser, fast_plan, fast_tree_of, located_plan
 
 # Text of the large files of one side from which a fork pays off: each MB takes ~90 ms
 # to parse, a fork of a process that has read the files a few milliseconds.
 MIN_FORKED_CHARS = 4 * 1024 * 1024
-# The child's share of that text. A file the child planned costs the parent about a third
-# of parsing it (reading the plan, building the tree), so the child takes more than half.
-CHILD_SHARE = 0.55
+# What planning a file costs the child, against the parent's whole parse of it (measured
+# at 100,000 flows): a little less for block and flow-lines files, whose trees are built
+# lazily; more for a JSON document, whose positions the child finds too (`located_plan`).
+# A file the child planned still costs the parent about a third of parsing it (reading the
+# plan, building the tree, freeing the values), so the child takes what it can plan in
+# about the time the parent parses the rest: ~55% of block text, ~48% of JSON.
+CHILD_COST = 0.83
+CHILD_COST_JSON = 1.1
 
 
 class ForkingParser(FastParser):
@@ -72,23 +79,30 @@ class ForkingParser(FastParser):
 
 
 def _taken_by_child(texts: list[str], min_chars: int) -> list[int]:
-    """The indexes of the files the child plans: the last large ones, up to CHILD_SHARE
-    of the large files' text; none when that text is under MIN_FORKED_CHARS."""
+    """The indexes of the files the child plans: the last large ones, while the child's
+    time for them (`CHILD_COST`) stays within the parent's for the others, to half a file;
+    none when the large files hold less than MIN_FORKED_CHARS of text."""
     large = [i for i, text in enumerate(texts) if len(text) >= min_chars]
-    total = sum(len(texts[i]) for i in large)
-    if total < MIN_FORKED_CHARS:
+    own = sum(len(texts[i]) for i in large)  # the parent's, before the child takes any
+    if own < MIN_FORKED_CHARS:
         return []
-    taken, share = [], 0
+    taken, child = [], 0.0
     for i in reversed(large):
-        if share + len(texts[i]) / 2 > total * CHILD_SHARE:
+        size = len(texts[i])
+        cost = size * (CHILD_COST_JSON if texts[i][:64].lstrip()[:1] == "{" else CHILD_COST)
+        if child + cost / 2 > own - size / 2:
             break
         taken.append(i)
-        share += len(texts[i])
+        child, own = child + cost, own - size
     return sorted(taken)
 
 
 _UNANSWERED = object()  # the child gave no answer: the parent parses the file itself
 _UNPLANNED = False  # the child's answer for a file it could not plan: the same (marshalled)
+# The plans the child sends: those that leave the parent little to do. A `scan` plan (a
+# block file not laid out as PyYAML writes it) leaves it the locating, most of the work:
+# its values read back and then freed would cost the parent about what they save it.
+_SENT = frozenset({"blocks", "lines", "placed"})
 
 
 class _Child:
@@ -166,7 +180,9 @@ def _plan_and_exit(write: int, texts: list[tuple[str, str]]) -> None:
         plans = []
         for text, path in texts:
             try:
-                plan = fast_plan(text, path)
+                plan = located_plan(text, path, fast_plan(text, path))
+                if plan is not None and plan[0] not in _SENT:
+                    plan = _UNPLANNED
                 marshal.dumps(plan)  # only plain data goes back
             except Exception:  # noqa: BLE001 - the parent parses this file itself
                 plan = _UNPLANNED

@@ -555,7 +555,8 @@ def fast_plan(text: str, path: str):
 
 
 def fast_tree_of(text: str, path: str, plan):
-    """The located tree of `text` from its `fast_plan`, or None if unsure."""
+    """The located tree of `text` from its `fast_plan` (or `located_plan`), or None if
+    unsure."""
     if plan is None:
         return None
     try:
@@ -564,11 +565,81 @@ def fast_tree_of(text: str, path: str, plan):
             return _flow_lines_tree(text, path, plan[1])
         if kind == "blocks":
             return _Blocks(text, path).build(plan[1], plan[2])
+        if kind == "placed":
+            return _placed_tree(text, path, plan[1])
         if kind == "flow":
             return _flow_document(text, path, plan[1], plan[2])
         return _Locator(text, path).build(plan[1])
     except Exception:  # noqa: BLE001 - _Unsure, or anything unforeseen: the slow path reads it
         return None
+
+
+def located_plan(text: str, path: str, plan):
+    """`plan` with what its tree's building would still find (the positions of a `flow`
+    plan: `_Flow`'s reading) found too: ("placed", skeleton), plain data from which
+    `fast_tree_of` builds the same tree without reading the text again (`_skeleton`);
+    None if that reading is unsure (the slow path's file, as `fast_tree_of` would find);
+    any other plan as it is. (A `scan` plan's tree is eager throughout: building it from
+    a skeleton costs about what locating it does.)"""
+    if plan is None or plan[0] != "flow":
+        return plan
+    tree = fast_tree_of(text, path, plan)
+    return None if tree is None else ("placed", _skeleton(tree, plan[1]))
+
+
+def _skeleton(node, value):
+    """A located tree as plain data, beside `value`, the values it was made from: each
+    collection as ("map", loc, key positions, [(key, member)]) or ("seq", loc, item
+    positions, [member]), a member being a scalar or the skeleton of a collection; a
+    verified line (`_Line`, positions on demand) as ("line", its record's arguments, its
+    value). (Scalars are never tuples.)"""
+    kind = type(node)
+    lazy = node.lazy
+    if lazy is not None:
+        record = lazy.line
+        if type(record) is not _Line or lazy.steps or record.placed is not None:
+            raise _Unsure
+        return ("line", (record.offset, record.end, record.line, record.base, record.quoted),
+                value)
+    if kind is LocDict:
+        return ("map", node.loc, list(node.key_locs.items()),
+                [(key, _skeleton(item, value[key]) if type(item) is LocDict
+                  or type(item) is LocList else item) for key, item in node.items()])
+    if kind is LocList:
+        return ("seq", node.loc, list(node.item_locs),
+                [_skeleton(item, value[index]) if type(item) is LocDict
+                 or type(item) is LocList else item for index, item in enumerate(node)])
+    raise _Unsure
+
+
+def _placed_tree(text: str, path: str, skeleton) -> LocDict:
+    """The tree a `_skeleton` was taken of, its verified lines lazy again."""
+    lines = _Lines(text, path)
+
+    def build(entry):
+        kind = entry[0]
+        if kind == "line":
+            (offset, end, line, base, quoted), value = entry[1], entry[2]
+            record = _Line(lines, offset, end, line, base, quoted)
+            node = record.node = _lazy_node(value, record, ())
+            node.loc = (path, line, offset - base)
+            return node
+        _, loc, places, members = entry
+        if kind == "map":
+            node = _new_dict(LocDict)
+            for key, member in members:
+                node[key] = build(member) if type(member) is tuple else member
+            node.key_locs = dict(places)
+        elif kind == "seq":
+            node = _new_list(LocList)
+            node.extend(build(member) if type(member) is tuple else member
+                        for member in members)
+            node.item_locs = list(places)
+        else:
+            raise _Unsure
+        node.loc, node.lazy = loc, None
+        return node
+    return build(skeleton)
 
 
 def _json_values(text: str):
