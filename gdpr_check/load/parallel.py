@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import signal
 from contextlib import contextmanager
 
 from ..forking import can_fork, fork_with_pipe, read_all, write_all
@@ -165,6 +164,7 @@ class _Child:
             os.close(self.read)
             self.read = None
         if self.pid is not None:
+            import signal  # only here: every CLI run imports this module
             try:
                 os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
