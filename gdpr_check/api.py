@@ -168,7 +168,7 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     compared = gather(errors, baselines.read, root, baseline_file) \
         if baseline_file is not None else None
     published = gather(errors, _published, root, settings, published_notice)
-    project = gather(errors, load_project, root, True, parser)
+    project = gather(errors, load_project, root, True, parser)  # fast unless `parser` says
     loaded = gather(errors, load_rules, root, rules)
     if loaded is not None and settings is not None:
         loaded = gather(errors, apply_rule_settings, settings, loaded)

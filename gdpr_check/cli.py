@@ -711,8 +711,8 @@ def main(argv=None) -> int:
 
 
 def entry() -> None:
-    from .runtime import exit
-    exit(main())
+    from .runtime import end_process
+    end_process(main())
 
 
 if __name__ == "__main__":

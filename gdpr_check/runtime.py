@@ -14,8 +14,8 @@ decide alone:
 - **the parser**: yaml-rs for large files where it is installed (`load.parser.FastParser`),
   or PyYAML alone.
 - **keeping** what a large run loaded alive to the process's end, which then ends without
-  the interpreter's teardown (`exit`): freeing a 100,000-flow project's ~800 MB of objects
-  one by one took ~0.3 s after the rules, for a process about to exit.
+  the interpreter's teardown (`end_process`): freeing a 100,000-flow project's ~800 MB of
+  objects one by one took ~0.3 s after the rules, for a process about to exit.
 - **pydantic plugins**: the first validator pydantic builds looks for plugins in every
   installed distribution's entry points, importing `importlib.metadata` (and with it
   `email`, `zipfile`, `csv`) for it: ~25 ms of a small run. The CLI's process uses none
@@ -47,7 +47,7 @@ class Tuning:
     fork: bool = False       # a large run's parse and rules in two processes (Linux, 2+ CPUs)
     fast_parser: bool = True  # yaml-rs for large files when installed (same trees, faster)
     pydantic_plugins: bool = True  # False: pydantic looks for no plugins (`importing`)
-    keep_large: bool = False  # a large run's inputs live to the process's end (`exit`)
+    keep_large: bool = False  # a large run's inputs live to the end (`end_process`)
 
     @classmethod
     def for_cli(cls, environ=None) -> "Tuning":
@@ -109,7 +109,7 @@ class Tuning:
 _KEPT: list = []  # what `Tuning.keep` keeps
 
 
-def exit(code: int):
+def end_process(code: int):
     """End the process with `code` (the CLI's last step). After a run that kept what it
     loaded (`Tuning.keep`), without the interpreter's teardown, which would free it all:
     standard output and error are flushed first, as the teardown would flush them; the

@@ -113,7 +113,7 @@ def test_exit_skips_the_teardown_only_after_a_kept_run(kept, monkeypatch):
         raise Ended(code)
     monkeypatch.setattr(runtime.os, "_exit", _exit)
     with pytest.raises(SystemExit) as normal:
-        runtime.exit(1)
+        runtime.end_process(1)
     assert normal.value.code == 1
     kept.append(object())
     flushed = []
@@ -127,7 +127,7 @@ def test_exit_skips_the_teardown_only_after_a_kept_run(kept, monkeypatch):
     monkeypatch.setattr(sys, "stdout", Stream("stdout"))
     monkeypatch.setattr(sys, "stderr", Stream("stderr"))
     with pytest.raises(Ended) as ended:
-        runtime.exit(2)
+        runtime.end_process(2)
     assert ended.value.args == (2,)
     assert flushed == ["stdout", "stderr"]  # what print() buffered is not lost
 
