@@ -156,10 +156,10 @@ def bench_styles(work: Path, max_flows: int) -> None:
     """Issue 10's "What it must show", in one run: every YAML style at 1k/10k/100k flows
     beside 10,000 systems and 2,000 processors. Per project: wall and peak RSS of `check`
     (JSON report), then one in-process run timing each phase (`PHASE_COLUMNS`; a phase
-    added to `run_phases` is printed as another column; `parse2` is the parse again with
-    the CLI's parser, in two processes where it forks), its peak RSS, the parser's own
-    cost on the same files (yaml-rs, or Python's JSON decoder for JSON documents: the
-    values without positions) and the PyYAML path's parse. Then the ratios: styles against
+    added to `run_phases` is printed as another column; `parse2`, in a process of its own,
+    is the parse with the CLI's parser, in two processes where it forks), its peak RSS,
+    the parser's own cost on the same files (yaml-rs, or Python's JSON decoder for JSON
+    documents: the values without positions) and the PyYAML path's parse. Then the ratios: styles against
     JSON, growth from 10k to 100k flows, 20 errors against a valid load, the other report
     formats against JSON, and the budgets at the top size."""
     sizes = [n for n in FLOW_SIZES if n <= max_flows]
@@ -177,6 +177,7 @@ def bench_styles(work: Path, max_flows: int) -> None:
             walls[style, flows] = wall
             phases = child("--phases", project)
             seconds = phases["seconds"]
+            seconds["parse2"] = child("--parse2", project)["seconds"]
             loads[style, flows] = sum(seconds[n] for n in ("parse", "model", "references"))
             print(f"{style:<6} {flows:>6} {size:>5.1f} {wall:>6.2f} {rss / 1e6:>5.0f} | "
                   + " ".join(f"{seconds.get(name, 0):>6.2f}" for name in PHASE_COLUMNS)
@@ -313,15 +314,6 @@ def run_phases(root: Path) -> None:
     phase("report")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     del project, policy, inventory, findings
-    # The parse again as the CLI's parser does it: in two processes, where it forks
-    # (`load/parallel.py`); the columns above are one process's.
-    from gdpr_check.runtime import Tuning
-    forked_started = time.perf_counter()
-    with gc_paused():
-        forking = Tuning.for_cli(environ={}).parser()
-        load_side(root, "policy", "notice keys", forking)
-        load_side(root, "inventory", "inventory keys", forking)
-    seconds["parse2"] = time.perf_counter() - forked_started
     values = _values_only(root)
     slow_started = time.perf_counter()
     with gc_paused():
@@ -346,6 +338,21 @@ def _values_only(root: Path) -> float:
         if not (text.lstrip().startswith("{") and _json_values(text) is not None) and yaml_rs:
             yaml_rs.loads(text, parse_datetime=False)
     return time.perf_counter() - started
+
+
+def run_parse2(root: Path) -> None:
+    """In a child process: time the parse as the CLI's parser does it, in two processes
+    where it forks (`load/parallel.py`); print JSON. A process of its own, small when it
+    forks as the CLI's is: forking one that has built and freed a large project costs
+    both sides a copy of every page they write again."""
+    from gdpr_check.load import load_side
+    from gdpr_check.runtime import Tuning, gc_paused
+    started = time.perf_counter()
+    with gc_paused():
+        forking = Tuning.for_cli(environ={}).parser()
+        load_side(root, "policy", "notice keys", forking)
+        load_side(root, "inventory", "inventory keys", forking)
+    print(json.dumps({"seconds": time.perf_counter() - started}))
 
 
 def run_load(root: Path) -> None:
@@ -373,12 +380,16 @@ def main() -> None:
                         help="largest flow count of --styles (1000, 10000 or 100000)")
     parser.add_argument("--phases", type=Path, help=argparse.SUPPRESS)  # the children's jobs
     parser.add_argument("--load", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--parse2", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phases:
         run_phases(args.phases)
         return
     if args.load:
         run_load(args.load)
+        return
+    if args.parse2:
+        run_parse2(args.parse2)
         return
     if args.styles:
         with tempfile.TemporaryDirectory(prefix="gdpr-bench-") as work:
