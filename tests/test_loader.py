@@ -483,3 +483,34 @@ def test_invalid_source_id_does_not_crash_the_flow_check(tmp_path):
     text = str(error.value)
     assert "'nowhere' is not a known system" in text
     assert "policy/notice.yaml" in text
+
+
+def test_suggestions_for_unknown_references_are_bounded_and_every_one_is_reported(
+        tmp_path, monkeypatch):
+    """A pull request that breaks one systems file of a large inventory leaves tens of
+    thousands of flows naming ids that are gone; a suggestion compares each with every
+    known id, which took many minutes at 100,000 flows. A check suggests within a budget
+    of comparisons (refs.MAX_COMPARED) and still reports every unknown reference."""
+    import difflib
+
+    from gdpr_check.load import refs
+    from tests.test_flow_loader import generated
+    root = generated(tmp_path / "p", "block")
+    for path in (root / "inventory").glob("systems*.yaml"):  # every system's id changed:
+        path.write_text(path.read_text().replace("- id: sys-", "- id: sys-x"))  # close ones
+    monkeypatch.setattr(refs, "MAX_COMPARED", 1_000)
+    compared = []
+    real = difflib.get_close_matches
+    monkeypatch.setattr(difflib, "get_close_matches",
+                        lambda word, options, **kw: compared.append(len(options)) or
+                        real(word, options, **kw))
+    with pytest.raises(InputError) as error:
+        load_project(root)
+    errors = [str(e) for e in error.value.errors]
+    texts = [p.read_text() for p in (root / "inventory").glob("flows*.yaml")]
+    ends = sum(text.count("from: sys-") + text.count("to: sys-") for text in texts)
+    unknown = [e for e in errors if "is not a known system, processor" in e]
+    assert len(unknown) == ends > 100  # every flow end naming a system, each reported
+    assert compared and sum(compared) <= 1_000  # suggestions stopped within the budget
+    hinted = [e for e in unknown if "did you mean" in e]
+    assert hinted and len(hinted) <= len(compared) < len(unknown)

@@ -11,6 +11,27 @@ from ..errors import InputError, did_you_mean, raise_all
 from ..model import Inventory, Policy
 
 FLOW_ENDS = ("data_subject",)
+# A suggestion compares the unknown id with every known one (difflib). A pull request that
+# breaks one systems file of a large inventory leaves tens of thousands of flows naming
+# ids that are gone, and a suggestion for each took many minutes: a check suggests until
+# it has compared this many ids in all (about a second), and still reports every
+# reference.
+MAX_COMPARED = 500_000
+
+
+class _Errors(list):
+    """The errors of one check, and what it has spent on suggestions."""
+
+    def __init__(self):
+        super().__init__()
+        self.compared = 0
+
+    def hint(self, value, known) -> str:
+        """` (did you mean 'x'?)` for `value`, within the check's MAX_COMPARED; else ``."""
+        if self.compared + len(known) > MAX_COMPARED:
+            return ""
+        self.compared += len(known)
+        return did_you_mean(value, known)
 
 
 def check_unique_ids(objects, kind: str, errors: list) -> dict:
@@ -35,7 +56,7 @@ def _check(errors, obj, field, value, known, what, owner=None, label=None):
     """`value` (written in `obj.field`) must be one of `known`. `owner` is the object with
     an id that holds `obj` (a grant's system), `label` how the field is shown."""
     if value not in known:
-        hint = did_you_mean(value, known)
+        hint = errors.hint(value, known)
         holder = owner if owner is not None else obj
         named = f"{holder.KIND} '{holder.id}'" if hasattr(holder, "id") else holder.KIND
         errors.append(InputError.at(obj.field_location(field),
@@ -49,7 +70,7 @@ def _check_list(errors, obj, field, known, what):
 
 
 def check_policy(policy: Policy) -> None:
-    errors: list[InputError] = []
+    errors = _Errors()
     ids = {kind: check_unique_ids(getattr(policy, kind), kind.rstrip("s"), errors)
            for kind in ("data_subjects", "data_categories", "purposes", "registers", "sources",
                         "recipients")}
@@ -72,7 +93,7 @@ def check_policy(policy: Policy) -> None:
 def check_inventory(inventory: Inventory, policy: Policy | None, source_ids=None) -> None:
     """`source_ids`: the notice's source ids, when the notice did not validate (`policy`
     None), so that the inventory is still checked in the same run."""
-    errors: list[InputError] = []
+    errors = _Errors()
     principals = check_unique_ids(inventory.principals, "principal", errors)
     systems = check_unique_ids(inventory.systems, "system", errors)
     processors = check_unique_ids(inventory.processors, "processor", errors)
