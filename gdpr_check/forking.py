@@ -61,3 +61,14 @@ def fork_with_pipe() -> tuple[int, int] | None:
         return 0, write
     os.close(write)
     return pid, read
+
+
+def reap(pid: int) -> int | None:
+    """Wait for the child `pid` to end: its exit code, or None if the system reaped it
+    already (a process started with SIGCHLD ignored has no child to wait for). A caller
+    then trusts only an answer that is whole."""
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return None
+    return os.waitstatus_to_exitcode(status)

@@ -213,3 +213,17 @@ def test_a_system_that_starts_no_child_means_a_sequential_run(monkeypatch, tmp_p
     monkeypatch.setattr(os, "fork", no_fork)
     assert _findings(check(BASE, tuning=FORKS)) == sequential
     assert runs == [None]  # the two-process path was tried, and gave way
+
+
+def test_a_process_that_ignores_sigchld_still_runs_its_rules_in_two(monkeypatch, tmp_path):
+    import signal
+
+    from gdpr_check.engine import parallel
+    sequential = _findings(check(BASE))
+    monkeypatch.setattr("gdpr_check.runtime.LARGE_INVENTORY", 0)
+    monkeypatch.setattr(parallel, "possible", lambda: True)
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        assert _findings(check(BASE, tuning=FORKS)) == sequential
+    finally:
+        signal.signal(signal.SIGCHLD, previous)

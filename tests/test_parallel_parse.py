@@ -196,3 +196,32 @@ def test_a_system_that_starts_no_child_leaves_the_parent_to_parse(tmp_path, smal
     alone = [FastParser(PyYamlParser(Budget())).parse_text(t, p) for t, p in texts]
     assert all(difference(a, b) is None for a, b in zip(forked, alone))
     assert not built_from_plans and forking.used
+
+
+def test_a_process_that_ignores_sigchld_still_parses(tmp_path, small_is_large,
+                                                     built_from_plans):
+    """SIGCHLD ignored (inherited from a supervisor): the system reaps the child itself,
+    and waiting for it finds none. The answer is used if whole; no traceback."""
+    import signal
+    texts = texts_of(generated(tmp_path / "block", "block"))
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        forked = parse_all(ForkingParser(PyYamlParser(Budget())), texts)
+        forking = ForkingParser(PyYamlParser(Budget()))
+        with pytest.raises(RuntimeError):  # and ended early: nothing left to kill or wait
+            with forking.prepared(texts):
+                raise RuntimeError("stopped before the answer")
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+    alone = [FastParser(PyYamlParser(Budget())).parse_text(t, p) for t, p in texts]
+    assert all(difference(a, b) is None for a, b in zip(forked, alone))
+    assert built_from_plans
+
+
+def test_no_fork_without_yaml_rs(tmp_path, small_is_large, monkeypatch):
+    """Without the `fast` extra no file has a plan: the parser does not fork for none."""
+    monkeypatch.setattr(parallel, "_load_yaml_rs", lambda: False)
+    texts = texts_of(generated(tmp_path / "block", "block"))
+    forking = ForkingParser()
+    with forking.prepared(texts):
+        assert forking._child is None

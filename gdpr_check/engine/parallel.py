@@ -26,7 +26,7 @@ import re
 
 from ..errors import InputError
 from ..expr import budget
-from ..forking import CHUNK, can_fork, fork_with_pipe, read_all, write_all
+from ..forking import CHUNK, can_fork, fork_with_pipe, read_all, reap, write_all
 
 # A rule's index in the queue: two bytes, read whole by one process (a pipe's reads of
 # fewer than PIPE_BUF bytes are atomic), so no rule is taken twice or lost.
@@ -71,10 +71,13 @@ def run(compiled, base, policy, root_loc):
         os.close(queue)
         if read is not None:
             os.close(read)  # a child still writing gets a broken pipe and exits
-        _, status = os.waitpid(pid, 0)
-    if results is None or not answer or os.waitstatus_to_exitcode(status) != 0:
+        code = reap(pid)
+    if results is None or not answer or code not in (0, None):
+        return None  # (None: reaped by the system; a cut answer does not load)
+    try:
+        outcome, rows, spent = pickle.loads(answer)  # noqa: S301 - our own child wrote it
+    except Exception:  # noqa: BLE001 - cut short (a child the system reaped): run alone
         return None
-    outcome, rows, spent = pickle.loads(answer)  # noqa: S301 - our own child wrote it
     if outcome != "ok":
         return None
     steps, size = budget.used()

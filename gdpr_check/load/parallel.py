@@ -26,8 +26,8 @@ import marshal
 import os
 from contextlib import contextmanager
 
-from ..forking import can_fork, fork_with_pipe, read_all, write_all
-from .parser import FastParser, fast_plan, fast_tree_of, located_plan
+from ..forking import can_fork, fork_with_pipe, read_all, reap, write_all
+from .parser import FastParser, _load_yaml_rs, fast_plan, fast_tree_of, located_plan
 
 # Text of the large files of one side from which a fork pays off: each MB takes ~90 ms
 # to parse, a fork of a process that has read the files a few milliseconds.
@@ -55,7 +55,8 @@ class ForkingParser(FastParser):
         parsed) are parsed; a child plans the last of them, if they are large enough and
         this process can fork."""
         taken = _taken_by_child([text for text, _ in texts], self.min_chars)
-        child = _Child.start([texts[i] for i in taken]) if taken and can_fork() else None
+        worth = taken and can_fork() and _load_yaml_rs()  # without yaml-rs: no plan to find
+        child = _Child.start([texts[i] for i in taken]) if worth else None
         self._child = child
         try:
             yield self
@@ -146,10 +147,9 @@ class _Child:
             answer = read_all(fd)
         except OSError:
             answer = b""
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = None
-        if os.waitstatus_to_exitcode(status) != 0 or not answer:
-            return _UNANSWERED
+        pid, self.pid = self.pid, None  # reaped below, whatever happens: never killed
+        if reap(pid) not in (0, None) or not answer:
+            return _UNANSWERED  # (None: reaped by the system; a cut answer does not load)
         try:
             plans = marshal.loads(answer)
         except (EOFError, ValueError, TypeError):
@@ -165,12 +165,12 @@ class _Child:
             self.read = None
         if self.pid is not None:
             import signal  # only here: every CLI run imports this module
+            pid, self.pid = self.pid, None
             try:
-                os.kill(self.pid, signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            os.waitpid(self.pid, 0)
-            self.pid = None
+            reap(pid)
 
 
 def _plan_and_exit(write: int, texts: list[tuple[str, str]]) -> None:
