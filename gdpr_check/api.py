@@ -146,10 +146,11 @@ class Inputs(NamedTuple):
 
 def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=None,
                 config=None, inline_skips=True, sources=(), published_notice=None,
-                parser=None) -> Inputs:
+                fast_parser=True, parser=None) -> Inputs:
     """Read and validate every input of a run (arguments as for `check`), collecting the
-    errors of all of them before raising, so one run shows every mistake. `parser`: the
-    project's (`load_project`; `Tuning.parser()` gives a speed policy's)."""
+    errors of all of them before raising, so one run shows every mistake. `fast_parser`
+    and `parser`: as `load_project` takes them (`Tuning.parser()` gives a speed
+    policy's parser)."""
     from . import baseline as baselines, inline_skips as inline, waivers as waiver_files
     from .config import apply_rule_settings, load_config, resolve
     errors: list = []
@@ -168,7 +169,7 @@ def load_inputs(path=".", rules=(), select=(), ignore=(), *, waivers=None, basel
     compared = gather(errors, baselines.read, root, baseline_file) \
         if baseline_file is not None else None
     published = gather(errors, _published, root, settings, published_notice)
-    project = gather(errors, load_project, root, True, parser)  # fast unless `parser` says
+    project = gather(errors, load_project, root, fast_parser, parser)
     loaded = gather(errors, load_rules, root, rules)
     if loaded is not None and settings is not None:
         loaded = gather(errors, apply_rule_settings, settings, loaded)
