@@ -1369,10 +1369,6 @@ class _Blocks:
         self.keys: dict = {}
         self._slow = None
 
-    def tree(self, data: dict) -> LocDict:
-        """The document's tree, its list items lazy; `_Unsure` if it is not so written."""
-        return self.build(data, self.layout(data))
-
     def layout(self, data: dict) -> list:
         """Check that the text is this writing of `data`, all of it (`_Unsure` if not):
         for each top-level key, in order, the line it is written on and, for a list, the
