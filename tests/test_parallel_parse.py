@@ -225,3 +225,19 @@ def test_no_fork_without_yaml_rs(tmp_path, small_is_large, monkeypatch):
     forking = ForkingParser()
     with forking.prepared(texts):
         assert forking._child is None
+
+
+def test_a_plan_marshal_cannot_write_leaves_that_file_to_the_parent(tmp_path, small_is_large,
+                                                                    built_from_plans,
+                                                                    monkeypatch):
+    real = parallel.located_plan
+
+    def located(text, path, plan):
+        plan = real(text, path, plan)
+        return ("blocks", {"x": object()}, []) if path.startswith("systems") else plan
+    monkeypatch.setattr(parallel, "located_plan", located)
+    texts = texts_of(generated(tmp_path / "block", "block"))
+    forked = parse_all(ForkingParser(PyYamlParser(Budget())), texts)
+    alone = [FastParser(PyYamlParser(Budget())).parse_text(t, p) for t, p in texts]
+    assert all(difference(a, b) is None for a, b in zip(forked, alone))
+    assert built_from_plans and not any(p.startswith("systems") for p in built_from_plans)

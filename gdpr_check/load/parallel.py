@@ -5,9 +5,9 @@ The loader reads every file of a side before parsing any (`load_side`) and hands
 texts to the parser (`prepared`). When the large ones hold enough text, this parser forks
 once: the child finds the plans of the last of them, a little over half of their text,
 and sends them back. A plan (`parser.fast_plan`) is the costly part of the fast path:
-yaml-rs, and the check of the text against the values it read; with the positions too
-where the fast path would find them while building the tree (`located_plan`: JSON, and
-block files not laid out as PyYAML writes them). Meanwhile the parent parses the first
+yaml-rs, and the check of the text against the values it read; for a JSON document, with
+the positions too, which the fast path finds while building the tree (`located_plan`).
+Meanwhile the parent parses the first
 files itself, then builds the trees of the child's from their plans
 (`parser.fast_tree_of`), which is all the fast path has left to do once it has a plan.
 So every tree is the one `FastParser` gives, positions included.
@@ -173,6 +173,14 @@ class _Child:
             reap(pid)
 
 
+def _marshallable(plan) -> bool:
+    try:
+        marshal.dumps(plan)
+    except ValueError:
+        return False
+    return True
+
+
 def _plan_and_exit(write: int, texts: list[tuple[str, str]]) -> None:
     """The child: write the marshalled list of the plans of `texts`, and exit."""
     code = 0
@@ -181,13 +189,16 @@ def _plan_and_exit(write: int, texts: list[tuple[str, str]]) -> None:
         for text, path in texts:
             try:
                 plan = located_plan(text, path, fast_plan(text, path))
-                if plan is not None and plan[0] not in _SENT:
-                    plan = _UNPLANNED
-                marshal.dumps(plan)  # only plain data goes back
             except Exception:  # noqa: BLE001 - the parent parses this file itself
                 plan = _UNPLANNED
-            plans.append(plan)
-        write_all(write, marshal.dumps(plans))
+            plans.append(plan if plan is None or plan is _UNPLANNED or plan[0] in _SENT
+                         else _UNPLANNED)
+        try:
+            answer = marshal.dumps(plans)
+        except ValueError:  # a plan of something marshal cannot write: those files the parent's
+            answer = marshal.dumps([plan if _marshallable(plan) else _UNPLANNED
+                                    for plan in plans])
+        write_all(write, answer)
     except BaseException:  # noqa: BLE001 - e.g. the parent closed the pipe
         code = 1
     finally:
