@@ -619,11 +619,7 @@ def _placed_tree(text: str, path: str, skeleton) -> LocDict:
     def build(entry):
         kind = entry[0]
         if kind == "line":
-            (offset, end, line, base, quoted), value = entry[1], entry[2]
-            record = _Line(lines, offset, end, line, base, quoted)
-            node = record.node = _lazy_node(value, record, ())
-            node.loc = (path, line, offset - base)
-            return node
+            return _lazy_line(lines, entry[2], *entry[1])
         _, loc, places, members = entry
         if kind == "map":
             node = _new_dict(LocDict)
@@ -1153,10 +1149,7 @@ class _Lines:
             same = _as_json(written) == encoded and json.loads(encoded) == value
         if not same:
             return None
-        line = _Line(self, offset, end, reader.line, reader.base, quoted)
-        node = line.node = _lazy_node(value, line, ())
-        node.loc = (self.path, reader.line, offset - reader.base)
-        return node, end
+        return _lazy_line(self, value, offset, end, reader.line, reader.base, quoted), end
 
     def slow_tree(self):
         """PyYAML's tree of the file, for a line `_FlowPlaces` cannot place."""
@@ -1192,6 +1185,16 @@ class _Line:
                 self.placed = _find(lines.slow_tree(),
                                     (lines.path, self.line, self.offset - self.base))
         return self.placed
+
+
+def _lazy_line(lines: _Lines, value: dict, offset: int, end: int, line: int, base: int,
+               quoted: bool) -> LocDict:
+    """The lazy node of the mapping `value` that a verified line holds at `offset` (see
+    `_Line`, whose arguments follow `value`), placed at its `{`."""
+    record = _Line(lines, offset, end, line, base, quoted)
+    node = record.node = _lazy_node(value, record, ())
+    node.loc = (lines.path, line, offset - base)
+    return node
 
 
 class _FlowPlaces:
@@ -1300,10 +1303,8 @@ def _flow_lines_tree(text: str, path: str, layout: list) -> LocDict:
     for key, number, found in layout:
         root.key_locs[key] = (path, number, 1)
         root[key] = items = LocList(loc=(path, number + 1, 1))
-        for value, offset, end, line, base, quoted in found:
-            record = _Line(lines, offset, end, line, base, quoted)
-            node = record.node = _lazy_node(value, record, ())
-            node.loc = (path, line, 3)
+        for value, *place in found:
+            node = _lazy_line(lines, value, *place)
             items.append(node)
             items.item_locs.append(node.loc)
     return root
