@@ -6,6 +6,8 @@ import tempfile
 # thousands of one-off expressions that must not fill (and slow down) the user's cache,
 # and a cache left by an earlier session must not let an expression skip its checks.
 os.environ["GDPR_CHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="gdpr-check-test-cache-")
+# ... and so does the caches' signing key (user_cache.py): no test writes the user's home.
+os.environ["XDG_STATE_HOME"] = os.path.join(os.environ["GDPR_CHECK_CACHE_DIR"], "state")
 # Run on GitHub Actions, the CLI prints workflow annotations and links report paths to the
 # repository: tests see a plain shell, and those that test it set the variables themselves.
 for _name in ("GITHUB_ACTIONS", "GITHUB_WORKSPACE", "GITHUB_SERVER_URL", "GITHUB_REPOSITORY"):

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, did_you_mean, raise_all
 from .tree import describe, key_loc, locate
+from .validators import validator
 
 _TYPE_NAMES = {
     "string_type": "a string", "bool_type": "true or false", "bool_parsing": "true or false",
@@ -20,10 +21,11 @@ _TYPE_NAMES = {
 
 
 def validate(model: type[BaseModel], tree, what: str, context: dict | None = None):
-    """`model.model_validate(tree)`, raising `InputError`s that point into the YAML.
-    `context` reaches the validators (the notice's language for its texts: model/text.py)."""
+    """`model.model_validate(tree)`, raising `InputError`s that point into the YAML, with
+    the validator an earlier run kept where there is one (`validators.py`). `context`
+    reaches the validators (the notice's language for its texts: model/text.py)."""
     try:
-        return model.model_validate(tree, context=context)
+        return validator(model).validate_python(tree, context=context)
     except ValidationError as exc:
         raise_all(_convert(model, tree, exc.errors(include_url=False), what))
 

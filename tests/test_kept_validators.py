@@ -1,0 +1,243 @@
+"""The models' validators are kept between runs (load/validators.py, issue 10 "Start-up"):
+the same verdicts and errors as pydantic's own, only from a file this user's runs signed,
+and never anything but the models' own parts out of it."""
+from __future__ import annotations
+
+import io
+import marshal
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import gdpr_check
+from gdpr_check.errors import InputError
+from gdpr_check.load import parser, validators
+from gdpr_check.load.validate import validate
+from gdpr_check.model import Inventory, Policy, Rule, Waiver
+from gdpr_check.model.config import Config
+from gdpr_check.report import render
+from gdpr_check.user_cache import signing_key, write_signed
+
+validate_module = sys.modules["gdpr_check.load.validate"]  # (the package exports the function)
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+MODELS = (Policy, Inventory, Rule, Waiver, Config)
+
+
+@pytest.fixture()
+def cache(tmp_path, monkeypatch):
+    """A cache and a state folder of this test's own, and a process that has read none."""
+    monkeypatch.setenv("GDPR_CHECK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setattr(validators, "_STORE", [])
+    return tmp_path / "cache" / f"validators-{sys.implementation.cache_tag}.marshal"
+
+
+def _next_run(monkeypatch):
+    """What a later process sees: the file, none of this one's validators."""
+    monkeypatch.setattr(validators, "_STORE", [])
+
+
+def _pydantic_builds(monkeypatch) -> list[str]:
+    """The models pydantic builds a validator for from now on, recorded."""
+    from pydantic._internal import _model_construction
+    built, complete = [], _model_construction.complete_model_class
+
+    def recording(cls, *args, **kwargs):
+        built.append(cls.__name__)
+        return complete(cls, *args, **kwargs)
+    monkeypatch.setattr(_model_construction, "complete_model_class", recording)
+    return built
+
+
+def _keep_all():
+    for model in MODELS:
+        validators.validator(model)
+
+
+def test_a_later_run_reads_every_validated_model_back_without_building_it(cache,
+                                                                          monkeypatch):
+    _keep_all()
+    assert cache.exists()
+    _next_run(monkeypatch)
+    built = _pydantic_builds(monkeypatch)
+    for model in MODELS:
+        kept = validators.validator(model)
+        assert kept is not model.__pydantic_validator__, model  # from the file
+        assert validators.validator(model) is kept  # made once per process
+    assert built == []
+
+
+@pytest.mark.parametrize("company", ["base", "clinic", "club", "saas", "shop"])
+def test_a_company_checked_with_kept_validators_gets_the_same_report(company, cache,
+                                                                     monkeypatch):
+    own = _render(FIXTURES / company, monkeypatch, kept=False)
+    _keep_all()
+    _next_run(monkeypatch)
+    assert _render(FIXTURES / company, monkeypatch, kept=True) == own
+
+
+def _render(project: Path, monkeypatch, kept: bool) -> str:
+    if not kept:
+        monkeypatch.setattr(validate_module, "validator",
+                            lambda model: model.__pydantic_validator__)
+    else:
+        monkeypatch.setattr(validate_module, "validator", validators.validator)
+    report = gdpr_check.check(project, dated="2026-12-01")
+    return render(report, "json", root=project)
+
+
+BROKEN = """\
+systems:
+  - id: crm
+    name: 12
+    countries: [Finland]
+    hosting: {provider: x, region: eu, unknown_key: 1}
+processors:
+  - id: p
+    name: P
+    dpa: {signed: maybe}
+flows:
+  - {id: f, from: crm, to: nowhere, data: [email], lawful_basis: whim}
+"""
+
+
+def test_a_broken_inventory_gets_the_same_errors_from_a_kept_validator(cache, monkeypatch):
+    tree = parser.parse_bytes(BROKEN.encode(), "inventory/x.yaml")
+    monkeypatch.setattr(validate_module, "validator", lambda model: model.__pydantic_validator__)
+    own = _errors(tree)
+    monkeypatch.setattr(validate_module, "validator", validators.validator)
+    _keep_all()
+    _next_run(monkeypatch)
+    assert _errors(tree) == own and len(own) >= 4
+
+
+def _errors(tree) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        validate(Inventory, tree, "inventory")
+    return [str(e) for e in getattr(caught.value, "errors", [caught.value])]
+
+
+def test_a_file_restored_from_elsewhere_is_not_read(cache, monkeypatch, tmp_path):
+    _keep_all()
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "another-state"))  # another key
+    _next_run(monkeypatch)
+    assert validators._store().entries == {}
+    for model in MODELS:
+        assert validators.validator(model) is model.__pydantic_validator__  # pydantic's own
+
+
+def test_a_file_of_other_models_source_or_pydantic_is_not_used(cache, monkeypatch):
+    _keep_all()
+    _next_run(monkeypatch)
+    monkeypatch.setattr(validators, "_salt", lambda: "the models after an edit")
+    assert validators.validator(Policy) is Policy.__pydantic_validator__
+
+
+def test_the_salt_covers_every_model_module_and_what_they_import():
+    """The salt hashes the model modules and the vocabulary: the models must read nothing
+    else of the tool, or an edit there would go unnoticed by a kept validator."""
+    import ast
+    model_dir = ROOT / "gdpr_check" / "model"
+    names = {f"gdpr_check.model.{p.stem}" for p in model_dir.glob("*.py")} - {
+        "gdpr_check.model.__init__", "gdpr_check.model.field_docs"}
+    assert names == validators.MODEL_MODULES
+    for module in names:
+        tree = ast.parse((model_dir / f"{module.rsplit('.', 1)[1]}.py").read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                target = node.module or ""
+                assert node.level == 1 or target == "vocabulary", (module, target)
+
+
+def _signed_entry(cache: Path, name: str, payload: bytes) -> None:
+    """A file signed with this user's key (as if this user's runs wrote it) holding
+    `payload` as the entry of `name`: what the unpickler alone must refuse."""
+    entries = {name: payload}
+    write_signed(cache, signing_key(), marshal.dumps((1, validators._salt(), entries)), ".t-")
+
+
+class _RunsShell:
+    def __reduce__(self):
+        return (os.system, ("touch owned",))
+
+
+@pytest.mark.parametrize("payload", [
+    pickle.dumps(_RunsShell()),
+    b"cbuiltins\neval\n(S'open(\"owned\", \"w\")'\ntR.",  # protocol 0: GLOBAL, then REDUCE
+], ids=["os.system", "builtins.eval"])
+def test_a_signed_file_naming_anything_but_the_models_runs_nothing(payload, cache,
+                                                                   monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    _signed_entry(cache, "gdpr_check.model.policy.Policy", payload)
+    assert validators.validator(Policy) is Policy.__pydantic_validator__
+    assert not (tmp_path / "owned").exists()
+
+
+@pytest.mark.parametrize("payload", [
+    b"cbuiltins\ngetattr\n(cgdpr_check.model.policy\nPolicy\nS'__init_subclass__'\ntR.",
+    b"cbuiltins\ngetattr\n(cgdpr_check.model.policy\nPolicy\nS'model_validate_json'\ntR.",
+    b"cgdpr_check.model.types\nre\n.",   # a module a model module imports
+    b"cgdpr_check.model.base\nsys\n.",
+    b"cgdpr_check.model.policy\nPolicy.__subclasses__\n.",
+], ids=["a dunder of a model", "pydantic's method", "re", "sys", "a dotted dunder"])
+def test_the_unpickler_reads_no_attribute_but_the_models_parts(payload):
+    with pytest.raises(pickle.UnpicklingError):
+        validators._ModelsOnly(io.BytesIO(payload)).load()
+
+
+def test_the_unpickler_reads_the_models_parts():
+    found = validators._ModelsOnly(io.BytesIO(
+        b"cbuiltins\ngetattr\n(cgdpr_check.model.policy\nPolicy\nS'_keep_position'\ntR.")).load()
+    assert found == Policy._keep_position
+
+
+def test_the_unpickler_resolves_no_module_outside_the_models():
+    for module, name in [("gdpr_check.model.field_docs", "build"), ("os", "system"),
+                         ("gdpr_check.user_cache", "write_signed"), ("builtins", "eval"),
+                         ("pydantic_core._pydantic_core", "SchemaValidator")]:
+        with pytest.raises(pickle.UnpicklingError):
+            validators._ModelsOnly(io.BytesIO(b"")).find_class(module, name)
+
+
+def test_nothing_is_kept_or_read_while_pydantic_has_plugins(cache, monkeypatch):
+    monkeypatch.setattr(validators, "_plugins_in_use", lambda: True)
+    assert validators.validator(Policy) is Policy.__pydantic_validator__
+    assert not cache.exists()
+
+
+def test_nothing_is_kept_with_the_cache_off(cache, monkeypatch):
+    monkeypatch.setenv("GDPR_CHECK_CACHE_DIR", "off")
+    assert validators.validator(Policy) is Policy.__pydantic_validator__
+    assert not cache.parent.exists()
+
+
+def test_an_unwritable_cache_folder_only_means_building_again(cache, monkeypatch, tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, not a folder")
+    monkeypatch.setenv("GDPR_CHECK_CACHE_DIR", str(blocked))
+    report = gdpr_check.check(ROOT, dated="2026-12-01")
+    assert report.findings and not report.errors
+
+
+def test_the_cli_s_second_run_builds_no_model_validator(tmp_path):
+    """Two processes, as a user runs them: the second reads the validators the first kept."""
+    env = {**os.environ, "GDPR_CHECK_CACHE_DIR": str(tmp_path / "cache"),
+           "XDG_STATE_HOME": str(tmp_path / "state")}
+    probe = ("import sys\n"
+             "from pydantic._internal import _model_construction as m\n"
+             "built, complete = [], m.complete_model_class\n"
+             "m.complete_model_class = lambda c, *a, **k: built.append(c.__name__) or "
+             "complete(c, *a, **k)\n"
+             "from gdpr_check import cli\n"
+             "code = cli.main(['check', sys.argv[1]])\n"
+             "print(' '.join(sorted(built)), file=sys.stderr)\n")
+    runs = [subprocess.run([sys.executable, "-c", probe, str(ROOT)], env=env,
+                           capture_output=True, text=True, cwd=tmp_path) for _ in range(2)]
+    first, second = (run.stderr.splitlines()[-1].split() for run in runs)
+    assert {"Inventory", "Policy", "Rule"} <= set(first) and second == [], runs
+    assert runs[0].stdout == runs[1].stdout
