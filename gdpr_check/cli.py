@@ -214,8 +214,6 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
                            on_error="report", tuning=tuning)
         print_errors([str(e) for e in report.errors])
         github = os.environ.get("GITHUB_ACTIONS") == "true"
-        from .report.paths import prefix_for
-        prefix = prefix_for(path)  # once: where the project sits in its repository
 
         def stream(fmt, output):
             """The report in `fmt`, made as it is written (report.chunks): nothing of it
@@ -224,7 +222,7 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
                                                       and "NO_COLOR" not in os.environ)
             return chunks(report, "text" if fmt == SUMMARY else fmt, colour=colour,
                           quiet=quiet, fail_on=fail_on, fail_on_unrecorded=fail_on_unrecorded,
-                          github=github and output is None, root=path, prefix=prefix,
+                          github=github and output is None, root=path,
                           max_findings=max_findings, link_base=link_base,
                           summary_only=fmt == SUMMARY)
         # Files first, all or none (outputs.py): a run with errors writes them too, complete
@@ -243,8 +241,9 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
                 continue
             if report.errors and fmt in (SUMMARY, "text"):
                 if github:  # the errors on the lines of the pull request, as findings are
+                    from .report.paths import prefix_for
                     from .report.text import error_annotations
-                    for line in error_annotations(report, prefix):
+                    for line in error_annotations(report, prefix_for(path)):
                         click.echo(line)
                 continue
             for piece in stream(fmt, output):

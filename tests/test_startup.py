@@ -50,6 +50,13 @@ def test_a_check_without_a_published_notice_imports_none_of_its_checks():
     assert not any(m.startswith("gdpr_check.notice") for m in modules)
 
 
+def test_a_check_for_the_terminal_starts_no_process():
+    """No git: the text report names files from the project (report.WITH_REPOSITORY_PATHS),
+    so neither git nor `subprocess` (~3 ms to import) is needed."""
+    modules = _modules_after_check(["check", str(ROOT / "tests" / "fixtures" / "base")])
+    assert "gdpr_check.report.text" in modules and "subprocess" not in modules
+
+
 def test_a_check_for_the_terminal_defines_no_provenance_record():
     """`Provenance` and `RulePack` are defined where they are filled (~3 ms of dataclass
     code generation at start-up); the old place still names them."""
@@ -170,9 +177,12 @@ def test_only_the_formats_that_show_the_provenance_read_it():
 
 
 @needs_git
-@pytest.mark.parametrize("fmt, calls", [("text", 1), ("markdown", 1), ("json", 2)])
-def test_a_check_for_the_terminal_asks_git_only_where_the_project_sits(tmp_path, monkeypatch,
-                                                                       fmt, calls):
+@pytest.mark.parametrize("fmt, calls", [("text", 0), ("markdown", 1), ("json", 2)])
+def test_only_reports_naming_files_from_the_repository_root_ask_git_for_it(
+        tmp_path, monkeypatch, fmt, calls):
+    """The text report names files from the repository root only in GitHub's annotations
+    (`report.WITH_REPOSITORY_PATHS`): a check for the terminal runs no git at all, nor
+    imports subprocess for it. JSON asks only for its provenance (commit, remote)."""
     import shutil
 
     from gdpr_check.cli import main

@@ -12,7 +12,6 @@ project root itself (an empty prefix): a report is never refused for it.
 from __future__ import annotations
 
 import os
-import subprocess
 from functools import lru_cache
 
 GIT_TIMEOUT = 5  # seconds: rev-parse is instant; a hung network file system must not hang us
@@ -135,6 +134,7 @@ def _git(folder: str, *args) -> str | None:
 
 def _run_git(folder: str, *args) -> tuple[int | None, str]:
     """`_git`'s exit status (None: git could not be run) and output, stripped."""
+    import subprocess  # (~3 ms) only a run whose reports need git: text alone does not
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", GIT_OPTIONAL_LOCKS="0")
     try:
