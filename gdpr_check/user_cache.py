@@ -21,6 +21,7 @@ from pathlib import Path
 
 _KEY_BYTES = 32
 MAC_BYTES = 32
+MAX_FILE_BYTES = 64 * 1024 * 1024  # a cache file larger than this is not ours: never read
 
 
 def cache_dir() -> Path | None:
@@ -45,14 +46,25 @@ def sign(key: bytes, payload: bytes) -> bytes:
 
 def read_signed(path: Path, key: bytes) -> bytes | None:
     """The payload of the file `path`, if its signature verifies under `key`; else None
-    (missing, unreadable, or not written by this user's runs on this machine)."""
+    (missing, unreadable, not a regular file, larger than `MAX_FILE_BYTES`, or not written
+    by this user's runs on this machine). A FIFO or a link to a device planted in the
+    cache folder is neither waited on nor read."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+                return None
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except (OSError, MemoryError):
+        return None
     mac, payload = data[:MAC_BYTES], data[MAC_BYTES:]
-    if len(mac) != MAC_BYTES or not hmac.compare_digest(mac, sign(key, payload)):
+    if len(data) > MAX_FILE_BYTES or len(mac) != MAC_BYTES \
+            or not hmac.compare_digest(mac, sign(key, payload)):
         return None
     return payload
 

@@ -103,3 +103,40 @@ def test_cached_code_of_another_checks_version_is_not_used(folders, monkeypatch)
     with pytest.raises(InputError, match="no filter named 'nosuch'"):
         sandbox.Expression("item.id | nosuch", LOC)
     assert newer.get(newer.key("expr", "item.id")) is None
+
+
+@pytest.mark.parametrize("plant", ["fifo", "device", "huge"])
+def test_a_cache_file_that_is_a_fifo_a_device_or_huge_is_not_read(plant, tmp_path, monkeypatch):
+    """Planted in the cache folder (a restored CI cache): neither waited on, nor read into
+    memory; the run goes on without the cache (every run reads the validators' file)."""
+    from gdpr_check import user_cache
+    path = tmp_path / "cache.marshal"
+    if plant == "fifo":
+        os.mkfifo(path)
+    elif plant == "device":
+        path.symlink_to("/dev/zero")
+    else:
+        with open(path, "wb") as handle:
+            handle.truncate(user_cache.MAX_FILE_BYTES + 1)  # sparse: costs no disk
+    reads = []
+    monkeypatch.setattr(user_cache.hmac, "compare_digest",
+                        lambda *a: reads.append(a) or False)
+    assert user_cache.read_signed(path, b"k" * 32) is None and reads == []
+
+
+def test_a_run_with_a_fifo_for_the_validators_file_finishes(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    from gdpr_check.load import validators
+    root = Path(__file__).resolve().parent.parent
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    name = f"validators-{sys.implementation.cache_tag}-{validators._SOURCES[:16]}.marshal"
+    os.mkfifo(cache / name)
+    done = subprocess.run([sys.executable, "-m", "gdpr_check", "check",
+                           str(root / "tests" / "fixtures" / "base")], capture_output=True,
+                          text=True, timeout=60,
+                          env={**os.environ, "GDPR_CHECK_CACHE_DIR": str(cache),
+                               "XDG_STATE_HOME": str(tmp_path / "state")})
+    assert done.returncode in (0, 1), done.stderr
