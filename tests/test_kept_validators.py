@@ -1,12 +1,10 @@
 """The models' validators are kept between runs (load/validators.py, issue 10 "Start-up"):
 the same verdicts and errors as pydantic's own, only from a file this user's runs signed,
-and never anything but the models' own parts out of it."""
+nothing run while reading it, and never anything but the models' own parts out of it."""
 from __future__ import annotations
 
-import io
 import marshal
 import os
-import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -34,7 +32,8 @@ def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("GDPR_CHECK_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setattr(validators, "_STORE", [])
-    return tmp_path / "cache" / f"validators-{sys.implementation.cache_tag}.marshal"
+    return tmp_path / "cache" / (f"validators-{sys.implementation.cache_tag}-"
+                                 f"{validators._SOURCES[:16]}.marshal")
 
 
 def _next_run(monkeypatch):
@@ -134,7 +133,8 @@ def test_a_file_restored_from_elsewhere_is_not_read(cache, monkeypatch, tmp_path
 def test_a_file_of_other_models_source_or_pydantic_is_not_used(cache, monkeypatch):
     _keep_all()
     _next_run(monkeypatch)
-    monkeypatch.setattr(validators, "_salt", lambda: "the models after an edit")
+    data = marshal.loads(validators.read_signed(cache, signing_key()))
+    write_signed(cache, signing_key(), marshal.dumps((data[0], "another salt", data[2])), ".t-")
     assert validators.validator(Policy) is Policy.__pydantic_validator__
 
 
@@ -154,11 +154,47 @@ def test_the_salt_covers_every_model_module_and_what_they_import():
                 assert node.level == 1 or target == "vocabulary", (module, target)
 
 
-def _signed_entry(cache: Path, name: str, payload: bytes) -> None:
-    """A file signed with this user's key (as if this user's runs wrote it) holding
-    `payload` as the entry of `name`: what the unpickler alone must refuse."""
-    entries = {name: payload}
-    write_signed(cache, signing_key(), marshal.dumps((1, validators._salt(), entries)), ".t-")
+def _signed_entry(cache: Path, name: str, data: bytes) -> None:
+    """A file signed with this user's key (as if this user's runs wrote it) holding `data`
+    as the entry of `name`: what the reading alone must refuse."""
+    write_signed(cache, signing_key(), marshal.dumps((validators._FORMAT, validators._SOURCES,
+                                                      {name: data})), ".t-")
+
+
+REF = validators._REF
+
+
+def _schema_naming(*ref) -> bytes:
+    """Policy's kept schema with one reference changed to `ref`."""
+    Policy.model_rebuild()
+    made, paths = validators._Allowed.get().encode(
+        list(Policy.__pydantic_validator__.__reduce__()[1]))
+
+    def swap(value):
+        if type(value) is dict:
+            return {k: swap(v) for k, v in value.items()}
+        if type(value) in (list, tuple):
+            if type(value) is tuple and value and value[0] == REF and value[1] == "function":
+                return (REF, *ref)
+            return type(value)(swap(v) for v in value)
+        return value
+    return marshal.dumps((swap(made), paths))
+
+
+@pytest.mark.parametrize("ref", [
+    ("function", "posix", "system"),
+    ("function", "builtins", "eval"),
+    ("class", "gdpr_check.model.base", "_Documented"),  # the models' metaclass
+    ("function", "gdpr_check.model.field_docs", "build"),  # writes a file
+    ("function", "gdpr_check.model.types", "pycountry_codes"),  # reads one: no validator
+    ("bound", "gdpr_check.model.policy", "Policy", "model_rebuild"),  # pydantic's method
+    ("bound", "gdpr_check.model.policy", "Policy", "__init_subclass__"),
+    ("class", "gdpr_check.user_cache", "Path"),
+], ids=lambda ref: ".".join(ref[1:]))
+def test_a_signed_file_naming_anything_but_the_models_parts_is_refused(ref, cache,
+                                                                        monkeypatch):
+    _signed_entry(cache, "gdpr_check.model.policy.Policy", _schema_naming(*ref))
+    assert validators.validator(Policy) is Policy.__pydantic_validator__  # pydantic's own
 
 
 class _RunsShell:
@@ -166,42 +202,61 @@ class _RunsShell:
         return (os.system, ("touch owned",))
 
 
-@pytest.mark.parametrize("payload", [
-    pickle.dumps(_RunsShell()),
-    b"cbuiltins\neval\n(S'open(\"owned\", \"w\")'\ntR.",  # protocol 0: GLOBAL, then REDUCE
-], ids=["os.system", "builtins.eval"])
-def test_a_signed_file_naming_anything_but_the_models_runs_nothing(payload, cache,
-                                                                   monkeypatch, tmp_path):
+@pytest.mark.parametrize("data", [
+    __import__("pickle").dumps(_RunsShell()),  # what pickle would run: not read as pickle
+    marshal.dumps(compile("__import__('os').system('touch owned')", "<x>", "exec")),
+    marshal.dumps(((compile("__import__('os').system('touch owned')", "<x>", "eval"),), {})),
+    marshal.dumps(([{"type": "any"}, {}], [(0, "type")])),  # a path to no reference
+    marshal.dumps(([{"type": "any"}, {}], [(0, "type", 5, "x")])),  # through a string
+], ids=["a pickle", "a code object", "a code object inside", "a path to data",
+        "a path through data"])
+def test_a_signed_file_holding_code_runs_nothing(data, cache, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
-    _signed_entry(cache, "gdpr_check.model.policy.Policy", payload)
+    _signed_entry(cache, "gdpr_check.model.policy.Policy", data)
     assert validators.validator(Policy) is Policy.__pydantic_validator__
     assert not (tmp_path / "owned").exists()
 
 
-@pytest.mark.parametrize("payload", [
-    b"cbuiltins\ngetattr\n(cgdpr_check.model.policy\nPolicy\nS'__init_subclass__'\ntR.",
-    b"cbuiltins\ngetattr\n(cgdpr_check.model.policy\nPolicy\nS'model_validate_json'\ntR.",
-    b"cgdpr_check.model.types\nre\n.",   # a module a model module imports
-    b"cgdpr_check.model.base\nsys\n.",
-    b"cgdpr_check.model.policy\nPolicy.__subclasses__\n.",
-], ids=["a dunder of a model", "pydantic's method", "re", "sys", "a dotted dunder"])
-def test_the_unpickler_reads_no_attribute_but_the_models_parts(payload):
-    with pytest.raises(pickle.UnpicklingError):
-        validators._ModelsOnly(io.BytesIO(payload)).load()
+def _all_models() -> list[type]:
+    from pydantic import BaseModel
+    found, todo = set(), [BaseModel]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            todo.append(sub)
+            if sub.__module__ in validators.MODEL_MODULES:
+                found.add(sub)
+    return sorted(found, key=validators._name)
 
 
-def test_the_unpickler_reads_the_models_parts():
-    found = validators._ModelsOnly(io.BytesIO(
-        b"cbuiltins\ngetattr\n(cgdpr_check.model.policy\nPolicy\nS'_keep_position'\ntR.")).load()
-    assert found == Policy._keep_position
+def test_every_model_s_schema_is_kept_whole():
+    """Each model's schema, references and all, comes back as pydantic built it: a new
+    validator function or custom type that `_Allowed` cannot name fails here (and, at
+    run time, would only mean building the validator every run)."""
+    allowed = validators._Allowed.get()
+    models = _all_models()
+    assert len(models) >= 40
+    for model in models:
+        model.model_rebuild()
+        made = list(model.__pydantic_validator__.__reduce__()[1])
+        assert allowed.decode(*marshal.loads(marshal.dumps(allowed.encode(made)))) == made, model
 
 
-def test_the_unpickler_resolves_no_module_outside_the_models():
-    for module, name in [("gdpr_check.model.field_docs", "build"), ("os", "system"),
-                         ("gdpr_check.user_cache", "write_signed"), ("builtins", "eval"),
-                         ("pydantic_core._pydantic_core", "SchemaValidator")]:
-        with pytest.raises(pickle.UnpicklingError):
-            validators._ModelsOnly(io.BytesIO(b"")).find_class(module, name)
+def test_nothing_is_kept_once_the_models_source_changed_on_disk(cache, monkeypatch):
+    """A process that imported the models before an edit (a long-running caller, a `git
+    pull`) keeps no schema of the old code under the new source's salt."""
+    monkeypatch.setattr(validators, "_salt", lambda: "the source after an edit")
+    validators.validator(Waiver)
+    assert not cache.exists()
+
+
+def test_installs_of_other_code_keep_files_apart(cache, monkeypatch):
+    """Two installs (another pydantic, another checkout) do not take turns rewriting one
+    file: its name carries the salt's start."""
+    _keep_all()
+    monkeypatch.setattr(validators, "_SOURCES", "f" * 64)
+    _next_run(monkeypatch)
+    assert validators._store().path.name.endswith("-ffffffffffffffff.marshal")
+    assert validators._store().entries == {} and cache.exists()
 
 
 def test_nothing_is_kept_or_read_while_pydantic_has_plugins(cache, monkeypatch):
@@ -241,3 +296,26 @@ def test_the_cli_s_second_run_builds_no_model_validator(tmp_path):
     first, second = (run.stderr.splitlines()[-1].split() for run in runs)
     assert {"Inventory", "Policy", "Rule"} <= set(first) and second == [], runs
     assert runs[0].stdout == runs[1].stdout
+
+
+def test_code_a_signed_file_holds_in_place_of_a_function_is_never_run(cache, monkeypatch,
+                                                                        tmp_path):
+    """marshal builds code objects but never runs them, and neither does pydantic-core: a
+    code object where a validator function was makes validation fail, nothing more."""
+    monkeypatch.chdir(tmp_path)
+    Policy.model_rebuild()
+    made, paths = validators._Allowed.get().encode(
+        list(Policy.__pydantic_validator__.__reduce__()[1]))
+    code = compile("__import__('os').system('touch owned')", "<x>", "eval")
+    parent = made
+    for step in paths[0][:-1]:
+        parent = parent[step]
+    parent[paths[0][-1]] = code
+    _signed_entry(cache, "gdpr_check.model.policy.Policy", marshal.dumps((made, paths[1:])))
+    tree = parser.parse_bytes((FIXTURES / "base" / "policy" / "notice.yaml").read_bytes(),
+                              "policy/notice.yaml")
+    try:
+        validators.validator(Policy).validate_python(tree)
+    except Exception:  # noqa: BLE001 - any failure, as long as nothing ran
+        pass
+    assert not (tmp_path / "owned").exists()

@@ -3,34 +3,37 @@
 Pydantic builds a model's validator when it is first used (the models' `defer_build`): it
 generates the core schema in Python, then pydantic-core compiles it. For the notice, the
 inventory and the rules that is ~35 ms, a tenth of checking a small project, paid by every
-run. So a run keeps each validator it built in the user's cache (`user_cache.py`: signed,
-so that only this user's own runs on this machine are read back), and later runs rebuild
-it from there in a millisecond or two.
+run. So a run keeps the core schema of each validator it built in the user's cache
+(`user_cache.py`: signed, so that only this user's own runs on this machine are read
+back), and later runs make the validator from it in a millisecond or two.
 
-A validator is kept as what pydantic-core builds it from, pickled: its core schema (which
-names the models' own classes and validator functions) and its configuration. It is read
-back through an unpickler that can name nothing else (`_ModelsOnly`): the classes and
-functions defined in the model modules, and their attributes that are such classes and
-functions (the models' class methods) or pydantic's two schema hooks. No builtin, no other
-module, nothing called but those: even a file that did verify can only make a validator
-of the models' own parts.
+A core schema is plain data except where it names the models' own classes and validator
+functions. Those are written as references (`_Ref`: kind, module, qualified name), and the
+whole is marshalled: reading it back runs nothing (marshal builds only data, and nothing
+it builds is called). Each reference is then looked up among what the models themselves
+name (`_Allowed`): the model classes and custom types of the model modules, the functions
+of their validators, default factories and annotations, and their validator and JSON
+Schema class methods. Nothing is imported, called or changed while reading; a reference to
+anything else refuses the whole file. So even a file that did verify can only make a
+validator out of the models' own parts, as pydantic would have wired them or otherwise.
 
-A kept validator is used only if it was built from this very code: the file holds the
-SHA-256 of the model modules' source, this module's and the vocabulary's, with the
-versions of Python, pydantic and pydantic-core (`_salt`). After an edit to any of them,
-another pydantic, or with a missing, stale or unreadable file, the validator is built as
-before: slower, never different. None is used or kept while pydantic has plugins (their
-validator wraps pydantic-core's, and they expect to see every validation), nor with
-`GDPR_CHECK_CACHE_DIR=off`.
+A kept schema is used only if it was built from this very code: the file's name and
+contents carry the SHA-256 of the model modules' source as it was when this process
+imported them (`_SOURCES`), of this module's and the vocabulary's, of the modules pydantic
+reads annotations with, and the versions of Python, pydantic and pydantic-core. A process
+whose model source changed on disk after it imported them keeps nothing. After an edit to
+any of them, another pydantic, or with a missing, stale or unreadable file, the validator
+is built as before: slower, never different. None is used or kept while pydantic has
+plugins (their validator wraps pydantic-core's, and they expect to see every validation),
+nor with `GDPR_CHECK_CACHE_DIR=off`.
 """
 from __future__ import annotations
 
 import hashlib
-import io
 import marshal
-import pickle
 import sys
 import types
+import typing
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -38,16 +41,15 @@ from pydantic_core import SchemaValidator
 
 from ..user_cache import cache_dir, read_signed, signing_key, write_signed
 
-_FORMAT = 1
-# The modules whose classes and functions a kept validator may name: those that define
-# models and their validators (not field_docs, which writes files at build time).
+_FORMAT = 2
+# The modules that define models and their validators (not field_docs: no model there).
 MODEL_MODULES = frozenset(f"gdpr_check.model.{name}" for name in
                           ("base", "config", "inventory", "policy", "rule", "text", "types"))
 
 
 def validator(model: type[BaseModel]):
-    """What validates `model`: the validator an earlier run kept, if there is one for this
-    code; else pydantic's own (built now if need be, and kept for the next runs)."""
+    """What validates `model`: a validator made from the schema an earlier run kept, if
+    there is one for this code; else pydantic's own (built now if need be, and kept)."""
     store = _store() if model.__module__ in MODEL_MODULES else None
     if store is None or _plugins_in_use():
         return model.__pydantic_validator__
@@ -61,42 +63,48 @@ def validator(model: type[BaseModel]):
 
 
 class _Store:
-    """The kept validators' file: {model's qualified name: its pickled (schema, config)},
-    read once per process, each validator made from it once."""
+    """The kept schemas' file: {model's qualified name: its [schema, config] and where
+    their references are, marshalled}, read once per process, each validator made from it
+    once."""
 
     def __init__(self, path: Path, key: bytes, salt: str):
         self.path, self.key, self.salt = path, key, salt
         self.entries = _read(path, key, salt)
-        self.loaded: dict[type, SchemaValidator | None] = {}  # each read back once
+        self.loaded: dict[type, SchemaValidator | None] = {}
 
     def get(self, model) -> SchemaValidator | None:
         if model not in self.loaded:
-            self.loaded[model] = self._load(self.entries.get(_name(model)))
+            self.loaded[model] = _made(self.entries.get(_name(model)))
         return self.loaded[model]
-
-    @staticmethod
-    def _load(data: bytes | None) -> SchemaValidator | None:
-        if data is None:
-            return None
-        try:
-            schema, config = _ModelsOnly(io.BytesIO(data)).load()
-            return SchemaValidator(schema, config)
-        except Exception:  # noqa: BLE001 - refused or broken: built as without it
-            return None
 
     def put(self, model, built) -> None:
         made = built.__reduce__() if type(built) is SchemaValidator else None
         if made is None or made[0] is not SchemaValidator or len(made[1]) != 2:
             return  # a plugin's, not built, or of a pydantic-core that makes it otherwise
         self.loaded[model] = built
-        schema, config = made[1]
+        if _salt() != self.salt:
+            return  # the models' source changed since this process imported them
         try:
-            self.entries[_name(model)] = pickle.dumps((schema, config),
-                                                      protocol=pickle.HIGHEST_PROTOCOL)
+            # [schema, config] as data, with where the references are (`_Allowed.encode`)
+            self.entries[_name(model)] = marshal.dumps(_Allowed.get().encode(list(made[1])))
             write_signed(self.path, self.key, marshal.dumps((_FORMAT, self.salt, self.entries)),
                          ".validators-")
-        except (OSError, pickle.PicklingError, TypeError, ValueError):
-            pass  # not kept: the next run builds it again
+        except Exception:  # noqa: BLE001 - not kept (a part no reference names, a full
+            pass           # disk, ...): the next run builds it again, as without the cache
+
+
+def _made(data) -> SchemaValidator | None:
+    """The validator of a kept entry, or None when it is not one (see the module's doc)."""
+    if type(data) is not bytes:
+        return None
+    try:
+        made, paths = marshal.loads(data)
+        if type(made) is not list or type(paths) is not list:
+            return None
+        schema, config = _Allowed.get().decode(made, paths)
+        return SchemaValidator(schema, config)
+    except Exception:  # noqa: BLE001 - refused or broken: built as without it
+        return None
 
 
 def _name(model) -> str:
@@ -111,51 +119,171 @@ def _read(path: Path, key: bytes, salt: str) -> dict:
         version, file_salt, entries = marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
         return {}
-    if version != _FORMAT or file_salt != salt or not isinstance(entries, dict):
+    if version != _FORMAT or file_salt != salt or type(entries) is not dict:
         return {}
-    return {name: data for name, data in entries.items()
-            if isinstance(name, str) and isinstance(data, bytes)}
+    return entries
 
 
-class _ModelsOnly(pickle.Unpickler):
-    """An unpickler that resolves only the parts of a models' validator (see above)."""
+# -- references ------------------------------------------------------------------------------
 
-    def find_class(self, module: str, name: str):
-        if (module, name) == ("builtins", "getattr"):
-            return _model_attribute
-        if module in MODEL_MODULES and module in sys.modules:
-            found = sys.modules[module]
-            for part in name.split("."):
-                found = _model_attribute(found, part)
-            return found
-        raise pickle.UnpicklingError(f"a kept validator may not name {module}.{name}")
+_REF = "\0gdpr-check reference"  # a tuple's first item that no core schema holds
+_DATA = (str, int, float, bool, type(None), bytes)
 
 
-# What pydantic keeps in a schema's metadata for the JSON Schema: class methods of every
-# model and custom type (pydantic's own, or ours), named on our classes.
-_SCHEMA_HOOKS = frozenset(("__get_pydantic_json_schema__", "__get_pydantic_core_schema__"))
+class NotAllowed(Exception):
+    """A schema part that no reference may name: the file, or the schema, is not kept."""
 
 
-def _model_attribute(owner, name: str):
-    """`getattr(owner, name)` where `owner` is a model module or one of its classes and what
-    it gives is a class or a function (a class method's, too) of a model module, or one of
-    pydantic's schema hooks of such a class; no other dunder."""
-    owner_ok = (isinstance(owner, types.ModuleType) and owner.__name__ in MODEL_MODULES) \
-        or _of_models(owner)
-    hook = name in _SCHEMA_HOOKS and _of_models(owner)
-    if not owner_ok or not isinstance(name, str) or (name.startswith("__") and not hook):
-        raise pickle.UnpicklingError(f"a kept validator may not read {name!r} of {owner!r}")
-    found = getattr(owner, name)
-    function = getattr(found, "__func__", found)  # a class method: its function
-    if hook or _of_models(found) or (isinstance(function, types.FunctionType)
-                                     and function.__module__ in MODEL_MODULES):
-        return found
-    raise pickle.UnpicklingError(f"a kept validator may not name {name!r} of {owner!r}")
+class _Allowed:
+    """What a kept schema may name, found from the models of this process: by reference
+    (kind, module, qualified name[, attribute]) and back."""
+
+    _found: dict = {}  # which model modules were imported -> what they name
+
+    @classmethod
+    def get(cls) -> "_Allowed":
+        imported = tuple(name in sys.modules for name in sorted(MODEL_MODULES))
+        if imported not in cls._found:
+            cls._found[imported] = cls()
+        return cls._found[imported]
+
+    def __init__(self):
+        self.by_ref: dict[tuple, object] = {}
+        classes = [value for name in sorted(MODEL_MODULES) if name in sys.modules
+                   for value in vars(sys.modules[name]).values()
+                   if isinstance(value, type) and value.__module__ == name
+                   and not issubclass(value, type)]  # not the models' metaclass
+        for owner in classes:
+            if issubclass(owner, BaseModel):
+                self._model(owner)
+            elif "__get_pydantic_core_schema__" in vars(owner):
+                self._custom_type(owner)
+
+    def _add(self, ref: tuple, value) -> None:
+        self.by_ref[ref] = value
+
+    def _function(self, value) -> None:
+        function = getattr(value, "__func__", value)
+        if isinstance(function, types.FunctionType) and function.__module__ in MODEL_MODULES:
+            self._add(("function", function.__module__, function.__qualname__), function)
+
+    def _model(self, model) -> None:
+        self._add(("class", model.__module__, model.__qualname__), model)
+        self._bound(model, "__get_pydantic_json_schema__")
+        decorators = model.__pydantic_decorators__
+        for kind in decorators.__slots__:  # validators, field_validators, model_validators, ...
+            for name, decorator in getattr(decorators, kind).items():
+                self._function(decorator.func)
+                self._bound(model, name)
+        for info in model.__pydantic_fields__.values():
+            self._function(info.default_factory)
+            for marker in (*info.metadata, *_annotated_metadata(info.annotation)):
+                self._function(getattr(marker, "func", None))
+
+    def _custom_type(self, owner) -> None:
+        """A type of the model modules with a core schema of its own (`LocalizedText`):
+        the functions that schema names (it takes no handler)."""
+        self._add(("class", owner.__module__, owner.__qualname__), owner)
+        self._bound(owner, "__get_pydantic_json_schema__")
+        try:
+            schema = owner.__get_pydantic_core_schema__(owner, None)
+        except Exception:  # noqa: BLE001 - a schema that needs pydantic's handler: none
+            return
+        for value in _parts(schema):
+            self._function(value)
+
+    def _bound(self, owner, name: str) -> None:
+        value = getattr(owner, name, None)
+        if isinstance(value, types.MethodType):  # a class method, bound to `owner`
+            self._add(("bound", owner.__module__, owner.__qualname__, name), value)
+
+    # -- the two directions
+
+    def encode(self, value) -> tuple:
+        """(`value` as data, where its references are): each part this process's models
+        name is written as a reference (`_REF`, kind, module, qualified name[, attribute])
+        in a mapping or a list; the paths say where, so reading walks only those."""
+        paths: list = []
+        return self._encode(value, (), paths, False), paths
+
+    def _encode(self, value, path: tuple, paths: list, in_tuple: bool):
+        kind = type(value)
+        if kind in _DATA:
+            return value
+        if kind is dict:
+            if any(type(key) not in _DATA for key in value):
+                raise NotAllowed("a key that is not data")
+            return {key: self._encode(item, (*path, key), paths, False)
+                    for key, item in value.items()}
+        if kind is list or kind is tuple:
+            if kind is tuple and value and value[0] == _REF:
+                raise NotAllowed("a tuple that reads as a reference")
+            return kind(self._encode(item, (*path, index), paths, kind is tuple)
+                        for index, item in enumerate(value))
+        ref = self._ref_of(value)
+        if ref is None or in_tuple:  # (a tuple could not take it back in place)
+            raise NotAllowed(f"{value!r} is not one of the models' parts")
+        paths.append(path)
+        return (_REF, *ref)
+
+    def _ref_of(self, value) -> tuple | None:
+        if isinstance(value, types.MethodType):
+            owner = value.__self__
+            ref = ("bound", getattr(owner, "__module__", ""), getattr(owner, "__qualname__", ""),
+                   value.__name__)
+        elif isinstance(value, type):
+            ref = ("class", value.__module__, value.__qualname__)
+        elif isinstance(value, types.FunctionType):
+            ref = ("function", value.__module__, value.__qualname__)
+        else:
+            return None
+        return ref if self.by_ref.get(ref) == value else None
+
+    def decode(self, data, paths):
+        """What `encode` made, back: the reference at each path replaced by this process's
+        models' part it names. A path that leads to no reference, or a reference to
+        anything else, refuses the whole; everything else is left as the data it is."""
+        for path in paths:
+            parent = data
+            for step in path[:-1]:
+                parent = _child(parent, step)
+            ref = _child(parent, path[-1])
+            found = self.by_ref.get(ref[1:], self) \
+                if type(ref) is tuple and ref and ref[0] == _REF else self
+            if found is self:
+                raise NotAllowed(f"no part of the models at {path!r}")
+            parent[path[-1]] = found
+        return data
 
 
-def _of_models(value) -> bool:
-    """Whether `value` is a class defined in a model module."""
-    return isinstance(value, type) and value.__module__ in MODEL_MODULES
+def _child(parent, step):
+    """`parent[step]`, for the mappings and lists of a kept schema only."""
+    if type(parent) is dict or (type(parent) is list and type(step) is int):
+        return parent[step]
+    raise NotAllowed("a path through something else")
+
+
+def _annotated_metadata(annotation) -> list:
+    """The metadata of every `Annotated[...]` inside `annotation` (`list[Annotated[...]]`)."""
+    found, todo = [], [annotation]
+    while todo:
+        current = todo.pop()
+        found.extend(getattr(current, "__metadata__", ()))
+        todo.extend(typing.get_args(current))
+    return found
+
+
+def _parts(schema):
+    """Every value inside a core schema that is not a dict, list or tuple."""
+    todo = [schema]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, dict):
+            todo.extend(current.values())
+        elif isinstance(current, (list, tuple)):
+            todo.extend(current)
+        else:
+            yield current
 
 
 def _plugins_in_use() -> bool:
@@ -167,6 +295,8 @@ def _plugins_in_use() -> bool:
     except Exception:  # noqa: BLE001 - another pydantic: keep nothing
         return True
 
+
+# -- the file and its salt ----------------------------------------------------------------
 
 _STORE: list = []  # [the store, or None when there is no cache]: opened on first use
 
@@ -180,25 +310,39 @@ def _store() -> _Store | None:
 def _open() -> _Store | None:
     folder = cache_dir()
     key = signing_key() if folder is not None else None
-    if key is None:
+    salt = _SOURCES
+    if key is None or salt is None:
         return None
-    try:
-        salt = _salt()
-    except OSError:
-        return None  # the models' source cannot be read: nothing to vouch for a file
-    return _Store(folder / f"validators-{sys.implementation.cache_tag}.marshal", key, salt)
+    tag = f"{sys.implementation.cache_tag}-{salt[:16]}"  # installs apart do not take turns
+    return _Store(folder / f"validators-{tag}.marshal", key, salt)
 
 
-def _salt() -> str:
+def _salt() -> str | None:
     """The SHA-256 of what makes the models' validators: the model modules' source, this
-    module's and the vocabulary's (the models read nothing else of the tool), and the
-    versions of Python, pydantic and pydantic-core."""
+    module's and the vocabulary's (the models read nothing else of the tool), the modules
+    pydantic inspects annotations with, and the versions of Python, pydantic and
+    pydantic-core; None when a source cannot be read."""
+    import annotated_types
     import pydantic
     import pydantic_core
+    import typing_extensions
+    import typing_inspection.introspection
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(f"{_FORMAT}\0{sys.version}\0{pydantic.VERSION}\0"
                             f"{pydantic_core.__version__}\0".encode())
-    sources = [package / "model" / f"{name.rsplit('.', 1)[1]}.py" for name in sorted(MODEL_MODULES)]
-    for source in (*sources, Path(__file__), package / "vocabulary.py"):
-        digest.update(source.read_bytes() + b"\0")
+    sources = [package / "model" / f"{name.rsplit('.', 1)[1]}.py" for name in
+               sorted(MODEL_MODULES)]
+    sources += [Path(__file__), package / "vocabulary.py", Path(typing_extensions.__file__),
+                Path(annotated_types.__file__),
+                Path(typing_inspection.introspection.__file__)]
+    try:
+        for source in sources:
+            digest.update(source.read_bytes() + b"\0")
+    except OSError:
+        return None
     return digest.hexdigest()
+
+
+# The models' source as this process imported them (this module is imported right after
+# them, by `load`): what a kept schema is valid for. `put` keeps nothing once it changed.
+_SOURCES = _salt()
