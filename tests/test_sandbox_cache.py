@@ -132,7 +132,7 @@ def test_a_run_with_a_fifo_for_the_validators_file_finishes(tmp_path):
     root = Path(__file__).resolve().parent.parent
     cache = tmp_path / "cache"
     cache.mkdir()
-    name = f"validators-{sys.implementation.cache_tag}-{validators._SOURCES[:16]}.marshal"
+    name = f"validators-{sys.implementation.cache_tag}-{validators._SOURCES[:16]}.json"
     os.mkfifo(cache / name)
     done = subprocess.run([sys.executable, "-m", "gdpr_check", "check",
                            str(root / "tests" / "fixtures" / "base")], capture_output=True,

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError, did_you_mean, raise_all
 from .tree import describe, key_loc, locate
-from .validators import validator
+from .validators import validate_python
 
 _TYPE_NAMES = {
     "string_type": "a string", "bool_type": "true or false", "bool_parsing": "true or false",
@@ -25,7 +25,7 @@ def validate(model: type[BaseModel], tree, what: str, context: dict | None = Non
     the validator an earlier run kept where there is one (`validators.py`). `context`
     reaches the validators (the notice's language for its texts: model/text.py)."""
     try:
-        return validator(model).validate_python(tree, context=context)
+        return validate_python(model, tree, context)
     except ValidationError as exc:
         raise_all(_convert(model, tree, exc.errors(include_url=False), what))
 

@@ -8,14 +8,21 @@ run. So a run keeps the core schema of each validator it built in the user's cac
 back), and later runs make the validator from it in a millisecond or two.
 
 A core schema is plain data except where it names the models' own classes and validator
-functions. Those are written as references (`_Ref`: kind, module, qualified name), and the
-whole is marshalled: reading it back runs nothing (marshal builds only data, and nothing
-it builds is called). Each reference is then looked up among what the models themselves
-name (`_Allowed`): the model classes and custom types of the model modules, the functions
-of their validators, default factories and annotations, and their validator and JSON
-Schema class methods. Nothing is imported, called or changed while reading; a reference to
-anything else refuses the whole file. So even a file that did verify can only make a
-validator out of the models' own parts, as pydantic would have wired them or otherwise.
+functions. Those are written as references (kind, module, qualified name) at recorded
+paths, and the whole is JSON: a parser that is safe on any input, and a format with no
+shared or cyclic nodes, so a file's size bounds what is built from it (marshal and pickle
+are neither: a few signed bytes of either crashed the interpreter, built cyclic schemas
+that crashed pydantic-core, or shared nodes that made it build 2^40 of them). Each
+reference is then looked up among what the models themselves name (`_Allowed`): the
+model classes and custom types of the model modules, the functions of their validators,
+default factories and annotations, and their validator and JSON Schema class methods;
+nothing is imported or called while reading, and a reference to anything else refuses
+the whole file.
+
+What the signature vouches for is that this user's runs wrote the file, as for the
+expression cache's code: a file forged by someone who had this user's key could still
+describe other validators, e.g. change a default, or make validation fail or slow
+(docs/security.md says what it can and cannot do).
 
 A kept schema is used only if it was built from this very code: the file's name and
 contents carry the SHA-256 of the model modules' source as it was when this process
@@ -30,21 +37,42 @@ nor with `GDPR_CHECK_CACHE_DIR=off`.
 from __future__ import annotations
 
 import hashlib
-import marshal
+import json
 import sys
 import types
 import typing
 from pathlib import Path
 
 from pydantic import BaseModel
-from pydantic_core import SchemaValidator
+from pydantic_core import SchemaValidator, ValidationError
 
 from ..user_cache import cache_dir, read_signed, signing_key, write_signed
 
-_FORMAT = 2
+_FORMAT = 3  # 3: JSON (2 was marshal, 1 pickle)
 # The modules that define models and their validators (not field_docs: no model there).
 MODEL_MODULES = frozenset(f"gdpr_check.model.{name}" for name in
                           ("base", "config", "inventory", "policy", "rule", "text", "types"))
+
+
+def validate_python(model: type[BaseModel], tree, context: dict | None = None):
+    """`model.model_validate(tree, context=context)`, with the kept validator when there
+    is one. What only a forged file could make it do (return anything but a `model`, or
+    fail otherwise than by pydantic's `ValidationError`) leaves the tree to pydantic's
+    own validator, and the kept one unused from then on."""
+    chosen = validator(model)
+    if chosen is model.__pydantic_validator__:
+        return chosen.validate_python(tree, context=context)
+    try:
+        result = chosen.validate_python(tree, context=context)
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 - not a validator pydantic would have built
+        result = None
+    if type(result) is model:
+        return result
+    model.model_rebuild()
+    _STORE[0].loaded[model] = own = model.__pydantic_validator__  # from now on
+    return own.validate_python(tree, context=context)
 
 
 def validator(model: type[BaseModel]):
@@ -63,9 +91,8 @@ def validator(model: type[BaseModel]):
 
 
 class _Store:
-    """The kept schemas' file: {model's qualified name: its [schema, config] and where
-    their references are, marshalled}, read once per process, each validator made from it
-    once."""
+    """The kept schemas' file: {model's qualified name: [its [schema, config], where
+    their references are]}, read once per process, each validator made from it once."""
 
     def __init__(self, path: Path, key: bytes, salt: str):
         self.path, self.key, self.salt = path, key, salt
@@ -86,19 +113,18 @@ class _Store:
             return  # the models' source changed since this process imported them
         try:
             # [schema, config] as data, with where the references are (`_Allowed.encode`)
-            self.entries[_name(model)] = marshal.dumps(_Allowed.get().encode(list(made[1])))
-            write_signed(self.path, self.key, marshal.dumps((_FORMAT, self.salt, self.entries)),
+            self.entries[_name(model)] = list(_Allowed.get().encode(list(made[1])))
+            payload = {"format": _FORMAT, "salt": self.salt, "entries": self.entries}
+            write_signed(self.path, self.key, json.dumps(payload, allow_nan=False).encode(),
                          ".validators-")
         except Exception:  # noqa: BLE001 - not kept (a part no reference names, a full
             pass           # disk, ...): the next run builds it again, as without the cache
 
 
-def _made(data) -> SchemaValidator | None:
+def _made(entry) -> SchemaValidator | None:
     """The validator of a kept entry, or None when it is not one (see the module's doc)."""
-    if type(data) is not bytes:
-        return None
     try:
-        made, paths = marshal.loads(data)
+        made, paths = entry
         if type(made) is not list or type(paths) is not list:
             return None
         schema, config = _Allowed.get().decode(made, paths)
@@ -116,18 +142,18 @@ def _read(path: Path, key: bytes, salt: str) -> dict:
     if payload is None:
         return {}  # missing, or not written by this user's runs: never read
     try:
-        version, file_salt, entries = marshal.loads(payload)
-    except (ValueError, EOFError, TypeError):
+        data = json.loads(payload)
+    except (ValueError, RecursionError):  # (UnicodeDecodeError is a ValueError)
         return {}
-    if version != _FORMAT or file_salt != salt or type(entries) is not dict:
-        return {}
-    return entries
+    valid = type(data) is dict and data.get("format") == _FORMAT \
+        and data.get("salt") == salt and type(data.get("entries")) is dict
+    return data["entries"] if valid else {}
 
 
 # -- references ------------------------------------------------------------------------------
 
-_REF = "\0gdpr-check reference"  # a tuple's first item that no core schema holds
-_DATA = (str, int, float, bool, type(None), bytes)
+_REF = "\0gdpr-check reference"  # a list's first item that no core schema holds
+_DATA = (str, int, float, bool, type(None))  # what JSON gives back as it was
 
 
 class NotAllowed(Exception):
@@ -138,14 +164,13 @@ class _Allowed:
     """What a kept schema may name, found from the models of this process: by reference
     (kind, module, qualified name[, attribute]) and back."""
 
-    _found: dict = {}  # which model modules were imported -> what they name
+    _found: "_Allowed | None" = None  # (every model module is imported with this one)
 
     @classmethod
     def get(cls) -> "_Allowed":
-        imported = tuple(name in sys.modules for name in sorted(MODEL_MODULES))
-        if imported not in cls._found:
-            cls._found[imported] = cls()
-        return cls._found[imported]
+        if cls._found is None:
+            cls._found = cls()
+        return cls._found
 
     def __init__(self):
         self.by_ref: dict[tuple, object] = {}
@@ -200,31 +225,30 @@ class _Allowed:
     # -- the two directions
 
     def encode(self, value) -> tuple:
-        """(`value` as data, where its references are): each part this process's models
-        name is written as a reference (`_REF`, kind, module, qualified name[, attribute])
-        in a mapping or a list; the paths say where, so reading walks only those."""
+        """(`value` as JSON's data, where its references are): each part this process's
+        models name is written as a reference [`_REF`, kind, module, qualified name,
+        (attribute)]; the paths say where, so reading walks only those. What JSON would
+        not give back as it was (a tuple, bytes, a key that is not a string) is refused."""
         paths: list = []
-        return self._encode(value, (), paths, False), paths
+        return self._encode(value, [], paths), paths
 
-    def _encode(self, value, path: tuple, paths: list, in_tuple: bool):
+    def _encode(self, value, path: list, paths: list):
         kind = type(value)
         if kind in _DATA:
             return value
         if kind is dict:
-            if any(type(key) not in _DATA for key in value):
-                raise NotAllowed("a key that is not data")
-            return {key: self._encode(item, (*path, key), paths, False)
-                    for key, item in value.items()}
-        if kind is list or kind is tuple:
-            if kind is tuple and value and value[0] == _REF:
-                raise NotAllowed("a tuple that reads as a reference")
-            return kind(self._encode(item, (*path, index), paths, kind is tuple)
-                        for index, item in enumerate(value))
+            if any(type(key) is not str for key in value):
+                raise NotAllowed("a key that is not a string")
+            return {key: self._encode(item, [*path, key], paths) for key, item in value.items()}
+        if kind is list:
+            if value and value[0] == _REF:
+                raise NotAllowed("a list that reads as a reference")
+            return [self._encode(item, [*path, index], paths) for index, item in enumerate(value)]
         ref = self._ref_of(value)
-        if ref is None or in_tuple:  # (a tuple could not take it back in place)
+        if ref is None:
             raise NotAllowed(f"{value!r} is not one of the models' parts")
         paths.append(path)
-        return (_REF, *ref)
+        return [_REF, *ref]
 
     def _ref_of(self, value) -> tuple | None:
         if isinstance(value, types.MethodType):
@@ -248,8 +272,8 @@ class _Allowed:
             for step in path[:-1]:
                 parent = _child(parent, step)
             ref = _child(parent, path[-1])
-            found = self.by_ref.get(ref[1:], self) \
-                if type(ref) is tuple and ref and ref[0] == _REF else self
+            found = self.by_ref.get(tuple(ref[1:]), self) \
+                if type(ref) is list and ref and ref[0] == _REF else self
             if found is self:
                 raise NotAllowed(f"no part of the models at {path!r}")
             parent[path[-1]] = found
@@ -258,7 +282,8 @@ class _Allowed:
 
 def _child(parent, step):
     """`parent[step]`, for the mappings and lists of a kept schema only."""
-    if type(parent) is dict or (type(parent) is list and type(step) is int):
+    if (type(parent) is dict and type(step) is str) or (type(parent) is list
+                                                        and type(step) is int):
         return parent[step]
     raise NotAllowed("a path through something else")
 
@@ -314,7 +339,7 @@ def _open() -> _Store | None:
     if key is None or salt is None:
         return None
     tag = f"{sys.implementation.cache_tag}-{salt[:16]}"  # installs apart do not take turns
-    return _Store(folder / f"validators-{tag}.marshal", key, salt)
+    return _Store(folder / f"validators-{tag}.json", key, salt)
 
 
 def _salt() -> str | None:
@@ -343,6 +368,9 @@ def _salt() -> str | None:
     return digest.hexdigest()
 
 
-# The models' source as this process imported them (this module is imported right after
-# them, by `load`): what a kept schema is valid for. `put` keeps nothing once it changed.
+# The models' source as this process imported them: what a kept schema is valid for. `put`
+# keeps nothing once it changed. `load` imports the others before this module; the
+# configuration's model is imported here, so that it is not imported after the salt.
+from ..model import config as _config  # noqa: E402,F401 - (every CLI run reads it anyway)
+
 _SOURCES = _salt()
