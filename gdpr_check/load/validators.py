@@ -91,8 +91,9 @@ def validator(model: type[BaseModel]):
 
 
 class _Store:
-    """The kept schemas' file: {model's qualified name: [its [schema, config], where
-    their references are]}, read once per process, each validator made from it once."""
+    """The kept schemas' file: {model's qualified name: [what its validator is built from
+    (schema, config, ...), where their references are]}, read once per process, each
+    validator made from it once."""
 
     def __init__(self, path: Path, key: bytes, salt: str):
         self.path, self.key, self.salt = path, key, salt
@@ -106,13 +107,13 @@ class _Store:
 
     def put(self, model, built) -> None:
         made = built.__reduce__() if type(built) is SchemaValidator else None
-        if made is None or made[0] is not SchemaValidator or len(made[1]) != 2:
+        if made is None or made[0] is not SchemaValidator or not _arguments(list(made[1])):
             return  # a plugin's, not built, or of a pydantic-core that makes it otherwise
         self.loaded[model] = built
         if _salt() != self.salt:
             return  # the models' source changed since this process imported them
         try:
-            # [schema, config] as data, with where the references are (`_Allowed.encode`)
+            # [schema, config(, flag)] as data, with where the references are (`encode`)
             self.entries[_name(model)] = list(_Allowed.get().encode(list(made[1])))
             payload = {"format": _FORMAT, "salt": self.salt, "entries": self.entries}
             write_signed(self.path, self.key, json.dumps(payload, allow_nan=False).encode(),
@@ -127,10 +128,19 @@ def _made(entry) -> SchemaValidator | None:
         made, paths = entry
         if type(made) is not list or type(paths) is not list:
             return None
-        schema, config = _Allowed.get().decode(made, paths)
-        return SchemaValidator(schema, config)
+        arguments = _Allowed.get().decode(made, paths)
+        return SchemaValidator(*arguments) if _arguments(arguments) else None
     except Exception:  # noqa: BLE001 - refused or broken: built as without it
         return None
+
+
+def _arguments(arguments: list) -> bool:
+    """Whether `arguments` are what pydantic-core builds a validator from: a schema, a
+    configuration, and (pydantic-core 2.42 and later) whether to reuse nested models'
+    validators, a flag."""
+    return 2 <= len(arguments) <= 3 and type(arguments[0]) is dict \
+        and type(arguments[1]) in (dict, type(None)) \
+        and all(type(flag) is bool for flag in arguments[2:])
 
 
 def _name(model) -> str:
