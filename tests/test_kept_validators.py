@@ -36,6 +36,12 @@ def cache(tmp_path, monkeypatch):
                                  f"{validators._SOURCES[:16]}.json")
 
 
+def _own_cache_env(tmp_path) -> dict:
+    """The environment of a child process with a cache and a state folder of its own."""
+    return {**os.environ, "GDPR_CHECK_CACHE_DIR": str(tmp_path / "cache"),
+            "XDG_STATE_HOME": str(tmp_path / "state")}
+
+
 def _next_run(monkeypatch):
     """What a later process sees: the file, none of this one's validators."""
     monkeypatch.setattr(validators, "_STORE", [])
@@ -263,8 +269,7 @@ def test_a_hostile_signed_file_neither_crashes_nor_hangs_a_run(name, tmp_path):
         payload = json.dumps({"format": validators._FORMAT, "salt": validators._SOURCES,
                               "entries": {"gdpr_check.model.policy.Policy":
                                           [[schema, {}], []]}}).encode()
-    env = {**os.environ, "GDPR_CHECK_CACHE_DIR": str(tmp_path / "cache"),
-           "XDG_STATE_HOME": str(tmp_path / "state")}
+    env = _own_cache_env(tmp_path)
     script = ("import sys\n"
               "from gdpr_check.load import validators\n"
               "from gdpr_check.user_cache import signing_key, write_signed\n"
@@ -342,8 +347,7 @@ def test_an_unwritable_cache_folder_only_means_building_again(cache, monkeypatch
 
 def test_the_cli_s_second_run_builds_no_model_validator(tmp_path):
     """Two processes, as a user runs them: the second reads the validators the first kept."""
-    env = {**os.environ, "GDPR_CHECK_CACHE_DIR": str(tmp_path / "cache"),
-           "XDG_STATE_HOME": str(tmp_path / "state")}
+    env = _own_cache_env(tmp_path)
     probe = ("import sys\n"
              "from pydantic._internal import _model_construction as m\n"
              "built, complete = [], m.complete_model_class\n"
