@@ -81,7 +81,7 @@ def apply(report, baseline: dict[str, dict], shown: str):
     for finding in report.findings:
         fingerprint = finding.fingerprint
         present.add(fingerprint)
-        findings.append(replace(finding, new=False) if fingerprint in baseline else finding)
+        findings.append(finding._replace(new=False) if fingerprint in baseline else finding)
     fixed = [entry for fingerprint, entry in baseline.items()
              if fingerprint not in present and entry["rule"] in ran]
     fixed.sort(key=lambda e: (e["rule"], e["subject"]["kind"], e["subject"]["id"],

@@ -9,9 +9,8 @@ did-you-mean, exactly like the policy and inventory files. Flags and keyword arg
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import InputError, did_you_mean, raise_all
 from .lazy_pattern import LazyPattern
@@ -27,8 +26,7 @@ PYPROJECT = "pyproject.toml"
 TOOL_TABLE = ("tool", "gdpr-check")
 
 
-@dataclass(frozen=True)
-class ProjectConfig:
+class ProjectConfig(NamedTuple):
     """A validated configuration and where it was read from."""
     model: Config
     file: Path           # the configuration file
@@ -179,8 +177,7 @@ FLAGS = {"rules": "--rules", "sources": "--source", "outputs": "--format/--outpu
          "published_notice": "--published-notice"}
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """The settings of one `check` run, resolved in one place (`resolve`): each from its
     flag (or keyword of `api.check`), else the configuration file, else the default.
 

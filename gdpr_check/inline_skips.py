@@ -172,7 +172,7 @@ def apply(report, skips: list[Skip], project):
                 continue
             if skip.target == finding.line or _in_subject(skip, finding, starts, texts,
                                                           project.root):
-                findings[-1] = replace(finding, waived={
+                findings[-1] = finding._replace(waived={
                     "reason": skip.reason, "approved_by": None, "expires": None,
                     "inline": f"{skip.path}:{skip.line}"})
                 used.add(skip)

@@ -33,15 +33,14 @@ from __future__ import annotations
 import gc
 import os
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Objects in the inventory from which a run is large: forking pays off only from here
 # (below, the fixed costs of a fork outweigh the rules' time).
 LARGE_INVENTORY = 10_000
 
 
-@dataclass(frozen=True)
-class Tuning:
+class Tuning(NamedTuple):
     pause_gc: bool = False   # no cyclic collection while loading and evaluating
     freeze: bool = False     # gc.freeze() what a run keeps to its end
     fork: bool = False       # a large run's parse and rules in two processes (Linux, 2+ CPUs)

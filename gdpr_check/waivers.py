@@ -64,7 +64,7 @@ def apply(report, waivers: list, today: date | None = None):
         elif waiver.rule in ran:
             notices.append(_notice(waiver, "stale-waiver",
                                    f"{_name(waiver)} matches no finding; remove it"))
-    findings = [replace(f, waived=marks[i]) if i in marks else f
+    findings = [f._replace(waived=marks[i]) if i in marks else f
                 for i, f in enumerate(report.findings)]
     return replace(report, findings=findings, notices=[*report.notices, *notices])
 

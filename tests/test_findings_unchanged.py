@@ -9,7 +9,6 @@ them (and says why in the commit):
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -82,7 +81,7 @@ def findings_of(name: str, folder: Path, monkeypatch) -> list[str]:
     rules = {rule.id: rule for rule in report.rules}
     lines = []
     for finding in report.findings:
-        fields = dataclasses.asdict(finding)
+        fields = finding._asdict()
         rule = rules[finding.rule]
         copied = {key: fields.pop(key) for key in FROM_RULE}
         assert copied == {key: list(value) if isinstance(value, (list, tuple)) else value

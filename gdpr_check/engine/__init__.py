@@ -3,7 +3,6 @@
 """
 from __future__ import annotations
 
-from .. import rule_schema
 from ..errors import InputError
 from ..expr import Helpers, Index, budget, scope_for
 from ..expr.sandbox import Scope, new_context, save_cache
@@ -279,8 +278,6 @@ _UNNAMED = _Unnamed()
 def _schema_rows(compiled, context, item, root_loc) -> list[tuple]:
     """One finding's row per JSON Schema error, located at the offending field when
     known."""
-    if compiled.schema_check is None:  # built on first use: jsonschema is costly to import
-        compiled.schema_check = rule_schema.validator(compiled.rule.schema_)
     data = item.model_dump(mode="json", by_alias=True) if hasattr(item, "model_dump") else item
     rows = []
     errors = sorted(compiled.schema_check.iter_errors(data),

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import InputError, errors_of, raise_all
 from ..model import Inventory, Policy
@@ -14,13 +14,12 @@ from .parser import DEFAULT_PARSER, Budget, BudgetExceeded, FastParser, PyYamlPa
 from .validate import validate
 
 
-@dataclass
-class Project:
+class Project(NamedTuple):
     """Everything loaded from one project root."""
     root: Path
     policy: Policy
     inventory: Inventory
-    files: list[str] = field(default_factory=list)
+    files: list[str] | tuple[str, ...] = ()
 
 
 def load_side(root: Path, side: str, expected: str, parser=DEFAULT_PARSER, errors=None):

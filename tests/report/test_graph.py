@@ -61,10 +61,9 @@ def test_failing_flows(report):
 
 
 def test_unrecorded_facts_do_not_mark_a_flow_failing(report):
-    from dataclasses import replace
     graph = report.data_flow_graph()
     [finding] = [f for f in report.findings if f.subject_id == "crm_backup"]
-    flows, _ = failing(graph, [replace(finding, kind="unrecorded")])
+    flows, _ = failing(graph, [finding._replace(kind="unrecorded")])
     assert flows == {}
     flows, _ = failing(graph, [finding])
     assert flows == {"flow:crm_backup": ["XR100"]}

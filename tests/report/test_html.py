@@ -226,9 +226,9 @@ def test_rows_are_what_the_template_wrote(report):
     from gdpr_check.report import html
     odd = "<b>&\"'</b> `code` _x_"
     findings = list(report.findings) + [
-        replace(f, subject_id=f"{f.subject_id}-{i}", line=None if i else f.line,
-                message=f.message, remediation=odd if i else "fix `a` and `b",
-                new=i != 1, subject_name=odd if i == 2 else None)
+        f._replace(subject_id=f"{f.subject_id}-{i}", line=None if i else f.line,
+                   message=f.message, remediation=odd if i else "fix `a` and `b",
+                   new=i != 1, subject_name=odd if i == 2 else None)
         for i, f in enumerate(report.findings[:1] * 4)]
     findings.append(Finding(rule="XR100", name=odd, area="security", severity="high",
                             articles=["Art. 32", odd], subject_kind="data_category",
