@@ -18,6 +18,14 @@ from .vocabulary import FAIL_ON, FORMAT_NAMES, SUFFIXES as SUFFIX_FORMATS
 MAX_ERRORS = 50  # input errors shown per run, sorted by file and line; the rest are counted
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+# The kinds of path the commands take, made once and shared (click's types hold no state):
+# each `click.Path` looks its words up in gettext's catalogues when made, ~0.1 ms each.
+A_PATH = click.Path()
+A_FOLDER = click.Path(file_okay=False)
+A_FILE = click.Path(dir_okay=False)
+AN_EXISTING_PATH = click.Path(exists=True)
+AN_EXISTING_FILE = click.Path(exists=True, dir_okay=False)
 SUMMARY = "summary"  # the terminal's share when every report goes to a file: the text report
 # without its findings (report/text.py `summary_only`); not a --format of its own
 
@@ -115,7 +123,7 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
 
 
 @cli.command()
-@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.argument("path", default=".", type=A_FOLDER)
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_NAMES),
               help="Report format; repeat it, each with an --output, for several.")
 @click.option("--output", "outputs", multiple=True, metavar="FILE",
@@ -129,16 +137,16 @@ def plan_outputs(formats, outputs) -> list[tuple[str, str | None]]:
                    "fail_on_unrecorded, else no]")
 @click.option("--select", multiple=True, metavar="ID|AREA|TAG", help="Run only these rules.")
 @click.option("--ignore", multiple=True, metavar="ID|AREA|TAG", help="Skip these rules.")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(),
+@click.option("--rules", "rule_dirs", multiple=True, type=A_PATH,
               help="An extra rule pack (folder or file); same ids replace built-in rules.")
-@click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False), metavar="FILE",
+@click.option("--waivers", "waivers_file", type=A_FILE, metavar="FILE",
               help="Accepted risks (default: the config's, else waivers.yaml in PATH).")
-@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
+@click.option("--baseline", "baseline_file", type=A_FILE, metavar="FILE",
               help="A previous JSON report: fail only on findings it does not hold.")
-@click.option("--source", "sources", multiple=True, type=click.Path(exists=True),
+@click.option("--source", "sources", multiple=True, type=AN_EXISTING_PATH,
               metavar="PLAN|TF", help="Terraform plan JSON or .tf to compare the inventory "
                                       "with (drift findings; repeatable).")
-@click.option("--published-notice", type=click.Path(dir_okay=False), metavar="FILE",
+@click.option("--published-notice", type=A_FILE, metavar="FILE",
               help="The notice as published (text, Markdown or HTML): report each fact "
                    "it states differently from policy/ (ND001), leaves out (ND002) or "
                    "adds (ND003).  [default: the config's published_notice]")
@@ -258,8 +266,8 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
 
 
 @cli.command()
-@click.argument("path", default=".", type=click.Path(file_okay=False))
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path())
+@click.argument("path", default=".", type=A_FOLDER)
+@click.option("--rules", "rule_dirs", multiple=True, type=A_PATH)
 @click.option("--debug", is_flag=True)
 def validate(path, rule_dirs, debug):
     """Load and schema-check PATH and the rules, without running them (fast)."""
@@ -281,12 +289,12 @@ def validate(path, rule_dirs, debug):
 
 
 @cli.command()
-@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.argument("path", default=".", type=A_FOLDER)
 @click.option("--format", "fmt", default="mermaid", show_default=True,
               type=click.Choice(("mermaid", "dot")),
               help="Mermaid (renders in GitHub Markdown) or Graphviz DOT.")
 @click.option("--output", metavar="FILE", help="Write the map to FILE (atomically).")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(),
+@click.option("--rules", "rule_dirs", multiple=True, type=A_PATH,
               help="An extra rule pack (folder or file); same ids replace built-in rules.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def graph(path, fmt, output, rule_dirs, debug):
@@ -309,7 +317,7 @@ def graph(path, fmt, output, rule_dirs, debug):
 
 
 @cli.command()
-@click.argument("directory", default=".", type=click.Path())
+@click.argument("directory", default=".", type=A_PATH)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def init(directory, debug):
     """Start a project in DIRECTORY (default: .): a commented policy/ and inventory/, a
@@ -335,11 +343,11 @@ def init(directory, debug):
 
 
 @cli.command("rules")
-@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.argument("path", default=".", type=A_FOLDER)
 @click.option("--format", "fmt", default="text", show_default=True,
               type=click.Choice(("text", "markdown", "json")),
               help="A list (text), the rule reference (markdown, as docs/rules.md) or data.")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(),
+@click.option("--rules", "rule_dirs", multiple=True, type=A_PATH,
               help="An extra rule pack (folder or file); same ids replace built-in rules.")
 @click.option("--select", multiple=True, metavar="ID|AREA|TAG", help="Only these rules.")
 @click.option("--ignore", multiple=True, metavar="ID|AREA|TAG", help="Leave these out.")
@@ -374,8 +382,8 @@ def rules_command(path, fmt, rule_dirs, select, ignore, output, debug):
 
 @cli.command()
 @click.argument("rule_id", metavar="RULE")
-@click.argument("path", default=".", type=click.Path(file_okay=False))
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(),
+@click.argument("path", default=".", type=A_FOLDER)
+@click.option("--rules", "rule_dirs", multiple=True, type=A_PATH,
               help="An extra rule pack (folder or file); same ids replace built-in rules.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def explain(rule_id, path, rule_dirs, debug):
@@ -434,7 +442,7 @@ def _format_from(output, fmt, suffixes, default):
 
 
 @cli.command(short_help="The Art. 30 record of processing activities (CSV or Markdown).")
-@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.argument("path", default=".", type=A_FOLDER)
 @click.option("--format", "fmt", type=click.Choice(("csv", "markdown")),
               help="CSV (RFC 4180, one row per activity) or Markdown for a DPO.  "
                    "[default: from --output's suffix, else csv]")
@@ -472,7 +480,7 @@ def _import_options(command):
     command = click.option("--dry-run", is_flag=True,
                            help="Show what would be written; write nothing.")(command)
     return click.option("--project", default=".", show_default=True,
-                        type=click.Path(file_okay=False),
+                        type=A_FOLDER,
                         help="The project root to write policy/ and inventory/ into.")(command)
 
 
@@ -503,7 +511,7 @@ def import_group():
 
 
 @import_group.command("fides")
-@click.argument("directory", type=click.Path(exists=True))
+@click.argument("directory", type=AN_EXISTING_PATH)
 @click.option("--country", metavar="XX", help="The controller's country (fideslang has none).")
 @_import_options
 def import_fides(directory, country, project, dry_run, force, debug):
@@ -517,7 +525,7 @@ def import_fides(directory, country, project, dry_run, force, debug):
 
 
 @import_group.command("terraform")
-@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("sources", nargs=-1, required=True, type=AN_EXISTING_PATH)
 @_import_options
 def import_terraform(sources, project, dry_run, force, debug):
     """`terraform show -json` plans or .tf files -> the hosting and security of systems."""
@@ -528,8 +536,8 @@ def import_terraform(sources, project, dry_run, force, debug):
 
 
 @import_group.command("csv")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--mapping", required=True, type=click.Path(exists=True, dir_okay=False),
+@click.argument("file", type=AN_EXISTING_FILE)
+@click.option("--mapping", required=True, type=AN_EXISTING_FILE,
               help="YAML: which column holds which field (docs/imports.md).")
 @click.option("--to", "target", metavar="FILE",
               help="The inventory file to write, relative to the project "
@@ -551,7 +559,7 @@ def export_group():
 
 
 @export_group.command("fides")
-@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.argument("path", default=".", type=A_FOLDER)
 @click.option("--output", metavar="FILE", help="Write the manifest to FILE (atomically).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def export_fides(path, output, debug):
@@ -577,7 +585,7 @@ def _notice_lang(policy, lang):
 
 
 @notice.command("render", short_help="Write the notice from policy/ (Markdown or HTML).")
-@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.argument("path", default=".", type=A_FOLDER)
 @click.option("--lang", type=click.Choice(("fi", "en")),
               help="Language of the headings and labels.  [default: the notice's "
                    "`language`, else en]")
@@ -640,8 +648,8 @@ def _warn_untranslated(document) -> None:
 
 
 @notice.command("diff", short_help="Does a published notice still match policy/?")
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.argument("path", default=".", type=click.Path(file_okay=False))
+@click.argument("file", type=A_FILE)
+@click.argument("path", default=".", type=A_FOLDER)
 @click.option("--lang", type=click.Choice(("fi", "en")),
               help="Language of the published notice.  [default: the notice's `language`, "
                    "else en]")
