@@ -153,3 +153,14 @@ def test_a_large_cache_keeps_only_what_the_run_used(tmp_path, monkeypatch):
     later.save()
     assert sorted(CodeCache(path, salt="x").entries) == sorted([later.key("1"),
                                                                later.key("new")])
+
+
+def test_a_key_is_the_digest_of_the_salt_and_the_parts():
+    """Keys are computed from the salt's hash state, copied: the same digests as hashing
+    the whole text, so the pack the build compiled and users' caches still match."""
+    import hashlib
+    cache = CodeCache(None, salt="salt\0with parts")
+    for parts in [("expr", "item.id == 'x'"), ("template", "{{ x }}", "a", "b"), ("e", "ä")]:
+        whole = "\0".join(("salt\0with parts", *parts)).encode()
+        assert cache.key(*parts) == hashlib.blake2b(whole, digest_size=16).hexdigest()
+    assert cache.key("expr", "a") != CodeCache(None, salt="other").key("expr", "a")

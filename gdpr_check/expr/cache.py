@@ -40,6 +40,7 @@ class CodeCache:
         self.used: set[str] = set()
         self._key_path = key_path if key_path is not None else cache_key_path()
         self._key = None
+        self._salted = None
         if not lazy:
             self._open()
 
@@ -69,8 +70,14 @@ class CodeCache:
         self._entries = value
 
     def key(self, *parts: str) -> str:
-        text = "\0".join((self.salt, *parts))
-        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        """The digest of the salt and `parts`, joined by NULs (one part at least)."""
+        salted = self._salted
+        if salted is None:  # the salt's ~1 KB hashed once, not for each of ~600 keys
+            salted = self._salted = hashlib.blake2b((self.salt + "\0").encode(),
+                                                    digest_size=16)
+        digest = salted.copy()
+        digest.update("\0".join(parts).encode())
+        return digest.hexdigest()
 
     def get(self, key: str):
         self.used.add(key)
