@@ -66,3 +66,14 @@ def test_one_duration_reader_serves_every_distinct_duration():
     _timedelta_adapter.cache_clear()
     assert [duration_days(f"P{n}D") for n in (1, 2, 3)] == [1.0, 2.0, 3.0]
     assert _timedelta_adapter.cache_info().misses == 1
+
+
+def test_the_days_of_a_month_are_the_calendar_s():
+    """`_days_in` stands in for `calendar.monthrange` (not imported by a run for ~1 ms):
+    leap years by the Gregorian rule, and December of the last year a date can have."""
+    import calendar
+
+    from gdpr_check.expr.helpers import _days_in
+    years = [*range(1, 30), 1900, 2000, *range(2020, 2030), 2100, *range(9990, 10000)]
+    assert [_days_in(y, m) for y in years for m in range(1, 13)] == \
+        [calendar.monthrange(y, m)[1] for y in years for m in range(1, 13)]
