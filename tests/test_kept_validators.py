@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -361,3 +362,44 @@ def test_the_cli_s_second_run_builds_no_model_validator(tmp_path):
     first, second = (run.stderr.splitlines()[-1].split() for run in runs)
     assert {"Inventory", "Policy", "Rule"} <= set(first) and second == [], runs
     assert runs[0].stdout == runs[1].stdout
+
+
+def test_a_model_module_imported_after_the_salt_is_kept_only_while_its_source_is_the_same(
+        cache, monkeypatch):
+    """The configuration's model is imported only by a project that has settings, after the
+    salt was taken: its kept validator is used only if the source has not changed since."""
+    _keep_all()
+    later = validators._SALTED_IMPORTED - {"gdpr_check.model.config"}
+    monkeypatch.setattr(validators, "_SALTED_IMPORTED", later)
+    monkeypatch.setattr(validators, "_LATER", {})
+    _next_run(monkeypatch)
+    assert validators.validator(Config) is not Config.__pydantic_validator__  # the kept one
+    monkeypatch.setattr(validators, "_LATER", {})
+    monkeypatch.setattr(validators, "_salt", lambda: "the source after an edit")
+    _next_run(monkeypatch)
+    assert validators.validator(Config) is Config.__pydantic_validator__
+    assert validators.validator(Policy) is not Policy.__pydantic_validator__  # salted with
+
+
+def test_a_project_with_settings_reads_its_kept_configuration_validator(tmp_path):
+    """Without settings, a run does not import the configuration's model at all; with
+    them, the second run validates them with the validator the first kept."""
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "base", project)
+    env = _own_cache_env(tmp_path)
+    probe = ("import sys\n"
+             "from gdpr_check import cli\n"
+             "from gdpr_check.load import validators\n"
+             "code = cli.main(['check', sys.argv[1]])\n"
+             "config = sys.modules.get('gdpr_check.model.config')\n"
+             "kept = config and validators._STORE[0].loaded.get(config.Config)\n"
+             "print(config is not None, kept is not None and kept is not "
+             "config.Config.__pydantic_validator__, file=sys.stderr)\n")
+
+    def run():
+        done = subprocess.run([sys.executable, "-c", probe, str(project)], env=env,
+                              capture_output=True, text=True, cwd=tmp_path)
+        return done.stderr.splitlines()[-1]
+    assert run() == "False False"
+    (project / ".gdpr-check.yaml").write_text("fail_on: high\n")
+    assert [run(), run()] == ["True False", "True True"]  # built, then read back

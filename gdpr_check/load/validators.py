@@ -79,7 +79,7 @@ def validator(model: type[BaseModel]):
     """What validates `model`: a validator made from the schema an earlier run kept, if
     there is one for this code; else pydantic's own (built now if need be, and kept)."""
     store = _store() if model.__module__ in MODEL_MODULES else None
-    if store is None or _plugins_in_use():
+    if store is None or _plugins_in_use() or not _as_salted(model.__module__):
         return model.__pydantic_validator__
     kept = store.get(model)
     if kept is not None:
@@ -174,17 +174,21 @@ class _Allowed:
     """What a kept schema may name, found from the models of this process: by reference
     (kind, module, qualified name[, attribute]) and back."""
 
-    _found: "_Allowed | None" = None  # (every model module is imported with this one)
+    _found: "_Allowed | None" = None
 
     @classmethod
     def get(cls) -> "_Allowed":
-        if cls._found is None:
-            cls._found = cls()
+        """For the model modules imported now: the configuration's is imported only by a
+        project that has settings, maybe after the others were used."""
+        imported = frozenset(name for name in MODEL_MODULES if name in sys.modules)
+        if cls._found is None or cls._found.modules != imported:
+            cls._found = cls(imported)
         return cls._found
 
-    def __init__(self):
+    def __init__(self, modules: frozenset):
+        self.modules = modules
         self.by_ref: dict[tuple, object] = {}
-        classes = [value for name in sorted(MODEL_MODULES) if name in sys.modules
+        classes = [value for name in sorted(modules)
                    for value in vars(sys.modules[name]).values()
                    if isinstance(value, type) and value.__module__ == name
                    and not issubclass(value, type)]  # not the models' metaclass
@@ -379,8 +383,17 @@ def _salt() -> str | None:
 
 
 # The models' source as this process imported them: what a kept schema is valid for. `put`
-# keeps nothing once it changed. `load` imports the others before this module; the
-# configuration's model is imported here, so that it is not imported after the salt.
-from ..model import config as _config  # noqa: E402,F401 - (every CLI run reads it anyway)
-
+# keeps nothing once it changed. `load` imports the model modules before this one, except
+# the configuration's: only a project that has settings imports it (~2 ms), and its kept
+# validator is used only if the source is still the same when it is first asked for.
 _SOURCES = _salt()
+_SALTED_IMPORTED = frozenset(name for name in MODEL_MODULES if name in sys.modules)
+_LATER: dict[str, bool] = {}  # a model module imported after the salt: still the same?
+
+
+def _as_salted(module: str) -> bool:
+    if module in _SALTED_IMPORTED:
+        return True
+    if module not in _LATER:
+        _LATER[module] = _salt() == _SOURCES
+    return _LATER[module]
