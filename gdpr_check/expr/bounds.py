@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import re
 
+from ..lazy_pattern import LazyPattern
 from .budget import MAX_INT_BITS, MAX_LENGTH, BudgetExceeded, built, cost_of, is_int, \
     reserve, spend
 
@@ -110,7 +111,8 @@ def check_binop(op: str, left, right) -> None:
         check_percent_format(left, right)
 
 
-_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[a-zA-Z%]")
+# (compiled when a rule first formats with `%`: few do)
+_PERCENT_SPEC = LazyPattern(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[a-zA-Z%]")
 
 
 def _too_wide(width) -> bool:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from pathlib import Path
 from types import CodeType
 
@@ -27,6 +26,7 @@ from jinja2.exceptions import UndefinedError
 
 from .. import __version__
 from ..errors import InputError, did_you_mean
+from ..lazy_pattern import LazyPattern
 from . import bounds, budget, checks, fast, precompiled, security
 from .budget import MAX_LENGTH
 from .cache import open_cache
@@ -210,7 +210,8 @@ class Message:
                 context.exported_vars.clear()
 
 
-_NO_ATTRIBUTE = re.compile(r"^'(?:[\w.]+\.)?(\w+) object' has no attribute '([^']*)'$")
+# (compiled when an error is first explained: most runs have none)
+_NO_ATTRIBUTE = LazyPattern(r"^'(?:[\w.]+\.)?(\w+) object' has no attribute '([^']*)'$")
 
 
 def _explain_undefined(message: str) -> str:
