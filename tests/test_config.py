@@ -198,3 +198,23 @@ def test_library_keywords_win_over_the_config(project, tmp_path):
     report = check(project, select=["XT001"], baseline=False)
     assert [r.id for r in report.rules] == ["XT001"] and report.baseline is None
     assert check(project, config=False).findings
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "fail_on: high\nfail_on_unrecorded: false\n",
+    "select: TR001\nignore: [AC, records]\nrules: [rules]\nsources: [a.tf, b]\n",
+    "waivers: w.yaml\nbaseline: old.json\npublished_notice: page.html\n"
+    "published_notice_lang: fi\n",
+    "outputs:\n  - {format: json, path: r.json}\n  - {format: sarif, path: r.sarif}\n  - format: text\n",
+    "rule_settings:\n  AC004: {severity: low}\n  TR003: {enabled: false}\n"
+    "  RT001: {vars: {limit: \"'P6Y'\"}, enabled: true, severity: info}\n",
+    "fail_on: low\nselect: []\noutputs: []\nrule_settings: {}\n",  # defaults, written out
+])
+def test_what_a_config_sets_reads_as_pydantic_would_dump_it(project, text):
+    """`written_settings` (what `--show-config` shows as set) reads the fields without
+    building the model's serializer; it must give what the dump it replaced gave."""
+    from gdpr_check.config import written_settings
+    write(project / ".gdpr-check.yaml", text)
+    model = load_config(project).model
+    assert written_settings(model) == model.model_dump(mode="json", exclude_defaults=True)
