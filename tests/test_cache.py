@@ -164,3 +164,17 @@ def test_a_key_is_the_digest_of_the_salt_and_the_parts():
         whole = "\0".join(("salt\0with parts", *parts)).encode()
         assert cache.key(*parts) == hashlib.blake2b(whole, digest_size=16).hexdigest()
     assert cache.key("expr", "a") != CodeCache(None, salt="other").key("expr", "a")
+
+
+def test_the_precompiled_pack_is_one_mapping_of_code_and_older_formats_are_ignored(
+        monkeypatch, tmp_path):
+    """One marshal of {key: code} (the names the codes share are written once); a file of
+    the earlier format, each code marshalled on its own, is not read: compiled instead."""
+    from types import CodeType
+    target, count = precompiled.build(tmp_path / "pack.marshal")
+    version, salt, entries = marshal.loads(target.read_bytes())
+    assert (version, salt, len(entries)) == (precompiled._FORMAT, sandbox.CACHE.salt, count)
+    assert all(isinstance(code, CodeType) for code in entries.values())
+    older = {key: marshal.dumps(code) for key, code in entries.items()}
+    target.write_bytes(marshal.dumps((1, salt, older)))
+    assert precompiled._read(target, salt) == {}

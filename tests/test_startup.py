@@ -233,14 +233,12 @@ found = [f"{name}.{key}" for name, module in sorted(sys.modules.items())
 """
 
 # The module-level patterns a small check compiles: those it uses (YAML 1.2 numbers, the
-# characters the parsers disagree on, durations, skip markers, rule variable names), and
-# two of the sandbox's that it does not (~0.5 ms; left with the modules the built-in pack
-# is compiled against). The fast path's (large files only), the TOML positions of a
-# [tool.gdpr-check] table, skip comments' rule lists and long quoted values in messages
-# are `LazyPattern`s: ~8 ms of compiling that every start-up paid.
+# characters the parsers disagree on, durations, skip markers, rule variable names). The
+# fast path's (large files only), the TOML positions of a [tool.gdpr-check] table, skip
+# comments' rule lists, long quoted values in messages, and the sandbox's for %-formats
+# and undefined names are `LazyPattern`s: ~8 ms of compiling that every start-up paid.
 SMALL_RUN_PATTERNS = [
-    "gdpr_check.engine.compile._NAME", "gdpr_check.expr.bounds._PERCENT_SPEC",
-    "gdpr_check.expr.sandbox._NO_ATTRIBUTE", "gdpr_check.inline_skips.MARKER",
+    "gdpr_check.engine.compile._NAME", "gdpr_check.inline_skips.MARKER",
     "gdpr_check.load.parser._AMBIGUOUS", "gdpr_check.load.parser._FLOAT",
     "gdpr_check.load.parser._HEX", "gdpr_check.load.parser._INT",
     "gdpr_check.load.parser._OCT", "gdpr_check.model.types._DURATION"]

@@ -5,7 +5,9 @@ Python's compile) costs about a millisecond each: more than the rest of a small 
 the wheel's build (`hatch_build.py`, also for an editable install) compiles them once,
 with the same checks and the same code generation as a run (`security.py`), and writes
 the code objects beside this module, one file per Python version (marshal is specific to
-it).
+it). They are marshalled together, as one mapping: the names every expression's code
+repeats are then written once, and reading them all takes half the time of reading each
+on its own (~3 ms of a run).
 
 That file is part of the installed package, as trusted as the modules beside it (whoever
 can change it can change them). It is used only if it was written for this tool version,
@@ -22,7 +24,7 @@ import sys
 from pathlib import Path
 from types import CodeType
 
-_FORMAT = 1
+_FORMAT = 2  # 2: {key: code} in one marshal (1: each code marshalled on its own)
 _entries: dict | None = None
 
 
@@ -35,13 +37,7 @@ def code(key: str, salt: str) -> CodeType | None:
     global _entries
     if _entries is None:
         _entries = _read(path(), salt)
-    data = _entries.get(key)
-    if data is None:
-        return None
-    try:
-        value = marshal.loads(data)
-    except (ValueError, EOFError, TypeError):
-        return None
+    value = _entries.get(key)
     return value if isinstance(value, CodeType) else None
 
 
@@ -75,7 +71,7 @@ def build(target: Path | None = None) -> tuple[Path, int]:
     try:
         for rule in load_rule_dirs([builtin_rules_dir()], builtin_rules_dir().parent):
             compile_rule(rule)
-        entries = {key: marshal.dumps(value) for key, value in sandbox._TRUSTED.items()}
+        entries = dict(sandbox._TRUSTED)
         salt = sandbox.CACHE.salt
     finally:
         sandbox.CACHE = saved
