@@ -28,7 +28,10 @@ A kept schema is used only if it was built from this very code: the file's name 
 contents carry the SHA-256 of the model modules' source as it was when this process
 imported them (`_SOURCES`), of this module's and the vocabulary's, of the modules pydantic
 reads annotations with, and the versions of Python, pydantic and pydantic-core. A process
-whose model source changed on disk after it imported them keeps nothing. After an edit to
+whose model source changed on disk after it imported them keeps nothing. (The
+configuration's model is imported only by a project that has settings, so maybe after
+the salt was taken: its kept validator is used only if the sources still give the salt
+when it is first asked for, `_as_salted`.) After an edit to
 any of them, another pydantic, or with a missing, stale or unreadable file, the validator
 is built as before: slower, never different. None is used or kept while pydantic has
 plugins (their validator wraps pydantic-core's, and they expect to see every validation),
