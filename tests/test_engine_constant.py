@@ -86,3 +86,16 @@ def test_an_error_in_a_constant_part_names_the_first_item(tmp_path):
     from gdpr_check.engine import RuleError
     with pytest.raises(RuleError, match="for system 'crm' .*no field 'no_such_field'"):
         check(project, rules=[pack], select=["ZZ001"], config=False)
+
+
+def test_of_two_expressions_that_do_not_compile_the_first_written_is_reported():
+    """`loop` before `when`: compiling stops at the first error, as the rule reads."""
+    from gdpr_check.engine import compile_rule
+    from gdpr_check.errors import InputError
+    from gdpr_check.model import Rule
+    rule = Rule.model_validate({"id": "ACME001", "name": "n", "area": "records",
+                                "severity": "low", "articles": ["Art. 30"],
+                                "loop": "inventory.systems |", "when": ["item.id ==="],
+                                "that": ["true"]})
+    with pytest.raises(InputError, match="inventory.systems"):
+        compile_rule(rule)

@@ -31,11 +31,14 @@ def compile_rule(rule: Rule) -> CompiledRule:
         # a var may use the vars defined before it, like Ansible's vars
         variables.append((name, Expression(source, rule.expr_loc("vars", name),
                                            names[:position])))
+    # In the order a rule is written: the first expression that does not compile is the
+    # one reported.
+    loop = Expression(rule.loop, rule.expr_loc("loop")) if rule.loop else None
     when = [Expression(s, rule.expr_loc("when", i)) for i, s in enumerate(rule.when)]
     that = [Expression(s, rule.expr_loc("that", i), names) for i, s in enumerate(rule.that)]
     return CompiledRule(
         rule=rule,
-        loop=Expression(rule.loop, rule.expr_loc("loop")) if rule.loop else None,
+        loop=loop,
         when=when,
         vars=variables,
         that=that,
