@@ -142,3 +142,20 @@ def test_a_run_parses_no_model_source_when_the_installed_descriptions_are_curren
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "0 The system's name."
+
+
+def test_the_register_field_s_warning_is_silenced_for_our_models_only():
+    """System.register shadows ABCMeta.register; pydantic's warning about it is silenced
+    for gdpr_check's own module, not for a library caller's models."""
+    script = ("import warnings\n"
+              "warnings.simplefilter('error')\n"
+              "import gdpr_check.model.inventory\n"  # no warning from our System
+              "from pydantic import BaseModel\n"
+              "with warnings.catch_warnings(record=True) as seen:\n"
+              "    warnings.simplefilter('always')\n"
+              "    class Caller(BaseModel):\n"
+              "        register: int = 0\n"
+              "print([str(w.message)[:21] for w in seen])\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "['Field name \"register\"']"
