@@ -1,6 +1,6 @@
 """Speed policy: the one place that decides what a run may do to the process it runs in.
 
-Six things make a run faster (the first five, a large one) but are not the library's to
+Seven things make a run faster (the first five, a large one) but are not the library's to
 decide alone:
 
 - **pausing the cyclic garbage collector** while the trees, models and findings are built
@@ -20,6 +20,11 @@ decide alone:
   installed distribution's entry points, importing `importlib.metadata` (and with it
   `email`, `zipfile`, `csv`) for it: ~25 ms of a small run. The CLI's process uses none
   (`skip_pydantic_plugins`), unless `PYDANTIC_DISABLE_PLUGINS` says which to use.
+- **generated code kept**: the methods of dataclasses, the constructors of named tuples and
+  the forward references that importing pydantic and our models makes Python compile
+  (~10% of a small run), compiled once and kept in the user's cache
+  (`generated_code.py`), by standing in for `exec`, `eval` and `compile` in the three
+  standard modules that generate them, while the CLI imports what it needs.
 
 A `Tuning` says which of them a run may use. `load_project` and `run_rules` know nothing of
 it: `api.check` applies it around them (`paused`, `settle`) and passes on the two plain
@@ -47,6 +52,7 @@ class Tuning(NamedTuple):
     fast_parser: bool = True  # yaml-rs for large files when installed (same trees, faster)
     pydantic_plugins: bool = True  # False: pydantic looks for no plugins (`importing`)
     keep_large: bool = False  # a large run's inputs live to the end (`end_process`)
+    keep_generated_code: bool = False  # code made at import kept compiled (`importing`)
 
     @classmethod
     def for_cli(cls, environ=None) -> "Tuning":
@@ -55,7 +61,7 @@ class Tuning(NamedTuple):
         environ = os.environ if environ is None else environ
         return cls(pause_gc=True, freeze=True,
                    fork=environ.get("GDPR_CHECK_JOBS", "").strip() != "1",
-                   pydantic_plugins=False, keep_large=True)
+                   pydantic_plugins=False, keep_large=True, keep_generated_code=True)
 
     def parser(self):
         """A parser for one load, with a budget of its own: PyYAML alone; the fast parser;
@@ -80,13 +86,21 @@ class Tuning(NamedTuple):
         allowed, what they made frozen afterwards. Modules, classes and functions live to
         the process's end anyway; collecting while ~240 ms of imports make them took ~65
         young collections that freed nothing, and the first after them walks them all.
-        Before them, pydantic is told to look for no plugins, if so chosen."""
+        Before them, pydantic is told to look for no plugins, if so chosen; and, if
+        allowed, the code Python generates while they are imported comes from the user's
+        cache (`generated_code.py`)."""
         if not self.pydantic_plugins:
             skip_pydantic_plugins()
-        with self.paused():
+        with self.paused(), self._generated_code():
             yield
             if self.freeze:
                 gc.freeze()
+
+    def _generated_code(self):
+        if not self.keep_generated_code:
+            return nullcontext()
+        from .generated_code import kept
+        return kept()
 
     def settle(self) -> None:
         """Freeze what is alive now, if allowed. Whatever the size: what the paused
