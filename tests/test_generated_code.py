@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import hashlib
 import marshal
 import os
 import subprocess
@@ -28,7 +29,8 @@ STAND_INS = (("dataclasses", "exec"), ("collections", "eval"), ("typing", "compi
 def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("GDPR_CHECK_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    return tmp_path / "cache" / f"generated-code-{sys.implementation.cache_tag}.marshal"
+    digest = hashlib.sha256(generated_code._SALT.encode()).hexdigest()[:16]
+    return tmp_path / "cache" / f"generated-code-{sys.implementation.cache_tag}-{digest}.marshal"
 
 
 def _stood_in() -> list[str]:
@@ -110,13 +112,60 @@ def test_only_a_file_this_user_s_runs_signed_is_read(cache):
     with kept() as table:
         assert table.entries == {}
     key = signing_key()
-    for payload in (b"\x00garbage", marshal.dumps(("another python", {b"k": 1})),
+    write_signed(cache, key, good[32:], ".t-")  # the original payload, signed again
+    with kept() as table:
+        assert len(table.entries) > 3  # (so the cases below are refused for their content)
+    _, code = marshal.loads(good[32:])
+    for payload in (b"\x00garbage", marshal.dumps(("another python", code)),
+                    marshal.dumps((generated_code._SALT, marshal.loads(code))),  # not bytes
+                    marshal.dumps((generated_code._SALT, b"\x00garbage")),
                     marshal.dumps([1, 2, 3])):
         write_signed(cache, key, payload, ".t-")
         with kept() as table:
+            assert table.entries == {}
             _make_classes()
         assert table.added  # compiled again, nothing taken from the file
     assert generated_code._read(cache, b"\x01" * 32) == {}  # another key
+
+
+def test_each_salt_has_a_file_of_its_own(cache, monkeypatch):
+    with kept():
+        _make_classes()
+    monkeypatch.setattr(generated_code, "_SALT", generated_code._SALT + "-O")
+    with kept() as other:
+        assert other.entries == {}  # not this build's file
+        _make_classes()
+    assert len(list(cache.parent.glob("generated-code-*.marshal"))) == 2
+
+
+def test_a_block_that_raises_removes_the_stand_ins_and_writes_nothing(cache):
+    with pytest.raises(RuntimeError):
+        with kept():
+            _make_classes()
+            raise RuntimeError("an import failed")
+    assert _stood_in() == [] and not cache.exists()
+
+
+def test_a_nested_block_uses_the_enclosing_table(cache):
+    with kept() as outer:
+        with kept() as inner:
+            assert inner is outer
+        assert _stood_in() != []
+    assert _stood_in() == []
+
+
+def test_other_calls_go_to_the_builtins_unchanged(cache):
+    with kept() as table:
+        known = len(table.entries)
+        assert typing.compile("x + 1", "<other>", "eval").co_filename == "<other>"
+        assert typing.compile("x = 1", "<string>", "exec").co_filename == "<string>"
+        assert collections.eval("  1 + 1", {}) == 2  # the builtin drops the indent too
+        namespace = {}
+        dataclasses.exec("a = 1", namespace)
+        assert namespace["a"] == 1
+        with pytest.raises(TypeError):  # as the builtin refuses it
+            dataclasses.exec("a = 1", {}, closure=())
+        assert len(table.entries) == known + 2  # only the module's own call forms
 
 
 def test_nothing_is_stood_in_for_or_kept_with_the_cache_off(cache, monkeypatch):
@@ -165,5 +214,14 @@ def test_the_cli_s_second_run_compiles_no_generated_code(tmp_path):
     assert first[0] == second[0] == third[0] == 1  # this repository has findings
     assert first[2] > 300  # texts compiled at first ...
     assert second[2] < 5 and third[1] > 300 and third[2] == 0  # ... and then none
-    kept_file = tmp_path / "cache" / f"generated-code-{sys.implementation.cache_tag}.marshal"
-    assert kept_file.exists()
+    assert list((tmp_path / "cache").glob("generated-code-*.marshal"))
+
+
+def test_what_changes_compiled_code_changes_the_salt():
+    def salt(*options):
+        return subprocess.run([sys.executable, *options, "-c",
+                               "from gdpr_check.generated_code import _SALT; print(_SALT)"],
+                              capture_output=True, text=True, check=True).stdout
+    plain = salt()
+    assert salt("-O") != plain and salt("-X", "no_debug_ranges") != plain
+    assert salt() == plain
