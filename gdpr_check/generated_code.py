@@ -6,7 +6,7 @@ source text that exist only at run time: the methods of ~55 dataclasses (`datacl
 writes each `__init__`, `__repr__`, `__eq__`, ... as text and `exec`s it), the `__new__`
 of each named tuple (`collections.namedtuple` `eval`s it) and ~800 forward references
 (`typing.ForwardRef` compiles each string annotation, pydantic-core's TypedDicts among
-them). Compiling them was ~10% of a small `check` (~140 M of 1,236 M instructions),
+them). Compiling them was ~10% of a small `check` (~125 M of 1,233 M instructions),
 every run, for the same texts.
 
 While `kept()` is active, the `exec`, `eval` and `compile` that those three modules call
@@ -28,9 +28,9 @@ verifies, one per salt (the Python build, `-O`, `-X no_debug_ranges`: what makes
 compile differently), whose code is unmarshalled only once the salt matched, and looked
 up by the SHA-256 of the exact text. Unlike the expression cache, there is no check
 beyond the signature (no source of a run's to check again), and it is read on every CLI
-run. Its texts come from
-installed code (class definitions), never from what a run reads. A stale, missing or
-unreadable file only means compiling as before; `GDPR_CHECK_CACHE_DIR=off` turns it off.
+run. Its texts come from installed code (class definitions), never from what a run reads.
+A stale, missing or unreadable file only means compiling as before;
+`GDPR_CHECK_CACHE_DIR=off` turns it off.
 """
 # No `from __future__ import annotations` here: a builtin called from this module's frames
 # would inherit it, and what the stand-ins pass on must compile as in the calling modules.
