@@ -18,6 +18,9 @@ from .vocabulary import FAIL_ON, FORMAT_NAMES, SUFFIXES as SUFFIX_FORMATS
 MAX_ERRORS = 50  # input errors shown per run, sorted by file and line; the rest are counted
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+# Output cut by its reader where no verdict is known (a write `echo_out` does not make):
+# 1, as Python itself ends on a broken pipe.
+EXIT_CUT = 1
 
 # The kinds of path the commands take, made once and shared (click's types hold no state):
 # each `click.Path` looks its words up in gettext's catalogues when made, ~0.1 ms each.
@@ -47,6 +50,9 @@ def run_guarded(debug: bool, body):
         raise
     except KeyboardInterrupt:
         raise Failure(130) from None
+    except BrokenPipeError:  # a write that `echo_out` does not make: the output is cut
+        _reader_gone()
+        raise Failure(EXIT_CUT) from None
     except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
         if debug:  # the traceback, then the same short message and exit code
             import traceback
@@ -70,6 +76,46 @@ def print_errors(lines: list[str]) -> None:
                    "(fix these first)", err=True)
 
 
+def echo_out(pieces) -> None:
+    """Write `pieces` (strings) to standard output. A reader that stops reading (`| head`,
+    a pager quit early) ends the output, not the run: the rest is dropped and the command
+    ends as it would have, `check` with its verdict, with no error on the terminal."""
+    try:
+        for piece in pieces:
+            click.echo(piece, nl=False)
+    except BrokenPipeError:
+        _reader_gone()
+
+
+def echo_line(text: str) -> None:
+    """One line to standard output (see `echo_out`)."""
+    echo_out((text + "\n",))
+
+
+def _reader_gone() -> None:
+    """Standard output's pipe is closed: send what is left nowhere, so that later writes
+    and the interpreter's last flush do not fail again ("Exception ignored ... Broken
+    pipe", exit 120). Standard error too, when it is the same closed pipe (`2>&1 |`)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                fd = stream.fileno()
+            except (AttributeError, OSError, ValueError):
+                continue  # not a file (captured, replaced): nothing to redirect
+            if stream is sys.stdout or _same_file(fd, sys.stdout):
+                os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+def _same_file(fd: int, other) -> bool:
+    try:
+        return os.path.sameopenfile(fd, other.fileno())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
 def emit(text: str, output: str | None, inputs=()) -> None:
     """Write `text` to the file `output` (atomically, never over one of `inputs`: see
     `outputs.write_outputs`), or to standard output when there is none or it is `-`."""
@@ -77,7 +123,7 @@ def emit(text: str, output: str | None, inputs=()) -> None:
         from .outputs import Output, write_outputs
         write_outputs([Output(output, text, name=f"--output {output}")], inputs)
     else:
-        click.echo(text, nl=False)
+        echo_out((text,))
 
 
 def _last_frame(exc) -> str:
@@ -198,7 +244,7 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
                  "waivers": waivers_file, "baseline": baseline_file, "sources": sources,
                  "published_notice": published_notice, "outputs": plan}
         if show_config:
-            click.echo(render_resolved(resolve(path, config, flags).rows()), nl=False)
+            echo_out((render_resolved(resolve(path, config, flags).rows()),))
             return EXIT_OK
         try:
             settings = resolve(path, config, flags)
@@ -251,13 +297,11 @@ def check(path, formats, outputs, fail_on, fail_on_unrecorded, select, ignore, r
                 if github:  # the errors on the lines of the pull request, as findings are
                     from .report.paths import prefix_for
                     from .report.text import error_annotations
-                    for line in error_annotations(report, prefix_for(path)):
-                        click.echo(line)
+                    echo_out(line + "\n" for line in error_annotations(report, prefix_for(path)))
                 continue
-            for piece in stream(fmt, output):
-                click.echo(piece, nl=False)
+            echo_out(stream(fmt, output))
             if fmt == SUMMARY:
-                click.echo("reports written: " + ", ".join(o for f, o in plan if o is not None))
+                echo_line("reports written: " + ", ".join(o for f, o in plan if o is not None))
         if report.errors:
             return EXIT_INPUT
         return EXIT_FINDINGS if report.failing(fail_on, unrecorded=fail_on_unrecorded) else EXIT_OK
@@ -282,7 +326,7 @@ def validate(path, rule_dirs, debug):
             gather(errors, compile_rule, rule)
         raise_all(errors)
         project, rules = inputs.project, inputs.loaded
-        click.echo(f"{len(project.files)} files and {len(rules)} rules are valid")
+        echo_line(f"{len(project.files)} files and {len(rules)} rules are valid")
         return EXIT_OK
 
     raise Failure(run_guarded(debug, body))
@@ -328,15 +372,15 @@ def init(directory, debug):
         def shown(name):
             return name if directory == "." else os.path.join(directory, name)
         for name in outcome.created:
-            click.echo(f"created {shown(name)}")
+            echo_line(f"created {shown(name)}")
         for name, why in outcome.skipped:
-            click.echo(f"skipped {shown(name)} ({why})")
+            echo_line(f"skipped {shown(name)} ({why})")
         if outcome.pre_commit_hint:
-            click.echo("to run gdpr-check before each commit, add to the `repos:` of "
-                       f"{shown('.pre-commit-config.yaml')}:\n"
-                       + outcome.pre_commit_hint.rstrip())
-        click.echo(f"next: describe your notice in policy/ and your systems in inventory/, "
-                   f"then run `gdpr-check check {directory}`")
+            echo_line("to run gdpr-check before each commit, add to the `repos:` of "
+                      f"{shown('.pre-commit-config.yaml')}:\n"
+                      + outcome.pre_commit_hint.rstrip())
+        echo_line(f"next: describe your notice in policy/ and your systems in inventory/, "
+                  f"then run `gdpr-check check {directory}`")
         return EXIT_OK
 
     raise Failure(run_guarded(debug, body))
@@ -402,14 +446,14 @@ def explain(rule_id, path, rule_dirs, debug):
         rule = explainer.find_rule(
             [*apply_rule_settings(config, load_rules(Path(path), packs)), *CHECKS], rule_id)
         if isinstance(rule, NoticeCheck):
-            click.echo(explainer.render(rule), nl=False)
+            echo_out((explainer.render(rule),))
             return EXIT_OK
         # The fixtures are the built-in rule's: not shown for a pack's rule of the same id.
         shipped = {r.id: r.location for r in load_rule_dirs([builtin_rules_dir()], Path(path))}
         builtin = shipped.get(rule.id) == rule.location
         failing, passing = explainer.examples(
             rule.id, explainer.cases_folder(builtin_rules_dir()) if builtin else None)
-        click.echo(explainer.render(rule, failing, passing), nl=False)
+        echo_out((explainer.render(rule, failing, passing),))
         return EXIT_OK
 
     raise Failure(run_guarded(debug, body))
@@ -492,14 +536,13 @@ def _run_import(make_plan, project, dry_run, force, debug):
         from .imports import writer
         plan = make_plan(Path(project))
         if dry_run:
-            for planned in plan.files:
-                click.echo(f"--- would write {planned.path}")
-                click.echo(planned.text, nl=False)
+            echo_out(piece for planned in plan.files
+                     for piece in (f"--- would write {planned.path}\n", planned.text))
         else:
             for action, path in writer.apply(plan, Path(project), force=force):
-                click.echo(f"{action} {path}")
+                echo_line(f"{action} {path}")
         for line in dict.fromkeys(plan.unmapped):  # one line per fact, in the order found
-            click.echo(f"not mapped: {line}")
+            echo_line(f"not mapped: {line}")
         return EXIT_OK
 
     raise Failure(run_guarded(debug, body))
@@ -673,7 +716,8 @@ def notice_diff(file, path, lang, debug):
     with words policy/ never uses. Exit 1 on any drift, 0 when FILE matches.
 
     Matching: HTML tags are stripped (only the text of <main> when the page has one; menus
-    never) and Markdown escapes dropped; case, punctuation and line breaks are ignored. Phone numbers compare by digits (+358 45 ... equals 045 ...),
+    never) and Markdown escapes dropped; case, punctuation and line breaks are ignored.
+    Phone numbers compare by digits (+358 45 ... equals 045 ...),
     web addresses without scheme or www., dates as 21.9.2018, 2018-09-21 or 21 September
     2018, durations as P6Y, 6 years, 6 vuotta or six/kuusi; countries by their English or
     Finnish name (inflected) or code; a right by a sentence with "right"/"oikeus" and the
@@ -693,9 +737,7 @@ def notice_diff(file, path, lang, debug):
         policy = load_project(path).policy
         text = read_published(file)
         result = diff(policy, text, _notice_lang(policy, lang))
-        for line in lines(result, file):
-            click.echo(line)
-        click.echo(summary(result, file))
+        echo_out(f"{line}\n" for line in (*lines(result, file), summary(result, file)))
         return EXIT_FINDINGS if result.drift else EXIT_OK
 
     raise Failure(run_guarded(debug, body))
