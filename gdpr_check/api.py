@@ -233,6 +233,9 @@ def check(path=".", rules=(), select=(), ignore=(), *, waivers=None, baseline=No
     """
     if on_error not in ("raise", "report"):
         raise ValueError(f"on_error must be 'raise' or 'report', not {on_error!r}")
+    if not isinstance(dated, bool):  # `dated="2026-12-01"` would record today's clock
+        raise TypeError(f"dated is a flag (True or False), not {dated!r}; the date a run "
+                        "records is fixed with SOURCE_DATE_EPOCH")
     rule_errors: list | None = None if on_error == "raise" else []
     with tuning.paused():
         try:

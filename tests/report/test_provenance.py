@@ -159,3 +159,12 @@ def test_the_checked_repositorys_remote_wins_over_the_jobs(committed, monkeypatc
     monkeypatch.setenv("GITHUB_SERVER_URL", "https://github.com")
     monkeypatch.setenv("GITHUB_REPOSITORY", "acme/workflows")   # another repository's job
     assert paths.repository_url(committed) == "https://github.com/o/r.git"
+
+
+def test_dated_is_a_flag_not_a_date(tmp_path):
+    """`dated="2026-12-01"` once made a test record the clock's minute and flake when two
+    renders straddled one: a date is fixed with SOURCE_DATE_EPOCH, and anything but a
+    bool is refused before anything is loaded."""
+    project = make_project(tmp_path / "p")
+    with pytest.raises(TypeError, match="SOURCE_DATE_EPOCH"):
+        check(project, config=False, baseline=False, dated="2026-12-01")
