@@ -1,8 +1,8 @@
 """The fixture companies, and the accuracy ledger of their findings (docs/accuracy.md).
 
 The sample companies: 3DTech Oy (the repository root), the clinic (tests/fixtures/clinic),
-the SaaS company (tests/fixtures/saas), the floorball club (tests/fixtures/club) and the
-online shop (tests/fixtures/shop). Each
+the SaaS company (tests/fixtures/saas), the floorball club (tests/fixtures/club), the
+online shop (tests/fixtures/shop) and the recruitment agency (tests/fixtures/agency). Each
 is checked on a pinned "today", so that DPA dates, DPIA dates and the adequacy decisions
 in force do not drift with the calendar.
 """
@@ -29,6 +29,7 @@ COMPANIES: dict[str, tuple[Path, str]] = {
     "saas": (FIXTURES / "saas", NOV_2026),
     "club": (FIXTURES / "club", NOV_2026),
     "shop": (FIXTURES / "shop", DEC_2026),
+    "agency": (FIXTURES / "agency", DEC_2026),  # written on the shop's date
 }
 
 
@@ -328,7 +329,8 @@ def known_rule_bugs() -> dict[tuple[str, str, str], str]:
     import importlib
     bugs = {}
     for name, module in (("clinic", "test_second_company"), ("saas", "test_saas_company"),
-                         ("club", "test_club_company"), ("shop", "test_shop_company")):
+                         ("club", "test_club_company"), ("shop", "test_shop_company"),
+                         ("agency", "test_agency_company")):
         alarms = importlib.import_module(f"tests.{module}").KNOWN_FALSE_ALARMS
         bugs.update({(name, rule, subject): why for (rule, subject), why in alarms.items()})
     return bugs
