@@ -50,8 +50,14 @@ def test_plain_conditions_need_the_setting_and_a_basis_showing_necessity():
                                             lawful_basis="legal_obligation")) == \
         ["health_care", "employment_social_security"]
     assert special.plain_conditions(purpose("c", context="employment",
-                                            lawful_basis="contract")) == \
+                                            lawful_basis="legal_obligation")) == \
         ["employment_social_security"]
+    # Art. 9(2)(b) needs a law or collective agreement authorising the processing, which
+    # an employment contract does not show (health questions to every job applicant)
+    assert special.plain_conditions(purpose("c2", context="employment",
+                                            lawful_basis="contract")) == []
+    assert special.plain_conditions(purpose("c3", context="occupational_health",
+                                            lawful_basis="contract")) == ["health_care"]
     # consent is no sign of necessity; public task is not an employment-law obligation
     assert special.plain_conditions(purpose("d", context="health_care",
                                             lawful_basis="consent")) == []

@@ -15,9 +15,13 @@ from typing import Any, NamedTuple
 # (h): "medical diagnosis, the provision of health or social care or treatment ... the
 # assessment of the working capacity of the employee", by professionals under secrecy
 # (Art. 9(3)), under law or a contract with a health professional. (b): "obligations ...
-# in the field of employment and social security and social protection law".
+# in the field of employment and social security and social protection law in so far as
+# it is authorised by Union or Member State law or a collective agreement": only a legal
+# obligation shows that authorisation; an employment contract alone does not (asking
+# every applicant about illnesses is a contract-stage question no law authorises,
+# Finnish Act 759/2004, s. 5), so such a purpose must state its condition or be LB010's.
 CARE_BASES = ("legal_obligation", "contract", "public_task")
-EMPLOYMENT_BASES = ("legal_obligation", "contract")
+EMPLOYMENT_BASES = ("legal_obligation",)
 PLAIN_CONDITIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "health_care": (("health_care", CARE_BASES),),
     "social_care": (("health_care", CARE_BASES),),
@@ -112,9 +116,9 @@ def uses(holders, categories: dict, purposes: dict, test) -> list[Use]:
 
 def plain_conditions(purpose) -> list[str]:
     """The Art. 9(2) conditions that plainly apply to a declared purpose: (h) to a care or
-    occupational-health purpose, (b) to an employment or social-security one, each only
-    where the purpose rests on a basis showing the processing is required for it
-    (a law, a contract, a public task; not consent, which (a) would need explicit)."""
+    occupational-health purpose resting on a law, a contract or a public task; (b) to an
+    employment or social-security one resting on a legal obligation (the law that
+    authorises it). Never on consent, which (a) would need explicit."""
     if purpose is None:
         return []
     bases = set(purpose.lawful_basis)
