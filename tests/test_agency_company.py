@@ -76,12 +76,17 @@ EXPECTED = {
     ("PR001", "talent_scouts"),
     # --- access control -----------------------------------------------------------------
     # The clients' hiring managers log in to the ATS's client portal, which lets them browse
-    # and search the whole candidate database: access by a third party deciding its own
-    # purposes, not acting on the agency's behalf (Art. 28(3)(b), 29), and a disclosure of
-    # every candidate beyond the shortlists the notice names as what clients receive
-    # (Art. 5(1)(b), 5(1)(f), 6(1), 13(1)(e)). The grant is `read`, within the scope the
-    # notice allows external principals, so AC003 is rightly silent: one defect, one finding.
-    ("AC006", "client_managers"),
+    # and search the whole candidate database: a disclosure of every candidate to a third
+    # party deciding its own purposes, beyond the shortlists the notice names as what
+    # clients receive (Art. 5(1)(b), 5(1)(c), 5(1)(f), 6(1), 25(2)). The grant is `read`,
+    # within the scope the notice allows external principals, so AC003 is rightly silent:
+    # one defect, one finding. Frozen before the first run as AC006 (external principals
+    # acting on the controller's behalf, Art. 28(3)(b), 29); the independent review after
+    # it found that theory wrong for an independent controller (EDPB Guidelines 07/2020:
+    # Art. 28 and 29 do not apply, a processing agreement would be a sham) and a lawful
+    # shortlist-only portal reported the same way. AC006 now leaves third parties to
+    # AC012, which reports this disclosure and spares a `partial` grant.
+    ("AC012", "client_managers"),
     # The payroll system's administrator accounts (the agency's payroll coordinators) and
     # the payroll bureau's accountants sign in with a password only: salaries, tax cards and
     # bank accounts of some 400 people, no second factor (Art. 32(1)(b), 5(1)(f)).
