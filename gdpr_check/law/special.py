@@ -132,11 +132,14 @@ def plain_conditions(purpose) -> list[str]:
 def criminal_authorised(purpose) -> bool:
     """Whether a declared purpose may process criminal-offence data (Art. 10): it rests on
     a public task or a legal obligation, or on the `legal_claims` condition national law
-    authorises."""
+    authorises, or it names the law that authorises it (`criminal_authorisation`: a law
+    that permits without obliging, so the Art. 6 basis is another, e.g. legitimate
+    interests)."""
     if purpose is None:
         return False
     return any(b in CRIMINAL_BASES for b in purpose.lawful_basis) \
-        or purpose.special_condition == "legal_claims"
+        or purpose.special_condition == "legal_claims" \
+        or bool(getattr(purpose, "criminal_authorisation", None))
 
 
 def dependent(subject_ids, subjects: dict) -> list[str]:
