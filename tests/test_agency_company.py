@@ -104,7 +104,12 @@ EXPECTED = {
     # A prospect who tells the recruiter "do not contact me" is flagged in the prospect
     # list, but the flag does not reach the outreach sequences, which keep mailing: after
     # an objection to processing on legitimate interests the agency has no compelling
-    # grounds to go on (Art. 21(1)), and the processor must stop too (Art. 28(3)(a), 19).
+    # grounds to go on (Art. 21(1)), and the processor, acting only on its documented
+    # instructions, must stop too (Art. 28(3)(a), 29; Art. 19 lists rectification,
+    # erasure and restriction, not objections). The fixture first said the objection also
+    # deleted the record, whose erasure does reach the outreach tool: a contradiction the
+    # independent review found, corrected to the flag alone (the prospect list keeps it so
+    # that the person is not sourced again).
     ("RI016", "outreach_sequences"),
     # --- notice -------------------------------------------------------------------------
     # People whose data comes from public profiles, referees and clients are told "within
