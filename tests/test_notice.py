@@ -514,3 +514,18 @@ def test_english_a_changed_safeguard_though_a_description_names_the_old_one():
               "scc")], [])
     assert english_diff((safeguard, "*Safeguard:* none")) == (
         ["transfer to newsletter_service: safeguard"], [], [])
+
+
+def test_a_law_authorising_criminal_data_is_shown_with_its_purpose(tmp_path):
+    """A purpose that names the law letting it process criminal-offence data (Art. 10,
+    `criminal_authorisation`) shows it beside its basis, in both languages."""
+    law = "Act 148/2014 on checking the criminal background of volunteers"
+    project = write_project(tmp_path, {"policy": {"purposes": [
+        {"id": "customer_relationship", "criminal_authorisation": law}]}})
+    policy = load_project(project).policy
+    assert f"*Criminal-offence data (Art. 10), as authorised by:* {law}" in \
+        render(policy, "en", "markdown")
+    assert f"*Rikostietojen käsittelyn peruste (10 artikla):* {law}" in \
+        render(policy, "fi", "markdown")
+    assert "Art. 10" not in render(load_project(write_project(tmp_path / "plain", {})).policy,
+                                   "en", "markdown")

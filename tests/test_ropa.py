@@ -203,3 +203,11 @@ def test_bad_input_exits_2_naming_the_file(capsys, tmp_path):
     assert len(err.strip().splitlines()) == 1
     code, _, err = run(capsys, "ropa", BASE, "--format", "xlsx")
     assert code == 2
+
+
+def test_a_law_authorising_criminal_data_is_in_the_record(tmp_path):
+    project = write_project(tmp_path, {"policy": {"purposes": [
+        {"id": "customer_relationship", "criminal_authorisation": "Act 148/2014"}]}})
+    rows = rows_of(render(load_project(project), "csv"))
+    assert "Art. 10 authorisation: Act 148/2014" in \
+        rows["customers/customer_relationship"]["lawful_basis"]
