@@ -77,3 +77,25 @@ def test_the_days_of_a_month_are_the_calendar_s():
     years = [*range(1, 30), 1900, 2000, *range(2020, 2030), 2100, *range(9990, 10000)]
     assert [_days_in(y, m) for y in years for m in range(1, 13)] == \
         [calendar.monthrange(y, m)[1] for y in years for m in range(1, 13)]
+
+
+@pytest.mark.parametrize("duration,words", [
+    ("P3M", "3 months"), ("P1M", "1 month"), ("P2Y", "2 years"),
+    ("P1Y6M", "1 year and 6 months"), ("P30D", "30 days"), ("P2W", "2 weeks"),
+    ("PT72H", "72 hours"), (None, None), ("", ""), ("until the contract ends",
+                                                      "until the contract ends"),
+])
+def test_in_words_says_a_duration_as_a_message_does(duration, words):
+    assert _helpers().in_words(duration) == words
+
+
+def test_a_message_says_the_duration_in_words():
+    """RT003's message, rendered as the engine renders it: no ISO 8601 left in it."""
+    from gdpr_check.expr.sandbox import compile_template
+    from gdpr_check.expr import scope_for
+    from gdpr_check.refdata import reference
+    helpers = _helpers()
+    scope = scope_for(helpers, Policy(), Inventory(), reference())
+    message = compile_template("kept for {{ 'P5Y' | in_words }}, not {{ limit | in_words }}",
+                               None, ["limit"])
+    assert message({**scope, "limit": "P2Y"}) == "kept for 5 years, not 2 years"

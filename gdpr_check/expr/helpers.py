@@ -318,6 +318,14 @@ class Helpers:
         """An ISO 8601 duration in days (P1M = 30); none stays none."""
         return duration_days(duration)
 
+    def in_words(self, duration):
+        """An ISO 8601 duration as a message says it: P3M -> '3 months', P1Y6M -> '1 year
+        and 6 months'; none, or anything else, stays as it is."""
+        if not isinstance(duration, str) or not duration.startswith("P"):
+            return duration
+        from ..notice import humanise_duration  # (only a message with a duration in it)
+        return humanise_duration(duration)
+
     def exceeds(self, duration, limit) -> bool:
         """Whether ISO 8601 `duration` is longer than `limit` whatever the start date
         (calendar-aware: P12M does not exceed P1Y, P31D does not exceed P1M, P13M does);
@@ -825,5 +833,5 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "controller_name", "stated_rights", "disclosed_under", "countries_reached",
              "shortlist")
 FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",
-           "personal", "special", "criminal", "dependent", "shortlist")
+           "personal", "special", "criminal", "dependent", "shortlist", "in_words")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}
