@@ -150,6 +150,11 @@ class DataSubject(Located):
     relationship: Relationship | None = None
     """How the group relates to the controller (customer, employee, job_applicant, ...): consent
     from people in a position of dependence is rarely freely given (Art. 4(11), 7(4))."""
+    business_contacts: Bool = False
+    """true: people reached in their professional role at a work address (a client's or a
+    prospective client's staff). Member States differ on e-mail marketing to them
+    (Finland, Act 917/2014, s. 201: an opt-out suffices; ePrivacy Art. 13(5)), so the
+    consent rule for electronic marketing (LB018) does not judge them."""
     lead_in: Text = None
     """The notice's own sentences that introduce this item in its list, or that state it
     together with others ("the register may hold, among others:"). `notice render` writes
