@@ -286,6 +286,10 @@ class Helpers:
         return bool(record is not None and record.supported == "not_applicable"
                     and record.reason)
 
+    def hosted_by(self, provider: str) -> list:
+        """The systems whose `hosting.provider` is `provider`, in inventory order."""
+        return self.index.systems_by_provider.get(provider, [])
+
     def engaged_by(self, processor: str) -> list:
         """Processors that engage `processor` as a sub-processor."""
         return self.index.parents_of_processor.get(processor, [])
@@ -817,7 +821,7 @@ def _known_right(helper: str, right) -> str:
 
 FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to", "flows_from_any",
              "downstream",
-             "holders", "grants_of", "engaged_by", "transfers_to", "adequacy", "adequate",
+             "holders", "grants_of", "engaged_by", "hosted_by", "transfers_to", "adequacy", "adequate",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
              "sensitive", "registers_for", "indirect_sources", "collects_directly",
              "grantees", "allowed_scope", "outbound", "personal", "flow_bases",
