@@ -43,6 +43,13 @@ def company_report(name: str):
         return check(root, config=False, waivers=False, baseline=False)
 
 
+def findings_on(name: str, subjects, area: str | None = None) -> list:
+    """(rule, subject, message) of company `name`'s findings on `subjects`, in `area` if
+    given: what a company's test of a lawful pattern expects to be empty."""
+    return [(f.rule, f.subject_id, f.message) for f in company_report(name).findings
+            if f.subject_id in subjects and (area is None or f.area == area)]
+
+
 def found(report) -> set[tuple[str, str]]:
     """(rule, subject id) of every finding."""
     return {(f.rule, f.subject_id) for f in report.findings}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_accuracy_ledger import Company, company_report, company_tests, marked
+from .test_accuracy_ledger import Company, company_tests, findings_on, marked
 
 EXPECTED = {
     # --- lawful basis -------------------------------------------------------------------
@@ -129,9 +129,7 @@ globals().update(company_tests(COMPANY))
 
 
 def _on(subjects, area: str | None = None) -> list:
-    """(rule, subject, message) of the findings on `subjects`, in `area` if given."""
-    return [(f.rule, f.subject_id, f.message) for f in company_report("shop").findings
-            if f.subject_id in subjects and (area is None or f.area == area)]
+    return findings_on("shop", subjects, area)
 
 
 # Independent controllers receive data for purposes of their own (the payment and its
