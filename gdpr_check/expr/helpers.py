@@ -820,8 +820,8 @@ def _known_right(helper: str, right) -> str:
 
 
 FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to", "flows_from_any",
-             "downstream",
-             "holders", "grants_of", "engaged_by", "hosted_by", "transfers_to", "adequacy", "adequate",
+             "downstream", "holders", "grants_of", "engaged_by", "hosted_by",
+             "transfers_to", "adequacy", "adequate",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
              "sensitive", "registers_for", "indirect_sources", "collects_directly",
              "grantees", "allowed_scope", "outbound", "personal", "flow_bases",
