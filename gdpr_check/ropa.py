@@ -250,8 +250,8 @@ class _Context:
             out.append("notice: " + ", ".join(BASES[b] for b in purpose.lawful_basis))
             if purpose.special_condition:
                 out.append(f"Art. 9(2) condition: {purpose.special_condition}")
-            if purpose.criminal_authorisation:
-                out.append(f"Art. 10 authorisation: {purpose.criminal_authorisation}")
+            if purpose.authorising_law:
+                out.append(f"authorised by: {purpose.authorising_law}")
         else:
             out.append(NOT_STATED)
         stated = set(purpose.lawful_basis) if purpose is not None else set()

@@ -516,16 +516,16 @@ def test_english_a_changed_safeguard_though_a_description_names_the_old_one():
         ["transfer to newsletter_service: safeguard"], [], [])
 
 
-def test_a_law_authorising_criminal_data_is_shown_with_its_purpose(tmp_path):
-    """A purpose that names the law letting it process criminal-offence data (Art. 10,
-    `criminal_authorisation`) shows it beside its basis, in both languages."""
+def test_the_law_authorising_a_purpose_is_shown_with_it(tmp_path):
+    """A purpose that names the law authorising its criminal-offence or special-category
+    data (Art. 10, 9(2): `authorising_law`) shows it beside its basis, in both languages."""
     law = "Act 148/2014 on checking the criminal background of volunteers"
     project = write_project(tmp_path, {"policy": {"purposes": [
-        {"id": "customer_relationship", "criminal_authorisation": law}]}})
+        {"id": "customer_relationship", "authorising_law": law}]}})
     policy = load_project(project).policy
-    assert f"*Criminal-offence data (Art. 10), as authorised by:* {law}" in \
+    assert f"*Authorised by (Art. 9(2), 10):* {law}" in \
         render(policy, "en", "markdown")
-    assert f"*Rikostietojen käsittelyn peruste (10 artikla):* {law}" in \
+    assert f"*Käsittelyn sallii (9 artiklan 2 kohta, 10 artikla):* {law}" in \
         render(policy, "fi", "markdown")
-    assert "Art. 10" not in render(load_project(write_project(tmp_path / "plain", {})).policy,
-                                   "en", "markdown")
+    plain = load_project(write_project(tmp_path / "plain", {})).policy
+    assert "Authorised by" not in render(plain, "en", "markdown")

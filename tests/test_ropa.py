@@ -207,7 +207,7 @@ def test_bad_input_exits_2_naming_the_file(capsys, tmp_path):
 
 def test_a_law_authorising_criminal_data_is_in_the_record(tmp_path):
     project = write_project(tmp_path, {"policy": {"purposes": [
-        {"id": "customer_relationship", "criminal_authorisation": "Act 148/2014"}]}})
+        {"id": "customer_relationship", "authorising_law": "Act 148/2014"}]}})
     rows = rows_of(render(load_project(project), "csv"))
-    assert "Art. 10 authorisation: Act 148/2014" in \
+    assert "authorised by: Act 148/2014" in \
         rows["customers/customer_relationship"]["lawful_basis"]

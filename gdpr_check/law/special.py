@@ -30,8 +30,13 @@ PLAIN_CONDITIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "employment": (("employment_social_security", EMPLOYMENT_BASES),),
     "social_security": (("employment_social_security", EMPLOYMENT_BASES),),
 }
-CONDITION_POINTS = {"health_care": "Art. 9(2)(h)",
-                    "employment_social_security": "Art. 9(2)(b)"}
+CONDITION_POINTS = {"explicit_consent": "Art. 9(2)(a)",
+                    "employment_social_security": "Art. 9(2)(b)",
+                    "vital_interests": "Art. 9(2)(c)", "nonprofit_body": "Art. 9(2)(d)",
+                    "made_public": "Art. 9(2)(e)", "legal_claims": "Art. 9(2)(f)",
+                    "substantial_public_interest": "Art. 9(2)(g)",
+                    "health_care": "Art. 9(2)(h)", "public_health": "Art. 9(2)(i)",
+                    "archiving_research": "Art. 9(2)(j)"}
 
 # Art. 10: official authority (public_task), or a law authorising the processing
 # (legal_obligation); national law may authorise it for legal claims (Finnish Data
@@ -132,14 +137,14 @@ def plain_conditions(purpose) -> list[str]:
 def criminal_authorised(purpose) -> bool:
     """Whether a declared purpose may process criminal-offence data (Art. 10): it rests on
     a public task or a legal obligation, or on the `legal_claims` condition national law
-    authorises, or it names the law that authorises it (`criminal_authorisation`: a law
+    authorises, or it names the law that authorises it (`authorising_law`: a law
     that permits without obliging, so the Art. 6 basis is another, e.g. legitimate
     interests)."""
     if purpose is None:
         return False
     return any(b in CRIMINAL_BASES for b in purpose.lawful_basis) \
         or purpose.special_condition == "legal_claims" \
-        or bool(getattr(purpose, "criminal_authorisation", None))
+        or bool(getattr(purpose, "authorising_law", None))
 
 
 def dependent(subject_ids, subjects: dict) -> list[str]:

@@ -202,11 +202,12 @@ class Purpose(Located):
     """The legitimate interests pursued, required with that basis (Art. 13(1)(d))."""
     special_condition: SpecialCondition | None = None
     """The Art. 9(2) condition for special categories used for this purpose (Art. 9(2))."""
-    criminal_authorisation: Plain = None
-    """The Union or Member State law that authorises processing criminal-offence data for
-    this purpose (Art. 10), where the purpose rests on another basis than a legal
-    obligation or public task, e.g. a law that lets an association check its volunteers'
-    criminal records (Finnish Act 148/2014)."""
+    authorising_law: Plain = None
+    """The Union or Member State law that authorises this purpose's processing of
+    criminal-offence data (Art. 10) or of special categories under a condition that needs
+    one (Art. 9(2)(g), (i), (j)), where the purpose does not rest on a legal obligation:
+    e.g. a law that lets an association check its volunteers' criminal records (Finnish
+    Act 148/2014), or a research act."""
     profiling: Bool = False
     """true: the purpose involves profiling (Art. 4(4), 13(2)(f), 21(2))."""
     automated_decision: Bool = False

@@ -40,7 +40,7 @@ LABELS = {
         "dpo": "Data protection officer",
         "purposes": "Purposes and legal basis of the processing",
         "lawful_basis": "Legal basis", "special_condition": "Special categories (Art. 9(2))",
-        "criminal_authorisation": "Criminal-offence data (Art. 10), as authorised by",
+        "authorising_law": "Authorised by (Art. 9(2), 10)",
         "legitimate_interests": "Legitimate interests",
         "purposes_of": "Purposes",
         "data": "Data subjects and categories of personal data",
@@ -89,7 +89,7 @@ LABELS = {
         "purposes": "Henkilötietojen käsittelyn tarkoitukset ja oikeusperuste",
         "lawful_basis": "Oikeusperuste",
         "special_condition": "Erityiset henkilötietoryhmät (9 artiklan 2 kohta)",
-        "criminal_authorisation": "Rikostietojen käsittelyn peruste (10 artikla)",
+        "authorising_law": "Käsittelyn sallii (9 artiklan 2 kohta, 10 artikla)",
         "legitimate_interests": "Oikeutetut edut",
         "purposes_of": "Käyttötarkoitukset",
         "data": "Rekisteröidyt ja rekisterin tietosisältö",
@@ -559,8 +559,8 @@ def _purposes(policy, lang) -> Section:
         if purpose.special_condition:
             details.append((L["special_condition"],
                             SPECIAL_CONDITIONS[lang][purpose.special_condition]))
-        if purpose.criminal_authorisation:
-            details.append((L["criminal_authorisation"], purpose.criminal_authorisation))
+        if purpose.authorising_law:
+            details.append((L["authorising_law"], purpose.authorising_law))
         return Line(text_of(purpose), details=tuple(details))
     section.listed(policy.purposes, line)
     if statement is not None:
