@@ -52,12 +52,18 @@ def test_plain_conditions_need_the_setting_and_a_basis_showing_necessity():
     assert special.plain_conditions(purpose("c", context="employment",
                                             lawful_basis="legal_obligation")) == \
         ["employment_social_security"]
-    # Art. 9(2)(b) needs a law or collective agreement authorising the processing, which
-    # an employment contract does not show (health questions to every job applicant)
+    # (b) may apply on the employment contract (sick pay under it); whether a law or
+    # collective agreement authorises the processing is `law_shown`'s
     assert special.plain_conditions(purpose("c2", context="employment",
-                                            lawful_basis="contract")) == []
+                                            lawful_basis="contract")) == \
+        ["employment_social_security"]
+    assert not special.law_shown(purpose("c2", context="employment", lawful_basis="contract"))
+    assert special.law_shown(purpose("c4", context="employment", lawful_basis="contract",
+                                     authorising_law="Act 759/2004, s. 5"))
+    assert special.law_shown(purpose("c5", lawful_basis=["contract", "legal_obligation"]))
     assert special.plain_conditions(purpose("c3", context="occupational_health",
-                                            lawful_basis="contract")) == ["health_care"]
+                                            lawful_basis="contract")) == \
+        ["health_care", "employment_social_security"]
     # consent is no sign of necessity; public task is not an employment-law obligation
     assert special.plain_conditions(purpose("d", context="health_care",
                                             lawful_basis="consent")) == []

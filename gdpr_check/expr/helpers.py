@@ -615,6 +615,13 @@ class Helpers:
             purpose = self.index.by_kind["purpose"].get(purpose)
         return special.plain_conditions(purpose)
 
+    def law_shown(self, purpose) -> bool:
+        """Whether a purpose (an object or id) shows the law behind it: a legal obligation or
+        public task, or a law named in `authorising_law` (Art. 9(2)(b), (g), (i), (j))."""
+        if isinstance(purpose, str):
+            purpose = self.index.by_kind["purpose"].get(purpose)
+        return special.law_shown(purpose)
+
     def art9_point(self, condition: str) -> str:
         """The point of Art. 9(2) a condition id names, e.g. health_care -> Art. 9(2)(h)."""
         return special.CONDITION_POINTS.get(condition, "Art. 9(2)")
@@ -831,7 +838,8 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "effective_mechanism", "declared_transfers", "receiver", "located", "uses",
              "undeclared", "with_basis", "categories_for", "special", "criminal",
              "uncovered", "international_organisation", "consent_based",
-             "using_undeclared", "flows_via", "disclosed_as", "not_dpf_certified", "special_uses", "plain_conditions", "art9_point",
+             "using_undeclared", "flows_via", "disclosed_as", "not_dpf_certified", "special_uses", "plain_conditions", "law_shown",
+             "art9_point",
              "criminal_authorised", "dependent", "monitoring_labels", "backup_countries",
              "tracking_without_consent", "suggest_declared", "untranslated", "translation",
              "controller_name", "stated_rights", "disclosed_under", "countries_reached",

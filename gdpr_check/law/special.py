@@ -16,12 +16,14 @@ from typing import Any, NamedTuple
 # assessment of the working capacity of the employee", by professionals under secrecy
 # (Art. 9(3)), under law or a contract with a health professional. (b): "obligations ...
 # in the field of employment and social security and social protection law in so far as
-# it is authorised by Union or Member State law or a collective agreement": only a legal
-# obligation shows that authorisation; an employment contract alone does not (asking
-# every applicant about illnesses is a contract-stage question no law authorises,
-# Finnish Act 759/2004, s. 5), so such a purpose must state its condition or be LB010's.
+# it is authorised by Union or Member State law or a collective agreement": the Art. 6
+# basis may be the employment contract (sick pay under it), but only a law or collective
+# agreement authorises the processing; `plain_conditions` says (b) plainly applies where
+# the purpose rests on a legal obligation or names that law (`authorising_law`), and
+# LB012 asks a contract-only purpose to name it (health questions to every applicant
+# are authorised by no law, Finnish Act 759/2004, s. 5).
 CARE_BASES = ("legal_obligation", "contract", "public_task")
-EMPLOYMENT_BASES = ("legal_obligation",)
+EMPLOYMENT_BASES = ("legal_obligation", "contract")
 PLAIN_CONDITIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "health_care": (("health_care", CARE_BASES),),
     "social_care": (("health_care", CARE_BASES),),
@@ -120,10 +122,11 @@ def uses(holders, categories: dict, purposes: dict, test) -> list[Use]:
 
 
 def plain_conditions(purpose) -> list[str]:
-    """The Art. 9(2) conditions that plainly apply to a declared purpose: (h) to a care or
-    occupational-health purpose resting on a law, a contract or a public task; (b) to an
-    employment or social-security one resting on a legal obligation (the law that
-    authorises it). Never on consent, which (a) would need explicit."""
+    """The Art. 9(2) conditions that may apply to a declared purpose without being stated:
+    (h) to a care or occupational-health purpose resting on a law, a contract or a public
+    task; (b) to an employment or social-security one resting on a legal obligation or the
+    employment contract. Never on consent, which (a) would need explicit. Whether (b)'s
+    authorising law is shown is `law_shown`'s."""
     if purpose is None:
         return []
     bases = set(purpose.lawful_basis)
@@ -132,6 +135,15 @@ def plain_conditions(purpose) -> list[str]:
         if bases and bases <= set(needed):
             found.append(condition)
     return found
+
+
+def law_shown(purpose) -> bool:
+    """Whether a purpose shows the law behind it: it rests on a legal obligation or a
+    public task (Art. 6(3): laid down by law), or names the law (`authorising_law`)."""
+    if purpose is None:
+        return False
+    return any(b in CRIMINAL_BASES for b in purpose.lawful_basis) \
+        or bool(getattr(purpose, "authorising_law", None))
 
 
 def criminal_authorised(purpose) -> bool:

@@ -239,9 +239,10 @@ class Dpa(Located):
     reference: Text = None
     """Where the agreement is kept."""
     legal_act: Text = None
-    """The Union or Member State law that binds the processor instead of a contract (Art.
-    28(3): "a contract or other legal act"), e.g. the Finnish Act 784/2021 for the
-    national health-record archive Kela keeps on behalf of care providers."""
+    """The Union or Member State law (a statute, not a contract's or a service's terms) that
+    binds the processor instead of a contract (Art. 28(3): "a contract or other legal
+    act"), e.g. the Finnish Act 784/2021 for the national health-record archive Kela keeps
+    on behalf of care providers."""
     breach_notification_hours: int | None = Field(default=None, ge=0)  # hours the DPA gives the processor to report a breach to us (Art. 33(2), 28(3)(f))
     """Hours the DPA gives the processor to report a breach to the controller (Art. 33(2),
     28(3)(f))."""

@@ -153,8 +153,9 @@ class DataSubject(Located):
     business_contacts: Bool = False
     """true: people reached in their professional role at a work address (a client's or a
     prospective client's staff). Member States differ on e-mail marketing to them
-    (Finland, Act 917/2014, s. 201: an opt-out suffices; ePrivacy Art. 13(5)), so the
-    consent rule for electronic marketing (LB018) does not judge them."""
+    (ePrivacy Art. 13(5)): where the controller's law lets it market to them on an
+    opt-out (Finland, Act 917/2014, s. 201), the consent rule for electronic marketing
+    (LB018) does not judge them; elsewhere it does."""
     lead_in: Text = None
     """The notice's own sentences that introduce this item in its list, or that state it
     together with others ("the register may hold, among others:"). `notice render` writes
