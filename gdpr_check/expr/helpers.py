@@ -709,6 +709,22 @@ class Helpers:
         """The `id` of each object in a list."""
         return [o.id for o in objects or ()]
 
+    def sensitive_reach(self, principal: str, party) -> list:
+        """(system, category ids) for each system a `principal`'s `partial` grant reaches
+        that holds special-category or criminal-offence data `party` (its organisation)
+        is not recorded to receive; none when the party records no categories at all."""
+        received = set(getattr(party, "data_categories", None) or ())
+        if not received:
+            return []
+        found = []
+        for system, grant in self.grants_of(principal):
+            if grant.scope == "partial":
+                beyond = [c for c in self.sensitive(system.data_categories)
+                          if c not in received]
+                if beyond:
+                    found.append((system, beyond))
+        return found
+
     def sensitive(self, categories) -> list:
         """The data category ids of a list that the notice marks special (Art. 9) or
         criminal (Art. 10); undeclared ids are not counted."""
@@ -830,7 +846,7 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "downstream", "holders", "grants_of", "engaged_by", "hosted_by",
              "transfers_to", "adequacy", "adequate",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
-             "sensitive", "registers_for", "indirect_sources", "collects_directly",
+             "sensitive", "sensitive_reach", "registers_for", "indirect_sources", "collects_directly",
              "grantees", "allowed_scope", "outbound", "personal", "flow_bases",
              "not_applicable", "disclosures", "boundary_flows", "objectable", "rights_due", "right_article", "right_name",
              "unrecorded_rights",
