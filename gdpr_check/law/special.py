@@ -18,10 +18,10 @@ from typing import Any, NamedTuple
 # in the field of employment and social security and social protection law in so far as
 # it is authorised by Union or Member State law or a collective agreement": the Art. 6
 # basis may be the employment contract (sick pay under it), but only a law or collective
-# agreement authorises the processing; `plain_conditions` says (b) plainly applies where
-# the purpose rests on a legal obligation or names that law (`authorising_law`), and
-# LB012 asks a contract-only purpose to name it (health questions to every applicant
-# are authorised by no law, Finnish Act 759/2004, s. 5).
+# agreement authorises the processing; `plain_conditions` gives (b) on either basis and
+# `law_shown` tells whether the purpose shows that law (a legal obligation, or one named
+# in `authorising_law`): LB012 asks a contract-only purpose to name it (health questions
+# to every applicant are authorised by no law, Finnish Act 759/2004, s. 5).
 CARE_BASES = ("legal_obligation", "contract", "public_task")
 EMPLOYMENT_BASES = ("legal_obligation", "contract")
 PLAIN_CONDITIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
@@ -40,10 +40,11 @@ CONDITION_POINTS = {"explicit_consent": "Art. 9(2)(a)",
                     "health_care": "Art. 9(2)(h)", "public_health": "Art. 9(2)(i)",
                     "archiving_research": "Art. 9(2)(j)"}
 
-# Art. 10: official authority (public_task), or a law authorising the processing
-# (legal_obligation); national law may authorise it for legal claims (Finnish Data
-# Protection Act 1050/2018, s. 7), which the notice shows as the `legal_claims` condition.
-CRIMINAL_BASES = ("public_task", "legal_obligation")
+# The Art. 6 bases that are laid down by law (Art. 6(3)), and so show the law that Art. 10
+# (official authority, or a law authorising the processing) and Art. 9(2)(b), (g), (i),
+# (j) ask for; national law may also authorise criminal data for legal claims (Finnish
+# Data Protection Act 1050/2018, s. 7), which the notice shows as `legal_claims`.
+LAW_BASES = ("public_task", "legal_obligation")
 
 # Data subjects who depend on the controller, so that their consent is rarely free
 # (Art. 4(11), 7(4), recital 43; EDPB Guidelines 05/2020 on consent, para. 16-24): staff
@@ -142,8 +143,8 @@ def law_shown(purpose) -> bool:
     public task (Art. 6(3): laid down by law), or names the law (`authorising_law`)."""
     if purpose is None:
         return False
-    return any(b in CRIMINAL_BASES for b in purpose.lawful_basis) \
-        or bool(getattr(purpose, "authorising_law", None))
+    return any(b in LAW_BASES for b in purpose.lawful_basis) \
+        or bool(purpose.authorising_law)
 
 
 def criminal_authorised(purpose) -> bool:
@@ -154,9 +155,7 @@ def criminal_authorised(purpose) -> bool:
     interests)."""
     if purpose is None:
         return False
-    return any(b in CRIMINAL_BASES for b in purpose.lawful_basis) \
-        or purpose.special_condition == "legal_claims" \
-        or bool(getattr(purpose, "authorising_law", None))
+    return law_shown(purpose) or purpose.special_condition == "legal_claims"
 
 
 def dependent(subject_ids, subjects: dict) -> list[str]:
