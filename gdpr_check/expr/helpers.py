@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from ..law import rights, special, transfers
+from ..law import marketing, rights, special, transfers
 from ..model.types import RIGHTS, SCOPES
 from .index import Index
 
@@ -321,6 +321,14 @@ class Helpers:
     def days(self, duration):
         """An ISO 8601 duration in days (P1M = 30); none stays none."""
         return duration_days(duration)
+
+    def opt_out_contacts(self, groups) -> list:
+        """The groups of `groups` (data subjects) marked `business_contacts` that the
+        controller's national law lets it market to by e-mail on an opt-out
+        (`law/marketing.py`); [] where its law asks for consent."""
+        controller = self.index.policy.controller
+        return marketing.opt_out_contacts(groups or (), controller.country if controller
+                                          else None)
 
     def in_words(self, duration):
         """An ISO 8601 duration as a message says it: P3M -> '3 months', P1Y6M -> '1 year
@@ -843,7 +851,7 @@ def _known_right(helper: str, right) -> str:
 
 
 FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to", "flows_from_any",
-             "downstream", "holders", "grants_of", "engaged_by", "hosted_by",
+             "downstream", "holders", "grants_of", "engaged_by", "hosted_by", "opt_out_contacts",
              "transfers_to", "adequacy", "adequate",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
              "sensitive", "sensitive_reach", "registers_for", "indirect_sources", "collects_directly",
