@@ -178,6 +178,7 @@ def _write(path, key: bytes, table: CodeTable) -> None:
     if len(entries) > MAX_ENTRIES:
         entries = {k: v for k, v in entries.items() if k in table.used}
     try:
-        write_signed(path, key, marshal.dumps((_SALT, marshal.dumps(entries))), ".code-")
+        write_signed(path, key, marshal.dumps((_SALT, marshal.dumps(entries))), ".code-",
+                     kind=f"generated-code-{sys.implementation.cache_tag}-*.marshal")
     except (OSError, ValueError):
         pass  # a read-only cache only stays cold

@@ -9,7 +9,9 @@ that key file's identity on this machine (device, inode, change time). A cache r
 from elsewhere, or a state folder restored with it, does not verify: only a file this
 machine's own runs wrote is ever read back. When the key cannot be kept safe (a key file
 readable by others, or not ours) no cache is used. `GDPR_CHECK_CACHE_DIR=off` turns
-every cache off.
+every cache off. Each kind of file is kept once per salt or version, and a new one removes
+the oldest of its kind beyond `KEPT_PER_KIND`, so the folder does not grow with every
+edit or upgrade.
 """
 from __future__ import annotations
 
@@ -22,6 +24,10 @@ from pathlib import Path
 _KEY_BYTES = 32
 MAC_BYTES = 32
 MAX_FILE_BYTES = 64 * 1024 * 1024  # a cache file larger than this is not ours: never read
+# Files of one kind kept side by side (one per salt or version: two installs, or a Python
+# and its -O, use theirs in turn); a new one makes the oldest beyond this go, so that the
+# cache does not grow with every edit or upgrade.
+KEPT_PER_KIND = 4
 
 
 def cache_dir() -> Path | None:
@@ -69,11 +75,15 @@ def read_signed(path: Path, key: bytes) -> bytes | None:
     return payload
 
 
-def write_signed(path: Path, key: bytes, payload: bytes, prefix: str) -> None:
+def write_signed(path: Path, key: bytes, payload: bytes, prefix: str,
+                 kind: str | None = None) -> None:
     """`payload`, signed under `key`, to `path` atomically (through a temporary file named
-    `prefix`… beside it). Raises OSError when it cannot."""
+    `prefix`… beside it). Raises OSError when it cannot. `kind`: the glob naming the files
+    of `path`'s kind in its folder; when `path` is new, the oldest of them beyond
+    `KEPT_PER_KIND` are removed (`prune`)."""
     import tempfile  # only a run that adds to a cache writes
     path.parent.mkdir(parents=True, exist_ok=True)
+    new = kind is not None and not os.path.lexists(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -85,6 +95,29 @@ def write_signed(path: Path, key: bytes, payload: bytes, prefix: str) -> None:
         except OSError:
             pass
         raise
+    if new:
+        prune(path, kind)
+
+
+def prune(path: Path, kind: str, keep: int = KEPT_PER_KIND) -> None:
+    """Remove the least recently written of the files `kind` (a glob) names in `path`'s
+    folder, so that `keep` are left, `path` always among them. Only regular files of this
+    user are removed (a link is never followed); what cannot be removed stays."""
+    owner = os.getuid() if hasattr(os, "getuid") else None
+    files = []
+    for other in path.parent.glob(kind):
+        try:
+            info = os.lstat(other)
+        except OSError:
+            continue
+        if other != path and stat.S_ISREG(info.st_mode) \
+                and (owner is None or info.st_uid == owner):
+            files.append((info.st_mtime_ns, str(other)))
+    for _, old in sorted(files, reverse=True)[max(keep - 1, 0):]:
+        try:
+            os.unlink(old)
+        except OSError:
+            pass
 
 
 def signing_key(path: Path | None = None) -> bytes | None:

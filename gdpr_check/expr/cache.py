@@ -101,7 +101,8 @@ class CodeCache:
         if len(self.entries) > MAX_ENTRIES:
             self.entries = {k: v for k, v in self.entries.items() if k in self.used}
         try:
-            write_signed(self.path, self._key, marshal.dumps((_FORMAT, self.entries)), ".expr-")
+            write_signed(self.path, self._key, marshal.dumps((_FORMAT, self.entries)), ".expr-",
+                         kind=f"expressions-{sys.implementation.cache_tag}-*.marshal")
             self.dirty = False
         except OSError:
             pass

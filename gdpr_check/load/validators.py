@@ -120,7 +120,7 @@ class _Store:
             self.entries[_name(model)] = list(_Allowed.get().encode(list(made[1])))
             payload = {"format": _FORMAT, "salt": self.salt, "entries": self.entries}
             write_signed(self.path, self.key, json.dumps(payload, allow_nan=False).encode(),
-                         ".validators-")
+                         ".validators-", kind=f"validators-{sys.implementation.cache_tag}-*.json")
         except Exception:  # noqa: BLE001 - not kept (a part no reference names, a full
             pass           # disk, ...): the next run builds it again, as without the cache
 
