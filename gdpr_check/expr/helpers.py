@@ -694,6 +694,13 @@ class Helpers:
         is rarely freely given (Art. 7(4); EDPB Guidelines 05/2020, para. 16-24)."""
         return special.dependent(subjects, self.index.by_kind["data_subject"])
 
+    def children(self, subjects) -> list:
+        """The data subject ids of a list whose declaration marks the group as (or as
+        including) children, whose interests weigh more in a balancing of legitimate
+        interests (Art. 6(1)(f); recital 38)."""
+        table = self.index.by_kind["data_subject"]
+        return [s for s in subjects or () if s in table and table[s].children]
+
     def special(self, categories) -> list:
         """The data category ids of a list that the notice marks special (Art. 9(1))."""
         return self._categories_where(categories, lambda c: c.special)
@@ -864,10 +871,11 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "uncovered", "international_organisation", "consent_based",
              "using_undeclared", "flows_via", "disclosed_as", "not_dpf_certified", "special_uses", "plain_conditions", "law_shown",
              "art9_point",
-             "criminal_authorised", "dependent", "monitoring_labels", "backup_countries",
+             "criminal_authorised", "dependent", "children", "monitoring_labels", "backup_countries",
              "tracking_without_consent", "suggest_declared", "untranslated", "translation",
              "controller_name", "stated_rights", "disclosed_under", "countries_reached",
              "shortlist")
 FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",
-           "personal", "special", "criminal", "dependent", "shortlist", "in_words")
+           "personal", "special", "criminal", "dependent", "children", "shortlist",
+           "in_words")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}

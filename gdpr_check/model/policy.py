@@ -156,6 +156,10 @@ class DataSubject(Located):
     (ePrivacy Art. 13(5)): where the controller's law lets it market to them on an
     opt-out (Finland, Act 917/2014, s. 201), the consent rule for electronic marketing
     (LB018) does not judge them; elsewhere it does."""
+    children: Bool = False
+    """true: the group is or includes children (under 18). Their interests weigh more in a
+    balancing of legitimate interests (Art. 6(1)(f); recital 38): publishing their data on
+    legitimate interests is reported (LB021)."""
     lead_in: Text = None
     """The notice's own sentences that introduce this item in its list, or that state it
     together with others ("the register may hold, among others:"). `notice render` writes
