@@ -2,7 +2,8 @@
 
 The sample companies: 3DTech Oy (the repository root), the clinic (tests/fixtures/clinic),
 the SaaS company (tests/fixtures/saas), the floorball club (tests/fixtures/club), the
-online shop (tests/fixtures/shop) and the recruitment agency (tests/fixtures/agency). Each
+online shop (tests/fixtures/shop), the recruitment agency (tests/fixtures/agency) and the
+haulage and delivery company (tests/fixtures/logistics). Each
 is checked on a pinned "today", so that DPA dates, DPIA dates and the adequacy decisions
 in force do not drift with the calendar.
 """
@@ -30,6 +31,7 @@ COMPANIES: dict[str, tuple[Path, str]] = {
     "club": (FIXTURES / "club", NOV_2026),
     "shop": (FIXTURES / "shop", DEC_2026),
     "agency": (FIXTURES / "agency", DEC_2026),  # written on the shop's date
+    "logistics": (FIXTURES / "logistics", DEC_2026),
 }
 
 
@@ -337,7 +339,8 @@ def known_rule_bugs() -> dict[tuple[str, str, str], str]:
     bugs = {}
     for name, module in (("clinic", "test_second_company"), ("saas", "test_saas_company"),
                          ("club", "test_club_company"), ("shop", "test_shop_company"),
-                         ("agency", "test_agency_company")):
+                         ("agency", "test_agency_company"),
+                         ("logistics", "test_logistics_company")):
         alarms = importlib.import_module(f"tests.{module}").KNOWN_FALSE_ALARMS
         bugs.update({(name, rule, subject): why for (rule, subject), why in alarms.items()})
     return bugs
