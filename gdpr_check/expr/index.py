@@ -86,20 +86,30 @@ class Index:
         processor to a processor or a system hosted by one (not collection from the data
         subject or a source, not between self-hosted systems), in inventory order.
 
-        A flow from a third party (an independent controller, e.g. a payment provider
-        sending the payment result) is the company obtaining data (Art. 14), not the
-        company disclosing it: Art. 19 binds a controller towards the recipients it
-        disclosed data to, and the third party's own erasures are its own duty."""
-        systems, processors = self.by_kind["system"], self.by_kind["processor"]
-        receiving = processors.keys() | {
-            id for id, system in systems.items()
-            if system.hosting is not None and system.hosting.provider in processors}
-        return [flow for flow in self.inventory.flows
-                if (flow.data_subjects or flow.data_categories)
-                and (flow.from_ in systems or flow.from_ in processors)
-                and not (flow.from_ in processors
-                         and processors[flow.from_].role == "third_party")
-                and flow.to in receiving]
+        Not disclosures either (`law.rights`): a flow from a third party or a joint
+        controller (the payment provider sending the payment result: the company
+        obtaining data, Art. 14), and an occasional flow to a party the notice discloses
+        as an authority (a particular inquiry: not a recipient, Art. 4(9))."""
+        from ..law.rights import in_an_inquiry, obtained_from
+        systems, processors, parties = self.by_kind["system"], self.by_kind["processor"], \
+            self.parties
+        recipients = self.by_kind["recipient"]
+
+        def notice_role(party):
+            recipient = recipients.get(party.recipient) if party.recipient else None
+            return recipient.role if recipient is not None else None
+        found = []
+        for flow in self.inventory.flows:
+            party = parties.get(flow.to)
+            if party is None or not (flow.data_subjects or flow.data_categories) \
+                    or not (flow.from_ in systems or flow.from_ in processors):
+                continue
+            if flow.from_ in processors and obtained_from(processors[flow.from_].role):
+                continue
+            if in_an_inquiry(notice_role(party), flow.occasional):
+                continue
+            found.append(flow)
+        return found
 
     @cached_property
     def stores(self) -> dict[str, frozenset]:

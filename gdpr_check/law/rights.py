@@ -108,6 +108,29 @@ def _erasure_applies(bases: list[str], special_condition: str | None) -> bool:
     return not bases or not all(b in ERASURE_EXEMPT_BASES for b in bases)
 
 
+# Parties that send the company data they hold on their own account: what comes from
+# them is the company obtaining data (Art. 14), not disclosing it. Art. 19 binds a
+# controller towards the recipients it disclosed data to; an independent controller's
+# own erasures are its own duty, and between joint controllers their arrangement says who
+# relays what (Art. 26(1)).
+CONTROLLER_ROLES = frozenset({"third_party", "joint_controller"})
+
+
+def obtained_from(role: str | None) -> bool:
+    """Whether data coming from a party in `role` (an inventory processor's `role`) is
+    the company obtaining it, not passing it on."""
+    return role in CONTROLLER_ROLES
+
+
+def in_an_inquiry(notice_role: str | None, occasional: bool) -> bool:
+    """Whether a flow reaches a public authority in a particular inquiry, which is not a
+    recipient (Art. 4(9), second sentence), so that Art. 19 does not apply: an
+    occasional flow to a party the notice discloses as an `authority` (a recording
+    handed to the police). Regular reporting to an authority (earnings to the tax
+    register) is a disclosure to a recipient like any other."""
+    return notice_role == "authority" and bool(occasional)
+
+
 def gives(articles: Iterable[str], article: str) -> bool:
     """Whether `article` (e.g. "Art. 21(2)") is among `articles`, or a paragraph of it
     ("Art. 21" matches "Art. 21(1)")."""
