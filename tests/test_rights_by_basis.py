@@ -67,6 +67,19 @@ def test_legal_claims_exclude_erasure(basis):
     assert "erasure" not in rights_of([basis], "legal_claims")  # Art. 17(3)(e)
 
 
+@pytest.mark.parametrize("basis", BASES)
+def test_a_purpose_for_legal_claims_excludes_erasure_and_the_art_21_1_objection(basis):
+    due = rights_of([basis], legal_claims=True)
+    assert "erasure" not in due  # Art. 17(3)(e)
+    assert "Art. 21(1)" not in due.get("objection", ())  # "... or for legal claims"
+    assert set(ALWAYS) <= set(due)
+
+
+def test_legal_claims_leave_the_objection_to_direct_marketing():
+    due = rights_of(["legitimate_interests"], direct_marketing=True, legal_claims=True)
+    assert due["objection"] == ("Art. 21(2)",)  # Art. 21(3): marketing stops regardless
+
+
 def test_any_listed_basis_counts_and_the_erasure_exception_needs_all():
     due = rights_of(["contract", "legal_obligation"])
     assert "erasure" in due and "portability" in due

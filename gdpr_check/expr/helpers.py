@@ -229,7 +229,8 @@ class Helpers:
             if purpose is None:
                 return Processing(pid, tuple(bases))
             return Processing(pid, tuple(bases), purpose.special_condition,
-                              bool(purpose.direct_marketing), bool(purpose.automated_decision))
+                              bool(purpose.direct_marketing), bool(purpose.automated_decision),
+                              bool(purpose.legal_claims))
         kind = getattr(obj, "KIND", None)
         if kind == "flow":
             return (operation(obj.purpose, purposes.get(obj.purpose) if obj.purpose else None,

@@ -9,11 +9,13 @@ marketing, solely automated decisions):
     rectification          always                                           Art. 16
     erasure                unless the processing rests only on a legal       Art. 17(1);
                            obligation or a public task, or is needed for     17(3)(b), 17(3)(e)
-                           legal claims
+                           legal claims (a purpose's `legal_claims`, or the
+                           Art. 9(2)(f) condition)
     restriction            always                                           Art. 18
     portability            consent, explicit consent or a contract           Art. 20(1)
-    objection              legitimate interests or a public task;            Art. 21(1)
-                           direct marketing, whatever the basis              Art. 21(2)
+    objection              legitimate interests or a public task, unless     Art. 21(1)
+                           for legal claims; direct marketing, whatever      Art. 21(2)
+                           the basis
     withdraw_consent       consent or explicit consent                       Art. 7(3)
     no_automated_decision  decisions based solely on automated processing    Art. 22(1), 22(3)
                            with legal or similarly significant effects
@@ -73,22 +75,26 @@ ERASURE_EXEMPT_CONDITIONS = frozenset({"legal_claims"})
 
 
 def rights_of(bases: Iterable[str], special_condition: str | None = None, *,
-              direct_marketing: bool = False,
-              automated_decision: bool = False) -> dict[str, tuple[str, ...]]:
+              direct_marketing: bool = False, automated_decision: bool = False,
+              legal_claims: bool = False) -> dict[str, tuple[str, ...]]:
     """The rights processing on `bases` (Art. 6(1) bases) attracts, each with the
     articles giving it, in the order of `model.types.RIGHTS`. `special_condition` is the
     Art. 9(2) condition, if any; `direct_marketing` adds objection under Art. 21(2)
     whatever the basis; `automated_decision` (solely automated, with legal or similarly
-    significant effects) adds the Art. 22 rights."""
+    significant effects) adds the Art. 22 rights; `legal_claims` (processing for legal
+    claims) takes away erasure (Art. 17(3)(e)) and the objection of Art. 21(1), which
+    yields to legal claims."""
     from ..model.types import RIGHTS
     bases = list(dict.fromkeys(bases))
     found: dict[str, list[str]] = {right: [article] for right, article in ALWAYS.items()}
-    if _erasure_applies(bases, special_condition):
+    if not legal_claims and _erasure_applies(bases, special_condition):
         found["erasure"] = ["Art. 17(1)"]
     grounds = [*bases, *([special_condition] if special_condition == "explicit_consent"
                          else [])]
     for basis in grounds:
         for right, article in BY_BASIS.get(basis, {}).items():
+            if legal_claims and article == "Art. 21(1)":
+                continue
             found.setdefault(right, [])
             if article not in found[right]:
                 found[right].append(article)
@@ -145,6 +151,7 @@ class Processing(NamedTuple):
     special_condition: str | None = None
     direct_marketing: bool = False
     automated_decision: bool = False
+    legal_claims: bool = False
 
 
 @lru_cache(maxsize=4096)
@@ -160,7 +167,8 @@ def due(processing: tuple[Processing, ...], article: str | None = None) -> dict[
     for operation in processing:
         attracted = rights_of(operation.bases, operation.special_condition,
                               direct_marketing=operation.direct_marketing,
-                              automated_decision=operation.automated_decision)
+                              automated_decision=operation.automated_decision,
+                              legal_claims=operation.legal_claims)
         for right, articles in attracted.items():
             if article is not None and not gives(articles, article):
                 continue

@@ -241,9 +241,16 @@ class Purpose(Located):
     """For an information society service offered directly to children on consent: the
     age from which a child consents alone (below it the holder of parental responsibility
     consents). Art. 8(1) allows no lower age than the member state sets (13-16)."""
+    legal_claims: Bool = False
+    """true: the purpose is establishing, exercising or defending legal claims (an archive
+    kept for disputes): erasure does not apply while the data are needed for it (Art.
+    17(3)(e)), and an objection cannot stop it (Art. 21(1)); direct marketing still stops
+    on an objection (Art. 21(3))."""
     publication: Bool = False
-    """true: the purpose is to make the data public (a photo gallery, a list of speakers);
-    on consent, that is the individual's intervention Art. 25(2) asks for."""
+    """true: the purpose is to make the data public (a photo gallery, a list of speakers):
+    public by design, which AC002 spares; its basis is the lawful-basis rules' question
+    (on consent, the individual's intervention Art. 25(2) speaks of; children's data on
+    legitimate interests, LB021)."""
     open_ended: Bool = False
     """true: the notice leaves the purpose open ("and other similar purposes"), which
     Art. 5(1)(b) does not allow: purposes must be specified."""
