@@ -755,6 +755,21 @@ class Helpers:
         """The notice's registers that list the purpose `purpose`."""
         return self.index.registers_by_purpose.get(purpose, [])
 
+    def register_categories(self, system) -> list:
+        """The data categories the notice's registers state for what `system` does: those
+        of its own `register` and of every register listing one of its purposes (one
+        system may serve the purposes of two registers), in the notice's order; [] when
+        its own register states none (nothing to compare with)."""
+        registers = self.index.by_kind["register"]
+        own = registers.get(system.register) if system.register else None
+        if own is None or not own.data_categories:
+            return []
+        found = dict.fromkeys(own.data_categories)
+        for purpose in system.purposes:
+            for register in self.index.registers_by_purpose.get(purpose, ()):
+                found.update(dict.fromkeys(register.data_categories))
+        return list(found)
+
     def indirect_sources(self, register) -> list:
         """The sources of a register (object or id) from which data is obtained other than
         from the data subject (`kind` public or third_party: Art. 14 applies)."""
@@ -862,7 +877,8 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "downstream", "holders", "grants_of", "engaged_by", "hosted_by", "opt_out_contacts",
              "transfers_to", "adequacy", "adequate",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
-             "sensitive", "sensitive_reach", "registers_for", "indirect_sources", "collects_directly",
+             "sensitive", "sensitive_reach", "registers_for", "register_categories",
+             "indirect_sources", "collects_directly",
              "grantees", "allowed_scope", "outbound", "personal", "flow_bases",
              "not_applicable", "disclosures", "boundary_flows", "objectable", "rights_due", "right_article", "right_name",
              "unrecorded_rights",
