@@ -50,10 +50,14 @@ EXPECTED = {
     # cover (Act 759/2004, s. 21). Processing for an undisclosed purpose, incompatible with
     # the one the data was collected for (Art. 5(1)(b), 6(4), 13(1)(c), 13(3)).
     ("LB001", "scores_to_appraisals"),
-    # (Frozen as ("LB012", "licence_checks"), which the first run reported, at medium, as
-    # a purpose whose Art. 9(2)(b) condition "plainly applies" but is unstated. Judged
-    # after the run: that verdict is legally wrong, so the finding moved to
-    # KNOWN_FALSE_ALARMS; the critical LB010 the law demands is in GAPS.)
+    # Copies of drivers' medical certificates are kept with the licence copies, for a
+    # purpose on a legal obligation in the employment context, with no Art. 9(2) condition
+    # stated. Frozen as this finding; the first run's message said Art. 9(2)(b) "plainly
+    # applies", which the review judged wrong (the law behind the obligation does not
+    # reach the certificates). LB012 now says (b) covers them only if that law requires
+    # them, and that Art. 9(1) prohibits the processing if it does not: right, at medium,
+    # as far as the record lets a rule see; the critical LB010 the law demands is in GAPS.
+    ("LB012", "licence_checks"),
     # --- transfers (Chapter V, Art. 13(1)(f)) -------------------------------------------
     # The telematics provider turns positions into street addresses through a US map
     # service (a sub-processor, DPF-certified, so Art. 45 is met), but the notice declares
@@ -125,8 +129,9 @@ GAPS: dict = {
         "The medical certificates kept with the licence copies have no Art. 9(2) condition: "
         "the legal obligation relied on (only licensed drivers may drive) does not need or "
         "authorise them, and Act 759/2004, s. 5 does not list them; processing prohibited "
-        "by Art. 9(1), critical. LB012 takes a legal obligation in an employment context to "
-        "mean that Art. 9(2)(b) plainly applies, and reports only the missing statement."),
+        "by Art. 9(1), critical. No rule can see what the law behind a legal obligation "
+        "covers: LB012 reports, at medium, that (b) covers the certificates only if that law "
+        "requires them and that Art. 9(1) prohibits the processing if it does not."),
     ("lawful_basis", "dashcams"): (
         "The cab-facing dashcams were introduced without the cooperation procedure that "
         "Act 759/2004, s. 21 (with the Act on Co-operation within Undertakings 1333/2021) "
@@ -138,21 +143,7 @@ GAPS: dict = {
 
 # Findings the rules give on lawful items: rule bugs, reported to the rule owners, not
 # "fixed" in the fixture. (rule, subject) -> why the rule is wrong.
-KNOWN_FALSE_ALARMS: dict[tuple[str, str], str] = {
-    ("LB012", "licence_checks"): (
-        "Copies of drivers' medical certificates for C and D licences (diagnoses included) are "
-        "kept with the licence copies under the legal obligation to let only licensed drivers "
-        "drive. LB012 says Art. 9(2)(b) 'plainly applies' and asks only that it be stated "
-        "(medium). It does not: the obligation needs the licence's validity, not the "
-        "certificate, which the driver gives the licence authority (Driving Licence Act "
-        "386/2011), and Act 759/2004, s. 5 allows an employer health data only for sick pay, "
-        "a justified absence or a working-capacity assessment the employee asks for; no law "
-        "authorises this, so Art. 9(1) prohibits it (LB010, critical; in GAPS). Following the "
-        "finding's advice (add special_condition: employment_social_security) would silence "
-        "the tool on prohibited processing. plain_conditions() takes any legal obligation in "
-        "an employment context as a (b)-authorising law for every special category the "
-        "purpose's holders keep; the law behind the obligation must reach the category."),
-}
+KNOWN_FALSE_ALARMS: dict[tuple[str, str], str] = {}
 
 # Every place data leaves the EEA, by inventory id, and whether it is lawful.
 LAWFUL_TRANSFERS = {
@@ -328,3 +319,13 @@ def test_statutory_retention_is_no_retention_finding(system):
     """Tachograph data two years, the payroll ledger ten years and the licence copies two
     years after the employment are what the notice states (Art. 5(1)(e), 13(2)(a))."""
     assert _on({system}, "retention") == [], STATUTORY_SYSTEMS[system]
+
+
+def test_a_legal_obligation_does_not_make_art_9_2_b_plainly_apply():
+    """The law that obliges an employer to check a driver's licence does not authorise it
+    to keep the driver's medical certificates: LB012 must not tell the company that
+    Art. 9(2)(b) "plainly applies" (following that advice would silence the tool on
+    prohibited processing), but that (b) covers the data only if that law requires them."""
+    [message] = [m for rule, _, m in _on({"licence_checks"}) if rule == "LB012"]
+    assert "plainly applies" not in message
+    assert "Art. 9(1) prohibits the processing" in message and "authorising_law" in message
