@@ -533,16 +533,22 @@ class Helpers:
 
     def consent_based(self, system) -> list:
         """The purposes for which `system` (an object or id) processes data on consent,
-        sorted: its purposes whose only declared basis is consent, and the purposes of the
-        flows into or out of it that state `lawful_basis: consent`. A purpose listing
+        sorted: its purposes whose only declared basis is consent, those whose Art. 9(2)
+        condition is explicit consent where the system holds special categories (the
+        consent that lifts the prohibition of Art. 9(1) for them: fingerprints for a time
+        clock, whatever the Art. 6 basis of the working-time records), and the purposes of
+        the flows into or out of it that state `lawful_basis: consent`. A purpose listing
         consent among several bases does not count: which basis applies is undetermined."""
         if isinstance(system, str):
             system = self.index.by_kind["system"].get(system)
         if system is None:
             return []
         table = self.index.by_kind["purpose"]
+        holds_special = bool(self.special(system.data_categories))
         found = {p for p in system.purposes
-                 if p in table and list(table[p].lawful_basis) == ["consent"]}
+                 if p in table and (list(table[p].lawful_basis) == ["consent"]
+                                    or holds_special
+                                    and table[p].special_condition == "explicit_consent")}
         for flow in (*self.index.flows_to.get(system.id, ()),
                      *self.index.flows_from.get(system.id, ())):
             if flow.lawful_basis == "consent" and flow.purpose:
