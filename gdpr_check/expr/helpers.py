@@ -795,12 +795,15 @@ class Helpers:
 
     def personal(self, systems) -> list:
         """The systems of a list (or one system) that hold personal data: that list any
-        data subjects or data categories. `item | personal` is truthy for such a system."""
+        data subjects or data categories, or that a flow carrying personal data leaves or
+        reaches (a system whose own lists were left blank still holds what flows through
+        it). `item | personal` is truthy for such a system."""
         if systems is None:
             return []
         if hasattr(systems, "data_categories"):
             systems = [systems]
-        return [s for s in systems if s.data_subjects or s.data_categories]
+        ends = self.index.personal_flow_ends
+        return [s for s in systems if s.data_subjects or s.data_categories or s.id in ends]
 
     def translation(self, text, lang: str):
         """A text of the notice in `lang` (`translation(item.name, 'en')`), or none when it

@@ -81,6 +81,14 @@ class Index:
         return found
 
     @cached_property
+    def personal_flow_ends(self) -> frozenset:
+        """The ids at either end of a flow that carries personal data (lists data subjects
+        or categories): a system there holds personal data whatever its own lists say."""
+        return frozenset(end for flow in self.inventory.flows
+                         if flow.data_subjects or flow.data_categories
+                         for end in (flow.from_, flow.to))
+
+    @cached_property
     def disclosure_flows(self) -> list:
         """Flows that pass personal data on from one of the company's systems or a
         processor to a processor or a system hosted by one (not collection from the data
