@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from ..law import marketing, rights, special, transfers
+from ..law import dpia, marketing, rights, special, transfers
 from ..model.types import RIGHTS, SCOPES
 from .index import Index
 
@@ -330,6 +330,27 @@ class Helpers:
         controller = self.index.policy.controller
         return marketing.opt_out_contacts(groups or (), controller.country if controller
                                           else None)
+
+    def dpia_listed(self, kinds) -> list:
+        """The kinds of employee monitoring among `kinds` for which the Art. 35(4) list of
+        the controller's supervisory authority makes a DPIA mandatory (`law/dpia.py`);
+        [] where that list is not recorded."""
+        return dpia.listed_monitoring(kinds, self._controller_country())
+
+    def legislated(self, system) -> bool:
+        """Whether every purpose of `system` rests only on a legal obligation or a public
+        task, so that a screening may rest on Art. 35(10) (`law/dpia.py`)."""
+        purposes = self.index.by_kind["purpose"]
+        return dpia.legislated(purposes[p].lawful_basis for p in system.purposes
+                               if p in purposes)
+
+    def dpia_list(self) -> str | None:
+        """How a message names the controller's authority's Art. 35(4) list."""
+        return dpia.list_name(self._controller_country())
+
+    def _controller_country(self) -> str | None:
+        controller = self.index.policy.controller
+        return controller.country if controller else None
 
     def in_words(self, duration):
         """An ISO 8601 duration as a message says it: P3M -> '3 months', P1Y6M -> '1 year
@@ -884,6 +905,7 @@ def _known_right(helper: str, right) -> str:
 
 FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to", "flows_from_any",
              "downstream", "holders", "grants_of", "engaged_by", "hosted_by", "opt_out_contacts",
+             "dpia_listed", "dpia_list", "legislated",
              "transfers_to", "adequacy", "adequate",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
              "sensitive", "sensitive_reach", "registers_for", "register_categories",

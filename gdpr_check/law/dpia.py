@@ -1,0 +1,49 @@
+"""What national lists under Art. 35(4) add to the cases in which a DPIA is mandatory.
+
+Art. 35(3) names three cases; each supervisory authority publishes a list of the kinds of
+processing that need a DPIA in its state (Art. 35(4)), built on the WP248 rev.01 criteria.
+Recorded here are the entries a system's `employee_monitoring` can show, for the states
+whose list has been read for them.
+"""
+from __future__ import annotations
+
+# Controller's country -> the kinds of employee monitoring its authority's list makes a
+# DPIA mandatory for. Finland: the Data Protection Ombudsman's list of 21.12.2018
+# (Official Journal 2/2019) asks for one where biometric data identify a person, or
+# location data are processed, together with at least one more criterion, systematic
+# monitoring among them: monitoring employees is that criterion.
+MANDATORY_MONITORING: dict[str, frozenset[str]] = {
+    "FI": frozenset({"biometric_attendance", "location"}),
+}
+
+# Where each list is published, for messages.
+LISTS: dict[str, str] = {
+    "FI": "the Data Protection Ombudsman's list of 21 December 2018",
+}
+
+
+def listed_monitoring(kinds, controller_country: str | None) -> list[str]:
+    """The kinds of employee monitoring among `kinds` for which the list of
+    `controller_country`'s authority makes a DPIA mandatory (Art. 35(4)); [] for a state
+    whose list is not recorded."""
+    listed = MANDATORY_MONITORING.get(controller_country or "", frozenset())
+    return [k for k in kinds or () if k in listed]
+
+
+def list_name(controller_country: str | None) -> str | None:
+    """How a message names the Art. 35(4) list of `controller_country`'s authority."""
+    return LISTS.get(controller_country or "")
+
+
+# Art. 35(10): processing on a legal obligation or a public task (Art. 6(1)(c), (e)) whose
+# law regulates it, and whose impact was assessed when that law was adopted, needs no DPIA
+# of its own unless the Member State says otherwise (the tachograph, Regulation (EU)
+# 165/2014). Only processing on these bases can claim it.
+LEGISLATED_BASES = frozenset({"legal_obligation", "public_task"})
+
+
+def legislated(bases_of_each_purpose) -> bool:
+    """Whether processing for purposes with these bases (one list of bases per purpose)
+    may rest on Art. 35(10): every purpose on a legal obligation or a public task only."""
+    purposes = [set(b) for b in bases_of_each_purpose]
+    return bool(purposes) and all(b and b <= LEGISLATED_BASES for b in purposes)

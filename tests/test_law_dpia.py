@@ -1,0 +1,22 @@
+"""law/dpia.py: what national Art. 35(4) lists add, and who may rest on Art. 35(10)."""
+from __future__ import annotations
+
+from gdpr_check.law.dpia import legislated, list_name, listed_monitoring
+
+
+def test_the_finnish_list_names_biometric_identification_and_location():
+    kinds = ["email", "biometric_attendance", "location", "cctv"]
+    assert listed_monitoring(kinds, "FI") == ["biometric_attendance", "location"]
+
+
+def test_a_state_whose_list_is_not_recorded_adds_nothing():
+    assert listed_monitoring(["biometric_attendance"], "SE") == []
+    assert listed_monitoring(["location"], None) == []
+    assert list_name("SE") is None and "Ombudsman" in list_name("FI")
+
+
+def test_art_35_10_needs_every_purpose_on_a_legal_obligation_or_public_task():
+    assert legislated([["legal_obligation"], ["public_task", "legal_obligation"]])
+    assert not legislated([["legal_obligation"], ["legitimate_interests"]])
+    assert not legislated([["legal_obligation", "contract"]])
+    assert not legislated([]) and not legislated([[]])
