@@ -20,3 +20,12 @@ def test_art_35_10_needs_every_purpose_on_a_legal_obligation_or_public_task():
     assert not legislated([["legal_obligation"], ["legitimate_interests"]])
     assert not legislated([["legal_obligation", "contract"]])
     assert not legislated([]) and not legislated([[]])
+
+
+def test_the_finnish_list_names_the_art_14_5_b_derogation():
+    from gdpr_check.law.dpia import listed_exemption
+    assert listed_exemption("disproportionate_effort", "FI")
+    assert listed_exemption("impossible", "FI")
+    assert not listed_exemption("required_by_law", "FI")
+    assert not listed_exemption("disproportionate_effort", "SE")
+    assert not listed_exemption(None, "FI")

@@ -344,6 +344,11 @@ class Helpers:
         return dpia.legislated(purposes[p].lawful_basis for p in system.purposes
                                if p in purposes)
 
+    def dpia_listed_exemption(self, exemption) -> bool:
+        """Whether the controller's authority's Art. 35(4) list asks a DPIA where people
+        whose data come from elsewhere are not told on this Art. 14(5) ground."""
+        return dpia.listed_exemption(exemption, self._controller_country())
+
     def dpia_list(self) -> str | None:
         """How a message names the controller's authority's Art. 35(4) list."""
         return dpia.list_name(self._controller_country())
@@ -905,7 +910,7 @@ def _known_right(helper: str, right) -> str:
 
 FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to", "flows_from_any",
              "downstream", "holders", "grants_of", "engaged_by", "hosted_by", "opt_out_contacts",
-             "dpia_listed", "dpia_list", "legislated",
+             "dpia_listed", "dpia_listed_exemption", "dpia_list", "legislated",
              "transfers_to", "adequacy", "adequate",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
              "sensitive", "sensitive_reach", "registers_for", "register_categories",

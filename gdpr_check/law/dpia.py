@@ -16,6 +16,14 @@ MANDATORY_MONITORING: dict[str, frozenset[str]] = {
     "FI": frozenset({"biometric_attendance", "location"}),
 }
 
+# Controller's country -> the Art. 14(5) exemptions from informing people whose data come
+# from elsewhere that its list makes a DPIA mandatory for, together with another WP248
+# criterion. Finland: the same list (a derogation from informing under Art. 14(5)); the
+# "invisible processing" of WP248 is the impossible or disproportionate effort of 14(5)(b).
+MANDATORY_EXEMPTIONS: dict[str, frozenset[str]] = {
+    "FI": frozenset({"impossible", "disproportionate_effort"}),
+}
+
 # Where each list is published, for messages.
 LISTS: dict[str, str] = {
     "FI": "the Data Protection Ombudsman's list of 21 December 2018",
@@ -28,6 +36,12 @@ def listed_monitoring(kinds, controller_country: str | None) -> list[str]:
     whose list is not recorded."""
     listed = MANDATORY_MONITORING.get(controller_country or "", frozenset())
     return [k for k in kinds or () if k in listed]
+
+
+def listed_exemption(exemption: str | None, controller_country: str | None) -> bool:
+    """Whether `controller_country`'s list makes a DPIA mandatory where people are not
+    informed on this Art. 14(5) ground (with another criterion)."""
+    return exemption in MANDATORY_EXEMPTIONS.get(controller_country or "", frozenset())
 
 
 def list_name(controller_country: str | None) -> str | None:
