@@ -29,3 +29,8 @@ def test_the_finnish_list_names_the_art_14_5_b_derogation():
     assert not listed_exemption("required_by_law", "FI")
     assert not listed_exemption("disproportionate_effort", "SE")
     assert not listed_exemption(None, "FI")
+
+
+def test_biometric_identification_is_never_an_art_35_10_case():
+    assert legislated([["legal_obligation"]], ["location"])
+    assert not legislated([["legal_obligation"]], ["biometric_attendance"])

@@ -225,13 +225,18 @@ class Helpers:
         Processing, system_bases = rights.Processing, rights.system_bases
         purposes = self.index.by_kind["purpose"]
 
+        kind = getattr(obj, "KIND", None)
+        # Legal claims lift erasure and the objection's effect where the data are kept
+        # (a system, a flow), not the rights themselves: the notice still states them
+        # (Art. 13(2)(b), 21(4)), so a purpose or the policy is asked as without it.
+        kept = kind in ("system", "flow")
+
         def operation(pid, purpose, bases):
             if purpose is None:
                 return Processing(pid, tuple(bases))
             return Processing(pid, tuple(bases), purpose.special_condition,
                               bool(purpose.direct_marketing), bool(purpose.automated_decision),
-                              bool(purpose.legal_claims))
-        kind = getattr(obj, "KIND", None)
+                              kept and bool(purpose.legal_claims))
         if kind == "flow":
             return (operation(obj.purpose, purposes.get(obj.purpose) if obj.purpose else None,
                               self.flow_bases(obj)),)
@@ -338,11 +343,16 @@ class Helpers:
         return dpia.listed_monitoring(kinds, self._controller_country())
 
     def legislated(self, system) -> bool:
-        """Whether every purpose of `system` rests only on a legal obligation or a public
-        task, so that a screening may rest on Art. 35(10) (`law/dpia.py`)."""
+        """Whether a screening of `system` may rest on Art. 35(10) (`law/dpia.py`): every
+        purpose declared and resting only on a legal obligation or a public task, none
+        needing an Art. 9(2) condition, and no special categories held (a law requiring a
+        record of hours does not regulate fingerprints taken to keep it)."""
         purposes = self.index.by_kind["purpose"]
-        return dpia.legislated(purposes[p].lawful_basis for p in system.purposes
-                               if p in purposes)
+        declared = [purposes[p] for p in system.purposes if p in purposes]
+        if len(declared) != len(system.purposes) or self.special(system.data_categories) \
+                or any(p.special_condition for p in declared):
+            return False
+        return dpia.legislated((p.lawful_basis for p in declared), system.employee_monitoring)
 
     def dpia_listed_exemption(self, exemption) -> bool:
         """Whether the controller's authority's Art. 35(4) list asks a DPIA where people
@@ -663,6 +673,12 @@ class Helpers:
             purpose = self.index.by_kind["purpose"].get(purpose)
         return special.law_shown(purpose)
 
+    def without_law(self, purposes) -> list:
+        """The purpose ids of a list that do not show the law behind them (`law_shown`):
+        `ids | without_law`."""
+        table = self.index.by_kind["purpose"]
+        return [p for p in purposes or () if not special.law_shown(table.get(p))]
+
     def art9_point(self, condition: str) -> str:
         """The point of Art. 9(2) a condition id names, e.g. health_care -> Art. 9(2)(h)."""
         return special.CONDITION_POINTS.get(condition, "Art. 9(2)")
@@ -923,12 +939,14 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "undeclared", "with_basis", "categories_for", "special", "criminal",
              "uncovered", "international_organisation", "consent_based",
              "using_undeclared", "flows_via", "disclosed_as", "not_dpf_certified", "special_uses", "plain_conditions", "law_shown",
+             "without_law",
              "art9_point",
              "criminal_authorised", "dependent", "children", "monitoring_labels", "backup_countries",
              "tracking_without_consent", "suggest_declared", "untranslated", "translation",
              "controller_name", "stated_rights", "disclosed_under", "countries_reached",
              "shortlist")
 FILTERS = ("outside_eea", "ids", "days", "sensitive", "indirect_sources", "collects_directly",
-           "personal", "special", "criminal", "dependent", "children", "shortlist",
+           "personal", "special", "criminal", "dependent", "children", "without_law",
+           "shortlist",
            "in_words")
 CONSTANTS = {"RIGHTS": list(RIGHTS)}

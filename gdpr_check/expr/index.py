@@ -96,8 +96,8 @@ class Index:
 
         Not disclosures either (`law.rights`): a flow from a third party or a joint
         controller (the payment provider sending the payment result: the company
-        obtaining data, Art. 14), and an occasional flow to a party the notice discloses
-        as an authority (a particular inquiry: not a recipient, Art. 4(9))."""
+        obtaining data, Art. 14), and a flow marked `inquiry` to a party the notice
+        discloses as an authority (a particular inquiry: not a recipient, Art. 4(9))."""
         from ..law.rights import in_an_inquiry, obtained_from
         systems, processors, parties = self.by_kind["system"], self.by_kind["processor"], \
             self.parties
@@ -114,7 +114,7 @@ class Index:
                 continue
             if flow.from_ in processors and obtained_from(processors[flow.from_].role):
                 continue
-            if in_an_inquiry(notice_role(party), flow.occasional):
+            if in_an_inquiry(notice_role(party), flow.inquiry):
                 continue
             found.append(flow)
         return found

@@ -15,6 +15,8 @@ from __future__ import annotations
 MANDATORY_MONITORING: dict[str, frozenset[str]] = {
     "FI": frozenset({"biometric_attendance", "location"}),
 }
+# Kinds of monitoring a screening never answers, Art. 35(10) or not.
+NEVER_LEGISLATED = frozenset({"biometric_attendance"})
 
 # Controller's country -> the Art. 14(5) exemptions from informing people whose data come
 # from elsewhere that its list makes a DPIA mandatory for, together with another WP248
@@ -50,14 +52,17 @@ def list_name(controller_country: str | None) -> str | None:
 
 
 # Art. 35(10): processing on a legal obligation or a public task (Art. 6(1)(c), (e)) whose
-# law regulates it, and whose impact was assessed when that law was adopted, needs no DPIA
-# of its own unless the Member State says otherwise (the tachograph, Regulation (EU)
-# 165/2014). Only processing on these bases can claim it.
+# law regulates that very processing, and whose impact was assessed when that law was
+# adopted, needs no DPIA of its own unless the Member State says otherwise (the
+# tachograph, Regulation (EU) 165/2014). Only processing on these bases can claim it, and
+# never biometric identification, which no such law regulates for an employer.
 LEGISLATED_BASES = frozenset({"legal_obligation", "public_task"})
 
 
-def legislated(bases_of_each_purpose) -> bool:
-    """Whether processing for purposes with these bases (one list of bases per purpose)
-    may rest on Art. 35(10): every purpose on a legal obligation or a public task only."""
+def legislated(bases_of_each_purpose, kinds=()) -> bool:
+    """Whether processing for purposes with these bases (one list of bases per purpose),
+    monitoring employees in these `kinds`, may rest on Art. 35(10): every purpose on a
+    legal obligation or a public task only, and no kind in `NEVER_LEGISLATED`."""
     purposes = [set(b) for b in bases_of_each_purpose]
-    return bool(purposes) and all(b and b <= LEGISLATED_BASES for b in purposes)
+    return bool(purposes) and all(b and b <= LEGISLATED_BASES for b in purposes) \
+        and not NEVER_LEGISLATED.intersection(kinds or ())

@@ -128,13 +128,13 @@ def obtained_from(role: str | None) -> bool:
     return role in CONTROLLER_ROLES
 
 
-def in_an_inquiry(notice_role: str | None, occasional: bool) -> bool:
+def in_an_inquiry(notice_role: str | None, inquiry: bool) -> bool:
     """Whether a flow reaches a public authority in a particular inquiry, which is not a
-    recipient (Art. 4(9), second sentence), so that Art. 19 does not apply: an
-    occasional flow to a party the notice discloses as an `authority` (a recording
+    recipient (Art. 4(9), second sentence), so that Art. 19 does not apply: a flow
+    marked `inquiry` to a party the notice discloses as an `authority` (a recording
     handed to the police). Regular reporting to an authority (earnings to the tax
     register) is a disclosure to a recipient like any other."""
-    return notice_role == "authority" and bool(occasional)
+    return notice_role == "authority" and bool(inquiry)
 
 
 def gives(articles: Iterable[str], article: str) -> bool:

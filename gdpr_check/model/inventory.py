@@ -318,6 +318,11 @@ class Flow(Located):
     """true: encrypted in transit (Art. 32(1)(a))."""
     occasional: Bool = False
     """true: occasional, not systematic (Art. 49(1), EDPB Guidelines 2/2018)."""
+    inquiry: Bool = False
+    """true: data handed to a public authority for a particular inquiry under law (a
+    recording requested by the police): the authority is not a recipient (Art. 4(9)), so
+    rights need not follow the flow (Art. 19). Routine reporting to an authority (earnings
+    to the tax register) is not an inquiry."""
     propagates: list[Propagated] = Field(default_factory=new_list)
     """The requests passed on to the receiver: erasure, objection, rectification,
     restriction (Art. 19)."""
