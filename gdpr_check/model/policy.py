@@ -157,9 +157,9 @@ class DataSubject(Located):
     opt-out (Finland, Act 917/2014, s. 201), the consent rule for electronic marketing
     (LB018) does not judge them; elsewhere it does."""
     children: Bool = False
-    """true: the group is or includes children (under 18). Their interests weigh more in a
-    balancing of legitimate interests (Art. 6(1)(f); recital 38): publishing their data on
-    legitimate interests is reported (LB021)."""
+    """true: the group is or includes children (under 18), who merit specific protection
+    (recital 38; Art. 6(1)(f)): publishing their data on any basis but consent or a law
+    is reported (LB021)."""
     lead_in: Text = None
     """The notice's own sentences that introduce this item in its list, or that state it
     together with others ("the register may hold, among others:"). `notice render` writes
@@ -243,14 +243,15 @@ class Purpose(Located):
     consents). Art. 8(1) allows no lower age than the member state sets (13-16)."""
     legal_claims: Bool = False
     """true: the purpose is establishing, exercising or defending legal claims (an archive
-    kept for disputes): erasure does not apply while the data are needed for it (Art.
-    17(3)(e)), and an objection cannot stop it (Art. 21(1)); direct marketing still stops
-    on an objection (Art. 21(3))."""
+    kept for disputes): where the data are kept, erasure does not apply while they are
+    needed for it (Art. 17(3)(e)), and an objection cannot stop it (Art. 21(1)); the
+    notice still states the right to object (Art. 21(4)), and direct marketing still
+    stops on an objection (Art. 21(3))."""
     publication: Bool = False
     """true: the purpose is to make the data public (a photo gallery, a list of speakers):
     public by design, which AC002 spares; its basis is the lawful-basis rules' question
     (on consent, the individual's intervention Art. 25(2) speaks of; children's data on
-    legitimate interests, LB021)."""
+    any basis but consent or a law, LB021)."""
     open_ended: Bool = False
     """true: the notice leaves the purpose open ("and other similar purposes"), which
     Art. 5(1)(b) does not allow: purposes must be specified."""
