@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from gdpr_check.law.dpia import legislated, list_name, listed_monitoring
+from gdpr_check.model.policy import Purpose
 
 
 def test_the_finnish_list_names_biometric_identification_and_location():
@@ -15,11 +16,26 @@ def test_a_state_whose_list_is_not_recorded_adds_nothing():
     assert list_name("SE") is None and "Ombudsman" in list_name("FI")
 
 
+def _purpose(*bases, condition=None):
+    return Purpose(id="p", lawful_basis=list(bases), special_condition=condition)
+
+
 def test_art_35_10_needs_every_purpose_on_a_legal_obligation_or_public_task():
-    assert legislated([["legal_obligation"], ["public_task", "legal_obligation"]])
-    assert not legislated([["legal_obligation"], ["legitimate_interests"]])
-    assert not legislated([["legal_obligation", "contract"]])
-    assert not legislated([]) and not legislated([[]])
+    law, task = _purpose("legal_obligation"), _purpose("public_task", "legal_obligation")
+    assert legislated([law, task], True, False)
+    assert not legislated([law, _purpose("legitimate_interests")], True, False)
+    assert not legislated([_purpose("legal_obligation", "contract")], True, False)
+    assert not legislated([], True, False)
+
+
+def test_art_35_10_is_never_for_undeclared_purposes_art_9_data_or_biometrics():
+    law = _purpose("legal_obligation")
+    assert not legislated([law], False, False)  # a purpose the notice does not declare
+    assert not legislated([law], True, True)    # special categories held
+    assert not legislated([_purpose("legal_obligation", condition="explicit_consent")],
+                          True, False)
+    assert legislated([law], True, False, ["location"])
+    assert not legislated([law], True, False, ["biometric_attendance"])
 
 
 def test_the_finnish_list_names_the_art_14_5_b_derogation():
@@ -29,8 +45,3 @@ def test_the_finnish_list_names_the_art_14_5_b_derogation():
     assert not listed_exemption("required_by_law", "FI")
     assert not listed_exemption("disproportionate_effort", "SE")
     assert not listed_exemption(None, "FI")
-
-
-def test_biometric_identification_is_never_an_art_35_10_case():
-    assert legislated([["legal_obligation"]], ["location"])
-    assert not legislated([["legal_obligation"]], ["biometric_attendance"])

@@ -343,16 +343,12 @@ class Helpers:
         return dpia.listed_monitoring(kinds, self._controller_country())
 
     def legislated(self, system) -> bool:
-        """Whether a screening of `system` may rest on Art. 35(10) (`law/dpia.py`): every
-        purpose declared and resting only on a legal obligation or a public task, none
-        needing an Art. 9(2) condition, and no special categories held (a law requiring a
-        record of hours does not regulate fingerprints taken to keep it)."""
+        """Whether a screening of `system` may rest on Art. 35(10) (`law/dpia.py`)."""
         purposes = self.index.by_kind["purpose"]
         declared = [purposes[p] for p in system.purposes if p in purposes]
-        if len(declared) != len(system.purposes) or self.special(system.data_categories) \
-                or any(p.special_condition for p in declared):
-            return False
-        return dpia.legislated((p.lawful_basis for p in declared), system.employee_monitoring)
+        return dpia.legislated(declared, len(declared) == len(system.purposes),
+                               bool(self.special(system.data_categories)),
+                               system.employee_monitoring)
 
     def dpia_listed_exemption(self, exemption) -> bool:
         """Whether the controller's authority's Art. 35(4) list asks a DPIA where people

@@ -59,10 +59,16 @@ def list_name(controller_country: str | None) -> str | None:
 LEGISLATED_BASES = frozenset({"legal_obligation", "public_task"})
 
 
-def legislated(bases_of_each_purpose, kinds=()) -> bool:
-    """Whether processing for purposes with these bases (one list of bases per purpose),
-    monitoring employees in these `kinds`, may rest on Art. 35(10): every purpose on a
-    legal obligation or a public task only, and no kind in `NEVER_LEGISLATED`."""
-    purposes = [set(b) for b in bases_of_each_purpose]
-    return bool(purposes) and all(b and b <= LEGISLATED_BASES for b in purposes) \
-        and not NEVER_LEGISLATED.intersection(kinds or ())
+def legislated(purposes, declared_all: bool, holds_special: bool, kinds=()) -> bool:
+    """Whether a screening of processing for `purposes` (the declared purposes' objects,
+    with `lawful_basis` and `special_condition`) may rest on Art. 35(10): all of its
+    purposes declared (`declared_all`), each on a legal obligation or a public task only
+    and needing no Art. 9(2) condition, no special categories held, and no monitoring
+    of a kind in `NEVER_LEGISLATED` (a law requiring a record of hours does not regulate
+    the fingerprints taken to keep it)."""
+    purposes = list(purposes)
+    if not purposes or not declared_all or holds_special \
+            or NEVER_LEGISLATED.intersection(kinds or ()):
+        return False
+    return all(p.lawful_basis and set(p.lawful_basis) <= LEGISLATED_BASES
+               and not p.special_condition for p in purposes)
