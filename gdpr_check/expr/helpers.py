@@ -669,6 +669,15 @@ class Helpers:
             purpose = self.index.by_kind["purpose"].get(purpose)
         return special.law_shown(purpose)
 
+    def care_records(self, system) -> list:
+        """The purposes of `system` in a `health_care` or `social_care` context, if it holds
+        special-category data for them (patient or client records); [] otherwise."""
+        if not self.special(system.data_categories):
+            return []
+        purposes = self.index.by_kind["purpose"]
+        return [p for p in system.purposes if p in purposes
+                and purposes[p].context in special.CARE_CONTEXTS]
+
     def without_law(self, purposes) -> list:
         """The purpose ids of a list that do not show the law behind them (`law_shown`):
         `ids | without_law`."""
@@ -935,7 +944,7 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "undeclared", "with_basis", "categories_for", "special", "criminal",
              "uncovered", "international_organisation", "consent_based",
              "using_undeclared", "flows_via", "disclosed_as", "not_dpf_certified", "special_uses", "plain_conditions", "law_shown",
-             "without_law",
+             "without_law", "care_records",
              "art9_point",
              "criminal_authorised", "dependent", "children", "monitoring_labels", "backup_countries",
              "tracking_without_consent", "suggest_declared", "untranslated", "translation",
