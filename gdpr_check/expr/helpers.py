@@ -179,6 +179,25 @@ class Helpers:
         return [f for f in self.index.flows_from.get(id, ())
                 if f.to not in systems or self.receiver(f.to) is not None]
 
+    def leaves_company(self, system) -> list:
+        """Why the personal data of `system` travel outside the company, as messages say
+        it: hosted by a provider, public, sending flows out, used by external principals;
+        [] for a self-hosted system used only by the company's own staff."""
+        reasons = []
+        hosting = system.hosting
+        if hosting is not None and hosting.provider != "self":
+            reasons.append(f"it is hosted by {hosting.provider}")
+        if system.access.public:
+            reasons.append("it is public")
+        out = list(dict.fromkeys(f.to for f in self.outbound(system.id)))
+        if out:
+            reasons.append(f"it sends data to {', '.join(out)}")
+        external = [g.grant.principal for g in self.grantees(system)
+                    if g.principal is not None and g.principal.kind == "external"]
+        if external:
+            reasons.append(f"external principals use it ({', '.join(external)})")
+        return reasons
+
     def flow_bases(self, flow) -> list:
         """The lawful bases a flow relies on: its own `lawful_basis`, else those the notice
         declares for its purpose; [] when neither is known."""
@@ -936,7 +955,7 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
              "sensitive", "sensitive_reach", "registers_for", "register_categories",
              "indirect_sources", "collects_directly",
-             "grantees", "allowed_scope", "outbound", "personal", "flow_bases",
+             "grantees", "allowed_scope", "outbound", "leaves_company", "personal", "flow_bases",
              "not_applicable", "disclosures", "boundary_flows", "objectable", "rights_due", "right_article", "right_name",
              "unrecorded_rights",
              "same_store",
