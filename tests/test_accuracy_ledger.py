@@ -144,7 +144,9 @@ class Company:
     `lawful`, `unlawful`: subjects (processors, systems, flows) whose transfer out of the
     EEA is lawful or not, `eea`: subjects processing only in the EEA, each with why;
     `statutory`: systems kept under a legal obligation -> why, never to be asked for the
-    rights in `inapplicable` (words of the finding message) on them or their outbound flows.
+    rights in `inapplicable` (words of the finding message) on them or their outbound flows;
+    `independent`: recipients that are independent controllers -> why, never to be asked
+    for a processing agreement or its breach terms (Art. 28 does not apply to them).
     """
     name: str
     expected: frozenset
@@ -155,6 +157,7 @@ class Company:
     eea: dict
     statutory: dict
     inapplicable: tuple = ("erasure", "portab", "object", "withdraw")
+    independent: dict | None = None
 
     @property
     def root(self) -> Path:
@@ -222,6 +225,14 @@ def company_tests(company: Company) -> dict:
                     if f.area == "rights" and f.subject_id in subjects
                     and any(word in f.message.lower() for word in company.inapplicable)]
         assert demanded == [], company.statutory[system]
+
+    if company.independent:
+        @pytest.mark.parametrize("recipient", [marked(company, r, "PR", "BR")
+                                               for r in sorted(company.independent)])
+        def test_an_independent_controller_needs_no_processing_agreement(recipient):
+            assert findings_on(company.name, {recipient}, "processors") \
+                + findings_on(company.name, {recipient}, "breach") == [], \
+                company.independent[recipient]
 
     def test_each_finding_is_reported_once():
         keys = [(f.rule, f.subject_id) for f in company_report(company.name).findings]
