@@ -47,9 +47,9 @@ def test_every_builtin_rule_has_both_examples():
 
 
 def test_an_unknown_rule_is_exit_2_with_a_did_you_mean(capsys):
-    code, out, err = run(capsys, "explain", "AC04", str(ROOT))
+    code, out, err = run(capsys, "explain", "AC0004", str(ROOT))
     assert (code, out) == (2, "")
-    assert err == ("gdpr-check: error: explain: no rule 'AC04' (did you mean 'AC004'?); "
+    assert err == ("gdpr-check: error: explain: no rule 'AC0004' (did you mean 'AC004'?); "
                    "`gdpr-check rules` lists them\n")
 
 
