@@ -181,22 +181,36 @@ class Helpers:
 
     def leaves_company(self, system) -> list:
         """Why the personal data of `system` travel outside the company, as messages say
-        it: hosted by a provider, public, sending flows out, used by external principals;
-        [] for a self-hosted system used only by the company's own staff."""
+        it: hosted by a provider, public, sending data out or receiving it from outside
+        (flows not recorded encrypted), used by external principals; [] for a
+        self-hosted system used only by the company's own staff."""
         reasons = []
         hosting = system.hosting
         if hosting is not None and hosting.provider != "self":
             reasons.append(f"it is hosted by {hosting.provider}")
         if system.access.public:
             reasons.append("it is public")
-        out = list(dict.fromkeys(f.to for f in self.outbound(system.id)))
+        # a flow recorded encrypted carries its own protection (AC007 judges each flow)
+        out = list(dict.fromkeys(f.to for f in self.outbound(system.id)
+                                 if f.encrypted is not True))
         if out:
             reasons.append(f"it sends data to {', '.join(out)}")
+        inbound = list(dict.fromkeys(f.from_ for f in self.index.flows_to.get(system.id, ())
+                                     if f.encrypted is not True
+                                     and self._outside(f.from_)))
+        if inbound:
+            reasons.append(f"it receives data from {', '.join(inbound)}")
         external = [g.grant.principal for g in self.grantees(system)
                     if g.principal is not None and g.principal.kind == "external"]
         if external:
             reasons.append(f"external principals use it ({', '.join(external)})")
         return reasons
+
+    def _outside(self, id: str) -> bool:
+        """Whether data from `id` come from outside the company's own premises: anyone
+        but one of its self-hosted systems (the data subject, a source, a processor, a
+        system a provider hosts)."""
+        return id not in self.index.by_kind["system"] or self.receiver(id) is not None
 
     def flow_bases(self, flow) -> list:
         """The lawful bases a flow relies on: its own `lawful_basis`, else those the notice
@@ -689,8 +703,9 @@ class Helpers:
         return special.law_shown(purpose)
 
     def care_records(self, system) -> list:
-        """The purposes of `system` in a `health_care` or `social_care` context, if it holds
-        special-category data for them (patient or client records); [] otherwise."""
+        """The purposes of `system` in a health care, occupational health or social care
+        context, if it holds special-category data for them (patient or client records);
+        [] otherwise."""
         if not self.special(system.data_categories):
             return []
         purposes = self.index.by_kind["purpose"]
@@ -842,6 +857,19 @@ class Helpers:
                 found.update(dict.fromkeys(register.data_categories))
         return list(found)
 
+    def obtained_elsewhere(self, system) -> list:
+        """The sources other than the data subject (`indirect_sources`) of the registers
+        `system` serves: its own `register` and every register listing one of its
+        purposes, each source once, in the order found."""
+        registers = [system.register] if system.register else []
+        for purpose in system.purposes:
+            registers.extend(r.id for r in self.index.registers_by_purpose.get(purpose, ()))
+        found = {}
+        for register in dict.fromkeys(registers):
+            for source in self.indirect_sources(register):
+                found.setdefault(source.id, source)
+        return list(found.values())
+
     def indirect_sources(self, register) -> list:
         """The sources of a register (object or id) from which data is obtained other than
         from the data subject (`kind` public or third_party: Art. 14 applies)."""
@@ -954,6 +982,7 @@ FUNCTIONS = ("lookup", "declared", "declared_purpose", "flows_from", "flows_to",
              "transfers_to", "adequacy", "adequate",
              "valid_mechanisms", "days", "outside_eea", "ids", "exceeds", "lookup_all", "today",
              "sensitive", "sensitive_reach", "registers_for", "register_categories",
+             "obtained_elsewhere",
              "indirect_sources", "collects_directly",
              "grantees", "allowed_scope", "outbound", "leaves_company", "personal", "flow_bases",
              "not_applicable", "disclosures", "boundary_flows", "objectable", "rights_due", "right_article", "right_name",

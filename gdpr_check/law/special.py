@@ -23,9 +23,11 @@ from typing import Any, NamedTuple
 # in `authorising_law`): LB012 asks a contract-only purpose to name it (health questions
 # to every applicant are authorised by no law, Finnish Act 759/2004, s. 5).
 CARE_BASES = ("legal_obligation", "contract", "public_task")
-# Purposes whose special-category data are patient or client records (health or social
-# care), which national law makes the controller log the use of (Finland: Act 703/2023).
-CARE_CONTEXTS = frozenset({"health_care", "social_care"})
+# Purposes whose special-category data are patient or client records (health care,
+# occupational health care included, and social care), which national law makes the
+# controller log the use of (Finland: Act 703/2023, which covers every provider of
+# health and social care services).
+CARE_CONTEXTS = frozenset({"health_care", "occupational_health", "social_care"})
 EMPLOYMENT_BASES = ("legal_obligation", "contract")
 PLAIN_CONDITIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "health_care": (("health_care", CARE_BASES),),
