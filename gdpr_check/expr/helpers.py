@@ -175,9 +175,7 @@ class Helpers:
         """Flows from `id` that leave the company's own premises: whose `to` is not one of
         its self-hosted systems (a processor or third party, a system hosted by a provider,
         the data subject, another outside party)."""
-        systems = self.index.by_kind["system"]
-        return [f for f in self.index.flows_from.get(id, ())
-                if f.to not in systems or self.receiver(f.to) is not None]
+        return [f for f in self.index.flows_from.get(id, ()) if self._outside(f.to)]
 
     def leaves_company(self, system) -> list:
         """Why the personal data of `system` travel outside the company, as messages say
@@ -207,9 +205,9 @@ class Helpers:
         return reasons
 
     def _outside(self, id: str) -> bool:
-        """Whether data from `id` come from outside the company's own premises: anyone
-        but one of its self-hosted systems (the data subject, a source, a processor, a
-        system a provider hosts)."""
+        """Whether `id` is outside the company's own premises: anyone but one of its
+        self-hosted systems (the data subject, a source, a processor, a system a provider
+        hosts)."""
         return id not in self.index.by_kind["system"] or self.receiver(id) is not None
 
     def flow_bases(self, flow) -> list:
@@ -365,9 +363,7 @@ class Helpers:
         """The groups of `groups` (data subjects) marked `business_contacts` that the
         controller's national law lets it market to by e-mail on an opt-out
         (`law/marketing.py`); [] where its law asks for consent."""
-        controller = self.index.policy.controller
-        return marketing.opt_out_contacts(groups or (), controller.country if controller
-                                          else None)
+        return marketing.opt_out_contacts(groups or (), self._controller_country())
 
     def dpia_listed(self, kinds) -> list:
         """The kinds of employee monitoring among `kinds` for which the Art. 35(4) list of
@@ -847,27 +843,31 @@ class Helpers:
         of its own `register` and of every register listing one of its purposes (one
         system may serve the purposes of two registers), in the notice's order; [] when
         its own register states none (nothing to compare with)."""
-        registers = self.index.by_kind["register"]
-        own = registers.get(system.register) if system.register else None
+        own = self.index.by_kind["register"].get(system.register) if system.register else None
         if own is None or not own.data_categories:
             return []
-        found = dict.fromkeys(own.data_categories)
-        for purpose in system.purposes:
-            for register in self.index.registers_by_purpose.get(purpose, ()):
-                found.update(dict.fromkeys(register.data_categories))
-        return list(found)
+        return list(dict.fromkeys(c for register in self._registers_served(system)
+                                  for c in register.data_categories))
 
     def obtained_elsewhere(self, system) -> list:
         """The sources other than the data subject (`indirect_sources`) of the registers
         `system` serves: its own `register` and every register listing one of its
         purposes, each source once, in the order found."""
-        registers = [system.register] if system.register else []
-        for purpose in system.purposes:
-            registers.extend(r.id for r in self.index.registers_by_purpose.get(purpose, ()))
         found = {}
-        for register in dict.fromkeys(registers):
+        for register in self._registers_served(system):
             for source in self.indirect_sources(register):
                 found.setdefault(source.id, source)
+        return list(found.values())
+
+    def _registers_served(self, system) -> list:
+        """The notice's registers `system` serves: its own `register` first, then each
+        register listing one of its purposes, each once."""
+        registers = self.index.by_kind["register"]
+        own = registers.get(system.register) if system.register else None
+        found = {own.id: own} if own is not None else {}
+        for purpose in system.purposes:
+            for register in self.index.registers_by_purpose.get(purpose, ()):
+                found.setdefault(register.id, register)
         return list(found.values())
 
     def indirect_sources(self, register) -> list:
