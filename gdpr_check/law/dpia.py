@@ -7,6 +7,8 @@ whose list has been read for them.
 """
 from __future__ import annotations
 
+from .special import LAW_BASES
+
 # Controller's country -> the kinds of employee monitoring its authority's list makes a
 # DPIA mandatory for. Finland: the Data Protection Ombudsman's list of 21.12.2018
 # (Official Journal 2/2019) asks for one where biometric data identify a person, or
@@ -54,9 +56,9 @@ def list_name(controller_country: str | None) -> str | None:
 # Art. 35(10): processing on a legal obligation or a public task (Art. 6(1)(c), (e)) whose
 # law regulates that very processing, and whose impact was assessed when that law was
 # adopted, needs no DPIA of its own unless the Member State says otherwise (the
-# tachograph, Regulation (EU) 165/2014). Only processing on these bases can claim it, and
-# never biometric identification, which no such law regulates for an employer.
-LEGISLATED_BASES = frozenset({"legal_obligation", "public_task"})
+# tachograph, Regulation (EU) 165/2014). Only processing on the bases laid down by law
+# (`special.LAW_BASES`) can claim it, and never biometric identification, which no such
+# law regulates for an employer.
 
 
 def legislated(purposes, declared_all: bool, holds_special: bool, kinds=()) -> bool:
@@ -70,5 +72,5 @@ def legislated(purposes, declared_all: bool, holds_special: bool, kinds=()) -> b
     if not purposes or not declared_all or holds_special \
             or NEVER_LEGISLATED.intersection(kinds or ()):
         return False
-    return all(p.lawful_basis and set(p.lawful_basis) <= LEGISLATED_BASES
+    return all(p.lawful_basis and set(p.lawful_basis) <= set(LAW_BASES)
                and not p.special_condition for p in purposes)
